@@ -1,0 +1,136 @@
+//! Argument definitions and dispatch.
+
+mod run;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use evosim::{Backend, Scenario};
+
+/// evosim — an evolution simulation of up to millions of creatures.
+///
+/// Creatures carry nine genes, flock, graze a regrowing food grid, hunt and
+/// flee within view cones, fight, reproduce with mutation and die, on a
+/// toroidal world with terrain. Same seed, same result.
+#[derive(Debug, Parser)]
+#[command(name = "evosim", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run headless for a number of ticks and print a summary (and optionally JSON and CSV).
+    Run(RunArgs),
+    /// Print every simulation parameter with its default value, as scenario TOML.
+    Params,
+}
+
+/// Which engine computes the per-entity passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// GPU when an adapter exists, else CPU (with a notice).
+    Auto,
+    /// The multi-threaded CPU engine.
+    Cpu,
+    /// The wgpu compute engine.
+    Gpu,
+}
+
+impl From<BackendArg> for Backend {
+    fn from(b: BackendArg) -> Self {
+        match b {
+            BackendArg::Auto => Backend::Auto,
+            BackendArg::Cpu => Backend::Cpu,
+            BackendArg::Gpu => Backend::Gpu,
+        }
+    }
+}
+
+/// Options of `evosim run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); default: the bundled scenarios/default.toml.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Resize the scenario to N initial entities at the same density (accepts 10k, 1M).
+    #[arg(long, value_name = "N", value_parser = parse_count)]
+    entities: Option<u64>,
+    /// Ticks to simulate (60 ticks = 1 simulated second).
+    #[arg(long, value_name = "T", default_value_t = 3600)]
+    ticks: u32,
+    /// Seed of every random number (overrides the scenario's).
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Engine for the per-entity passes.
+    #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
+    backend: BackendArg,
+    /// Worker threads; 0 uses one per core. The result does not depend on it.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    threads: usize,
+    /// Print the summary as one JSON object on the last line of stdout.
+    #[arg(long)]
+    json: bool,
+    /// Write population and event counts every --stats-every ticks to FILE (CSV).
+    #[arg(long, value_name = "FILE")]
+    stats_csv: Option<PathBuf>,
+    /// Ticks between CSV rows.
+    #[arg(long, value_name = "T", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    stats_every: u32,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Parses an entity count: digits with an optional k or M suffix.
+fn parse_count(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, mult) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 1_000),
+        Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000),
+        _ => (t, 1),
+    };
+    let n: f64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number (examples: 5000, 10k, 1M)"))?;
+    let v = n * mult as f64;
+    if !(v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64) {
+        return Err(format!(
+            "{s:?} must be a whole number from 1 to {}",
+            u32::MAX
+        ));
+    }
+    Ok(v as u64)
+}
+
+/// A command's failure: bad input (exit 2) or a runtime failure (exit 1).
+pub enum CliError {
+    /// Bad arguments or scenario.
+    Usage(String),
+    /// Anything else.
+    Runtime(anyhow::Error),
+}
+
+/// Runs the chosen command.
+pub fn dispatch(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Some(Command::Run(args)) => run::run(args),
+        Some(Command::Params) => {
+            let s = Scenario::default_scenario();
+            let text = toml::to_string(&s.params()).map_err(|e| CliError::Runtime(e.into()))?;
+            print!("{text}");
+            Ok(())
+        }
+        None => {
+            println!(
+                "evosim {}: the windowed viewer is not built yet.\n\
+                 Run headless:   evosim run --ticks 3600\n\
+                 All options:    evosim --help, evosim run --help",
+                env!("CARGO_PKG_VERSION")
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! `evosim run`: headless run with a progress bar, a readable summary, JSON and CSV.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use super::{BackendArg, CliError, RunArgs};
+use evosim::model::genes::{GENE_COUNT, GENE_NAMES};
+use evosim::sim::PASSES;
+use evosim::{Backend, Scenario, SimError, Simulation};
+
+pub fn run(a: RunArgs) -> Result<(), CliError> {
+    let mut scenario = match &a.scenario {
+        Some(path) => Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?,
+        None => Scenario::default_scenario(),
+    };
+    if let Some(seed) = a.seed {
+        scenario.seed = seed;
+    }
+    if let Some(n) = a.entities {
+        scenario = scenario
+            .scaled_to(n)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+    }
+    let backend: Backend = a.backend.into();
+    if a.backend == BackendArg::Auto {
+        eprintln!("note: this build has no GPU backend yet; running on the CPU backend");
+    }
+    let mut sim = Simulation::new(scenario, backend, a.threads).map_err(|e| match e {
+        SimError::Threads { .. } => CliError::Runtime(e.into()),
+        other => CliError::Usage(other.to_string()),
+    })?;
+    let mut csv = match &a.stats_csv {
+        Some(path) => {
+            let f = File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))
+                .map_err(CliError::Runtime)?;
+            let mut w = BufWriter::new(f);
+            write_csv_header(&mut w, &sim).map_err(|e| CliError::Runtime(e.into()))?;
+            write_csv_row(&mut w, &sim).map_err(|e| CliError::Runtime(e.into()))?;
+            Some(w)
+        }
+        None => None,
+    };
+    let bar = if a.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(a.ticks as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} tick {pos}/{len} [{bar:30}] {per_sec} ETA {eta} {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    let start = Instant::now();
+    let mut pass_total = [0.0f64; PASSES.len()];
+    for k in 0..a.ticks {
+        sim.step();
+        for (acc, t) in pass_total.iter_mut().zip(sim.timings()) {
+            *acc += t.as_secs_f64();
+        }
+        if let Some(w) = csv.as_mut()
+            && sim.tick().is_multiple_of(a.stats_every)
+        {
+            write_csv_row(w, &sim).map_err(|e| CliError::Runtime(e.into()))?;
+        }
+        if k % 16 == 15 || k + 1 == a.ticks {
+            bar.set_position(k as u64 + 1);
+            bar.set_message(format!("population {}", sim.population()));
+        }
+    }
+    bar.finish_and_clear();
+    let wall = start.elapsed().as_secs_f64();
+    if let Some(mut w) = csv {
+        w.flush().map_err(|e| CliError::Runtime(e.into()))?;
+    }
+    print_summary(&sim, wall, &pass_total);
+    if a.json {
+        emit(&format!("{}\n", summary_json(&sim, wall)));
+    }
+    Ok(())
+}
+
+fn write_csv_header(w: &mut impl Write, sim: &Simulation) -> std::io::Result<()> {
+    write!(
+        w,
+        "tick,population,births,deaths,kills,starved,old_age,births_dropped"
+    )?;
+    for t in &sim.scenario().tribes {
+        write!(w, ",pop_{}", t.name.replace([',', '"', '\n'], "_"))?;
+    }
+    writeln!(w)
+}
+
+fn write_csv_row(w: &mut impl Write, sim: &Simulation) -> std::io::Result<()> {
+    let c = sim.counters();
+    write!(
+        w,
+        "{},{},{},{},{},{},{},{}",
+        sim.tick(),
+        sim.population(),
+        c.total(|t| t.births),
+        c.total(|t| t.deaths),
+        c.total(|t| t.kills),
+        c.total(|t| t.starved),
+        c.total(|t| t.old_age),
+        c.births_dropped
+    )?;
+    for t in &c.tribes {
+        write!(w, ",{}", t.population)?;
+    }
+    writeln!(w)
+}
+
+const SHORT: [&str; GENE_COUNT] = [
+    "speed", "vision", "metab", "repro", "aggr", "cohes", "food", "diet", "view",
+];
+
+fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; PASSES.len()]) {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let c = sim.counters();
+    let ticks = sim.tick().max(1);
+    let dt = sim.params().world.dt as f64;
+    let _ = writeln!(
+        o,
+        "evosim run: scenario {:?}, seed {}, backend {} ({} threads), world {}×{}, capacity {}",
+        sim.scenario().name,
+        sim.scenario().seed,
+        sim.backend().name(),
+        sim.threads(),
+        sim.params().world.width,
+        sim.params().world.height,
+        sim.entities().capacity()
+    );
+    let _ = writeln!(
+        o,
+        "tick {} ({:.1} s simulated) in {:.2} s wall: {:.3} ms per tick",
+        sim.tick(),
+        sim.tick() as f64 * dt,
+        wall,
+        wall * 1e3 / ticks as f64
+    );
+    let _ = write!(o, "per pass (ms/tick):");
+    for (name, t) in PASSES.iter().zip(pass_total) {
+        let _ = write!(o, " {name} {:.3}", t * 1e3 / ticks as f64);
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "population {} (initial {}): births {}, deaths {}, kills {}, starved {}, old age {}, births dropped {}",
+        sim.population(),
+        sim.initial_population(),
+        c.total(|t| t.births),
+        c.total(|t| t.deaths),
+        c.total(|t| t.kills),
+        c.total(|t| t.starved),
+        c.total(|t| t.old_age),
+        c.births_dropped
+    );
+    let genes = sim.gene_stats();
+    let _ = write!(
+        o,
+        "{:<12} {:>8} {:>8} {:>8} {:>7} |",
+        "tribe", "pop", "births", "deaths", "kills"
+    );
+    for s in SHORT {
+        let _ = write!(o, " {s:>6}");
+    }
+    let _ = writeln!(o, "   (mean genes)");
+    for (t, g) in sim.tribes().iter().zip(&genes) {
+        let n = &t.counters;
+        let _ = write!(
+            o,
+            "{:<12} {:>8} {:>8} {:>8} {:>7} |",
+            t.name, n.population, n.births, n.deaths, n.kills
+        );
+        for st in g {
+            let _ = write!(o, " {:>6.3}", st.mean);
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "state_hash {:016x}", sim.state_hash());
+    emit(&o);
+}
+
+fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
+    let c = sim.counters();
+    let genes = sim.gene_stats();
+    let tribes: Vec<_> = sim
+        .tribes()
+        .iter()
+        .zip(&genes)
+        .map(|(t, g)| {
+            let gj: serde_json::Map<String, serde_json::Value> = (0..GENE_COUNT)
+                .map(|k| (GENE_NAMES[k].to_string(), json!({"mean": g[k].mean, "std": g[k].std, "min": g[k].min, "max": g[k].max})))
+                .collect();
+            json!({
+                "name": t.name,
+                "population": t.counters.population,
+                "births": t.counters.births,
+                "deaths": t.counters.deaths,
+                "kills": t.counters.kills,
+                "starved": t.counters.starved,
+                "old_age": t.counters.old_age,
+                "genes": gj,
+            })
+        })
+        .collect();
+    json!({
+        "scenario": sim.scenario().name,
+        "seed": sim.scenario().seed,
+        "backend": sim.backend().name(),
+        "threads": sim.threads(),
+        "tick": sim.tick(),
+        "population": sim.population(),
+        "initial_population": sim.initial_population(),
+        "births": c.total(|t| t.births),
+        "deaths": c.total(|t| t.deaths),
+        "kills": c.total(|t| t.kills),
+        "starved": c.total(|t| t.starved),
+        "old_age": c.total(|t| t.old_age),
+        "births_dropped": c.births_dropped,
+        "state_hash": format!("{:016x}", sim.state_hash()),
+        "wall_s": wall,
+        "ms_per_tick": wall * 1e3 / sim.tick().max(1) as f64,
+        "tribes": tribes,
+    })
+}
+
+/// Writes to stdout; a closed pipe (`evosim run | head`) is not an error.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}

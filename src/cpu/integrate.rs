@@ -1,0 +1,80 @@
+//! `integrate`: `vel += acc·dt`, clamp to the speed gene, move with terrain
+//! sliding, wrap, pay basal and movement energy, age.
+
+use rayon::prelude::*;
+
+use super::PAR_MIN_LEN;
+use crate::model::entities::{Entities, FLAG_ALIVE};
+use crate::model::genes::{Gene, gene};
+use crate::model::grid::wrap;
+use crate::model::params::SimParams;
+use crate::model::terrain::Terrain;
+
+/// Integrates every living entity, in parallel.
+pub fn integrate(p: &SimParams, terrain: &Terrain, acc: &[[f32; 2]], e: &mut Entities) {
+    let Entities {
+        pos,
+        vel,
+        energy,
+        age,
+        tribe_flags,
+        genes,
+        ..
+    } = e;
+    pos.par_iter_mut()
+        .zip(vel.par_iter_mut())
+        .zip(energy.par_iter_mut())
+        .zip(age.par_iter_mut())
+        .with_min_len(PAR_MIN_LEN)
+        .enumerate()
+        .for_each(|(i, (((pos, vel), energy), age))| {
+            if tribe_flags[i] & FLAG_ALIVE != 0 {
+                integrate_one(p, terrain, acc[i], &genes[i], pos, vel, energy, age);
+            }
+        });
+}
+
+/// Integrates one entity.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per SoA field, as in the shader"
+)]
+#[inline]
+pub fn integrate_one(
+    p: &SimParams,
+    terrain: &Terrain,
+    acc: [f32; 2],
+    genes: &crate::model::genes::PackedGenes,
+    pos: &mut [f32; 2],
+    vel: &mut [f32; 2],
+    energy: &mut f32,
+    age: &mut f32,
+) {
+    let dt = p.world.dt;
+    let mut v = [vel[0] + acc[0] * dt, vel[1] + acc[1] * dt];
+    let max = gene(genes, Gene::Speed);
+    let s2 = v[0] * v[0] + v[1] * v[1];
+    if s2 > max * max {
+        let k = max / s2.sqrt();
+        v = [v[0] * k, v[1] * k];
+    }
+    let (w, h) = (p.world.width, p.world.height);
+    let nx = wrap(pos[0] + v[0] * dt, w);
+    let ny = wrap(pos[1] + v[1] * dt, h);
+    if terrain.passable([nx, ny]) {
+        *pos = [nx, ny];
+    } else if terrain.passable([nx, pos[1]]) {
+        *pos = [nx, pos[1]];
+        v[1] = 0.0;
+    } else if terrain.passable([pos[0], ny]) {
+        *pos = [pos[0], ny];
+        v[0] = 0.0;
+    } else {
+        v = [0.0, 0.0];
+    }
+    *vel = v;
+    let speed2 = v[0] * v[0] + v[1] * v[1];
+    let metabolism = gene(genes, Gene::Metabolism);
+    *energy -= (p.energy.basal_of(metabolism) + p.energy.move_cost * speed2) * dt;
+    *age += dt;
+}

@@ -1,0 +1,84 @@
+//! The CPU engine: one module per per-entity pass, each the twin of the WGSL
+//! shader of the same name in `shaders/` (DESIGN.md §2). Passes that touch one
+//! entity per slot run in parallel on the current rayon pool; each slot is
+//! written only by its own work item and reads only last tick's state, so the
+//! result does not depend on the number of threads.
+
+pub mod emit_events;
+pub mod feed;
+pub mod food_regrow;
+pub mod hash_count;
+pub mod hash_scan;
+pub mod hash_scatter;
+pub mod integrate;
+pub mod neighbors;
+pub mod steer;
+
+/// Marks "no cell", "no target" or "not eating" in per-slot index arrays.
+pub const NONE: u32 = u32::MAX;
+
+/// Minimum slots per parallel work item.
+pub const PAR_MIN_LEN: usize = 2048;
+
+/// What an entity did this tick (for the inspector and statistics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Mode {
+    /// Nothing in particular.
+    Wander = 0,
+    /// Steering to food or grazing.
+    Graze = 1,
+    /// Pursuing prey.
+    Hunt = 2,
+    /// Fleeing from a hunter.
+    Flee = 3,
+}
+
+/// Per-tick scratch buffers, allocated once.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    /// Hash cell of each slot, or [`NONE`] for a free slot.
+    pub cell_of: Vec<u32>,
+    /// Entities per hash cell.
+    pub counts: Vec<u32>,
+    /// Exclusive prefix sum of `counts` (one more entry than cells).
+    pub offsets: Vec<u32>,
+    /// Slots in cell order, ascending id inside each cell.
+    pub sorted: Vec<u32>,
+    /// Positions in cell order.
+    pub sorted_pos: Vec<[f32; 2]>,
+    /// Steering results in cell order, before they are scattered to slots.
+    pub steer_out: Vec<steer::SteerOut>,
+    /// Steering acceleration of each slot (wu/s²).
+    pub acc: Vec<[f32; 2]>,
+    /// Attack target slot of each slot, or [`NONE`].
+    pub intent: Vec<u32>,
+    /// Behaviour of each slot ([`Mode`] as u8).
+    pub mode: Vec<u8>,
+    /// Food cell each slot grazes this tick, or [`NONE`].
+    pub food_cell: Vec<u32>,
+    /// Grazers per food cell.
+    pub eaters: Vec<u32>,
+    /// Food each grazer of a cell takes this tick (f).
+    pub take: Vec<f32>,
+}
+
+impl Scratch {
+    /// Buffers for `capacity` slots, `hash_cells` hash cells and `food_cells` food cells.
+    pub fn new(capacity: usize, hash_cells: usize, food_cells: usize) -> Self {
+        Self {
+            cell_of: vec![NONE; capacity],
+            counts: vec![0; hash_cells],
+            offsets: vec![0; hash_cells + 1],
+            sorted: vec![0; capacity],
+            sorted_pos: vec![[0.0; 2]; capacity],
+            steer_out: Vec::with_capacity(capacity),
+            acc: vec![[0.0; 2]; capacity],
+            intent: vec![NONE; capacity],
+            mode: vec![0; capacity],
+            food_cell: vec![NONE; capacity],
+            eaters: vec![0; food_cells],
+            take: vec![0.0; food_cells],
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! evosim — an evolution simulation of up to millions of creatures.
+//!
+//! The crate is organised as in `DESIGN.md`:
+//! - [`model`]: parameters, scenarios, genes, the counter-based RNG, terrain,
+//!   the food grid and the structure-of-arrays entity storage;
+//! - [`cpu`]: the CPU engine, one module per per-entity pass (the twin of the
+//!   WGSL shaders in `shaders/`);
+//! - [`regions`]: event resolution (combat, deaths, reproduction) and
+//!   bookkeeping, shaped for the region worker pool;
+//! - [`sim`]: the [`Simulation`] API that every front end uses.
+
+pub mod cpu;
+pub mod model;
+pub mod regions;
+pub mod sim;
+
+pub use model::params::SimParams;
+pub use model::scenario::Scenario;
+pub use sim::{Backend, SimError, Simulation};

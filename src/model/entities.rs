@@ -1,0 +1,152 @@
+//! Structure-of-arrays entity storage: one slot per entity, capacity fixed at start.
+
+use super::genes::PackedGenes;
+
+/// Bit of `tribe_flags` set while the slot holds a living entity.
+pub const FLAG_ALIVE: u32 = 1 << 16;
+/// Mask of the tribe index in `tribe_flags`.
+pub const TRIBE_MASK: u32 = 0xffff;
+
+/// The entity slots, as parallel arrays. A slot whose `tribe_flags` lacks
+/// [`FLAG_ALIVE`] is free; its other fields are meaningless.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Entities {
+    /// Position (wu), inside `[0, width) × [0, height)`.
+    pub pos: Vec<[f32; 2]>,
+    /// Velocity (wu/s); heading comes from it.
+    pub vel: Vec<[f32; 2]>,
+    /// Energy (e).
+    pub energy: Vec<f32>,
+    /// Age (s).
+    pub age: Vec<f32>,
+    /// Tribe index (low 16 bits) and flags (high 16 bits).
+    pub tribe_flags: Vec<u32>,
+    /// Stable id, never reused (the slot may be).
+    pub id: Vec<u32>,
+    /// Packed genes.
+    pub genes: Vec<PackedGenes>,
+}
+
+impl Entities {
+    /// `capacity` free slots.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            pos: vec![[0.0; 2]; capacity],
+            vel: vec![[0.0; 2]; capacity],
+            energy: vec![0.0; capacity],
+            age: vec![0.0; capacity],
+            tribe_flags: vec![0; capacity],
+            id: vec![u32::MAX; capacity],
+            genes: vec![[0; 5]; capacity],
+        }
+    }
+
+    /// Number of slots.
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.pos.len()
+    }
+
+    /// Whether slot `i` holds a living entity.
+    #[inline]
+    pub fn alive(&self, i: usize) -> bool {
+        self.tribe_flags[i] & FLAG_ALIVE != 0
+    }
+
+    /// Tribe of slot `i`.
+    #[inline]
+    pub fn tribe(&self, i: usize) -> u16 {
+        (self.tribe_flags[i] & TRIBE_MASK) as u16
+    }
+
+    /// Number of living entities.
+    pub fn count_alive(&self) -> usize {
+        self.tribe_flags
+            .iter()
+            .filter(|&&f| f & FLAG_ALIVE != 0)
+            .count()
+    }
+
+    /// Writes a living entity into slot `i`.
+    #[expect(clippy::too_many_arguments, reason = "one argument per SoA field")]
+    pub fn set(
+        &mut self,
+        i: usize,
+        id: u32,
+        tribe: u16,
+        pos: [f32; 2],
+        vel: [f32; 2],
+        energy: f32,
+        age: f32,
+        genes: PackedGenes,
+    ) {
+        self.id[i] = id;
+        self.tribe_flags[i] = tribe as u32 | FLAG_ALIVE;
+        self.pos[i] = pos;
+        self.vel[i] = vel;
+        self.energy[i] = energy;
+        self.age[i] = age;
+        self.genes[i] = genes;
+    }
+
+    /// Frees slot `i`.
+    #[inline]
+    pub fn kill(&mut self, i: usize) {
+        self.tribe_flags[i] &= !FLAG_ALIVE;
+    }
+
+    /// A 64-bit FNV-1a hash over every living entity's fields, in slot order
+    /// (slot index included). Equal states give equal hashes on every platform.
+    pub fn state_hash(&self) -> u64 {
+        let mut h = Fnv::new();
+        for i in 0..self.capacity() {
+            if !self.alive(i) {
+                continue;
+            }
+            h.word(i as u32);
+            h.word(self.id[i]);
+            h.word(self.tribe_flags[i]);
+            h.word(self.pos[i][0].to_bits());
+            h.word(self.pos[i][1].to_bits());
+            h.word(self.vel[i][0].to_bits());
+            h.word(self.vel[i][1].to_bits());
+            h.word(self.energy[i].to_bits());
+            h.word(self.age[i].to_bits());
+            for w in self.genes[i] {
+                h.word(w);
+            }
+        }
+        h.finish()
+    }
+}
+
+/// 64-bit FNV-1a over little-endian words.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Fnv {
+    /// A fresh hash.
+    pub fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Feeds one 32-bit word.
+    #[inline]
+    pub fn word(&mut self, w: u32) {
+        for b in w.to_le_bytes() {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// The hash so far.
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}

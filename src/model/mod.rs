@@ -1,0 +1,12 @@
+//! The world model: everything that defines a simulation's state and rules.
+
+pub mod entities;
+pub mod food;
+pub mod genes;
+pub mod grid;
+pub mod params;
+pub mod rng;
+pub mod scenario;
+pub mod spawn;
+pub mod terrain;
+pub mod validate;

@@ -1,0 +1,305 @@
+//! `SimParams`: every constant of the world model, with its unit, default and
+//! allowed range declared once (the macro below generates the struct, its
+//! `Default`, and its range validation from the same line).
+//!
+//! Units: world units (wu) for lengths, seconds (s) for time, energy units (e)
+//! for energy, food units (f) for food. Every rate is per second and is
+//! multiplied by `world.dt` when applied.
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::{Checker, InvalidField};
+
+macro_rules! param_group {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $section:literal {
+            $( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $default:expr, [$lo:expr, $hi:expr]; )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self { $( $field: $default, )* }
+            }
+        }
+
+        impl $name {
+            /// Checks every field against its allowed range.
+            pub fn validate(&self, c: &mut Checker) {
+                $( c.range(concat!($section, ".", stringify!($field)), self.$field as f64, $lo as f64, $hi as f64); )*
+            }
+        }
+    };
+}
+
+param_group! {
+    /// The world's extent and the tick length.
+    WorldParams, "world" {
+        /// World width (wu); the world wraps around (torus). Default 8192.
+        width: f32 = 8192.0, [64, 1_048_576];
+        /// World height (wu). Default 8192.
+        height: f32 = 8192.0, [64, 1_048_576];
+        /// Fixed tick length (s). Default 1/60.
+        dt: f32 = 1.0 / 60.0, [0.001, 0.1];
+    }
+}
+
+param_group! {
+    /// Terrain from seeded value noise: impassable ocean and mountain, four food biomes.
+    TerrainParams, "terrain" {
+        /// Terrain cell size (wu). Default 64.
+        cell_size: f32 = 64.0, [4, 65536];
+        /// Size of the largest noise feature (wu). Default 1400.
+        noise_scale: f32 = 1400.0, [16, 1_048_576];
+        /// Elevation below which a cell is ocean (0–1; 0 disables ocean). Default 0.30.
+        ocean_level: f32 = 0.30, [0, 1];
+        /// Elevation above which a cell is mountain (0–1; 1 disables mountains). Default 0.72.
+        mountain_level: f32 = 0.72, [0, 1];
+        /// Moisture above which land is forest (0–1). Default 0.58.
+        forest_moisture: f32 = 0.58, [0, 1];
+        /// Moisture above which land is grassland (0–1). Default 0.46.
+        grassland_moisture: f32 = 0.46, [0, 1];
+        /// Moisture above which land is savanna, below it desert (0–1). Default 0.36.
+        savanna_moisture: f32 = 0.36, [0, 1];
+        /// Food capacity multiplier in forest. Default 3.0.
+        forest_food: f32 = 3.0, [0, 100];
+        /// Food capacity multiplier in grassland. Default 1.5.
+        grassland_food: f32 = 1.5, [0, 100];
+        /// Food capacity multiplier in savanna. Default 0.8.
+        savanna_food: f32 = 0.8, [0, 100];
+        /// Food capacity multiplier in desert. Default 0.15.
+        desert_food: f32 = 0.15, [0, 100];
+    }
+}
+
+param_group! {
+    /// The food grid: logistic regrowth toward a per-cell capacity.
+    FoodParams, "food" {
+        /// Food cell size (wu). Default 16.
+        cell_size: f32 = 16.0, [1, 65536];
+        /// Food capacity of a cell before the biome multiplier (f). Default 4.
+        capacity: f32 = 4.0, [0, 1_000_000];
+        /// Logistic regrowth rate (1/s). Default 0.05.
+        regrow_rate: f32 = 0.05, [0, 100];
+        /// Regrowth seed, as a fraction of capacity, so that bare cells regrow (0–1). Default 0.05.
+        seed_fraction: f32 = 0.05, [0, 1];
+        /// Delay before a cell that was just eaten regrows (s). Default 2.
+        cooldown: f32 = 2.0, [0, 3600];
+        /// Most food one grazer eats per second at metabolism 1 (f/s). Default 6.
+        bite: f32 = 6.0, [0, 1_000_000];
+        /// Energy gained per food unit at full plant efficiency (e/f). Default 2.
+        energy_per_unit: f32 = 2.0, [0, 10_000];
+        /// Initial food as a fraction of capacity (0–1). Default 0.7.
+        initial_fill: f32 = 0.7, [0, 1];
+        /// Entities with a diet gene below this graze (−1 herbivore … +1 carnivore). Default 0.5.
+        graze_diet: f32 = 0.5, [-1, 1];
+    }
+}
+
+param_group! {
+    /// The spatial hash used for neighbour queries.
+    HashParams, "hash" {
+        /// Hash cell size (wu). Default 40.
+        cell_size: f32 = 40.0, [1, 65536];
+        /// Most neighbours accepted per entity per tick (early exit). Default 24.
+        max_neighbors: u32 = 24, [1, 256];
+    }
+}
+
+param_group! {
+    /// Energy budget, life cycle and reproduction.
+    EnergyParams, "energy" {
+        /// Largest energy an entity holds (e). Default 100.
+        max: f32 = 100.0, [1, 1_000_000];
+        /// Energy of a spawned entity (e). Default 60.
+        initial: f32 = 60.0, [0, 1_000_000];
+        /// Basal cost (e/s), multiplied by (0.5 + metabolism gene). Default 0.5.
+        basal: f32 = 0.5, [0, 1_000_000];
+        /// Movement cost per squared speed ((e/s)/(wu/s)²). Default 0.0008.
+        move_cost: f32 = 0.0008, [0, 1000];
+        /// Energy above which an entity may reproduce (e). Default 55.
+        repro_threshold: f32 = 55.0, [0, 1_000_000];
+        /// Share of the parent's energy given to the child (0.01–0.99). Default 0.4.
+        child_share: f32 = 0.4, [0.01, 0.99];
+        /// Lifespan at metabolism 1 (s); ×(1.25 − 0.25·metabolism). Default 300.
+        lifespan: f32 = 300.0, [1, 1_000_000_000];
+        /// Age before which an entity cannot reproduce (s). Default 8.
+        maturity: f32 = 8.0, [0, 1_000_000_000];
+        /// Energy fraction below which an entity is hungry (hunts, seeks food) (0–1). Default 0.7.
+        hungry: f32 = 0.7, [0, 1];
+    }
+}
+
+param_group! {
+    /// Hunting and combat.
+    CombatParams, "combat" {
+        /// Distance within which an attack lands (wu). Default 6.
+        reach: f32 = 6.0, [0, 100_000];
+        /// Attack rate at aggression 1 (1/s); the roll is `fight_probability·aggression·dt`. Default 4.
+        fight_probability: f32 = 4.0, [0, 10_000];
+        /// Damage of one attack before modifiers (e). Default 10.
+        damage: f32 = 10.0, [0, 1_000_000];
+        /// Extra damage per other attacker of the same tribe on the same target (fraction). Default 0.3.
+        pack_bonus: f32 = 0.3, [0, 100];
+        /// Energy an attacker gains per damage dealt, times its diet (e/e). Default 0.8.
+        gain: f32 = 0.8, [0, 100];
+        /// Energy gained for a kill, times the killer's diet (e). Default 25.
+        kill_bonus: f32 = 25.0, [0, 1_000_000];
+        /// Entities with a diet gene above this hunt when hungry. Default 0.2.
+        hunt_diet: f32 = 0.2, [-1, 1];
+        /// Entities with a diet gene below this flee from hunters in view. Default 0.0.
+        flee_diet: f32 = 0.0, [-1, 1];
+        /// Vision multiplier while hungry and hunting (1–3). Default 1.3.
+        hunt_vision: f32 = 1.3, [1, 3];
+    }
+}
+
+param_group! {
+    /// Steering weights (accelerations in wu/s²) and sensing limits.
+    SteeringParams, "steering" {
+        /// Distance under which neighbours push each other apart (wu). Default 10.
+        personal_space: f32 = 10.0, [0, 100_000];
+        /// Separation weight (wu/s²). Default 50.
+        separation: f32 = 50.0, [0, 1_000_000];
+        /// Alignment weight with the own tribe, times the cohesion gene (1/s). Default 2.
+        alignment: f32 = 2.0, [0, 1_000_000];
+        /// Cohesion weight toward the own tribe's centre, times the cohesion gene (1/s²). Default 1.5.
+        cohesion: f32 = 1.5, [0, 1_000_000];
+        /// Flee weight away from hunters in view (wu/s²). Default 80.
+        flee: f32 = 80.0, [0, 1_000_000];
+        /// Pursuit weight toward the chosen prey (wu/s²). Default 70.
+        hunt: f32 = 70.0, [0, 1_000_000];
+        /// Food-seeking weight toward the best food cell in view (wu/s²). Default 30.
+        food: f32 = 30.0, [0, 1_000_000];
+        /// Random wander weight (wu/s²). Default 10.
+        wander: f32 = 10.0, [0, 1_000_000];
+        /// Terrain avoidance weight (wu/s²). Default 120.
+        terrain: f32 = 120.0, [0, 1_000_000];
+        /// Terrain look-ahead distance (wu). Default 20.
+        lookahead: f32 = 20.0, [0, 100_000];
+        /// Largest steering acceleration (wu/s²). Default 80.
+        max_accel: f32 = 80.0, [0, 1_000_000];
+        /// Food cells sampled per entity per tick (0–16). Default 6.
+        food_samples: u32 = 6, [0, 16];
+    }
+}
+
+param_group! {
+    /// Mutation of a child's genes.
+    MutationParams, "mutation" {
+        /// Chance that a gene mutates at birth (0–1). Default 0.3.
+        rate: f32 = 0.3, [0, 1];
+        /// Standard deviation of a small step, as a fraction of the gene's range (0–1). Default 0.05.
+        step: f32 = 0.05, [0, 1];
+        /// Chance that a mutation is a large jump instead (0–1). Default 0.03.
+        jump_chance: f32 = 0.03, [0, 1];
+        /// Largest jump, as a fraction of the gene's range (0–1). Default 0.25.
+        jump: f32 = 0.25, [0, 1];
+    }
+}
+
+param_group! {
+    /// The region grid of the CPU worker pool.
+    RegionParams, "regions" {
+        /// Region rows; 0 adapts to the thread count. Default 0.
+        rows: u32 = 0, [0, 256];
+        /// Region columns; 0 adapts to the thread count. Default 0.
+        cols: u32 = 0, [0, 256];
+        /// Width of the read-only ghost strip along region borders (wu). Default 100.
+        ghost_width: f32 = 100.0, [0, 1_000_000];
+    }
+}
+
+/// Largest number of cells any grid (terrain, food, hash) may have.
+pub const MAX_GRID_CELLS: u64 = 1 << 26;
+
+/// Every constant of the world model. Built from a [`Scenario`](super::scenario::Scenario).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SimParams {
+    /// World extent and tick length.
+    pub world: WorldParams,
+    /// Terrain generation.
+    pub terrain: TerrainParams,
+    /// Food grid.
+    pub food: FoodParams,
+    /// Spatial hash.
+    pub hash: HashParams,
+    /// Energy and life cycle.
+    pub energy: EnergyParams,
+    /// Combat and hunting.
+    pub combat: CombatParams,
+    /// Steering weights.
+    pub steering: SteeringParams,
+    /// Mutation.
+    pub mutation: MutationParams,
+    /// Region grid.
+    pub regions: RegionParams,
+}
+
+impl SimParams {
+    /// Checks every field's range and the relations between fields.
+    pub fn validate(&self) -> Result<(), InvalidField> {
+        let mut c = Checker::default();
+        self.world.validate(&mut c);
+        self.terrain.validate(&mut c);
+        self.food.validate(&mut c);
+        self.hash.validate(&mut c);
+        self.energy.validate(&mut c);
+        self.combat.validate(&mut c);
+        self.steering.validate(&mut c);
+        self.mutation.validate(&mut c);
+        self.regions.validate(&mut c);
+        c.finish()?;
+        let mut c = Checker::default();
+        let (w, h) = (self.world.width as f64, self.world.height as f64);
+        c.range(
+            "energy.initial",
+            self.energy.initial as f64,
+            0.0,
+            self.energy.max as f64,
+        );
+        c.range(
+            "energy.repro_threshold",
+            self.energy.repro_threshold as f64,
+            0.0,
+            self.energy.max as f64,
+        );
+        for (name, size) in [
+            ("terrain.cell_size", self.terrain.cell_size),
+            ("food.cell_size", self.food.cell_size),
+            ("hash.cell_size", self.hash.cell_size),
+        ] {
+            let size = size as f64;
+            c.range(name, size, 0.0, w.min(h));
+            let cells = (w / size).round().max(1.0) * (h / size).round().max(1.0);
+            if cells > MAX_GRID_CELLS as f64 {
+                c.fail(
+                    name,
+                    format!("{size} gives {cells} cells for a {w}×{h} world (at most {MAX_GRID_CELLS}); use a larger cell"),
+                );
+            }
+        }
+        c.finish()
+    }
+}
+
+impl EnergyParams {
+    /// Lifespan (s) of an entity with the given metabolism gene.
+    #[inline]
+    pub fn lifespan_of(&self, metabolism: f32) -> f32 {
+        self.lifespan * (1.25 - 0.25 * metabolism)
+    }
+
+    /// Basal energy cost (e/s) of an entity with the given metabolism gene.
+    #[inline]
+    pub fn basal_of(&self, metabolism: f32) -> f32 {
+        self.basal * (0.5 + metabolism)
+    }
+}
