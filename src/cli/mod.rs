@@ -56,7 +56,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
     /// Resize the scenario to N initial entities at the same density (accepts 10k, 1M).
-    #[arg(long, value_name = "N", value_parser = parse_count)]
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
     entities: Option<u64>,
     /// Ticks to simulate (60 ticks = 1 simulated second).
     #[arg(long, value_name = "T", default_value_t = 3600)]

@@ -1,0 +1,229 @@
+//! The `evosim` binary: determinism visible from the CLI, JSON output, and
+//! bad input answered with exit code 2 and one line naming the problem.
+
+use std::process::{Command, Output};
+
+fn evosim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evosim"))
+        .args(args)
+        .output()
+        .expect("run evosim")
+}
+
+fn last_json(out: &Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().expect("some output");
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("last line is not JSON ({e}): {line}"))
+}
+
+fn hash(args: &[&str]) -> String {
+    let out = evosim(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    last_json(&out)["state_hash"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn json_summary_has_the_promised_fields() {
+    let out = evosim(&[
+        "run",
+        "--entities",
+        "800",
+        "--ticks",
+        "120",
+        "--backend",
+        "cpu",
+        "--json",
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j = last_json(&out);
+    for key in [
+        "tick",
+        "population",
+        "births",
+        "deaths",
+        "kills",
+        "state_hash",
+        "tribes",
+    ] {
+        assert!(j.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(j["tick"], 120);
+    assert_eq!(j["state_hash"].as_str().unwrap().len(), 16);
+    let tribes = j["tribes"].as_array().unwrap();
+    assert_eq!(tribes.len(), 4);
+    let total: u64 = tribes
+        .iter()
+        .map(|t| t["population"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, j["population"].as_u64().unwrap());
+    assert!(tribes[0]["genes"]["speed"]["mean"].as_f64().unwrap() > 5.0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("state_hash "), "readable summary too");
+}
+
+#[test]
+fn cli_hash_is_the_same_for_one_and_two_threads_and_changes_with_the_seed() {
+    let base = [
+        "run",
+        "--entities",
+        "1000",
+        "--ticks",
+        "200",
+        "--backend",
+        "cpu",
+        "--json",
+        "--quiet",
+    ];
+    let with = |extra: &[&str]| {
+        let mut v: Vec<&str> = base.to_vec();
+        v.extend_from_slice(extra);
+        hash(&v)
+    };
+    let one = with(&["--threads", "1", "--seed", "5"]);
+    assert_eq!(one, with(&["--threads", "2", "--seed", "5"]));
+    assert_ne!(one, with(&["--threads", "2", "--seed", "6"]));
+}
+
+#[test]
+fn stats_csv_is_written() {
+    let dir = std::env::temp_dir().join(format!("evosim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("stats.csv");
+    let out = evosim(&[
+        "run",
+        "--entities",
+        "500",
+        "--ticks",
+        "120",
+        "--backend",
+        "cpu",
+        "--quiet",
+        "--stats-csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("tick,population,births,deaths,kills"));
+    assert_eq!(lines.len(), 1 + 3, "header, tick 0, 60, 120");
+    assert!(lines[3].starts_with("120,"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn bad_scenario(name: &str, body: &str) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("evosim-bad-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, body).unwrap();
+    let out = evosim(&[
+        "run",
+        "--scenario",
+        path.to_str().unwrap(),
+        "--ticks",
+        "1",
+        "--backend",
+        "cpu",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn assert_one_line_error(code: i32, stderr: &str, must_name: &[&str]) {
+    assert_eq!(code, 2, "exit code 2, stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
+    for word in must_name {
+        assert!(
+            lines[0].contains(word),
+            "{:?} should name {word:?}",
+            lines[0]
+        );
+    }
+}
+
+const TRIBE: &str = "\n[[tribes]]\nname = \"A\"\ncount = 10\n";
+
+#[test]
+fn negative_world_size_is_a_clear_error() {
+    let (code, err) = bad_scenario("negative", &format!("[world]\nwidth = -100\n{TRIBE}"));
+    assert_one_line_error(code, &err, &["world.width", "-100", "allowed"]);
+}
+
+#[test]
+fn unknown_key_is_a_clear_error() {
+    let (code, err) = bad_scenario("unknown", &format!("[food]\nregrowth_speed = 3\n{TRIBE}"));
+    assert_one_line_error(code, &err, &["regrowth_speed", ":2:"]);
+}
+
+#[test]
+fn gene_out_of_range_is_a_clear_error() {
+    let (code, err) = bad_scenario("gene", &format!("{TRIBE}genes.speed = {{ mean = 40 }}\n"));
+    assert_one_line_error(code, &err, &["tribes[0].genes.speed.mean", "40", "5 to 25"]);
+}
+
+#[test]
+fn malformed_toml_and_missing_file_are_clear_errors() {
+    let (code, err) = bad_scenario("malformed", "[world\nwidth = 1");
+    assert_one_line_error(code, &err, &["malformed.toml:1:"]);
+    let out = evosim(&["run", "--scenario", "/nonexistent/evosim.toml"]);
+    assert_one_line_error(
+        out.status.code().unwrap(),
+        &String::from_utf8_lossy(&out.stderr),
+        &["/nonexistent/evosim.toml"],
+    );
+}
+
+#[test]
+fn non_numeric_entities_is_a_clear_error() {
+    for bad in ["lots", "-5", "1.5", "0"] {
+        let out = evosim(&["run", "--entities", bad]);
+        assert_one_line_error(
+            out.status.code().unwrap(),
+            &String::from_utf8_lossy(&out.stderr),
+            &["--entities"],
+        );
+    }
+}
+
+#[test]
+fn gpu_backend_is_a_clear_error_until_it_exists() {
+    let out = evosim(&["run", "--backend", "gpu", "--ticks", "1"]);
+    assert_one_line_error(
+        out.status.code().unwrap(),
+        &String::from_utf8_lossy(&out.stderr),
+        &["GPU"],
+    );
+}
+
+#[test]
+fn help_explains_the_options() {
+    let out = evosim(&["run", "--help"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for opt in [
+        "--scenario",
+        "--entities",
+        "--ticks",
+        "--seed",
+        "--backend",
+        "--threads",
+        "--json",
+        "--stats-csv",
+    ] {
+        assert!(text.contains(opt), "help mentions {opt}");
+    }
+}

@@ -1,0 +1,239 @@
+//! Per-pass checks against hand-computed cases: speed clamp, wrap, terrain
+//! sliding, feeding conservation, births beyond capacity, and the population
+//! invariant over whole runs.
+
+mod common;
+
+use common::{check_invariants, default_scaled, scenario, sim};
+use evosim::cpu::NONE;
+use evosim::cpu::feed::{feed_apply, feed_count, plant_efficiency};
+use evosim::cpu::integrate::integrate_one;
+use evosim::model::entities::Entities;
+use evosim::model::food::Food;
+use evosim::model::genes::{GENE_RANGES, Gene, Genes, gene, pack};
+use evosim::model::params::SimParams;
+use evosim::model::terrain::{Biome, Terrain};
+
+fn genes_with(speed: f32, diet: f32) -> evosim::model::genes::PackedGenes {
+    let mut g = GENE_RANGES.map(|r| 0.5 * (r.0 + r.1));
+    g[Gene::Speed as usize] = speed;
+    g[Gene::Diet as usize] = diet;
+    pack(&Genes(g))
+}
+
+#[test]
+fn speed_is_clamped_to_the_speed_gene() {
+    let p = SimParams::default();
+    let t = Terrain::uniform(&p.world, &p.terrain, Biome::Grassland);
+    let g = genes_with(12.0, 0.0);
+    let max = gene(&g, Gene::Speed);
+    for acc in [[1e6f32, 0.0], [-3e5, 4e5], [0.0, 10.0]] {
+        let (mut pos, mut vel, mut en, mut age) = ([100.0, 100.0], [11.0, 0.0], 50.0, 0.0);
+        integrate_one(&p, &t, acc, &g, &mut pos, &mut vel, &mut en, &mut age);
+        let s = (vel[0] * vel[0] + vel[1] * vel[1]).sqrt();
+        assert!(s <= max * (1.0 + 1e-6), "speed {s} > {max}");
+        assert!((age - p.world.dt).abs() < 1e-9);
+        assert!(en < 50.0, "moving costs energy");
+    }
+}
+
+#[test]
+fn positions_wrap_around_the_torus() {
+    let p = SimParams::default();
+    let (w, h) = (p.world.width, p.world.height);
+    let t = Terrain::uniform(&p.world, &p.terrain, Biome::Grassland);
+    let g = genes_with(25.0, 0.0);
+    let cases = [
+        ([w - 0.1, 10.0], [20.0, 0.0]),
+        ([0.05, 10.0], [-20.0, 0.0]),
+        ([10.0, h - 0.01], [0.0, 24.0]),
+        ([10.0, 0.0], [0.0, -24.0]),
+    ];
+    for (start, v0) in cases {
+        let (mut pos, mut vel, mut en, mut age) = (start, v0, 50.0, 0.0);
+        integrate_one(
+            &p,
+            &t,
+            [0.0, 0.0],
+            &g,
+            &mut pos,
+            &mut vel,
+            &mut en,
+            &mut age,
+        );
+        assert!(
+            pos[0] >= 0.0 && pos[0] < w && pos[1] >= 0.0 && pos[1] < h,
+            "{start:?} -> {pos:?}"
+        );
+        let moved = [
+            evosim::model::grid::delta(start[0], pos[0], w),
+            evosim::model::grid::delta(start[1], pos[1], h),
+        ];
+        assert!(
+            (moved[0] - v0[0] * p.world.dt).abs() < 1e-3
+                && (moved[1] - v0[1] * p.world.dt).abs() < 1e-3
+        );
+    }
+}
+
+#[test]
+fn terrain_is_never_entered_and_movement_slides() {
+    let p = SimParams::default();
+    let mut t = Terrain::uniform(&p.world, &p.terrain, Biome::Grassland);
+    // A wall of ocean: the column of cells at x in [640, 704).
+    let col = (640.0 / t.grid.cell_w) as u32;
+    for y in 0..t.grid.rows {
+        t.cells[(y * t.grid.cols + col) as usize] = Biome::Ocean as u8;
+    }
+    let g = genes_with(25.0, 0.0);
+    let (mut pos, mut vel, mut en, mut age) = ([639.9, 300.0], [20.0, 10.0], 50.0, 0.0);
+    for _ in 0..100 {
+        integrate_one(
+            &p,
+            &t,
+            [50.0, 0.0],
+            &g,
+            &mut pos,
+            &mut vel,
+            &mut en,
+            &mut age,
+        );
+        assert!(t.passable(pos), "entered the wall at {pos:?}");
+    }
+    assert!(pos[1] > 310.0, "slid along the wall: {pos:?}");
+    assert_eq!(vel[0], 0.0, "the blocked axis stops");
+    // Boxed in on all sides: it stays where it is.
+    let mut t2 = Terrain::uniform(&p.world, &p.terrain, Biome::Ocean);
+    let c = t2.grid.index([100.0, 100.0]) as usize;
+    t2.cells[c] = Biome::Forest as u8;
+    let (mut pos, mut vel) = ([127.9, 127.9], [25.0, 25.0]);
+    for _ in 0..50 {
+        integrate_one(
+            &p,
+            &t2,
+            [80.0, 80.0],
+            &g,
+            &mut pos,
+            &mut vel,
+            &mut en,
+            &mut age,
+        );
+        assert!(t2.passable(pos));
+    }
+}
+
+#[test]
+fn food_eaten_equals_food_removed() {
+    let p = SimParams::default();
+    let t = Terrain::uniform(&p.world, &p.terrain, Biome::Forest);
+    let mut food = Food::new(&p.world, &p.food, &p.terrain, &t);
+    // A nearly empty cell shared by many eaters, and a full cell with one.
+    let scarce = food.grid.index([8.0, 8.0]) as usize;
+    food.amount[scarce] = 0.01;
+    let mut e = Entities::with_capacity(64);
+    for k in 0..40 {
+        let (pos, diet) = if k < 30 {
+            ([8.0 + (k % 5) as f32, 8.0], -1.0)
+        } else {
+            ([100.0, 100.0], -0.2 + 0.05 * k as f32 - 1.5)
+        };
+        e.set(
+            k,
+            k as u32,
+            0,
+            pos,
+            [0.0, 0.0],
+            20.0,
+            0.0,
+            genes_with(10.0, diet),
+        );
+    }
+    // A carnivore in the scarce cell does not graze.
+    e.set(
+        40,
+        40,
+        1,
+        [9.0, 9.0],
+        [0.0, 0.0],
+        20.0,
+        0.0,
+        genes_with(10.0, 0.9),
+    );
+    let before = food.total();
+    let energy_before: Vec<f32> = e.energy.clone();
+    let (mut cell, mut eaters) = (vec![NONE; 64], vec![0u32; food.grid.len()]);
+    let mut take = vec![0.0f32; food.grid.len()];
+    feed_count(&p, &e, &food, &mut cell, &mut eaters);
+    assert_eq!(eaters[scarce], 30);
+    assert_eq!(cell[40], NONE);
+    let eaten = feed_apply(&p, &cell, &eaters, &mut take, &mut e, &mut food);
+    let removed = before - food.total();
+    assert!(eaten > 0.0);
+    assert!(
+        (eaten - removed).abs() < 1e-4 * before.max(1.0),
+        "eaten {eaten} removed {removed}"
+    );
+    assert!(
+        food.amount[scarce] >= 0.0 && food.amount[scarce] < 1e-6,
+        "the scarce cell is shared out, never negative"
+    );
+    let mut gained = 0.0f64;
+    for i in 0..41 {
+        let d = e.energy[i] - energy_before[i];
+        if cell[i] != NONE {
+            let expect = take[cell[i] as usize]
+                * p.food.energy_per_unit
+                * plant_efficiency(gene(&e.genes[i], Gene::Diet));
+            assert!((d - expect).abs() < 1e-5);
+            gained += take[cell[i] as usize] as f64;
+        } else {
+            assert_eq!(d, 0.0);
+        }
+    }
+    assert!((gained - eaten).abs() < 1e-6);
+}
+
+#[test]
+fn births_beyond_capacity_are_dropped_and_counted() {
+    let s = scenario(
+        r#"
+        capacity = 300
+        [world]
+        width = 512
+        height = 512
+        [terrain]
+        ocean_level = 0.0
+        mountain_level = 1.0
+        [energy]
+        initial = 100
+        repro_threshold = 20
+        child_share = 0.1
+        maturity = 0
+        [[tribes]]
+        name = "Rabbits"
+        count = 250
+        genes.repro_chance = { mean = 0.2 }
+        genes.diet = { mean = -1 }
+        "#,
+    );
+    let mut sim = sim(s, 2);
+    for _ in 0..300 {
+        sim.step();
+        check_invariants(&sim);
+        assert!(sim.population() <= 300);
+    }
+    let c = sim.counters();
+    assert!(c.births_dropped > 0, "some births found no slot");
+    assert!(c.total(|t| t.births) > 0);
+}
+
+#[test]
+fn population_balance_holds_every_tick() {
+    let mut sim = sim(default_scaled(1500), 2);
+    for _ in 0..1200 {
+        sim.step();
+        check_invariants(&sim);
+    }
+    let c = sim.counters();
+    assert!(c.total(|t| t.births) > 0 && c.total(|t| t.deaths) > 0);
+}
