@@ -73,7 +73,7 @@ pub fn emit_events(
 ) {
     out.clear();
     let dt = p.world.dt;
-    for i in 0..e.capacity() {
+    for (i, &t) in intent.iter().enumerate().take(e.capacity()) {
         if e.tribe_flags[i] & FLAG_ALIVE == 0 {
             continue;
         }
@@ -88,7 +88,6 @@ pub fn emit_events(
             out.deaths.push((me, DeathCause::OldAge));
             continue;
         }
-        let t = intent[i];
         if t != NONE {
             out.attacks.push(Attack {
                 target_id: e.id[t as usize],

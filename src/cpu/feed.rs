@@ -63,16 +63,31 @@ pub fn feed_apply(
     food: &mut Food,
 ) -> f64 {
     let bite = p.food.bite * p.world.dt;
-    let mut eaten = 0.0f64;
-    for (c, &n) in eaters.iter().enumerate() {
-        if n > 0 {
-            let t = bite.min(food.amount[c] / n as f32);
-            take[c] = t;
-            food.amount[c] = (food.amount[c] - t * n as f32).max(0.0);
-            food.cooldown[c] = p.food.cooldown;
-            eaten += t as f64 * n as f64;
-        }
-    }
+    let cooldown = p.food.cooldown;
+    // Fixed-size chunks, summed in chunk order: the total does not depend on
+    // the thread count.
+    const CHUNK: usize = 16_384;
+    let partial: Vec<f64> = food
+        .amount
+        .par_chunks_mut(CHUNK)
+        .zip(food.cooldown.par_chunks_mut(CHUNK))
+        .zip(take.par_chunks_mut(CHUNK))
+        .zip(eaters.par_chunks(CHUNK))
+        .map(|(((amount, cool), take), eaters)| {
+            let mut eaten = 0.0f64;
+            for (k, &n) in eaters.iter().enumerate() {
+                if n > 0 {
+                    let t = bite.min(amount[k] / n as f32);
+                    take[k] = t;
+                    amount[k] = (amount[k] - t * n as f32).max(0.0);
+                    cool[k] = cooldown;
+                    eaten += t as f64 * n as f64;
+                }
+            }
+            eaten
+        })
+        .collect();
+    let eaten: f64 = partial.iter().sum();
     let max = p.energy.max;
     let per_unit = p.food.energy_per_unit;
     let Entities { energy, genes, .. } = e;

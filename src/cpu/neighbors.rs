@@ -7,6 +7,9 @@
 
 use crate::model::grid::{Grid, delta};
 
+/// Margin (wu) by which a cell must lie behind an entity to be skipped unread.
+const CULL_MARGIN: f32 = 0.01;
+
 /// The inputs of a neighbour query that do not change per entity.
 #[derive(Clone, Copy)]
 pub struct HashView<'a> {
@@ -29,7 +32,7 @@ pub struct HashView<'a> {
 /// at most once even when the search is wider than the world.
 #[inline]
 fn axis_bounds(reach: i64, cells: i64) -> (i64, i64) {
-    if 2 * reach + 1 <= cells {
+    if 2 * reach < cells {
         (reach, reach)
     } else {
         let lo = (cells - 1) / 2;
@@ -73,6 +76,16 @@ pub fn for_each_neighbor(
         d if d > 0 => d as f32 * size - l,
         d => l - (d + 1) as f32 * size,
     };
+    // A cell wholly behind the entity (every point at a negative dot product
+    // with the heading, by a margin) holds nobody inside a cone of up to 180°.
+    let behind = |dx: i64, dy: i64| {
+        if cos_half < 0.0 {
+            return false;
+        }
+        let x = if heading[0] > 0.0 { (dx + 1) as f32 * g.cell_w - lx } else { dx as f32 * g.cell_w - lx };
+        let y = if heading[1] > 0.0 { (dy + 1) as f32 * g.cell_h - ly } else { dy as f32 * g.cell_h - ly };
+        heading[0] * x + heading[1] * y < -CULL_MARGIN
+    };
     let (cols, rows) = (g.cols as i64, g.rows as i64);
     for k in 0..=kmax {
         for dy in -k..=k {
@@ -94,7 +107,7 @@ pub fn for_each_neighbor(
             let mut dx = -k;
             while dx <= k {
                 let gx = gap(dx, lx, g.cell_w);
-                if dx >= -lox && dx <= hix && gx * gx + gy2 <= r2 {
+                if dx >= -lox && dx <= hix && gx * gx + gy2 <= r2 && !behind(dx, dy) {
                     let mut x = cx + dx;
                     if x < 0 {
                         x += cols;

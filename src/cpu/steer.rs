@@ -20,6 +20,8 @@ use crate::model::params::SimParams;
 use crate::model::rng::{rng4, signed_unit, stream, unit};
 use crate::model::terrain::Terrain;
 
+const H: f32 = std::f32::consts::FRAC_1_SQRT_2;
+
 /// Directions (cos, sin of the angle from the heading) and distances (fraction
 /// of vision) of the food cells an entity samples, in sampling order; samples
 /// outside the view cone are skipped.
@@ -27,16 +29,16 @@ pub const FOOD_SAMPLES: [[f32; 3]; 16] = [
     [1.0, 0.0, 1.0],
     [0.923_879_5, 0.382_683_43, 0.55],
     [0.923_879_5, -0.382_683_43, 0.55],
-    [0.707_106_8, 0.707_106_8, 1.0],
-    [0.707_106_8, -0.707_106_8, 1.0],
+    [H, H, 1.0],
+    [H, -H, 1.0],
     [0.382_683_43, 0.923_879_5, 0.55],
     [0.382_683_43, -0.923_879_5, 0.55],
     [0.0, 1.0, 1.0],
     [0.0, -1.0, 1.0],
     [-0.382_683_43, 0.923_879_5, 0.55],
     [-0.382_683_43, -0.923_879_5, 0.55],
-    [-0.707_106_8, 0.707_106_8, 1.0],
-    [-0.707_106_8, -0.707_106_8, 1.0],
+    [-H, H, 1.0],
+    [-H, -H, 1.0],
     [-0.923_879_5, 0.382_683_43, 0.55],
     [-0.923_879_5, -0.382_683_43, 0.55],
     [-1.0, 0.0, 1.0],
@@ -206,10 +208,11 @@ pub fn steer_one(inp: &SteerInput<'_>, i: usize) -> SteerOut {
         if dist <= p.combat.reach && unit(r[1]) < roll {
             intent = j as u32;
         }
-    } else if diet < p.food.graze_diet && e.energy[i] < p.energy.max {
-        if seek_food(inp, i, pos, heading, vision, cos_half, vel, &mut acc) {
-            mode = Mode::Graze;
-        }
+    } else if diet < p.food.graze_diet
+        && e.energy[i] < p.energy.max
+        && seek_food(inp, i, pos, heading, vision, cos_half, vel, &mut acc)
+    {
+        mode = Mode::Graze;
     }
     acc[0] += signed_unit(r[2]) * s.wander;
     acc[1] += signed_unit(r[3]) * s.wander;
@@ -312,7 +315,7 @@ fn avoid_terrain(
         heading[0] * C + heading[1] * S,
         -heading[0] * S + heading[1] * C,
     ];
-    let sides = if id % 2 == 0 {
+    let sides = if id.is_multiple_of(2) {
         [left, right]
     } else {
         [right, left]

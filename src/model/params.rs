@@ -148,10 +148,10 @@ param_group! {
         damage: f32 = 10.0, [0, 1_000_000];
         /// Extra damage per other attacker of the same tribe on the same target (fraction). Default 0.3.
         pack_bonus: f32 = 0.3, [0, 100];
-        /// Energy an attacker gains per damage dealt, times its diet (e/e). Default 0.8.
-        gain: f32 = 0.8, [0, 100];
-        /// Energy gained for a kill, times the killer's diet (e). Default 25.
-        kill_bonus: f32 = 25.0, [0, 1_000_000];
+        /// Energy an attacker gains per damage dealt, times its diet (e/e). Default 0.5.
+        gain: f32 = 0.5, [0, 100];
+        /// Energy gained for a kill, times the killer's diet (e). Default 15.
+        kill_bonus: f32 = 15.0, [0, 1_000_000];
         /// Entities with a diet gene above this hunt when hungry. Default 0.2.
         hunt_diet: f32 = 0.2, [-1, 1];
         /// Entities with a diet gene below this flee from hunters in view. Default 0.0.
