@@ -223,6 +223,8 @@ impl Simulation {
                 &mut s.sorted_pos,
             );
             lap(2);
+            let alive = s.offsets[hash_grid.len()] as usize;
+            cpu::steer::gather_info(e, &s.sorted[..alive], &mut s.info);
             let inp = SteerInput {
                 p,
                 seed,
@@ -238,8 +240,8 @@ impl Simulation {
                 e,
                 terrain,
                 food,
+                info: &s.info,
             };
-            let alive = s.offsets[hash_grid.len()] as usize;
             cpu::steer::steer(
                 &inp,
                 &s.sorted[..alive],
@@ -251,9 +253,10 @@ impl Simulation {
             lap(3);
             cpu::integrate::integrate(p, terrain, &s.acc, e);
             lap(4);
-            cpu::feed::feed_count(p, e, food, &mut s.food_cell, &mut s.eaters);
+            let order = &s.sorted[..alive];
+            cpu::feed::feed_count(p, e, food, order, &mut s.food_cell, &mut s.eaters);
             ledger.counters.food_eaten +=
-                cpu::feed::feed_apply(p, &s.food_cell, &s.eaters, &mut s.take, e, food);
+                cpu::feed::feed_apply(p, order, &s.food_cell, &mut s.eaters, &mut s.take, e, food);
             lap(5);
             cpu::food_regrow::food_regrow(p, food);
             lap(6);

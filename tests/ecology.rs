@@ -29,13 +29,26 @@ fn default_world_stays_lively_for_ten_minutes() {
     }
     check_invariants(&sim);
     let c = sim.counters();
-    let (births, deaths, kills) = (c.total(|t| t.births), c.total(|t| t.deaths), c.total(|t| t.kills));
-    eprintln!("births {births} deaths {deaths} kills {kills} population {low}..{high} final {}", sim.population());
-    assert!(births > 0 && deaths > 0 && kills > 0, "births {births} deaths {deaths} kills {kills}");
+    let (births, deaths, kills) = (
+        c.total(|t| t.births),
+        c.total(|t| t.deaths),
+        c.total(|t| t.kills),
+    );
+    eprintln!(
+        "births {births} deaths {deaths} kills {kills} population {low}..{high} final {}",
+        sim.population()
+    );
+    assert!(
+        births > 0 && deaths > 0 && kills > 0,
+        "births {births} deaths {deaths} kills {kills}"
+    );
     let survivors = c.tribes.iter().filter(|t| t.population > 0).count();
     assert!(survivors >= 2, "only {survivors} tribe(s) survive");
     assert!(low > 0, "the population died out");
-    assert!(high < capacity * 9 / 10 && c.births_dropped == 0, "the population pinned at capacity ({high} of {capacity})");
+    assert!(
+        high < capacity * 9 / 10 && c.births_dropped == 0,
+        "the population pinned at capacity ({high} of {capacity})"
+    );
     let end = sim.gene_stats();
     let mut drifted = Vec::new();
     for (tr, (s, e)) in start.iter().zip(&end).enumerate() {
@@ -46,10 +59,16 @@ fn default_world_stays_lively_for_ten_minutes() {
             let se = s[k].std as f64 / (start_counts[tr] as f64).sqrt();
             let moved = (e[k].mean as f64 - s[k].mean as f64).abs();
             if moved > se && moved > 1e-6 {
-                drifted.push(format!("tribe {tr} {} {:.3}->{:.3}", GENE_NAMES[k], s[k].mean, e[k].mean));
+                drifted.push(format!(
+                    "tribe {tr} {} {:.3}->{:.3}",
+                    GENE_NAMES[k], s[k].mean, e[k].mean
+                ));
             }
         }
     }
     eprintln!("drifted: {drifted:?}");
-    assert!(!drifted.is_empty(), "no gene mean drifted beyond its initial standard error");
+    assert!(
+        !drifted.is_empty(),
+        "no gene mean drifted beyond its initial standard error"
+    );
 }

@@ -156,7 +156,7 @@ fn search_matches_brute_force_across_the_wrap() {
             let heading = [a.cos(), a.sin()];
             for cos_half in [-1.0f32, 0.0, 0.5] {
                 let mut got = Vec::new();
-                for_each_neighbor(&hv, me, heading, r, cos_half, u32::MAX, |j, d, dist| {
+                for_each_neighbor(&hv, me, heading, r, cos_half, u32::MAX, |_, j, d, dist| {
                     assert!((d[0] * d[0] + d[1] * d[1]).sqrt() - dist < 1e-3);
                     got.push(j)
                 });
@@ -198,12 +198,14 @@ fn early_exit_takes_the_first_max_in_order() {
     let hv = view(&b, &e, w, h);
     for me in (0..e.capacity()).filter(|&i| e.alive(i)).take(200) {
         let mut all = Vec::new();
-        for_each_neighbor(&hv, me, [1.0, 0.0], 60.0, -1.0, u32::MAX, |j, _, _| {
+        for_each_neighbor(&hv, me, [1.0, 0.0], 60.0, -1.0, u32::MAX, |_, j, _, _| {
             all.push(j)
         });
         for max in [1u32, 5, 24] {
             let mut some = Vec::new();
-            let n = for_each_neighbor(&hv, me, [1.0, 0.0], 60.0, -1.0, max, |j, _, _| some.push(j));
+            let n = for_each_neighbor(&hv, me, [1.0, 0.0], 60.0, -1.0, max, |_, j, _, _| {
+                some.push(j)
+            });
             assert_eq!(n as usize, some.len());
             assert_eq!(some, all[..all.len().min(max as usize)]);
         }
@@ -238,7 +240,7 @@ fn view_cone_accepts_only_what_is_in_front() {
             50.0,
             cos_half_angle(deg),
             24,
-            |j, _, _| v.push(j),
+            |_, j, _, _| v.push(j),
         );
         v.sort();
         v
@@ -247,7 +249,7 @@ fn view_cone_accepts_only_what_is_in_front() {
     assert_eq!(seen(90.0), vec![1, 4]);
     assert_eq!(seen(30.0), vec![1]);
     let mut all = Vec::new();
-    for_each_neighbor(&hv, 0, [1.0, 0.0], 50.0, -1.0, 24, |j, _, _| all.push(j));
+    for_each_neighbor(&hv, 0, [1.0, 0.0], 50.0, -1.0, 24, |_, j, _, _| all.push(j));
     all.sort();
     assert_eq!(all, vec![1, 2, 3, 4, 5]);
 }

@@ -163,10 +163,12 @@ fn food_eaten_equals_food_removed() {
     let energy_before: Vec<f32> = e.energy.clone();
     let (mut cell, mut eaters) = (vec![NONE; 64], vec![0u32; food.grid.len()]);
     let mut take = vec![0.0f32; food.grid.len()];
-    feed_count(&p, &e, &food, &mut cell, &mut eaters);
+    let order: Vec<u32> = (0..64).filter(|&i| e.alive(i as usize)).collect();
+    feed_count(&p, &e, &food, &order, &mut cell, &mut eaters);
     assert_eq!(eaters[scarce], 30);
     assert_eq!(cell[40], NONE);
-    let eaten = feed_apply(&p, &cell, &eaters, &mut take, &mut e, &mut food);
+    let eaten = feed_apply(&p, &order, &cell, &mut eaters, &mut take, &mut e, &mut food);
+    assert!(eaters.iter().all(|&n| n == 0), "eater counts are reset");
     let removed = before - food.total();
     assert!(eaten > 0.0);
     assert!(

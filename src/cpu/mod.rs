@@ -47,6 +47,8 @@ pub struct Scratch {
     pub sorted: Vec<u32>,
     /// Positions in cell order.
     pub sorted_pos: Vec<[f32; 2]>,
+    /// Neighbour data in cell order, read by `steer`.
+    pub info: Vec<steer::NeighborInfo>,
     /// Steering results in cell order, before they are scattered to slots.
     pub steer_out: Vec<steer::SteerOut>,
     /// Steering acceleration of each slot (wu/s²).
@@ -72,6 +74,7 @@ impl Scratch {
             offsets: vec![0; hash_cells + 1],
             sorted: vec![0; capacity],
             sorted_pos: vec![[0.0; 2]; capacity],
+            info: Vec::with_capacity(capacity),
             steer_out: Vec::with_capacity(capacity),
             acc: vec![[0.0; 2]; capacity],
             intent: vec![NONE; capacity],

@@ -41,7 +41,9 @@ fn axis_bounds(reach: i64, cells: i64) -> (i64, i64) {
 }
 
 /// Visits the accepted neighbours of the entity at slot `me`, in order,
-/// calling `f(slot, delta_to_neighbour, distance)`. `heading` must be a unit
+/// calling `f(sorted_index, slot, delta_to_neighbour, distance)`, where
+/// `sorted_index` is the neighbour's position in cell order (for reading data
+/// gathered in that order). `heading` must be a unit
 /// vector; `cos_half` is the cosine of half the view angle (≥ 0 for cones up to
 /// 180°; use −1 for all around). Returns the number accepted.
 #[inline]
@@ -52,7 +54,7 @@ pub fn for_each_neighbor(
     radius: f32,
     cos_half: f32,
     max: u32,
-    mut f: impl FnMut(usize, [f32; 2], f32),
+    mut f: impl FnMut(usize, usize, [f32; 2], f32),
 ) -> u32 {
     let g = h.grid;
     let p = h.pos[me];
@@ -82,8 +84,16 @@ pub fn for_each_neighbor(
         if cos_half < 0.0 {
             return false;
         }
-        let x = if heading[0] > 0.0 { (dx + 1) as f32 * g.cell_w - lx } else { dx as f32 * g.cell_w - lx };
-        let y = if heading[1] > 0.0 { (dy + 1) as f32 * g.cell_h - ly } else { dy as f32 * g.cell_h - ly };
+        let x = if heading[0] > 0.0 {
+            (dx + 1) as f32 * g.cell_w - lx
+        } else {
+            dx as f32 * g.cell_w - lx
+        };
+        let y = if heading[1] > 0.0 {
+            (dy + 1) as f32 * g.cell_h - ly
+        } else {
+            dy as f32 * g.cell_h - ly
+        };
         heading[0] * x + heading[1] * y < -CULL_MARGIN
     };
     let (cols, rows) = (g.cols as i64, g.rows as i64);
@@ -130,7 +140,7 @@ pub fn for_each_neighbor(
                         if heading[0] * d[0] + heading[1] * d[1] < cos_half * dist {
                             continue;
                         }
-                        f(j, d, dist);
+                        f(a + n, j, d, dist);
                         accepted += 1;
                         if accepted >= max {
                             return accepted;

@@ -61,6 +61,41 @@ pub struct SteerInput<'a> {
     pub terrain: &'a Terrain,
     /// Food grid (last tick's).
     pub food: &'a Food,
+    /// What steering reads of each neighbour, gathered in cell order
+    /// (see [`gather_info`]).
+    pub info: &'a [NeighborInfo],
+}
+
+/// What steering reads of a neighbour, gathered in cell order so that the
+/// neighbour loop reads memory that is close together.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct NeighborInfo {
+    /// Velocity (wu/s).
+    pub vel: [f32; 2],
+    /// Energy (e).
+    pub energy: f32,
+    /// Diet gene.
+    pub diet: f32,
+    /// Tribe index.
+    pub tribe: u32,
+}
+
+/// Gathers each living entity's [`NeighborInfo`] in cell order (`sorted`).
+pub fn gather_info(e: &Entities, sorted: &[u32], info: &mut Vec<NeighborInfo>) {
+    info.clear();
+    info.resize(sorted.len(), NeighborInfo::default());
+    info.par_iter_mut()
+        .zip(sorted.par_iter())
+        .with_min_len(4096)
+        .for_each(|(o, &s)| {
+            let s = s as usize;
+            *o = NeighborInfo {
+                vel: e.vel[s],
+                energy: e.energy[s],
+                diet: gene(&e.genes[s], Gene::Diet),
+                tribe: e.tribe_flags[s] & TRIBE_MASK,
+            };
+        });
 }
 
 /// The result of steering one entity.
@@ -148,31 +183,30 @@ pub fn steer_one(inp: &SteerInput<'_>, i: usize) -> SteerOut {
         vision,
         cos_half,
         p.hash.max_neighbors,
-        |j, d, dist| {
+        |k, j, d, dist| {
+            let n = &inp.info[k];
             let inv = if dist > 1e-6 { 1.0 / dist } else { 0.0 };
             if dist < s.personal_space {
                 let w = (1.0 - dist / s.personal_space) * inv;
                 sep[0] -= d[0] * w;
                 sep[1] -= d[1] * w;
             }
-            let other_tribe = e.tribe_flags[j] & TRIBE_MASK;
-            if other_tribe == tribe {
-                ali[0] += e.vel[j][0];
-                ali[1] += e.vel[j][1];
+            if n.tribe == tribe {
+                ali[0] += n.vel[0];
+                ali[1] += n.vel[1];
                 coh[0] += d[0];
                 coh[1] += d[1];
                 same += 1;
                 return;
             }
-            let their_diet = gene(&e.genes[j], Gene::Diet);
-            if flees && their_diet > p.combat.hunt_diet {
+            if flees && n.diet > p.combat.hunt_diet {
                 let w = (1.0 - dist / vision).max(0.0) * inv;
                 flee[0] -= d[0] * w;
                 flee[1] -= d[1] * w;
                 threats += 1;
             }
             if hunting {
-                let score = (e.energy[j] + 10.0) / (dist + 5.0);
+                let score = (n.energy + 10.0) / (dist + 5.0);
                 if prey.is_none_or(|b| score > b.0) {
                     prey = Some((score, j, d, dist));
                 }
