@@ -23,14 +23,15 @@ use crate::model::scenario::{Scenario, parse_color};
 use crate::model::spawn::spawn;
 use crate::model::terrain::Terrain;
 use crate::model::validate::InvalidField;
-use crate::regions::Ledger;
 use crate::regions::stats::{Counters, GeneStat, History, HistorySample, gene_stats};
+use crate::regions::{FreeSlots, Ledger};
 
 /// Names of the timed passes, in execution order.
-pub const PASSES: [&str; 9] = [
+pub const PASSES: [&str; 10] = [
     "hash_count",
     "hash_scan",
     "hash_scatter",
+    "reorder",
     "steer",
     "integrate",
     "feed",
@@ -224,6 +225,12 @@ impl Simulation {
             );
             lap(2);
             let alive = s.offsets[hash_grid.len()] as usize;
+            let every = p.hash.reorder_interval;
+            if every > 0 && tick.is_multiple_of(every) {
+                let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of);
+                ledger.free = FreeSlots::new(n, e.capacity() as u32);
+            }
+            lap(3);
             cpu::steer::gather_info(e, &s.sorted[..alive], &mut s.info);
             let inp = SteerInput {
                 p,
@@ -250,20 +257,20 @@ impl Simulation {
                 &mut s.intent,
                 &mut s.mode,
             );
-            lap(3);
-            cpu::integrate::integrate(p, terrain, &s.acc, e);
             lap(4);
+            cpu::integrate::integrate(p, terrain, &s.acc, e);
+            lap(5);
             let order = &s.sorted[..alive];
             cpu::feed::feed_count(p, e, food, order, &mut s.food_cell, &mut s.eaters);
             ledger.counters.food_eaten +=
                 cpu::feed::feed_apply(p, order, &s.food_cell, &mut s.eaters, &mut s.take, e, food);
-            lap(5);
-            cpu::food_regrow::food_regrow(p, food);
             lap(6);
-            cpu::emit_events::emit_events(p, seed, tick, e, &s.intent, events);
+            cpu::food_regrow::food_regrow(p, food);
             lap(7);
-            ledger.resolve(p, seed, tick, terrain, events, e);
+            cpu::emit_events::emit_events(p, seed, tick, e, &s.intent, events);
             lap(8);
+            ledger.resolve(p, seed, tick, terrain, events, e);
+            lap(9);
         });
         self.timings = t;
         self.tick += 1;

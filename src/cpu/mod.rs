@@ -12,6 +12,7 @@ pub mod hash_scan;
 pub mod hash_scatter;
 pub mod integrate;
 pub mod neighbors;
+pub mod reorder;
 pub mod steer;
 
 /// Marks "no cell", "no target" or "not eating" in per-slot index arrays.

@@ -73,7 +73,12 @@ pub fn for_each_neighbor(
     // Position inside the own cell, for culling cells wholly beyond the radius.
     let lx = p[0] - cx as f32 * g.cell_w;
     let ly = p[1] - cy as f32 * g.cell_h;
+    // Where the search is wider than the world along an axis, a visited cell
+    // stands for several images: its geometry says nothing, so no culling there.
+    let clipped_x = 2 * reach_x >= g.cols as i64;
+    let clipped_y = 2 * reach_y >= g.rows as i64;
     let gap = |d: i64, l: f32, size: f32| match d {
+        _ if size == 0.0 => 0.0,
         0 => 0.0,
         d if d > 0 => d as f32 * size - l,
         d => l - (d + 1) as f32 * size,
@@ -81,7 +86,7 @@ pub fn for_each_neighbor(
     // A cell wholly behind the entity (every point at a negative dot product
     // with the heading, by a margin) holds nobody inside a cone of up to 180°.
     let behind = |dx: i64, dy: i64| {
-        if cos_half < 0.0 {
+        if cos_half < 0.0 || clipped_x || clipped_y {
             return false;
         }
         let x = if heading[0] > 0.0 {
@@ -102,7 +107,7 @@ pub fn for_each_neighbor(
             if dy < -loy || dy > hiy {
                 continue;
             }
-            let gy = gap(dy, ly, g.cell_h);
+            let gy = gap(dy, ly, if clipped_y { 0.0 } else { g.cell_h });
             let gy2 = gy * gy;
             if gy2 > r2 {
                 continue;
@@ -116,7 +121,7 @@ pub fn for_each_neighbor(
             let full_row = dy.abs() == k;
             let mut dx = -k;
             while dx <= k {
-                let gx = gap(dx, lx, g.cell_w);
+                let gx = gap(dx, lx, if clipped_x { 0.0 } else { g.cell_w });
                 if dx >= -lox && dx <= hix && gx * gx + gy2 <= r2 && !behind(dx, dy) {
                     let mut x = cx + dx;
                     if x < 0 {

@@ -20,6 +20,56 @@ use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 use stats::Counters;
 
+/// The free slots, lowest first: every slot from `high` up is free, and
+/// `holes` holds the free slots below it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FreeSlots {
+    holes: BTreeSet<u32>,
+    high: u32,
+    capacity: u32,
+}
+
+impl FreeSlots {
+    /// Slots `0..used` taken, `used..capacity` free.
+    pub fn new(used: u32, capacity: u32) -> Self {
+        Self {
+            holes: BTreeSet::new(),
+            high: used,
+            capacity,
+        }
+    }
+
+    /// Takes the lowest free slot.
+    pub fn pop_lowest(&mut self) -> Option<u32> {
+        if let Some(h) = self.holes.pop_first() {
+            return Some(h);
+        }
+        (self.high < self.capacity).then(|| {
+            self.high += 1;
+            self.high - 1
+        })
+    }
+
+    /// Returns a slot to the free set.
+    pub fn release(&mut self, slot: u32) {
+        debug_assert!(
+            slot < self.high && !self.holes.contains(&slot),
+            "slot {slot} released twice"
+        );
+        self.holes.insert(slot);
+    }
+
+    /// Number of free slots.
+    pub fn len(&self) -> usize {
+        self.holes.len() + (self.capacity - self.high) as usize
+    }
+
+    /// Whether no slot is free.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Per-slot fate during resolution.
 pub const FATE_NONE: u8 = 0;
 
@@ -28,7 +78,7 @@ pub const FATE_NONE: u8 = 0;
 #[derive(Debug, Clone)]
 pub struct Ledger {
     /// Free slots, lowest reused first.
-    pub free: BTreeSet<u32>,
+    pub free: FreeSlots,
     /// The next id to hand out (ids are never reused).
     pub next_id: u32,
     /// Cumulative counters.
@@ -42,7 +92,7 @@ impl Ledger {
     /// the spawned population of `tribes` tribes with the given counts.
     pub fn new(capacity: usize, initial: u32, tribe_counts: &[u64]) -> Self {
         Self {
-            free: (initial..capacity as u32).collect(),
+            free: FreeSlots::new(initial, capacity as u32),
             next_id: initial,
             counters: Counters::new(tribe_counts),
             fate: vec![FATE_NONE; capacity],
@@ -75,7 +125,7 @@ impl Ledger {
             };
             self.counters.death(e.tribe(slot as usize), cause);
             e.kill(slot as usize);
-            self.free.insert(slot);
+            self.free.release(slot);
         }
         reproduction::resolve_births(p, seed, tick, terrain, &ev.repro, e, self);
         for &(_, slot) in &dead {
@@ -87,5 +137,27 @@ impl Ledger {
     #[inline]
     pub fn doomed(&self, s: usize) -> bool {
         self.fate[s] != FATE_NONE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FreeSlots;
+
+    #[test]
+    fn free_slots_hand_out_the_lowest_first() {
+        let mut f = FreeSlots::new(3, 6);
+        assert_eq!(f.len(), 3);
+        f.release(1);
+        f.release(0);
+        assert_eq!(f.pop_lowest(), Some(0));
+        assert_eq!(f.pop_lowest(), Some(1));
+        assert_eq!(f.pop_lowest(), Some(3));
+        f.release(2);
+        assert_eq!(f.pop_lowest(), Some(2));
+        assert_eq!(f.pop_lowest(), Some(4));
+        assert_eq!(f.pop_lowest(), Some(5));
+        assert_eq!(f.pop_lowest(), None);
+        assert!(f.is_empty());
     }
 }

@@ -55,7 +55,7 @@ pub fn resolve_births(
             continue;
         }
         let tribe = e.tribe(parent);
-        let Some(slot) = ledger.free.pop_first() else {
+        let Some(slot) = ledger.free.pop_lowest() else {
             ledger.counters.births_dropped += 1;
             continue;
         };
