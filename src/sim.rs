@@ -204,18 +204,20 @@ impl Simulation {
                 t[k] += now - clock;
                 clock = now;
             };
+            // Every slot from `end` up is free: per-slot passes stop there.
+            let end = ledger.free.live_end();
             cpu::hash_count::hash_count(
                 hash_grid,
-                &e.pos,
-                &e.tribe_flags,
-                &mut s.cell_of,
+                &e.pos[..end],
+                &e.tribe_flags[..end],
+                &mut s.cell_of[..end],
                 &mut s.counts,
             );
             lap(0);
             cpu::hash_scan::hash_scan(&s.counts, &mut s.offsets);
             lap(1);
             cpu::hash_scatter::hash_scatter(
-                &s.cell_of,
+                &s.cell_of[..end],
                 &s.offsets,
                 &e.id,
                 &e.pos,
@@ -253,12 +255,12 @@ impl Simulation {
                 &inp,
                 &s.sorted[..alive],
                 &mut s.steer_out,
-                &mut s.acc,
-                &mut s.intent,
-                &mut s.mode,
+                &mut s.acc[..end],
+                &mut s.intent[..end],
+                &mut s.mode[..end],
             );
             lap(4);
-            cpu::integrate::integrate(p, terrain, &s.acc, e);
+            cpu::integrate::integrate(p, terrain, &s.acc[..end], e);
             lap(5);
             let order = &s.sorted[..alive];
             cpu::feed::feed_count(p, e, food, order, &mut s.food_cell, &mut s.eaters);
@@ -267,7 +269,7 @@ impl Simulation {
             lap(6);
             cpu::food_regrow::food_regrow(p, food);
             lap(7);
-            cpu::emit_events::emit_events(p, seed, tick, e, &s.intent, events);
+            cpu::emit_events::emit_events(p, seed, tick, e, &s.intent[..end], events);
             lap(8);
             ledger.resolve(p, seed, tick, terrain, events, e);
             lap(9);

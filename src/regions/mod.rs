@@ -59,6 +59,11 @@ impl FreeSlots {
         self.holes.insert(slot);
     }
 
+    /// One past the highest slot that may hold a living entity.
+    pub fn live_end(&self) -> usize {
+        self.high as usize
+    }
+
     /// Number of free slots.
     pub fn len(&self) -> usize {
         self.holes.len() + (self.capacity - self.high) as usize
