@@ -8,6 +8,7 @@
 //! 5. `emit_events`: attacks, reproduction candidates, deaths;
 //! 6. `resolve`: combat, deaths, reproduction, bookkeeping.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cpu::emit_events::Events;
@@ -23,8 +24,9 @@ use crate::model::scenario::{Scenario, parse_color};
 use crate::model::spawn::spawn;
 use crate::model::terrain::Terrain;
 use crate::model::validate::InvalidField;
+use crate::regions::grid::auto_shape;
 use crate::regions::stats::{Counters, GeneStat, History, HistorySample, gene_stats};
-use crate::regions::{FreeSlots, Ledger};
+use crate::regions::{FreeSlots, Ledger, Regions};
 
 /// Names of the timed passes, in execution order.
 pub const PASSES: [&str; 10] = [
@@ -99,10 +101,10 @@ pub struct TribeSummary {
 /// A running simulation.
 pub struct Simulation {
     scenario: Scenario,
-    params: SimParams,
+    params: Arc<SimParams>,
     seed: u64,
     tick: u32,
-    terrain: Terrain,
+    terrain: Arc<Terrain>,
     food: Food,
     entities: Entities,
     hash_grid: Grid,
@@ -110,6 +112,7 @@ pub struct Simulation {
     cursor: Vec<u32>,
     events: Events,
     ledger: Ledger,
+    regions: Regions,
     history: History,
     initial: u64,
     pool: rayon::ThreadPool,
@@ -155,19 +158,25 @@ impl Simulation {
         let scratch = Scratch::new(capacity, hash_grid.len(), food.grid.len());
         let counts: Vec<u64> = scenario.tribes.iter().map(|t| t.count as u64).collect();
         let ledger = Ledger::new(capacity, initial, &counts);
+        let (rows, cols) = match (params.regions.rows, params.regions.cols) {
+            (0, _) | (_, 0) => auto_shape(threads),
+            shape => shape,
+        };
+        let regions = Regions::new(&params, rows, cols, threads, capacity, fault_from_env()?);
         let mut sim = Self {
             cursor: vec![0; hash_grid.len()],
             scenario,
-            params,
+            params: Arc::new(params),
             seed,
             tick: 0,
-            terrain,
+            terrain: Arc::new(terrain),
             food,
             entities,
             hash_grid,
             scratch,
             events: Events::default(),
             ledger,
+            regions,
             history: History::new(4096),
             initial: initial as u64,
             pool,
@@ -193,6 +202,7 @@ impl Simulation {
             cursor,
             events,
             ledger,
+            regions,
             pool,
             ..
         } = self;
@@ -231,6 +241,7 @@ impl Simulation {
             if every > 0 && tick.is_multiple_of(every) {
                 let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of);
                 ledger.free = FreeSlots::new(n, e.capacity() as u32);
+                regions.forget_owners();
             }
             lap(3);
             cpu::steer::gather_info(e, &s.sorted[..alive], &mut s.info);
@@ -271,7 +282,7 @@ impl Simulation {
             lap(7);
             cpu::emit_events::emit_events(p, seed, tick, e, &s.intent[..end], events);
             lap(8);
-            ledger.resolve(p, seed, tick, terrain, events, e);
+            regions.resolve(ledger, p, seed, tick, terrain, events, e);
             lap(9);
         });
         self.timings = t;
@@ -391,8 +402,29 @@ impl Simulation {
         &self.timings
     }
 
+    /// The region grid, its workers and statistics.
+    pub fn regions(&self) -> &Regions {
+        &self.regions
+    }
+
     /// Hash over all living entities' fields in slot order.
     pub fn state_hash(&self) -> u64 {
         self.entities.state_hash()
+    }
+}
+
+/// The fault hook: `EVOSIM_FAULT=worker_panic@TICK` makes one region worker
+/// panic once at that tick (for tests of the recovery).
+fn fault_from_env() -> Result<Option<u32>, SimError> {
+    let Ok(v) = std::env::var("EVOSIM_FAULT") else {
+        return Ok(None);
+    };
+    let bad = || InvalidField {
+        field: "EVOSIM_FAULT".into(),
+        problem: format!("{v:?} is not understood (expected worker_panic@TICK)"),
+    };
+    match v.trim().split_once('@') {
+        Some(("worker_panic", t)) => Ok(Some(t.trim().parse().map_err(|_| bad())?)),
+        _ => Err(bad().into()),
     }
 }

@@ -70,6 +70,10 @@ pub struct RunArgs {
     /// Worker threads; 0 uses one per core. The result does not depend on it.
     #[arg(long, value_name = "K", default_value_t = 0)]
     threads: usize,
+    /// Region grid of the CPU workers, ROWSxCOLS (e.g. 4x4); default: about two
+    /// regions per thread. The result does not depend on it.
+    #[arg(long, value_name = "RxC", value_parser = parse_regions)]
+    regions: Option<(u32, u32)>,
     /// Print the summary as one JSON object on the last line of stdout.
     #[arg(long)]
     json: bool,
@@ -103,6 +107,22 @@ fn parse_count(s: &str) -> Result<u64, String> {
         ));
     }
     Ok(v as u64)
+}
+
+/// Parses a region grid `ROWSxCOLS`, each 1 to 256.
+fn parse_regions(s: &str) -> Result<(u32, u32), String> {
+    let bad = || {
+        format!(
+            "{s:?} is not a region grid of the form ROWSxCOLS with each from 1 to 256 (example: 4x4)"
+        )
+    };
+    let (r, c) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let r: u32 = r.trim().parse().map_err(|_| bad())?;
+    let c: u32 = c.trim().parse().map_err(|_| bad())?;
+    if !(1..=256).contains(&r) || !(1..=256).contains(&c) {
+        return Err(bad());
+    }
+    Ok((r, c))
 }
 
 /// A command's failure: bad input (exit 2) or a runtime failure (exit 1).

@@ -21,6 +21,10 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     if let Some(seed) = a.seed {
         scenario.seed = seed;
     }
+    if let Some((rows, cols)) = a.regions {
+        scenario.regions.rows = rows;
+        scenario.regions.cols = cols;
+    }
     if let Some(n) = a.entities {
         scenario = scenario
             .scaled_to(n)
@@ -186,8 +190,54 @@ fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; PASSES.len()]) 
         }
         let _ = writeln!(o);
     }
+    write_regions(&mut o, sim);
     let _ = writeln!(o, "state_hash {:016x}", sim.state_hash());
     emit(&o);
+}
+
+fn write_regions(o: &mut String, sim: &Simulation) {
+    use std::fmt::Write as _;
+    let r = sim.regions();
+    let t = &r.timing;
+    let per_tick = |s: f64| s * 1e3 / t.ticks.max(1) as f64;
+    let _ = writeln!(
+        o,
+        "regions {}x{} on {} workers, {} restarts: per tick {:.3} ms region work, {:.3} ms phases (wall), {:.3} ms coordinator",
+        r.grid.rows,
+        r.grid.cols,
+        r.threads(),
+        r.restarts(),
+        per_tick(t.work_s),
+        per_tick(t.phases_s),
+        per_tick(t.coordinator_s)
+    );
+    if r.stats.len() <= 16 {
+        let _ = writeln!(
+            o,
+            "{:>8} {:>9} {:>10} {:>10} {:>9} {:>9}",
+            "region", "pop", "events", "migr. in", "births in", "busy ms"
+        );
+        for (k, st) in r.stats.iter().enumerate() {
+            let _ = writeln!(
+                o,
+                "{:>8} {:>9} {:>10} {:>10} {:>9} {:>9.1}",
+                format!("{}:{}", k as u32 / r.grid.cols, k as u32 % r.grid.cols),
+                st.population,
+                st.events_total,
+                st.migrations_in,
+                st.births_in,
+                st.busy_s * 1e3
+            );
+        }
+    } else {
+        let pops: Vec<u64> = r.stats.iter().map(|s| s.population).collect();
+        let _ = writeln!(
+            o,
+            "region population min {} max {} (per-region figures in --json)",
+            pops.iter().min().unwrap_or(&0),
+            pops.iter().max().unwrap_or(&0)
+        );
+    }
 }
 
 fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
@@ -231,6 +281,16 @@ fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
         "wall_s": wall,
         "ms_per_tick": wall * 1e3 / sim.tick().max(1) as f64,
         "tribes": tribes,
+        "regions": {
+            "rows": sim.regions().grid.rows,
+            "cols": sim.regions().grid.cols,
+            "xs": sim.regions().grid.xs,
+            "ys": sim.regions().grid.ys,
+            "workers": sim.regions().threads(),
+            "restarts": sim.regions().restarts(),
+            "timing": sim.regions().timing,
+            "stats": sim.regions().stats,
+        },
     })
 }
 

@@ -215,8 +215,11 @@ param_group! {
         rows: u32 = 0, [0, 256];
         /// Region columns; 0 adapts to the thread count. Default 0.
         cols: u32 = 0, [0, 256];
-        /// Width of the read-only ghost strip along region borders (wu). Default 100.
+        /// Width of the read-only ghost strip along region borders (wu); at least
+        /// `combat.reach + 1`. Default 100.
         ghost_width: f32 = 100.0, [0, 1_000_000];
+        /// Ticks between moves of the region boundaries toward equal load (0: never). Default 600.
+        rebalance_interval: u32 = 600, [0, 1_000_000_000];
     }
 }
 

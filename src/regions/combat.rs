@@ -1,9 +1,8 @@
-//! Combat: per target in ascending target id, its attackers in ascending id.
+//! Combat, per region: the attacks on the targets a region owns, per target in
+//! ascending target id, its attackers in ascending id.
 
-use super::FATE_NONE;
-use super::stats::Counters;
-use crate::cpu::emit_events::{Attack, DeathCause};
-use crate::model::entities::Entities;
+use super::{FATE_NONE, Snap, find};
+use crate::cpu::emit_events::Attack;
 use crate::model::genes::{Gene, gene};
 use crate::model::params::SimParams;
 
@@ -17,21 +16,44 @@ pub fn damage(p: &SimParams, aggression: f32, diet: f32, allies: u32) -> f32 {
         * (1.0 + p.combat.pack_bonus * allies as f32)
 }
 
-/// Resolves the attacks (sorted by target id, then attacker id). Attacks by or
-/// on an entity that starved or aged out this tick are void; an entity killed
-/// this tick still lands its own attack. Damage lands in order
-/// until the target's energy reaches zero (a kill, credited to that attacker);
-/// attackers gain `gain · diet` per damage dealt and `kill_bonus · diet` per
-/// kill, applied after all targets are done. Returns the killed slots.
-pub fn resolve_combat(
-    p: &SimParams,
-    attacks: &[Attack],
-    e: &mut Entities,
-    fate: &mut [u8],
-    c: &mut Counters,
-) -> Vec<u32> {
-    let mut killed = Vec::new();
-    let mut gains: Vec<(u32, f32)> = Vec::new();
+/// What a region's combat task reads: its targets' attacks (sorted by target
+/// id, then attacker id), copies of the entities it owns that take part, and
+/// the ghost copies of attackers owned by neighbouring regions (all sorted by slot).
+#[derive(Debug, Clone, Default)]
+pub struct CombatInput {
+    /// Attacks on targets this region owns.
+    pub attacks: Vec<Attack>,
+    /// Copies of owned participants.
+    pub owned: Vec<Snap>,
+    /// Read-only copies of participants in neighbouring regions' border strips.
+    pub ghosts: Vec<Snap>,
+}
+
+/// What a region's combat task decides.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CombatOut {
+    /// New energy of each attacked target (slot, energy).
+    pub target_energy: Vec<(u32, f32)>,
+    /// Killed targets (id, slot) and the killer's tribe.
+    pub killed: Vec<(u32, u32, u16)>,
+    /// Energy gained by attackers (attacker id, slot, gain), for their owners' inboxes.
+    pub gains: Vec<(u32, u32, f32)>,
+}
+
+/// Resolves one region's attacks. Attacks by or on an entity that starved or
+/// aged out this tick are void; an entity killed this tick still lands its
+/// own attack. Damage lands in order until the target's energy reaches zero
+/// (a kill, credited to that attacker); attackers gain `gain · diet` per
+/// damage dealt and `kill_bonus · diet` per kill, applied by their owners after
+/// every region is done.
+pub fn combat_region(p: &SimParams, input: &CombatInput) -> CombatOut {
+    let mut out = CombatOut::default();
+    let attacks = &input.attacks;
+    let get = |slot: u32| {
+        find(&input.owned, slot)
+            .or_else(|| find(&input.ghosts, slot))
+            .expect("participant copied")
+    };
     let mut start = 0;
     while start < attacks.len() {
         let target = attacks[start].target;
@@ -41,46 +63,36 @@ pub fn resolve_combat(
         }
         let group = &attacks[start..end];
         start = end;
-        let t = target as usize;
-        if fate[t] != FATE_NONE {
+        let t = get(target);
+        if t.fate != FATE_NONE {
             continue;
         }
-        let valid = |a: &Attack| fate[a.attacker as usize] == FATE_NONE;
+        let valid = |a: &Attack| get(a.attacker).fate == FATE_NONE;
+        let mut energy = t.energy;
         for a in group.iter().filter(|a| valid(a)) {
-            let s = a.attacker as usize;
-            let tribe = e.tribe(s);
+            let att = get(a.attacker);
             let allies = group
                 .iter()
                 .filter(|b| {
-                    b.attacker != a.attacker && valid(b) && e.tribe(b.attacker as usize) == tribe
+                    b.attacker != a.attacker && valid(b) && get(b.attacker).tribe == att.tribe
                 })
                 .count();
-            let g = &e.genes[s];
-            let diet = gene(g, Gene::Diet);
-            let dmg = damage(p, gene(g, Gene::Aggression), diet, allies as u32);
-            let dealt = dmg.min(e.energy[t]);
-            e.energy[t] -= dmg;
+            let diet = gene(&att.genes, Gene::Diet);
+            let dmg = damage(p, gene(&att.genes, Gene::Aggression), diet, allies as u32);
+            let dealt = dmg.min(energy);
+            energy -= dmg;
             let mut gain = dealt * p.combat.gain * diet.max(0.0);
-            if e.energy[t] <= 0.0 {
+            let kill = energy <= 0.0;
+            if kill {
                 gain += p.combat.kill_bonus * diet.max(0.0);
-                c.kill(tribe);
-                killed.push(target);
-                gains.push((a.attacker, gain));
+                out.killed.push((t.id, target, att.tribe));
+            }
+            out.gains.push((att.id, a.attacker, gain));
+            if kill {
                 break;
             }
-            gains.push((a.attacker, gain));
         }
+        out.target_energy.push((target, energy));
     }
-    // Kills are marked only now, so that whether an attack is void never
-    // depends on the order in which targets were resolved.
-    for &t in &killed {
-        fate[t as usize] = 1 + DeathCause::Killed as u8;
-    }
-    for (s, g) in gains {
-        let s = s as usize;
-        if fate[s] == FATE_NONE {
-            e.energy[s] = (e.energy[s] + g).min(p.energy.max);
-        }
-    }
-    killed
+    out
 }

@@ -1,23 +1,52 @@
-//! Event resolution and bookkeeping (DESIGN.md §3 step 6): combat, deaths,
-//! reproduction, per-tribe counters and gene statistics.
+//! The region worker pool and event resolution (DESIGN.md §3 step 6):
+//! combat, deaths, reproduction and bookkeeping, in parallel by region.
 //!
-//! Each step is a pure function of the tick's sorted event lists and the
-//! state they refer to, in a fixed order, so that splitting the work over
-//! region workers (next stage) cannot change the result: combat is resolved
-//! per target in ascending target id with attacker gains applied after every
-//! target is done; deaths then free their slots into a sorted free list; births
-//! take the lowest free slot and the next id in ascending parent id order.
+//! The world is split into a grid of regions ([`grid::RegionGrid`]); each tick
+//! every living entity belongs to the region its position lies in (an entity
+//! that crossed a border has migrated to a new owner). Resolution runs in
+//! phases on the worker pool ([`pool::WorkerPool`]), with the coordinator's
+//! exchange steps between them:
+//! 1. **combat** (parallel): each region resolves the attacks on the targets it
+//!    owns, reading attackers in neighbouring regions from read-only ghost
+//!    copies of their border strips (attack reach is far below `ghost_width`);
+//! 2. **exchange**: target energies and kills are committed; deaths (starved,
+//!    old age, killed) free their slots in ascending id; attacker gains go to
+//!    their owners' inboxes;
+//! 3. **births** (parallel): each region applies its inbox in ascending
+//!    attacker id, then turns its surviving candidates into birth requests
+//!    (mutation keyed by seed, tick and parent id; placement near the parent,
+//!    possibly in a neighbouring region);
+//! 4. **commit**: requests in ascending parent id get the lowest free slot and
+//!    the next id; the child belongs to the region it was placed in.
+//!
+//! Every step is a pure function of sorted event lists, so the result is the
+//! same for any number of threads and any region grid. Boundaries move with
+//! the measured load every `regions.rebalance_interval` ticks.
 
 pub mod combat;
+pub mod grid;
+pub mod pool;
 pub mod reproduction;
 pub mod stats;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use crate::cpu::emit_events::{DeathCause, Events};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cpu::NONE;
+use crate::cpu::emit_events::{DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
+use crate::model::genes::PackedGenes;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
+use combat::{CombatInput, CombatOut, combat_region};
+use grid::RegionGrid;
+use pool::{PhaseTime, Task, WorkerPool};
+use reproduction::{BirthInput, BirthOut, births_region};
 use stats::Counters;
 
 /// The free slots, lowest first: every slot from `high` up is free, and
@@ -75,8 +104,54 @@ impl FreeSlots {
     }
 }
 
-/// Per-slot fate during resolution.
+/// Per-slot fate during resolution: `FATE_NONE`, or `1 + DeathCause`.
 pub const FATE_NONE: u8 = 0;
+
+/// A region task's copy of one entity, taken at the start of its phase.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snap {
+    /// Slot.
+    pub slot: u32,
+    /// Id.
+    pub id: u32,
+    /// Tribe.
+    pub tribe: u16,
+    /// Fate so far this tick.
+    pub fate: u8,
+    /// Energy (e).
+    pub energy: f32,
+    /// Position (wu).
+    pub pos: [f32; 2],
+    /// Genes.
+    pub genes: PackedGenes,
+}
+
+/// Finds a copy by slot in a list sorted by slot.
+#[inline]
+pub fn find(list: &[Snap], slot: u32) -> Option<&Snap> {
+    list.binary_search_by_key(&slot, |s| s.slot)
+        .ok()
+        .map(|k| &list[k])
+}
+
+fn snap(e: &Entities, fate: &[u8], slot: u32) -> Snap {
+    let i = slot as usize;
+    Snap {
+        slot,
+        id: e.id[i],
+        tribe: e.tribe(i),
+        fate: fate[i],
+        energy: e.energy[i],
+        pos: e.pos[i],
+        genes: e.genes[i],
+    }
+}
+
+fn snaps(e: &Entities, fate: &[u8], mut slots: Vec<u32>) -> Vec<Snap> {
+    slots.sort_unstable();
+    slots.dedup();
+    slots.into_iter().map(|s| snap(e, fate, s)).collect()
+}
 
 /// What the event resolution owns across ticks: the free slots, the id
 /// counter, the counters and per-slot scratch.
@@ -88,13 +163,13 @@ pub struct Ledger {
     pub next_id: u32,
     /// Cumulative counters.
     pub counters: Counters,
-    /// Per-slot fate this tick: `FATE_NONE` or `1 + DeathCause`.
+    /// Per-slot fate this tick.
     fate: Vec<u8>,
 }
 
 impl Ledger {
     /// A ledger for `capacity` slots of which the first `initial` are taken by
-    /// the spawned population of `tribes` tribes with the given counts.
+    /// the spawned population of tribes with the given counts.
     pub fn new(capacity: usize, initial: u32, tribe_counts: &[u64]) -> Self {
         Self {
             free: FreeSlots::new(initial, capacity as u32),
@@ -103,45 +178,339 @@ impl Ledger {
             fate: vec![FATE_NONE; capacity],
         }
     }
+}
+
+/// Statistics of one region.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct RegionStats {
+    /// Living entities owned now.
+    pub population: u64,
+    /// Events resolved this tick (attacks on owned targets, deaths, reproduction candidates).
+    pub events: u64,
+    /// Events resolved so far.
+    pub events_total: u64,
+    /// Entities that migrated in so far.
+    pub migrations_in: u64,
+    /// Children placed here so far.
+    pub births_in: u64,
+    /// Time its tasks ran so far (s).
+    pub busy_s: f64,
+}
+
+/// Time accounting of the region work, cumulative.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct RegionTiming {
+    /// Ticks resolved.
+    pub ticks: u64,
+    /// Sum of the region tasks' run times (s).
+    pub work_s: f64,
+    /// Wall time of the parallel phases, dispatch to the last report (s).
+    pub phases_s: f64,
+    /// Coordinator time outside the phases: ownership, copies, exchange, commit (s).
+    pub coordinator_s: f64,
+}
+
+/// The region grid, its worker pool and its statistics.
+pub struct Regions {
+    /// The grid.
+    pub grid: RegionGrid,
+    pool: WorkerPool,
+    home: Vec<u32>,
+    next_home: Vec<u32>,
+    /// Per-region statistics.
+    pub stats: Vec<RegionStats>,
+    /// Cumulative timing.
+    pub timing: RegionTiming,
+    load: Vec<f64>,
+    fault_tick: Option<u32>,
+    fault_armed: Arc<AtomicBool>,
+}
+
+impl Regions {
+    /// A `rows × cols` grid over the world, `threads` workers, `capacity` slots.
+    /// `fault_tick`: make one worker panic once at that tick (`EVOSIM_FAULT`).
+    pub fn new(
+        p: &SimParams,
+        rows: u32,
+        cols: u32,
+        threads: usize,
+        capacity: usize,
+        fault_tick: Option<u32>,
+    ) -> Self {
+        let grid = RegionGrid::uniform(rows, cols, p.world.width, p.world.height);
+        let n = grid.len();
+        Self {
+            grid,
+            pool: WorkerPool::new(threads),
+            home: vec![NONE; capacity],
+            next_home: vec![NONE; capacity],
+            stats: vec![RegionStats::default(); n],
+            timing: RegionTiming::default(),
+            load: vec![0.0; n],
+            fault_tick,
+            fault_armed: Arc::new(AtomicBool::new(fault_tick.is_some())),
+        }
+    }
+
+    /// Worker threads.
+    pub fn threads(&self) -> usize {
+        self.pool.threads()
+    }
+
+    /// Workers replaced after a panic.
+    pub fn restarts(&self) -> u64 {
+        self.pool.restarts
+    }
+
+    /// Forgets every entity's owner (after slots were renumbered): the next
+    /// tick counts no migrations.
+    pub fn forget_owners(&mut self) {
+        self.home.fill(NONE);
+        self.next_home.fill(NONE);
+    }
+
+    /// The region that owns each slot this tick ([`NONE`] for free slots).
+    pub fn owners(&self) -> &[u32] {
+        &self.home
+    }
+
+    fn run_phase<T: Send + 'static>(
+        &mut self,
+        name: &str,
+        tick: u32,
+        tasks: Vec<(usize, Task<T>)>,
+    ) -> Vec<(usize, T)> {
+        let (regions, mut list): (Vec<usize>, Vec<Task<T>>) = tasks.into_iter().unzip();
+        if let (Some(at), Some(first)) = (self.fault_tick, list.first_mut())
+            && tick >= at
+            && self.fault_armed.swap(false, Ordering::SeqCst)
+        {
+            let inner = first.clone();
+            let armed = Arc::new(AtomicBool::new(true));
+            *first = Arc::new(move || {
+                if armed.swap(false, Ordering::SeqCst) {
+                    panic!("EVOSIM_FAULT worker_panic at tick {tick}");
+                }
+                inner()
+            });
+        }
+        let (out, busy, time): (Vec<T>, Vec<Duration>, PhaseTime) =
+            self.pool.run(&format!("tick {tick}, phase {name}"), &list);
+        for (r, b) in regions.iter().zip(&busy) {
+            self.stats[*r].busy_s += b.as_secs_f64();
+        }
+        self.timing.work_s += time.busy.as_secs_f64();
+        self.timing.phases_s += time.wall.as_secs_f64();
+        regions.into_iter().zip(out).collect()
+    }
 
     /// Resolves one tick's events: combat, deaths, reproduction.
+    #[expect(clippy::too_many_arguments, reason = "the tick's whole context")]
     pub fn resolve(
         &mut self,
-        p: &SimParams,
+        ledger: &mut Ledger,
+        p: &Arc<SimParams>,
         seed: u64,
         tick: u32,
-        terrain: &Terrain,
+        terrain: &Arc<Terrain>,
         ev: &Events,
         e: &mut Entities,
     ) {
-        for (d, cause) in &ev.deaths {
-            self.fate[d.slot as usize] = 1 + *cause as u8;
+        let clock = Instant::now();
+        let phases_before = self.timing.phases_s;
+        let n = self.grid.len();
+        self.assign_owners(ledger.free.live_end(), e);
+        let home = &self.home;
+        for st in &mut self.stats {
+            st.events = 0;
         }
-        let killed = combat::resolve_combat(p, &ev.attacks, e, &mut self.fate, &mut self.counters);
-        // Deaths in ascending id: the precombat deaths and the kills merged.
-        let mut dead: Vec<(u32, u32)> = ev.deaths.iter().map(|(d, _)| (d.id, d.slot)).collect();
-        dead.extend(killed.iter().map(|&slot| (e.id[slot as usize], slot)));
+        for (d, cause) in &ev.deaths {
+            ledger.fate[d.slot as usize] = 1 + *cause as u8;
+            self.stats[home[d.slot as usize] as usize].events += 1;
+        }
+
+        // Phase 1: combat, by the region owning the target.
+        let mut inputs: Vec<CombatInput> = vec![CombatInput::default(); n];
+        for a in &ev.attacks {
+            inputs[home[a.target as usize] as usize].attacks.push(*a);
+        }
+        let ghost_reach = p.regions.ghost_width;
+        let mut tasks: Vec<(usize, Task<CombatOut>)> = Vec::new();
+        for (r, mut input) in inputs.into_iter().enumerate() {
+            if input.attacks.is_empty() {
+                continue;
+            }
+            self.stats[r].events += input.attacks.len() as u64;
+            let (mut owned, mut ghosts) = (Vec::new(), Vec::new());
+            for a in &input.attacks {
+                owned.push(a.target);
+                if home[a.attacker as usize] as usize == r {
+                    owned.push(a.attacker);
+                } else {
+                    debug_assert!(
+                        self.grid.distance_to(r as u32, e.pos[a.attacker as usize]) <= ghost_reach,
+                        "attacker outside the ghost strip"
+                    );
+                    ghosts.push(a.attacker);
+                }
+            }
+            input.owned = snaps(e, &ledger.fate, owned);
+            input.ghosts = snaps(e, &ledger.fate, ghosts);
+            let params = p.clone();
+            let input = Arc::new(input);
+            tasks.push((r, Arc::new(move || combat_region(&params, &input))));
+        }
+        let combat = self.run_phase("combat", tick, tasks);
+
+        // Exchange: commit targets and kills, free the dead, route gains to inboxes.
+        let mut killed = Vec::new();
+        let mut inbox: Vec<Vec<(u32, u32, f32)>> = vec![Vec::new(); n];
+        for (_, out) in &combat {
+            for &(slot, energy) in &out.target_energy {
+                e.energy[slot as usize] = energy;
+            }
+            for &(id, slot, killer_tribe) in &out.killed {
+                ledger.fate[slot as usize] = 1 + DeathCause::Killed as u8;
+                ledger.counters.kill(killer_tribe);
+                killed.push((id, slot));
+            }
+            for &g in &out.gains {
+                inbox[self.home[g.1 as usize] as usize].push(g);
+            }
+        }
+        let mut dead: Vec<(u32, u32)> = ev
+            .deaths
+            .iter()
+            .map(|(d, _)| (d.id, d.slot))
+            .chain(killed)
+            .collect();
         dead.sort_unstable();
         for &(_, slot) in &dead {
-            let cause = match self.fate[slot as usize] {
+            let cause = match ledger.fate[slot as usize] {
                 1 => DeathCause::Starved,
                 2 => DeathCause::OldAge,
                 _ => DeathCause::Killed,
             };
-            self.counters.death(e.tribe(slot as usize), cause);
+            ledger.counters.death(e.tribe(slot as usize), cause);
             e.kill(slot as usize);
-            self.free.release(slot);
+            ledger.free.release(slot);
         }
-        reproduction::resolve_births(p, seed, tick, terrain, &ev.repro, e, self);
+
+        // Phase 2: inboxes and births, by the region owning the parent.
+        let mut candidates: Vec<Vec<EntityEvent>> = vec![Vec::new(); n];
+        for c in &ev.repro {
+            candidates[self.home[c.slot as usize] as usize].push(*c);
+        }
+        let mut tasks: Vec<(usize, Task<BirthOut>)> = Vec::new();
+        for (r, (mut gains, cands)) in inbox.into_iter().zip(candidates).enumerate() {
+            if gains.is_empty() && cands.is_empty() {
+                continue;
+            }
+            self.stats[r].events += cands.len() as u64;
+            gains.sort_unstable_by_key(|g| g.0);
+            let slots = gains
+                .iter()
+                .map(|g| g.1)
+                .chain(cands.iter().map(|c| c.slot))
+                .collect();
+            let input = Arc::new(BirthInput {
+                members: snaps(e, &ledger.fate, slots),
+                gains,
+                candidates: cands,
+            });
+            let (params, terrain) = (p.clone(), terrain.clone());
+            tasks.push((
+                r,
+                Arc::new(move || births_region(&params, seed, tick, &terrain, &input)),
+            ));
+        }
+        let births = self.run_phase("births", tick, tasks);
+
+        // Commit: inbox energies, then births in ascending parent id.
+        let mut requests = Vec::new();
+        for (_, out) in births {
+            for &(slot, energy) in &out.energy {
+                e.energy[slot as usize] = energy;
+            }
+            requests.extend(out.requests);
+        }
+        requests.sort_unstable_by_key(|b| b.parent_id);
+        for b in requests {
+            let Some(slot) = ledger.free.pop_lowest() else {
+                ledger.counters.births_dropped += 1;
+                continue;
+            };
+            let id = ledger.next_id;
+            ledger.next_id += 1;
+            e.energy[b.parent_slot as usize] = b.parent_energy;
+            e.set(
+                slot as usize,
+                id,
+                b.tribe,
+                b.pos,
+                b.vel,
+                b.energy,
+                0.0,
+                b.genes,
+            );
+            ledger.counters.birth(b.tribe);
+            let r = self.grid.region_of(b.pos);
+            self.home[slot as usize] = r;
+            self.stats[r as usize].births_in += 1;
+        }
         for &(_, slot) in &dead {
-            self.fate[slot as usize] = FATE_NONE;
+            ledger.fate[slot as usize] = FATE_NONE;
+            if e.tribe_flags[slot as usize] & crate::model::entities::FLAG_ALIVE == 0 {
+                self.home[slot as usize] = NONE;
+            }
         }
+        self.account(p, tick);
+        let total = clock.elapsed().as_secs_f64();
+        self.timing.coordinator_s += total - (self.timing.phases_s - phases_before);
+        self.timing.ticks += 1;
     }
 
-    /// Whether slot `s` dies this tick (set during resolution).
-    #[inline]
-    pub fn doomed(&self, s: usize) -> bool {
-        self.fate[s] != FATE_NONE
+    /// Owner of every living slot below `end`; counts migrations and populations.
+    fn assign_owners(&mut self, end: usize, e: &Entities) {
+        let grid = &self.grid;
+        self.next_home[..end]
+            .par_iter_mut()
+            .with_min_len(4096)
+            .enumerate()
+            .for_each(|(i, h)| {
+                *h = if e.alive(i) {
+                    grid.region_of(e.pos[i])
+                } else {
+                    NONE
+                };
+            });
+        for st in &mut self.stats {
+            st.population = 0;
+        }
+        for i in 0..end {
+            let (old, new) = (self.home[i], self.next_home[i]);
+            if new != NONE {
+                self.stats[new as usize].population += 1;
+                if old != NONE && old != new {
+                    self.stats[new as usize].migrations_in += 1;
+                }
+            }
+        }
+        std::mem::swap(&mut self.home, &mut self.next_home);
+        self.next_home[..end].fill(NONE);
+    }
+
+    /// Load bookkeeping and, at the interval, boundary rebalancing.
+    fn account(&mut self, p: &SimParams, tick: u32) {
+        for (l, st) in self.load.iter_mut().zip(&mut self.stats) {
+            st.events_total += st.events;
+            *l += (st.population + st.events) as f64;
+        }
+        let every = p.regions.rebalance_interval;
+        if every > 0 && (tick + 1).is_multiple_of(every) {
+            self.grid.rebalance(&self.load);
+            self.load.fill(0.0);
+        }
     }
 }
 

@@ -1,11 +1,12 @@
-//! Reproduction: in ascending parent id, each surviving candidate still above
-//! the energy threshold gets a child in the lowest free slot with the next id;
-//! when no slot is free the birth is dropped and counted.
+//! Reproduction: each region applies the energy gains in its inbox to the
+//! entities it owns, then turns its surviving candidates still above the
+//! threshold into birth requests; the coordinator gives the requests, in
+//! ascending parent id, the lowest free slot and the next id (a birth with no
+//! free slot is dropped and counted).
 
-use super::Ledger;
+use super::{FATE_NONE, Snap};
 use crate::cpu::emit_events::EntityEvent;
-use crate::model::entities::Entities;
-use crate::model::genes::{Gene, gene, mutate};
+use crate::model::genes::{Gene, PackedGenes, gene, mutate};
 use crate::model::grid::wrap;
 use crate::model::params::SimParams;
 use crate::model::rng::{rng4, signed_unit, stream, unit};
@@ -39,36 +40,90 @@ pub fn birth_position(
     pos
 }
 
-/// Resolves the reproduction candidates (sorted by id).
-pub fn resolve_births(
+/// What a region's birth task reads.
+#[derive(Debug, Clone, Default)]
+pub struct BirthInput {
+    /// Inbox: energy gains of owned attackers (id, slot, gain), sorted by id.
+    pub gains: Vec<(u32, u32, f32)>,
+    /// Owned reproduction candidates, sorted by id.
+    pub candidates: Vec<EntityEvent>,
+    /// Copies of the owned entities named above, sorted by slot.
+    pub members: Vec<Snap>,
+}
+
+/// A child to be placed by the coordinator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BirthRequest {
+    /// Parent id (requests are served in ascending parent id).
+    pub parent_id: u32,
+    /// Parent slot.
+    pub parent_slot: u32,
+    /// The parent's energy once the child is born (e).
+    pub parent_energy: f32,
+    /// The child's tribe.
+    pub tribe: u16,
+    /// The child's genes.
+    pub genes: PackedGenes,
+    /// The child's position, on passable ground.
+    pub pos: [f32; 2],
+    /// The child's velocity.
+    pub vel: [f32; 2],
+    /// The child's energy.
+    pub energy: f32,
+}
+
+/// What a region's birth task decides.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BirthOut {
+    /// New energies after the inbox gains (slot, energy).
+    pub energy: Vec<(u32, f32)>,
+    /// Birth requests, sorted by parent id.
+    pub requests: Vec<BirthRequest>,
+}
+
+/// Applies a region's inbox and makes its birth requests.
+pub fn births_region(
     p: &SimParams,
     seed: u64,
     tick: u32,
     terrain: &Terrain,
-    candidates: &[EntityEvent],
-    e: &mut Entities,
-    ledger: &mut Ledger,
-) {
-    for c in candidates {
-        let parent = c.slot as usize;
-        if ledger.doomed(parent) || e.energy[parent] <= p.energy.repro_threshold {
+    input: &BirthInput,
+) -> BirthOut {
+    let mut members = input.members.clone();
+    let mut out = BirthOut::default();
+    let at = |m: &[Snap], slot: u32| {
+        m.binary_search_by_key(&slot, |s| s.slot)
+            .expect("member copied")
+    };
+    for &(_, slot, g) in &input.gains {
+        let k = at(&members, slot);
+        if members[k].fate == FATE_NONE {
+            members[k].energy = (members[k].energy + g).min(p.energy.max);
+            out.energy.push((slot, members[k].energy));
+        }
+    }
+    for c in &input.candidates {
+        let k = at(&members, c.slot);
+        let parent = &members[k];
+        if parent.fate != FATE_NONE || parent.energy <= p.energy.repro_threshold {
             continue;
         }
-        let tribe = e.tribe(parent);
-        let Some(slot) = ledger.free.pop_lowest() else {
-            ledger.counters.births_dropped += 1;
-            continue;
-        };
-        let id = ledger.next_id;
-        ledger.next_id += 1;
-        let genes = mutate(&e.genes[parent], &p.mutation, seed, tick, c.id);
-        let pos = birth_position(p, seed, tick, c.id, e.pos[parent], terrain);
+        let genes = mutate(&parent.genes, &p.mutation, seed, tick, c.id);
+        let pos = birth_position(p, seed, tick, c.id, parent.pos, terrain);
         let r = rng4(seed, tick, c.id, stream::BIRTH_POS + BIRTH_ATTEMPTS);
         let speed = 0.3 * gene(&genes, Gene::Speed) * unit(r[2]);
         let vel = [signed_unit(r[0]) * speed, signed_unit(r[1]) * speed];
-        let child_energy = e.energy[parent] * p.energy.child_share;
-        e.energy[parent] -= child_energy;
-        e.set(slot as usize, id, tribe, pos, vel, child_energy, 0.0, genes);
-        ledger.counters.birth(tribe);
+        let energy = parent.energy * p.energy.child_share;
+        out.requests.push(BirthRequest {
+            parent_id: c.id,
+            parent_slot: c.slot,
+            parent_energy: parent.energy - energy,
+            tribe: parent.tribe,
+            genes,
+            pos,
+            vel,
+            energy,
+        });
     }
+    out
 }

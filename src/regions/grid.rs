@@ -1,0 +1,177 @@
+//! The region grid: a rectilinear split of the world into `rows × cols`
+//! regions whose boundary lines move with the measured load.
+
+use serde::Serialize;
+
+use crate::model::grid::delta;
+
+/// A `rows × cols` split of the `[0, w) × [0, h)` world. Column `c` spans
+/// `xs[c] ≤ x < xs[c + 1]`, row `r` spans `ys[r] ≤ y < ys[r + 1]`; a region may be
+/// empty (zero width) after rebalancing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionGrid {
+    /// Region rows.
+    pub rows: u32,
+    /// Region columns.
+    pub cols: u32,
+    /// Column boundaries, `cols + 1` values from 0 to the world width.
+    pub xs: Vec<f32>,
+    /// Row boundaries, `rows + 1` values from 0 to the world height.
+    pub ys: Vec<f32>,
+}
+
+/// The default region shape for `threads` workers: about two regions per
+/// worker, as square as possible.
+pub fn auto_shape(threads: usize) -> (u32, u32) {
+    let target = (2 * threads.max(1)) as u32;
+    let cols = (target as f32).sqrt().ceil() as u32;
+    let rows = target.div_ceil(cols);
+    (rows, cols)
+}
+
+fn even(n: u32, size: f32) -> Vec<f32> {
+    (0..=n)
+        .map(|k| {
+            if k == n {
+                size
+            } else {
+                size * k as f32 / n as f32
+            }
+        })
+        .collect()
+}
+
+impl RegionGrid {
+    /// Equal-sized regions.
+    pub fn uniform(rows: u32, cols: u32, width: f32, height: f32) -> Self {
+        let (rows, cols) = (rows.max(1), cols.max(1));
+        Self {
+            rows,
+            cols,
+            xs: even(cols, width),
+            ys: even(rows, height),
+        }
+    }
+
+    /// Number of regions.
+    pub fn len(&self) -> usize {
+        (self.rows * self.cols) as usize
+    }
+
+    /// Whether there are no regions (never).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The region holding a position inside the world.
+    #[inline]
+    pub fn region_of(&self, p: [f32; 2]) -> u32 {
+        let c = self.xs[1..self.cols as usize].partition_point(|&x| x <= p[0]) as u32;
+        let r = self.ys[1..self.rows as usize].partition_point(|&y| y <= p[1]) as u32;
+        r * self.cols + c
+    }
+
+    /// Distance (wu, across the wrap) from a position to the rectangle of region `r`; 0 inside.
+    pub fn distance_to(&self, r: u32, p: [f32; 2]) -> f32 {
+        let (row, col) = ((r / self.cols) as usize, (r % self.cols) as usize);
+        let w = self.xs[self.cols as usize];
+        let h = self.ys[self.rows as usize];
+        let axis = |v: f32, lo: f32, hi: f32, size: f32| {
+            if v >= lo && v < hi {
+                0.0
+            } else {
+                delta(v, lo, size).abs().min(delta(v, hi, size).abs())
+            }
+        };
+        let dx = axis(p[0], self.xs[col], self.xs[col + 1], w);
+        let dy = axis(p[1], self.ys[row], self.ys[row + 1], h);
+        (dx * dx + dy * dy).sqrt()
+    }
+
+    /// Moves the boundary lines so that each column and each row carries about
+    /// the same share of `load` (per region, row-major), assuming load is
+    /// spread evenly inside a region. A pure function of the loads: deterministic.
+    pub fn rebalance(&mut self, load: &[f64]) {
+        let (rows, cols) = (self.rows as usize, self.cols as usize);
+        let col_load: Vec<f64> = (0..cols)
+            .map(|c| (0..rows).map(|r| load[r * cols + c]).sum())
+            .collect();
+        let row_load: Vec<f64> = (0..rows)
+            .map(|r| (0..cols).map(|c| load[r * cols + c]).sum())
+            .collect();
+        self.xs = equalize(&self.xs, &col_load);
+        self.ys = equalize(&self.ys, &row_load);
+    }
+}
+
+/// New boundaries that split the cumulative load (piecewise linear over the
+/// old boundaries) into equal parts. Keeps the old ones when there is no load.
+fn equalize(bounds: &[f32], load: &[f64]) -> Vec<f32> {
+    let n = load.len();
+    let total: f64 = load.iter().sum();
+    if total <= 0.0 || n < 2 {
+        return bounds.to_vec();
+    }
+    let mut out = Vec::with_capacity(n + 1);
+    out.push(bounds[0]);
+    let (mut seg, mut before) = (0usize, 0.0f64);
+    for k in 1..n {
+        let want = total * k as f64 / n as f64;
+        while seg < n - 1 && before + load[seg] < want {
+            before += load[seg];
+            seg += 1;
+        }
+        let frac = if load[seg] > 0.0 {
+            ((want - before) / load[seg]).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let x = bounds[seg] as f64 + (bounds[seg + 1] - bounds[seg]) as f64 * frac;
+        let prev = *out.last().unwrap();
+        out.push((x as f32).max(prev));
+    }
+    out.push(bounds[n]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_tile_the_world() {
+        let g = RegionGrid::uniform(3, 5, 1000.0, 600.0);
+        assert_eq!(g.region_of([0.0, 0.0]), 0);
+        assert_eq!(g.region_of([999.9, 599.9]), 14);
+        assert_eq!(
+            g.region_of([200.0, 0.0]),
+            1,
+            "a point on a border belongs to the region after it"
+        );
+        assert_eq!(g.region_of([199.99, 200.0]), 5);
+        assert_eq!(g.distance_to(0, [10.0, 10.0]), 0.0);
+        assert!(
+            (g.distance_to(0, [990.0, 10.0]) - 10.0).abs() < 1e-3,
+            "across the wrap"
+        );
+        assert_eq!(auto_shape(1), (1, 2));
+        assert_eq!(auto_shape(2), (2, 2));
+        assert_eq!(auto_shape(4), (2, 3));
+    }
+
+    #[test]
+    fn rebalancing_follows_the_load() {
+        let mut g = RegionGrid::uniform(1, 4, 400.0, 100.0);
+        g.rebalance(&[10.0, 0.0, 0.0, 30.0]);
+        assert_eq!(g.xs.len(), 5);
+        assert!(g.xs.windows(2).all(|w| w[0] <= w[1]));
+        assert!(
+            g.xs[1] <= 100.0 && g.xs[2] > 300.0 && g.xs[3] > 300.0,
+            "{:?}",
+            g.xs
+        );
+        let before = g.clone();
+        g.rebalance(&[0.0; 4]);
+        assert_eq!(g, before);
+    }
+}

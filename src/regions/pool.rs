@@ -1,0 +1,259 @@
+//! The region worker pool: K long-lived threads that run one phase's region
+//! tasks at a time. The coordinator hands out tasks over channels and blocks
+//! on the results channel until every task of the phase has reported — that
+//! wait is the barrier between phases (no busy-waiting; an empty phase or one
+//! task carrying all the load cannot deadlock, as every task reports exactly
+//! once).
+//!
+//! Health: a task that panics is caught on its worker, which reports the
+//! panic and exits. The coordinator logs one line, starts a fresh worker in
+//! its place and gives it the same task again: tasks are pure functions of
+//! inputs that nothing has changed, so redoing one loses and doubles nothing.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Once};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// A region task: re-runnable, so that a crashed one can be redone.
+pub type Task<T> = Arc<dyn Fn() -> T + Send + Sync>;
+
+type AnyTask = Arc<dyn Fn() -> Box<dyn Any + Send> + Send + Sync>;
+
+type Batch = Vec<(usize, AnyTask)>;
+type Finished = Vec<(usize, Box<dyn Any + Send>, Duration)>;
+
+enum Report {
+    /// Every task of a batch ran.
+    Done(Finished),
+    /// A task panicked: the ones before it ran, the rest did not.
+    Panicked {
+        worker: usize,
+        done: Finished,
+        failed: usize,
+        rest: Vec<usize>,
+        message: String,
+    },
+}
+
+struct Worker {
+    jobs: Sender<Batch>,
+    handle: Option<JoinHandle<()>>,
+}
+
+/// Prefix of the worker threads' names.
+pub const WORKER_NAME: &str = "evosim-region";
+
+/// Time accounting of one phase.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PhaseTime {
+    /// Wall time of the phase, dispatch to last report.
+    pub wall: Duration,
+    /// Sum of the tasks' own run times.
+    pub busy: Duration,
+}
+
+/// K worker threads.
+pub struct WorkerPool {
+    workers: Vec<Worker>,
+    reports: Receiver<Report>,
+    report_tx: Sender<Report>,
+    generation: usize,
+    /// Workers replaced after a panic, so far.
+    pub restarts: u64,
+}
+
+fn quiet_worker_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // A region worker's panic is reported by the coordinator in one line.
+            if std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with(WORKER_NAME))
+            {
+                return;
+            }
+            previous(info);
+        }));
+    });
+}
+
+fn panic_message(p: &(dyn Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+fn spawn(worker: usize, generation: usize, reports: Sender<Report>) -> Worker {
+    let (jobs, rx) = channel::<Batch>();
+    let handle = std::thread::Builder::new()
+        .name(format!("{WORKER_NAME}-{worker}.{generation}"))
+        .spawn(move || {
+            while let Ok(batch) = rx.recv() {
+                let mut done = Vec::with_capacity(batch.len());
+                for (k, (index, task)) in batch.iter().enumerate() {
+                    let start = Instant::now();
+                    match catch_unwind(AssertUnwindSafe(|| task())) {
+                        Ok(out) => done.push((*index, out, start.elapsed())),
+                        Err(p) => {
+                            let rest = batch[k + 1..].iter().map(|(i, _)| *i).collect();
+                            let message = panic_message(p.as_ref());
+                            let _ = reports.send(Report::Panicked {
+                                worker,
+                                done,
+                                failed: *index,
+                                rest,
+                                message,
+                            });
+                            return;
+                        }
+                    }
+                }
+                if reports.send(Report::Done(done)).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("spawn a region worker thread");
+    Worker {
+        jobs,
+        handle: Some(handle),
+    }
+}
+
+impl WorkerPool {
+    /// A pool of `threads` workers (at least one).
+    pub fn new(threads: usize) -> Self {
+        quiet_worker_panics();
+        let (report_tx, reports) = channel();
+        let workers = (0..threads.max(1))
+            .map(|w| spawn(w, 0, report_tx.clone()))
+            .collect();
+        Self {
+            workers,
+            reports,
+            report_tx,
+            generation: 0,
+            restarts: 0,
+        }
+    }
+
+    /// Number of workers.
+    pub fn threads(&self) -> usize {
+        self.workers.len()
+    }
+
+    /// Runs every task of a phase (task `i` on worker `i mod K`, one batch per
+    /// worker) and returns their results in task order, with each task's run
+    /// time. `context` names the phase and tick in the log line of a restart.
+    pub fn run<T: Send + 'static>(
+        &mut self,
+        context: &str,
+        tasks: &[Task<T>],
+    ) -> (Vec<T>, Vec<Duration>, PhaseTime) {
+        let start = Instant::now();
+        let n = tasks.len();
+        let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
+        let mut busy = vec![Duration::ZERO; n];
+        let wrap = |i: usize| -> (usize, AnyTask) {
+            let t = tasks[i].clone();
+            (i, Arc::new(move || Box::new(t()) as Box<dyn Any + Send>))
+        };
+        let k = self.workers.len();
+        let mut batches = 0;
+        for w in 0..k.min(n) {
+            self.send(w, (w..n).step_by(k).map(wrap).collect());
+            batches += 1;
+        }
+        let mut store = |done: Finished, out: &mut Vec<Option<T>>| {
+            for (index, o, b) in done {
+                out[index] = Some(*o.downcast::<T>().expect("task output type"));
+                busy[index] = b;
+            }
+        };
+        while batches > 0 {
+            match self
+                .reports
+                .recv()
+                .expect("the pool holds a sender, so the channel stays open")
+            {
+                Report::Done(done) => {
+                    store(done, &mut out);
+                    batches -= 1;
+                }
+                Report::Panicked {
+                    worker,
+                    done,
+                    failed,
+                    rest,
+                    message,
+                } => {
+                    store(done, &mut out);
+                    eprintln!(
+                        "evosim: region worker {worker} panicked ({context}, task {failed}): {message}; \
+                         restarted it and redid the task"
+                    );
+                    self.restart(worker);
+                    let again = std::iter::once(failed).chain(rest).map(wrap).collect();
+                    self.send(worker, again);
+                }
+            }
+        }
+        let total: Duration = busy.iter().sum();
+        let results = out
+            .into_iter()
+            .map(|o| o.expect("every task reported"))
+            .collect();
+        (
+            results,
+            busy,
+            PhaseTime {
+                wall: start.elapsed(),
+                busy: total,
+            },
+        )
+    }
+
+    fn send(&mut self, worker: usize, batch: Batch) {
+        if let Err(e) = self.workers[worker].jobs.send(batch) {
+            // The worker is gone without a report: replace it and resend.
+            self.restart(worker);
+            self.workers[worker]
+                .jobs
+                .send(e.0)
+                .expect("a fresh worker accepts jobs");
+        }
+    }
+
+    fn restart(&mut self, worker: usize) {
+        self.restarts += 1;
+        self.generation += 1;
+        let old = std::mem::replace(
+            &mut self.workers[worker],
+            spawn(worker, self.generation, self.report_tx.clone()),
+        );
+        if let Some(h) = old.handle {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for WorkerPool {
+    fn drop(&mut self) {
+        for w in &mut self.workers {
+            let (dead, _) = channel();
+            w.jobs = dead;
+            if let Some(h) = w.handle.take() {
+                let _ = h.join();
+            }
+        }
+    }
+}
