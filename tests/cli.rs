@@ -227,3 +227,118 @@ fn help_explains_the_options() {
         assert!(text.contains(opt), "help mentions {opt}");
     }
 }
+
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_evosim"));
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run evosim")
+}
+
+const FAULT_RUN: [&str; 12] = [
+    "run",
+    "--entities",
+    "1500",
+    "--ticks",
+    "150",
+    "--backend",
+    "cpu",
+    "--json",
+    "--quiet",
+    "--threads",
+    "2",
+    "--regions=2x2",
+];
+
+#[test]
+fn a_worker_panic_is_recovered_with_the_same_result() {
+    let clean = run_env(&FAULT_RUN, &[]);
+    assert!(clean.status.success());
+    let faulty = run_env(
+        &FAULT_RUN,
+        &[("EVOSIM_FAULT", "worker_panic@60"), ("RUST_BACKTRACE", "1")],
+    );
+    assert!(
+        faulty.status.success(),
+        "{}",
+        String::from_utf8_lossy(&faulty.stderr)
+    );
+    let (a, b) = (last_json(&clean), last_json(&faulty));
+    assert_eq!(
+        a["state_hash"], b["state_hash"],
+        "recovered run equals the clean one"
+    );
+    assert_eq!(a["population"], b["population"]);
+    assert_eq!(a["regions"]["restarts"], 0);
+    assert_eq!(b["regions"]["restarts"], 1);
+    let stderr = String::from_utf8_lossy(&faulty.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("panicked")).collect();
+    assert_eq!(lines.len(), 1, "one line about the panic: {stderr}");
+    assert!(
+        lines[0].contains("tick 60") && lines[0].contains("restarted"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        !stderr.contains("stack backtrace"),
+        "no backtrace: {stderr}"
+    );
+}
+
+#[test]
+fn cli_hash_is_the_same_across_threads_and_region_grids() {
+    let base = [
+        "run",
+        "--entities",
+        "1200",
+        "--ticks",
+        "150",
+        "--backend",
+        "cpu",
+        "--json",
+        "--quiet",
+    ];
+    let with = |extra: &[&str]| {
+        let mut v: Vec<&str> = base.to_vec();
+        v.extend_from_slice(extra);
+        let out = evosim(&v);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let j = last_json(&out);
+        let (rows, cols) = (
+            j["regions"]["rows"].as_u64().unwrap(),
+            j["regions"]["cols"].as_u64().unwrap(),
+        );
+        assert_eq!(
+            j["regions"]["stats"].as_array().unwrap().len() as u64,
+            rows * cols
+        );
+        j["state_hash"].as_str().unwrap().to_string()
+    };
+    let one = with(&["--threads", "1", "--regions", "1x1"]);
+    assert_eq!(one, with(&["--threads", "3", "--regions", "3x5"]));
+    assert_eq!(one, with(&["--threads", "8", "--regions", "8x8"]));
+}
+
+#[test]
+fn bad_regions_and_fault_values_are_clear_errors() {
+    for bad in ["4", "0x2", "2x", "axb", "300x1"] {
+        let out = evosim(&["run", "--regions", bad]);
+        assert_one_line_error(
+            out.status.code().unwrap(),
+            &String::from_utf8_lossy(&out.stderr),
+            &["--regions"],
+        );
+    }
+    let out = run_env(&["run", "--ticks", "1"], &[("EVOSIM_FAULT", "explode@3")]);
+    assert_one_line_error(
+        out.status.code().unwrap(),
+        &String::from_utf8_lossy(&out.stderr),
+        &["EVOSIM_FAULT"],
+    );
+}

