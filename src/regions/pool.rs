@@ -257,3 +257,56 @@ impl Drop for WorkerPool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn tasks(n: usize) -> Vec<Task<usize>> {
+        (0..n)
+            .map(|i| Arc::new(move || i * i) as Task<usize>)
+            .collect()
+    }
+
+    #[test]
+    fn runs_every_task_once_in_order() {
+        let mut pool = WorkerPool::new(3);
+        let (out, busy, _) = pool.run("test", &tasks(10));
+        assert_eq!(out, (0..10).map(|i| i * i).collect::<Vec<_>>());
+        assert_eq!(busy.len(), 10);
+        let (none, _, _) = pool.run("empty", &tasks(0));
+        assert!(none.is_empty(), "an empty phase returns at once");
+        let mut one = WorkerPool::new(1);
+        assert_eq!(one.run("one worker, all the load", &tasks(50)).0.len(), 50);
+    }
+
+    #[test]
+    fn a_panicking_task_is_redone_on_a_fresh_worker() {
+        let mut pool = WorkerPool::new(2);
+        let runs = Arc::new(AtomicUsize::new(0));
+        let fired = Arc::new(AtomicUsize::new(0));
+        let list: Vec<Task<usize>> = (0..9usize)
+            .map(|i| {
+                let (runs, fired) = (runs.clone(), fired.clone());
+                Arc::new(move || {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    if i == 2 && fired.fetch_add(1, Ordering::SeqCst) == 0 {
+                        panic!("injected");
+                    }
+                    i + 100
+                }) as Task<usize>
+            })
+            .collect();
+        let (out, _, _) = pool.run("test", &list);
+        assert_eq!(out, (100..109).collect::<Vec<_>>());
+        assert_eq!(pool.restarts, 1);
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            10,
+            "only the failed task ran twice"
+        );
+        // The pool keeps working afterwards.
+        assert_eq!(pool.run("again", &tasks(4)).0, vec![0, 1, 4, 9]);
+    }
+}
