@@ -60,8 +60,8 @@ pub fn for_each_neighbor(
     let p = h.pos[me];
     let (cx, cy) = g.cell_xy(p);
     let (cx, cy) = (cx as i64, cy as i64);
-    let reach_x = (radius / g.cell_w).ceil() as i64;
-    let reach_y = (radius / g.cell_h).ceil() as i64;
+    let reach_x = (radius * g.inv_w + 1e-4).ceil() as i64;
+    let reach_y = (radius * g.inv_h + 1e-4).ceil() as i64;
     let (lox, hix) = axis_bounds(reach_x, g.cols as i64);
     let (loy, hiy) = axis_bounds(reach_y, g.rows as i64);
     let kmax = lox.max(hix).max(loy).max(hiy);

@@ -15,6 +15,11 @@ pub struct Grid {
     pub cell_w: f32,
     /// Cell height (wu).
     pub cell_h: f32,
+    /// `1 / cell_w`: cells are found by multiplying, which every platform
+    /// (and WGSL) rounds exactly, unlike division.
+    pub inv_w: f32,
+    /// `1 / cell_h`.
+    pub inv_h: f32,
 }
 
 impl Grid {
@@ -22,11 +27,14 @@ impl Grid {
     pub fn new(width: f32, height: f32, cell_size: f32) -> Self {
         let cols = (width / cell_size).round().max(1.0) as u32;
         let rows = (height / cell_size).round().max(1.0) as u32;
+        let (cell_w, cell_h) = (width / cols as f32, height / rows as f32);
         Self {
             cols,
             rows,
-            cell_w: width / cols as f32,
-            cell_h: height / rows as f32,
+            cell_w,
+            cell_h,
+            inv_w: 1.0 / cell_w,
+            inv_h: 1.0 / cell_h,
         }
     }
 
@@ -45,8 +53,8 @@ impl Grid {
     /// Column and row of a position inside the world (clamped to the grid).
     #[inline]
     pub fn cell_xy(&self, p: [f32; 2]) -> (u32, u32) {
-        let cx = ((p[0] / self.cell_w) as i64).clamp(0, self.cols as i64 - 1) as u32;
-        let cy = ((p[1] / self.cell_h) as i64).clamp(0, self.rows as i64 - 1) as u32;
+        let cx = ((p[0] * self.inv_w) as i64).clamp(0, self.cols as i64 - 1) as u32;
+        let cy = ((p[1] * self.inv_h) as i64).clamp(0, self.rows as i64 - 1) as u32;
         (cx, cy)
     }
 
@@ -68,8 +76,8 @@ impl Grid {
     /// Linear index of the cell holding any position, wrapped into the world first.
     #[inline]
     pub fn index_wrapped(&self, p: [f32; 2]) -> u32 {
-        let cx = (p[0] / self.cell_w).floor() as i64;
-        let cy = (p[1] / self.cell_h).floor() as i64;
+        let cx = (p[0] * self.inv_w).floor() as i64;
+        let cy = (p[1] * self.inv_h).floor() as i64;
         self.wrapped_index(cx, cy)
     }
 }

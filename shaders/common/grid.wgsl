@@ -1,0 +1,30 @@
+// Grids over the toroidal world: the twin of src/model/grid.rs. Cells are
+// found by multiplying by the reciprocal cell size (exactly rounded, unlike
+// division), truncating toward zero and clamping, as the CPU does.
+
+const NONE: u32 = 0xffffffffu;
+const FLAG_ALIVE: u32 = 0x10000u;
+
+// Layout: src/gpu/layout.rs `GridUniform` (checked by tests/gpu_layout.rs).
+struct GridUniform {
+    n: u32,
+    cols: u32,
+    rows: u32,
+    cells: u32,
+    inv_w: f32,
+    inv_h: f32,
+    _pad0: u32,
+    _pad1: u32,
+}
+
+fn cell_index(g: GridUniform, p: vec2<f32>) -> u32 {
+    let cx = clamp(i32(p.x * g.inv_w), 0, i32(g.cols) - 1);
+    let cy = clamp(i32(p.y * g.inv_h), 0, i32(g.rows) - 1);
+    return u32(cy) * g.cols + u32(cx);
+}
+
+// Index of invocation `gid` in a dispatch laid out by src/gpu/dispatch.rs
+// (x × y workgroups of 256).
+fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+    return gid.x + gid.y * nwg.x * 256u;
+}

@@ -1,0 +1,54 @@
+// hash_scatter: slots in cell order with ascending id inside each cell.
+// `scatter` places each living slot in its cell's range by an atomic cursor
+// (order inside the cell depends on timing); `rank` then puts each slot at
+// its cell's offset plus the number of cell mates with a smaller id, which
+// is the same on every run and equals the CPU's order. Twin of
+// src/cpu/hash_scatter.rs. `cursor` must be zeroed before `scatter`.
+
+@group(0) @binding(0) var<uniform> grid: GridUniform;
+@group(0) @binding(1) var<storage, read> cell_of: array<u32>;
+@group(0) @binding(2) var<storage, read> offsets: array<u32>;
+@group(0) @binding(3) var<storage, read_write> cursor: array<atomic<u32>>;
+@group(0) @binding(4) var<storage, read_write> unsorted: array<u32>;
+@group(0) @binding(5) var<storage, read> unsorted_in: array<u32>;
+@group(0) @binding(6) var<storage, read> ids: array<u32>;
+@group(0) @binding(7) var<storage, read> pos: array<vec2<f32>>;
+@group(0) @binding(8) var<storage, read_write> sorted: array<u32>;
+@group(0) @binding(9) var<storage, read_write> sorted_pos: array<vec2<f32>>;
+
+@compute @workgroup_size(256)
+fn scatter(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let i = flat_index(gid, nwg);
+    if i >= grid.n {
+        return;
+    }
+    let c = cell_of[i];
+    if c == NONE {
+        return;
+    }
+    let k = atomicAdd(&cursor[c], 1u);
+    unsorted[offsets[c] + k] = i;
+}
+
+@compute @workgroup_size(256)
+fn rank(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let i = flat_index(gid, nwg);
+    if i >= grid.n {
+        return;
+    }
+    let c = cell_of[i];
+    if c == NONE {
+        return;
+    }
+    let a = offsets[c];
+    let b = offsets[c + 1u];
+    let me = ids[i];
+    var r = 0u;
+    for (var k = a; k < b; k = k + 1u) {
+        if ids[unsorted_in[k]] < me {
+            r = r + 1u;
+        }
+    }
+    sorted[a + r] = i;
+    sorted_pos[a + r] = pos[i];
+}

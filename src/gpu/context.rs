@@ -1,0 +1,118 @@
+//! Instance, adapter and device. `WGPU_BACKEND` (vulkan, gl, …) is honoured.
+
+/// Why the GPU could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GpuError {
+    /// No adapter was found.
+    #[error("no GPU adapter found ({0})")]
+    NoAdapter(String),
+    /// The device could not be created.
+    #[error("cannot open the GPU device on {adapter}: {message}")]
+    Device {
+        /// Adapter name.
+        adapter: String,
+        /// What wgpu said.
+        message: String,
+    },
+    /// Reading results back failed.
+    #[error("GPU readback failed: {0}")]
+    Readback(String),
+    /// A buffer would exceed the adapter's limits.
+    #[error(
+        "{what} needs {bytes} bytes, above this adapter's limit of {limit} bytes per storage binding"
+    )]
+    TooLarge {
+        /// The buffer.
+        what: String,
+        /// Size asked for.
+        bytes: u64,
+        /// The adapter's limit.
+        limit: u64,
+    },
+}
+
+/// An open GPU device.
+pub struct GpuContext {
+    /// The adapter.
+    pub adapter: wgpu::Adapter,
+    /// The device.
+    pub device: wgpu::Device,
+    /// Its queue.
+    pub queue: wgpu::Queue,
+    /// Adapter name, driver and backend, for output.
+    pub info: wgpu::AdapterInfo,
+}
+
+impl GpuContext {
+    /// Opens the default adapter (high performance preferred), with the
+    /// adapter's own limits.
+    pub fn new() -> Result<Self, GpuError> {
+        pollster::block_on(Self::new_async())
+    }
+
+    /// As [`GpuContext::new`], for callers that can await (the web).
+    pub async fn new_async() -> Result<Self, GpuError> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let info = adapter.get_info();
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("evosim.device"),
+                required_limits: adapter.limits(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::Device {
+                adapter: info.name.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            adapter,
+            device,
+            queue,
+            info,
+        })
+    }
+
+    /// "name (backend, driver)".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({:?}, {})",
+            self.info.name, self.info.backend, self.info.driver
+        )
+    }
+
+    /// A storage buffer of `bytes` bytes, refused with a clear error above the
+    /// adapter's binding limit.
+    pub fn storage(
+        &self,
+        label: &str,
+        bytes: u64,
+        extra: wgpu::BufferUsages,
+    ) -> Result<wgpu::Buffer, GpuError> {
+        let limit = self.device.limits().max_storage_buffer_binding_size;
+        if bytes > limit {
+            return Err(GpuError::TooLarge {
+                what: label.to_string(),
+                bytes,
+                limit,
+            });
+        }
+        Ok(self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size: bytes.max(16).next_multiple_of(4),
+            usage: wgpu::BufferUsages::STORAGE
+                | wgpu::BufferUsages::COPY_SRC
+                | wgpu::BufferUsages::COPY_DST
+                | extra,
+            mapped_at_creation: false,
+        }))
+    }
+}

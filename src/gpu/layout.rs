@@ -1,0 +1,113 @@
+//! Uniform layouts, declared once here; `tests/gpu_layout.rs` checks the WGSL
+//! structs of the same names against these sizes and offsets with naga.
+
+use bytemuck::{Pod, Zeroable};
+
+use crate::model::grid::Grid;
+
+/// A grid and an item count (`GridUniform` in `shaders/common/grid.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct GridUniform {
+    /// Items (entity slots) to process.
+    pub n: u32,
+    /// Columns.
+    pub cols: u32,
+    /// Rows.
+    pub rows: u32,
+    /// `cols × rows`.
+    pub cells: u32,
+    /// 1 / cell width.
+    pub inv_w: f32,
+    /// 1 / cell height.
+    pub inv_h: f32,
+    /// Padding to 16 bytes.
+    pub _pad0: u32,
+    /// Padding to 16 bytes.
+    pub _pad1: u32,
+}
+const _: () = assert!(std::mem::size_of::<GridUniform>() == 32);
+
+impl GridUniform {
+    /// The uniform for `n` items over `grid`.
+    pub fn new(grid: &Grid, n: u32) -> Self {
+        Self {
+            n,
+            cols: grid.cols,
+            rows: grid.rows,
+            cells: grid.cols * grid.rows,
+            inv_w: grid.inv_w,
+            inv_h: grid.inv_h,
+            _pad0: 0,
+            _pad1: 0,
+        }
+    }
+}
+
+/// One scan level's length (`ScanUniform` in `shaders/hash_scan.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct ScanUniform {
+    /// Elements.
+    pub n: u32,
+    /// Padding.
+    pub _pad: [u32; 3],
+}
+const _: () = assert!(std::mem::size_of::<ScanUniform>() == 16);
+
+/// One RNG test input (`RngInput` in `shaders/rng_check.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct RngInput {
+    /// Seed, low word.
+    pub seed_lo: u32,
+    /// Seed, high word.
+    pub seed_hi: u32,
+    /// Tick.
+    pub tick: u32,
+    /// Id.
+    pub id: u32,
+    /// Stream.
+    pub stream: u32,
+    /// Padding.
+    pub _pad: [u32; 3],
+}
+const _: () = assert!(std::mem::size_of::<RngInput>() == 32);
+
+/// A Rust-declared layout: WGSL struct name, size, field offsets by name.
+pub type Declared = (&'static str, usize, Vec<(&'static str, usize)>);
+
+/// Every Rust-declared layout.
+pub fn declared() -> Vec<Declared> {
+    use std::mem::{offset_of, size_of};
+    vec![
+        (
+            "GridUniform",
+            size_of::<GridUniform>(),
+            vec![
+                ("n", offset_of!(GridUniform, n)),
+                ("cols", offset_of!(GridUniform, cols)),
+                ("rows", offset_of!(GridUniform, rows)),
+                ("cells", offset_of!(GridUniform, cells)),
+                ("inv_w", offset_of!(GridUniform, inv_w)),
+                ("inv_h", offset_of!(GridUniform, inv_h)),
+            ],
+        ),
+        (
+            "ScanUniform",
+            size_of::<ScanUniform>(),
+            vec![("n", offset_of!(ScanUniform, n))],
+        ),
+        (
+            "RngInput",
+            size_of::<RngInput>(),
+            vec![
+                ("seed_lo", offset_of!(RngInput, seed_lo)),
+                ("seed_hi", offset_of!(RngInput, seed_hi)),
+                ("tick", offset_of!(RngInput, tick)),
+                ("id", offset_of!(RngInput, id)),
+                ("stream", offset_of!(RngInput, stream)),
+            ],
+        ),
+    ]
+}

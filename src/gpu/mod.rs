@@ -1,0 +1,17 @@
+//! The GPU backend: WGSL compute passes in `shaders/` driven through wgpu.
+//!
+//! Built so far: the device context, shader assembly with shared code,
+//! uniform layouts declared in Rust (checked against the WGSL by a test), the
+//! RNG twin and the counting-sort spatial hash (`hash_count`, `hash_scan`,
+//! `hash_scatter`), each tested against its CPU twin. The remaining passes
+//! (steer, integrate, feed, food_regrow, emit_events, stats) follow; until
+//! they exist `--backend gpu` is refused.
+
+pub mod context;
+pub mod dispatch;
+pub mod hash;
+pub mod layout;
+pub mod readback;
+pub mod shaders;
+
+pub use context::{GpuContext, GpuError};

@@ -1,0 +1,56 @@
+//! Shader sources: each pass file is compiled with the shared code of
+//! `shaders/common/` prepended (WGSL has no includes).
+
+/// Shared code, in order.
+pub const COMMON: &[(&str, &str)] = &[
+    (
+        "common/rng.wgsl",
+        include_str!("../../shaders/common/rng.wgsl"),
+    ),
+    (
+        "common/grid.wgsl",
+        include_str!("../../shaders/common/grid.wgsl"),
+    ),
+];
+
+/// Every pass shader: (name, source without the shared code).
+pub const PASSES: &[(&str, &str)] = &[
+    ("rng_check", include_str!("../../shaders/rng_check.wgsl")),
+    ("hash_count", include_str!("../../shaders/hash_count.wgsl")),
+    ("hash_scan", include_str!("../../shaders/hash_scan.wgsl")),
+    (
+        "hash_scatter",
+        include_str!("../../shaders/hash_scatter.wgsl"),
+    ),
+];
+
+/// The full source of pass `name`: shared code, then the pass.
+pub fn source(name: &str) -> String {
+    let pass = PASSES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("unknown shader {name}"))
+        .1;
+    let mut s = String::new();
+    for (file, text) in COMMON {
+        s += &format!("// ---- {file}\n{text}\n");
+    }
+    s += &format!("// ---- {name}.wgsl\n{pass}");
+    s
+}
+
+/// A compute pipeline for `entry` of pass `name`, with its layout derived from the shader.
+pub fn pipeline(device: &wgpu::Device, name: &str, entry: &str) -> wgpu::ComputePipeline {
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(&format!("sim.shader.{name}")),
+        source: wgpu::ShaderSource::Wgsl(source(name).into()),
+    });
+    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(&format!("sim.pipeline.{name}.{entry}")),
+        layout: None,
+        module: &module,
+        entry_point: Some(entry),
+        compilation_options: Default::default(),
+        cache: None,
+    })
+}

@@ -1,0 +1,181 @@
+//! GPU passes against their CPU twins, from identical inputs. These need an
+//! adapter: without one they are skipped with a printed reason, unless
+//! `EVOSIM_REQUIRE_GPU=1` (as in CI, on lavapipe), where they fail.
+
+use evosim::cpu::NONE;
+use evosim::cpu::hash_count::hash_count;
+use evosim::cpu::hash_scan::hash_scan;
+use evosim::cpu::hash_scatter::hash_scatter;
+use evosim::gpu::GpuContext;
+use evosim::gpu::hash::GpuHash;
+use evosim::gpu::layout::RngInput;
+use evosim::gpu::readback::read;
+use evosim::gpu::shaders::pipeline;
+use evosim::model::entities::Entities;
+use evosim::model::genes::{GENE_RANGES, Genes, pack};
+use evosim::model::grid::Grid;
+use evosim::model::rng::{rng4, unit};
+use wgpu::util::DeviceExt;
+
+fn gpu() -> Option<GpuContext> {
+    match GpuContext::new() {
+        Ok(c) => {
+            eprintln!("GPU tests on {}", c.describe());
+            Some(c)
+        }
+        Err(e) if std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
+            panic!("EVOSIM_REQUIRE_GPU=1 but {e}")
+        }
+        Err(e) => {
+            eprintln!("skipped: {e} (set EVOSIM_REQUIRE_GPU=1 to make this a failure)");
+            None
+        }
+    }
+}
+
+#[test]
+fn wgsl_rng_reproduces_the_committed_vectors() {
+    let Some(ctx) = gpu() else { return };
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/rng_vectors.csv"
+    ))
+    .unwrap();
+    let rows: Vec<Vec<u64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    let inputs: Vec<RngInput> = rows
+        .iter()
+        .map(|r| RngInput {
+            seed_lo: r[0] as u32,
+            seed_hi: (r[0] >> 32) as u32,
+            tick: r[1] as u32,
+            id: r[2] as u32,
+            stream: r[3] as u32,
+            _pad: [0; 3],
+        })
+        .collect();
+    let d = &ctx.device;
+    let input = d.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some("test.rng.in"),
+        contents: bytemuck::cast_slice(&inputs),
+        usage: wgpu::BufferUsages::STORAGE,
+    });
+    let output = ctx
+        .storage(
+            "test.rng.out",
+            inputs.len() as u64 * 16,
+            wgpu::BufferUsages::empty(),
+        )
+        .unwrap();
+    let p = pipeline(d, "rng_check", "main");
+    let bg = d.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: None,
+        layout: &p.get_bind_group_layout(0),
+        entries: &[
+            wgpu::BindGroupEntry {
+                binding: 0,
+                resource: input.as_entire_binding(),
+            },
+            wgpu::BindGroupEntry {
+                binding: 1,
+                resource: output.as_entire_binding(),
+            },
+        ],
+    });
+    let mut enc = d.create_command_encoder(&Default::default());
+    {
+        let mut pass = enc.begin_compute_pass(&Default::default());
+        pass.set_pipeline(&p);
+        pass.set_bind_group(0, &bg, &[]);
+        pass.dispatch_workgroups((inputs.len() as u32).div_ceil(64), 1, 1);
+    }
+    ctx.queue.submit([enc.finish()]);
+    let got = read::<[u32; 4]>(d, &ctx.queue, &output, inputs.len()).unwrap();
+    for (r, g) in rows.iter().zip(&got) {
+        let want = [r[4] as u32, r[5] as u32, r[6] as u32, r[7] as u32];
+        assert_eq!(*g, want, "inputs {:?}", &r[..4]);
+        assert_eq!(*g, rng4(r[0], r[1] as u32, r[2] as u32, r[3] as u32));
+    }
+}
+
+/// `n` living entities scattered over `capacity` slots, with ids not in slot
+/// order and some free slots, from a printed seed.
+fn world(n: usize, capacity: usize, w: f32, h: f32, seed: u64) -> Entities {
+    let mut e = Entities::with_capacity(capacity);
+    let g = pack(&Genes(GENE_RANGES.map(|r| r.0)));
+    for k in 0..n {
+        let r = rng4(seed, 0, k as u32, 7);
+        let slot = if capacity > n {
+            (k * 7919) % capacity
+        } else {
+            k
+        };
+        // Some entities exactly on cell borders and at the world's edge.
+        let x = match k % 50 {
+            0 => 40.0 * (k % 7) as f32,
+            1 => w - 1e-3,
+            _ => unit(r[0]) * w,
+        };
+        e.set(
+            slot,
+            (n - k) as u32 * 2 + 1,
+            0,
+            [x, unit(r[1]) * h],
+            [0.0; 2],
+            1.0,
+            0.0,
+            g,
+        );
+    }
+    e
+}
+
+#[test]
+fn hash_passes_match_the_cpu_exactly() {
+    let Some(ctx) = gpu() else { return };
+    for &(n, cap, w, h) in &[
+        (0usize, 16usize, 400.0f32, 400.0f32),
+        (1, 1, 400.0, 400.0),
+        (257, 300, 640.0, 480.0),
+        (100_000, 131_072, 8192.0, 8192.0),
+    ] {
+        let seed = 1000 + n as u64;
+        eprintln!("hash: {n} entities in {cap} slots, seed {seed}");
+        let e = world(n, cap, w, h, seed);
+        let grid = Grid::new(w, h, 40.0);
+        // CPU.
+        let mut cell_of = vec![NONE; cap];
+        let mut counts = vec![0u32; grid.len()];
+        let mut offsets = vec![0u32; grid.len() + 1];
+        let mut cursor = vec![0u32; grid.len()];
+        let mut sorted = vec![0u32; cap];
+        let mut sorted_pos = vec![[0.0f32; 2]; cap];
+        hash_count(&grid, &e.pos, &e.tribe_flags, &mut cell_of, &mut counts);
+        hash_scan(&counts, &mut offsets);
+        hash_scatter(
+            &cell_of,
+            &offsets,
+            &e.id,
+            &e.pos,
+            &mut cursor,
+            &mut sorted,
+            &mut sorted_pos,
+        );
+        // GPU.
+        let gh = GpuHash::new(&ctx, grid, cap as u32).unwrap();
+        let g = gh.run(&ctx, &e).unwrap();
+        assert_eq!(g.cell_of, cell_of, "cell of each slot (n {n})");
+        assert_eq!(g.offsets, offsets, "offsets (n {n})");
+        assert_eq!(
+            g.sorted,
+            sorted[..n].to_vec(),
+            "in-cell order by id (n {n})"
+        );
+        assert_eq!(g.sorted_pos, sorted_pos[..n].to_vec());
+        // Twice on the GPU: the same bits.
+        assert_eq!(gh.run(&ctx, &e).unwrap(), g);
+    }
+}
