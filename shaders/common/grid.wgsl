@@ -28,3 +28,23 @@ fn cell_index(g: GridUniform, p: vec2<f32>) -> u32 {
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
     return gid.x + gid.y * nwg.x * 256u;
 }
+
+// Wraps a coordinate into [0, size): the twin of grid::wrap.
+fn wrap_coord(x: f32, size: f32) -> f32 {
+    var r = x;
+    if x < 0.0 {
+        r = x + size;
+    } else if x >= size {
+        r = x - size;
+    } else {
+        return x;
+    }
+    if r >= 0.0 && r < size {
+        return r;
+    }
+    r = x - size * floor(x / size);
+    if r >= size {
+        r = r - size;
+    }
+    return max(r, 0.0);
+}

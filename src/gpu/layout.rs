@@ -74,6 +74,69 @@ pub struct RngInput {
 }
 const _: () = assert!(std::mem::size_of::<RngInput>() == 32);
 
+/// The per-tick parameters of the entity passes (`StepUniform` in
+/// `shaders/common/step.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct StepUniform {
+    /// Entity slots to process.
+    pub n: u32,
+    /// Terrain columns.
+    pub terrain_cols: u32,
+    /// Terrain rows.
+    pub terrain_rows: u32,
+    /// Food cells.
+    pub food_cells: u32,
+    /// World width (wu).
+    pub world_w: f32,
+    /// World height (wu).
+    pub world_h: f32,
+    /// Tick length (s).
+    pub dt: f32,
+    /// `energy.basal`.
+    pub basal: f32,
+    /// `energy.move_cost`.
+    pub move_cost: f32,
+    /// 1 / terrain cell width.
+    pub terrain_inv_w: f32,
+    /// 1 / terrain cell height.
+    pub terrain_inv_h: f32,
+    /// `food.regrow_rate`.
+    pub regrow_rate: f32,
+    /// `food.seed_fraction`.
+    pub seed_fraction: f32,
+    /// Padding.
+    pub _pad: [u32; 3],
+}
+const _: () = assert!(std::mem::size_of::<StepUniform>() == 64);
+
+impl StepUniform {
+    /// The uniform for `n` slots.
+    pub fn new(
+        p: &crate::model::params::SimParams,
+        terrain: &Grid,
+        food_cells: u32,
+        n: u32,
+    ) -> Self {
+        Self {
+            n,
+            terrain_cols: terrain.cols,
+            terrain_rows: terrain.rows,
+            food_cells,
+            world_w: p.world.width,
+            world_h: p.world.height,
+            dt: p.world.dt,
+            basal: p.energy.basal,
+            move_cost: p.energy.move_cost,
+            terrain_inv_w: terrain.inv_w,
+            terrain_inv_h: terrain.inv_h,
+            regrow_rate: p.food.regrow_rate,
+            seed_fraction: p.food.seed_fraction,
+            _pad: [0; 3],
+        }
+    }
+}
+
 /// A Rust-declared layout: WGSL struct name, size, field offsets by name.
 pub type Declared = (&'static str, usize, Vec<(&'static str, usize)>);
 

@@ -2,10 +2,10 @@
 //!
 //! Built so far: the device context, shader assembly with shared code,
 //! uniform layouts declared in Rust (checked against the WGSL by a test), the
-//! RNG twin and the counting-sort spatial hash (`hash_count`, `hash_scan`,
-//! `hash_scatter`), each tested against its CPU twin. The remaining passes
-//! (steer, integrate, feed, food_regrow, emit_events, stats) follow; until
-//! they exist `--backend gpu` is refused.
+//! RNG twin, the counting-sort spatial hash (`hash_count`, `hash_scan`,
+//! `hash_scatter`), `integrate` and `food_regrow`, each tested against its CPU
+//! twin. The remaining passes (steer, feed, emit_events, stats) and the
+//! GPU-resident tick follow; until they exist `--backend gpu` is refused.
 
 pub mod context;
 pub mod dispatch;
@@ -13,5 +13,6 @@ pub mod hash;
 pub mod layout;
 pub mod readback;
 pub mod shaders;
+pub mod step;
 
 pub use context::{GpuContext, GpuError};

@@ -11,6 +11,14 @@ pub const COMMON: &[(&str, &str)] = &[
         "common/grid.wgsl",
         include_str!("../../shaders/common/grid.wgsl"),
     ),
+    (
+        "common/genes.wgsl",
+        include_str!("../../shaders/common/genes.wgsl"),
+    ),
+    (
+        "common/step.wgsl",
+        include_str!("../../shaders/common/step.wgsl"),
+    ),
 ];
 
 /// Every pass shader: (name, source without the shared code).
@@ -21,6 +29,11 @@ pub const PASSES: &[(&str, &str)] = &[
     (
         "hash_scatter",
         include_str!("../../shaders/hash_scatter.wgsl"),
+    ),
+    ("integrate", include_str!("../../shaders/integrate.wgsl")),
+    (
+        "food_regrow",
+        include_str!("../../shaders/food_regrow.wgsl"),
     ),
 ];
 

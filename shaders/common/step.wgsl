@@ -1,0 +1,27 @@
+// The per-tick parameters shared by the entity passes.
+// Layout: src/gpu/layout.rs `StepUniform` (checked by tests/shaders.rs).
+struct StepUniform {
+    n: u32,
+    terrain_cols: u32,
+    terrain_rows: u32,
+    food_cells: u32,
+    world_w: f32,
+    world_h: f32,
+    dt: f32,
+    basal: f32,
+    move_cost: f32,
+    terrain_inv_w: f32,
+    terrain_inv_h: f32,
+    regrow_rate: f32,
+    seed_fraction: f32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+}
+
+// Biome codes 0 (ocean) and 1 (mountain) are impassable.
+fn terrain_cell(u: StepUniform, p: vec2<f32>) -> u32 {
+    let cx = clamp(i32(p.x * u.terrain_inv_w), 0, i32(u.terrain_cols) - 1);
+    let cy = clamp(i32(p.y * u.terrain_inv_h), 0, i32(u.terrain_rows) - 1);
+    return u32(cy) * u.terrain_cols + u32(cx);
+}

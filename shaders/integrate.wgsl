@@ -1,0 +1,55 @@
+// integrate: vel += acc·dt, clamp to the speed gene, move with terrain
+// sliding, wrap, pay basal and movement energy, age. Twin of
+// src/cpu/integrate.rs (floats agree within rounding: WGSL division and sqrt
+// are not exactly rounded).
+
+@group(0) @binding(0) var<uniform> u: StepUniform;
+@group(0) @binding(1) var<storage, read> acc: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read> genes: array<Genome>;
+@group(0) @binding(3) var<storage, read> tribe_flags: array<u32>;
+@group(0) @binding(4) var<storage, read> terrain: array<u32>;
+@group(0) @binding(5) var<storage, read_write> pos: array<vec2<f32>>;
+@group(0) @binding(6) var<storage, read_write> vel: array<vec2<f32>>;
+@group(0) @binding(7) var<storage, read_write> energy: array<f32>;
+@group(0) @binding(8) var<storage, read_write> age: array<f32>;
+
+fn passable(p: vec2<f32>) -> bool {
+    return terrain[terrain_cell(u, p)] >= 2u;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let i = flat_index(gid, nwg);
+    if i >= u.n || (tribe_flags[i] & FLAG_ALIVE) == 0u {
+        return;
+    }
+    let g = genes[i];
+    let dt = u.dt;
+    var v = vel[i] + acc[i] * dt;
+    let max_speed = gene(g, GENE_SPEED);
+    let s2 = v.x * v.x + v.y * v.y;
+    if s2 > max_speed * max_speed {
+        v = v * (max_speed / sqrt(s2));
+    }
+    let p = pos[i];
+    let nx = wrap_coord(p.x + v.x * dt, u.world_w);
+    let ny = wrap_coord(p.y + v.y * dt, u.world_h);
+    var q = p;
+    if passable(vec2<f32>(nx, ny)) {
+        q = vec2<f32>(nx, ny);
+    } else if passable(vec2<f32>(nx, p.y)) {
+        q = vec2<f32>(nx, p.y);
+        v.y = 0.0;
+    } else if passable(vec2<f32>(p.x, ny)) {
+        q = vec2<f32>(p.x, ny);
+        v.x = 0.0;
+    } else {
+        v = vec2<f32>(0.0, 0.0);
+    }
+    pos[i] = q;
+    vel[i] = v;
+    let speed2 = v.x * v.x + v.y * v.y;
+    let metabolism = gene(g, GENE_METABOLISM);
+    energy[i] = energy[i] - (u.basal * (0.5 + metabolism) + u.move_cost * speed2) * dt;
+    age[i] = age[i] + dt;
+}

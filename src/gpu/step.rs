@@ -1,0 +1,140 @@
+//! The per-entity passes after the hash: `integrate` and `food_regrow` so
+//! far, each a pipeline over GPU-resident buffers.
+
+use wgpu::util::DeviceExt;
+
+use super::dispatch::groups;
+use super::layout::StepUniform;
+use super::readback::read;
+use super::shaders::pipeline;
+use super::{GpuContext, GpuError};
+use crate::model::entities::Entities;
+use crate::model::food::Food;
+use crate::model::params::SimParams;
+use crate::model::terrain::Terrain;
+
+fn bind(
+    ctx: &GpuContext,
+    p: &wgpu::ComputePipeline,
+    label: &str,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+        .iter()
+        .enumerate()
+        .map(|(k, b)| wgpu::BindGroupEntry {
+            binding: k as u32,
+            resource: b.as_entire_binding(),
+        })
+        .collect();
+    ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some(label),
+        layout: &p.get_bind_group_layout(0),
+        entries: &entries,
+    })
+}
+
+fn dispatch(
+    ctx: &GpuContext,
+    label: &str,
+    p: &wgpu::ComputePipeline,
+    bg: &wgpu::BindGroup,
+    items: u32,
+) {
+    let mut enc = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
+    let (x, y) = groups(items);
+    if x > 0 {
+        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some(label),
+            timestamp_writes: None,
+        });
+        pass.set_pipeline(p);
+        pass.set_bind_group(0, bg, &[]);
+        pass.dispatch_workgroups(x, y, 1);
+    }
+    ctx.queue.submit([enc.finish()]);
+}
+
+fn upload<T: bytemuck::Pod>(
+    ctx: &GpuContext,
+    label: &str,
+    data: &[T],
+) -> Result<wgpu::Buffer, GpuError> {
+    let bytes = std::mem::size_of_val(data) as u64;
+    let b = ctx.storage(label, bytes, wgpu::BufferUsages::empty())?;
+    if bytes > 0 {
+        ctx.queue.write_buffer(&b, 0, bytemuck::cast_slice(data));
+    }
+    Ok(b)
+}
+
+fn uniform(ctx: &GpuContext, u: &StepUniform) -> wgpu::Buffer {
+    ctx.device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("sim.step"),
+            contents: bytemuck::bytes_of(u),
+            usage: wgpu::BufferUsages::UNIFORM,
+        })
+}
+
+/// Terrain as one u32 biome code per cell, as the shaders read it.
+pub fn terrain_words(t: &Terrain) -> Vec<u32> {
+    t.cells.iter().map(|&c| c as u32).collect()
+}
+
+/// Runs `integrate` on a copy of `e` with accelerations `acc`; returns the result.
+pub fn integrate(
+    ctx: &GpuContext,
+    p: &SimParams,
+    terrain: &Terrain,
+    acc: &[[f32; 2]],
+    e: &Entities,
+) -> Result<Entities, GpuError> {
+    let n = e.capacity();
+    let u = uniform(ctx, &StepUniform::new(p, &terrain.grid, 0, n as u32));
+    let acc_b = upload(ctx, "sim.scratch.acc", acc)?;
+    let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
+    let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
+    let ter = upload(ctx, "sim.terrain", &terrain_words(terrain))?;
+    let pos = upload(ctx, "sim.entity.pos", &e.pos)?;
+    let vel = upload(ctx, "sim.entity.vel", &e.vel)?;
+    let energy = upload(ctx, "sim.entity.energy", &e.energy)?;
+    let age = upload(ctx, "sim.entity.age", &e.age)?;
+    let pl = pipeline(&ctx.device, "integrate", "main");
+    let bg = bind(
+        ctx,
+        &pl,
+        "sim.integrate",
+        &[&u, &acc_b, &genes, &flags, &ter, &pos, &vel, &energy, &age],
+    );
+    dispatch(ctx, "sim.pass.integrate", &pl, &bg, n as u32);
+    let mut out = e.clone();
+    out.pos = read(&ctx.device, &ctx.queue, &pos, n)?;
+    out.vel = read(&ctx.device, &ctx.queue, &vel, n)?;
+    out.energy = read(&ctx.device, &ctx.queue, &energy, n)?;
+    out.age = read(&ctx.device, &ctx.queue, &age, n)?;
+    Ok(out)
+}
+
+/// Runs `food_regrow` on a copy of `food`; returns the result.
+pub fn food_regrow(
+    ctx: &GpuContext,
+    p: &SimParams,
+    terrain: &Terrain,
+    food: &Food,
+) -> Result<Food, GpuError> {
+    let cells = food.grid.len();
+    let u = uniform(ctx, &StepUniform::new(p, &terrain.grid, cells as u32, 0));
+    let cap = upload(ctx, "sim.food.capacity", &food.capacity)?;
+    let amount = upload(ctx, "sim.food.amount", &food.amount)?;
+    let cool = upload(ctx, "sim.food.cooldown", &food.cooldown)?;
+    let pl = pipeline(&ctx.device, "food_regrow", "main");
+    let bg = bind(ctx, &pl, "sim.food_regrow", &[&u, &cap, &amount, &cool]);
+    dispatch(ctx, "sim.pass.food_regrow", &pl, &bg, cells as u32);
+    let mut out = food.clone();
+    out.amount = read(&ctx.device, &ctx.queue, &amount, cells)?;
+    out.cooldown = read(&ctx.device, &ctx.queue, &cool, cells)?;
+    Ok(out)
+}
