@@ -286,7 +286,11 @@ fn food_regrow_matches_the_cpu_within_rounding() {
     for k in 0..food.amount.len() {
         let r = rng4(5, 0, k as u32, 3);
         food.amount[k] = food.capacity[k] * unit(r[0]);
-        food.cooldown[k] = if r[1] % 4 == 0 { unit(r[2]) * 2.0 } else { 0.0 };
+        food.cooldown[k] = if r[1].is_multiple_of(4) {
+            unit(r[2]) * 2.0
+        } else {
+            0.0
+        };
     }
     let mut cpu = food.clone();
     food_regrow(&p, &mut cpu);
