@@ -306,3 +306,60 @@ fn food_regrow_matches_the_cpu_within_rounding() {
         assert!(g.amount[k] <= food.capacity[k]);
     }
 }
+
+#[test]
+fn feed_matches_the_cpu() {
+    use evosim::cpu::feed::{feed_apply, feed_count};
+    let Some(ctx) = gpu() else { return };
+    let p = evosim::SimParams::default();
+    let terrain = evosim::model::terrain::Terrain::generate(&p.world, &p.terrain, 42);
+    for &(n, cap) in &[(0usize, 16usize), (1, 1), (257, 300), (100_000, 120_000)] {
+        let (mut e, _) = moving_world(n, cap, &p, &terrain, 300 + n as u64);
+        // Crowd some grazers into a few cells so that shares are contended.
+        let living: Vec<usize> = (0..cap).filter(|&i| e.alive(i)).collect();
+        for (k, &i) in living.iter().enumerate().take(n / 3) {
+            e.pos[i] = [
+                4096.0 + (k % 40) as f32 * 0.3,
+                4096.0 + (k % 7) as f32 * 0.3,
+            ];
+            e.energy[i] = 10.0 + (k % 90) as f32;
+        }
+        let mut food = evosim::model::food::Food::new(&p.world, &p.food, &p.terrain, &terrain);
+        let mut cpu_e = e.clone();
+        let order: Vec<u32> = (0..cap as u32).filter(|&i| e.alive(i as usize)).collect();
+        let mut cell = vec![NONE; cap];
+        let mut eaters = vec![0u32; food.grid.len()];
+        let mut take = vec![0.0f32; food.grid.len()];
+        feed_count(&p, &cpu_e, &food, &order, &mut cell, &mut eaters);
+        let counts = eaters.clone();
+        let g = evosim::gpu::step::feed(&ctx, &p, &terrain, &e, &food).unwrap();
+        feed_apply(
+            &p,
+            &order,
+            &cell,
+            &mut eaters,
+            &mut take,
+            &mut cpu_e,
+            &mut food,
+        );
+        for i in 0..cap {
+            if e.alive(i) {
+                assert_eq!(g.food_cell[i], cell[i], "food cell of slot {i}");
+                assert!(
+                    close(g.energy[i], cpu_e.energy[i], 1e-5),
+                    "energy of slot {i}: {} vs {}",
+                    g.energy[i],
+                    cpu_e.energy[i]
+                );
+            }
+        }
+        assert_eq!(g.eaters, counts, "eaters per cell (n {n})");
+        for k in 0..food.amount.len() {
+            assert!(
+                close(g.food.amount[k], food.amount[k], 1e-5),
+                "food cell {k}"
+            );
+            assert_eq!(g.food.cooldown[k], food.cooldown[k]);
+        }
+    }
+}

@@ -14,9 +14,17 @@ struct StepUniform {
     terrain_inv_h: f32,
     regrow_rate: f32,
     seed_fraction: f32,
+    food_cols: u32,
+    food_rows: u32,
+    food_inv_w: f32,
+    food_inv_h: f32,
+    bite: f32,
+    energy_per_unit: f32,
+    energy_max: f32,
+    graze_diet: f32,
+    food_cooldown: f32,
     _pad0: u32,
     _pad1: u32,
-    _pad2: u32,
 }
 
 // Biome codes 0 (ocean) and 1 (mountain) are impassable.
@@ -24,4 +32,10 @@ fn terrain_cell(u: StepUniform, p: vec2<f32>) -> u32 {
     let cx = clamp(i32(p.x * u.terrain_inv_w), 0, i32(u.terrain_cols) - 1);
     let cy = clamp(i32(p.y * u.terrain_inv_h), 0, i32(u.terrain_rows) - 1);
     return u32(cy) * u.terrain_cols + u32(cx);
+}
+
+fn food_cell(u: StepUniform, p: vec2<f32>) -> u32 {
+    let cx = clamp(i32(p.x * u.food_inv_w), 0, i32(u.food_cols) - 1);
+    let cy = clamp(i32(p.y * u.food_inv_h), 0, i32(u.food_rows) - 1);
+    return u32(cy) * u.food_cols + u32(cx);
 }

@@ -105,24 +105,37 @@ pub struct StepUniform {
     pub regrow_rate: f32,
     /// `food.seed_fraction`.
     pub seed_fraction: f32,
+    /// Food columns.
+    pub food_cols: u32,
+    /// Food rows.
+    pub food_rows: u32,
+    /// 1 / food cell width.
+    pub food_inv_w: f32,
+    /// 1 / food cell height.
+    pub food_inv_h: f32,
+    /// `food.bite`.
+    pub bite: f32,
+    /// `food.energy_per_unit`.
+    pub energy_per_unit: f32,
+    /// `energy.max`.
+    pub energy_max: f32,
+    /// `food.graze_diet`.
+    pub graze_diet: f32,
+    /// `food.cooldown`.
+    pub food_cooldown: f32,
     /// Padding.
-    pub _pad: [u32; 3],
+    pub _pad: [u32; 2],
 }
-const _: () = assert!(std::mem::size_of::<StepUniform>() == 64);
+const _: () = assert!(std::mem::size_of::<StepUniform>() == 96);
 
 impl StepUniform {
     /// The uniform for `n` slots.
-    pub fn new(
-        p: &crate::model::params::SimParams,
-        terrain: &Grid,
-        food_cells: u32,
-        n: u32,
-    ) -> Self {
+    pub fn new(p: &crate::model::params::SimParams, terrain: &Grid, food: &Grid, n: u32) -> Self {
         Self {
             n,
             terrain_cols: terrain.cols,
             terrain_rows: terrain.rows,
-            food_cells,
+            food_cells: food.cols * food.rows,
             world_w: p.world.width,
             world_h: p.world.height,
             dt: p.world.dt,
@@ -132,7 +145,16 @@ impl StepUniform {
             terrain_inv_h: terrain.inv_h,
             regrow_rate: p.food.regrow_rate,
             seed_fraction: p.food.seed_fraction,
-            _pad: [0; 3],
+            food_cols: food.cols,
+            food_rows: food.rows,
+            food_inv_w: food.inv_w,
+            food_inv_h: food.inv_h,
+            bite: p.food.bite,
+            energy_per_unit: p.food.energy_per_unit,
+            energy_max: p.energy.max,
+            graze_diet: p.food.graze_diet,
+            food_cooldown: p.food.cooldown,
+            _pad: [0; 2],
         }
     }
 }

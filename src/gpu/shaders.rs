@@ -35,6 +35,7 @@ pub const PASSES: &[(&str, &str)] = &[
         "food_regrow",
         include_str!("../../shaders/food_regrow.wgsl"),
     ),
+    ("feed", include_str!("../../shaders/feed.wgsl")),
 ];
 
 /// The full source of pass `name`: shared code, then the pass.

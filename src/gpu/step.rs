@@ -19,11 +19,24 @@ fn bind(
     label: &str,
     buffers: &[&wgpu::Buffer],
 ) -> wgpu::BindGroup {
-    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+    let numbered: Vec<(u32, &wgpu::Buffer)> = buffers
         .iter()
         .enumerate()
+        .map(|(k, b)| (k as u32, *b))
+        .collect();
+    bind_at(ctx, p, label, &numbered)
+}
+
+fn bind_at(
+    ctx: &GpuContext,
+    p: &wgpu::ComputePipeline,
+    label: &str,
+    buffers: &[(u32, &wgpu::Buffer)],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+        .iter()
         .map(|(k, b)| wgpu::BindGroupEntry {
-            binding: k as u32,
+            binding: *k,
             resource: b.as_entire_binding(),
         })
         .collect();
@@ -93,7 +106,11 @@ pub fn integrate(
     e: &Entities,
 ) -> Result<Entities, GpuError> {
     let n = e.capacity();
-    let u = uniform(ctx, &StepUniform::new(p, &terrain.grid, 0, n as u32));
+    let food_grid = crate::model::grid::Grid::new(p.world.width, p.world.height, p.food.cell_size);
+    let u = uniform(
+        ctx,
+        &StepUniform::new(p, &terrain.grid, &food_grid, n as u32),
+    );
     let acc_b = upload(ctx, "sim.scratch.acc", acc)?;
     let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
     let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
@@ -126,7 +143,7 @@ pub fn food_regrow(
     food: &Food,
 ) -> Result<Food, GpuError> {
     let cells = food.grid.len();
-    let u = uniform(ctx, &StepUniform::new(p, &terrain.grid, cells as u32, 0));
+    let u = uniform(ctx, &StepUniform::new(p, &terrain.grid, &food.grid, 0));
     let cap = upload(ctx, "sim.food.capacity", &food.capacity)?;
     let amount = upload(ctx, "sim.food.amount", &food.amount)?;
     let cool = upload(ctx, "sim.food.cooldown", &food.cooldown)?;
@@ -137,4 +154,101 @@ pub fn food_regrow(
     out.amount = read(&ctx.device, &ctx.queue, &amount, cells)?;
     out.cooldown = read(&ctx.device, &ctx.queue, &cool, cells)?;
     Ok(out)
+}
+
+/// What `feed` produces, read back.
+#[derive(Debug, Clone)]
+pub struct FeedReadback {
+    /// Food cell of each slot, or [`crate::cpu::NONE`].
+    pub food_cell: Vec<u32>,
+    /// Grazers per food cell.
+    pub eaters: Vec<u32>,
+    /// Food after eating.
+    pub food: Food,
+    /// Energy of each slot after eating.
+    pub energy: Vec<f32>,
+}
+
+/// Runs `feed` (count, share, gain) on copies of `e` and `food`.
+pub fn feed(
+    ctx: &GpuContext,
+    p: &SimParams,
+    terrain: &Terrain,
+    e: &Entities,
+    food: &Food,
+) -> Result<FeedReadback, GpuError> {
+    let n = e.capacity();
+    let cells = food.grid.len();
+    let u = uniform(
+        ctx,
+        &StepUniform::new(p, &terrain.grid, &food.grid, n as u32),
+    );
+    let pos = upload(ctx, "sim.entity.pos", &e.pos)?;
+    let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
+    let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
+    let energy = upload(ctx, "sim.entity.energy", &e.energy)?;
+    let cell_of = ctx.storage(
+        "sim.feed.food_cell",
+        n as u64 * 4,
+        wgpu::BufferUsages::empty(),
+    )?;
+    let eaters = ctx.storage(
+        "sim.feed.eaters",
+        cells as u64 * 4,
+        wgpu::BufferUsages::empty(),
+    )?;
+    let take = ctx.storage(
+        "sim.feed.take",
+        cells as u64 * 4,
+        wgpu::BufferUsages::empty(),
+    )?;
+    let amount = upload(ctx, "sim.food.amount", &food.amount)?;
+    let cool = upload(ctx, "sim.food.cooldown", &food.cooldown)?;
+    let count = pipeline(&ctx.device, "feed", "count");
+    let share = pipeline(&ctx.device, "feed", "share");
+    let gain = pipeline(&ctx.device, "feed", "gain");
+    let count_bg = bind_at(
+        ctx,
+        &count,
+        "sim.feed.count",
+        &[
+            (0, &u),
+            (1, &pos),
+            (2, &genes),
+            (3, &flags),
+            (4, &cell_of),
+            (5, &eaters),
+            (13, &energy),
+        ],
+    );
+    let share_bg = bind_at(
+        ctx,
+        &share,
+        "sim.feed.share",
+        &[(0, &u), (6, &eaters), (7, &amount), (8, &cool), (9, &take)],
+    );
+    let gain_bg = bind_at(
+        ctx,
+        &gain,
+        "sim.feed.gain",
+        &[
+            (0, &u),
+            (2, &genes),
+            (10, &cell_of),
+            (11, &take),
+            (12, &energy),
+        ],
+    );
+    dispatch(ctx, "sim.pass.feed.count", &count, &count_bg, n as u32);
+    dispatch(ctx, "sim.pass.feed.share", &share, &share_bg, cells as u32);
+    dispatch(ctx, "sim.pass.feed.gain", &gain, &gain_bg, n as u32);
+    let mut out_food = food.clone();
+    out_food.amount = read(&ctx.device, &ctx.queue, &amount, cells)?;
+    out_food.cooldown = read(&ctx.device, &ctx.queue, &cool, cells)?;
+    Ok(FeedReadback {
+        food_cell: read(&ctx.device, &ctx.queue, &cell_of, n)?,
+        eaters: read(&ctx.device, &ctx.queue, &eaters, cells)?,
+        food: out_food,
+        energy: read(&ctx.device, &ctx.queue, &energy, n)?,
+    })
 }
