@@ -184,6 +184,48 @@ pub fn declared() -> Vec<Declared> {
             vec![("n", offset_of!(ScanUniform, n))],
         ),
         (
+            "SteerUniform",
+            size_of::<SteerUniform>(),
+            vec![
+                ("n", offset_of!(SteerUniform, n)),
+                ("max_neighbors", offset_of!(SteerUniform, max_neighbors)),
+                ("tick", offset_of!(SteerUniform, tick)),
+                ("seed_lo", offset_of!(SteerUniform, seed_lo)),
+                ("hash_cols", offset_of!(SteerUniform, hash_cols)),
+                ("hash_inv_w", offset_of!(SteerUniform, hash_inv_w)),
+                ("world_w", offset_of!(SteerUniform, world_w)),
+                ("hungry_energy", offset_of!(SteerUniform, hungry_energy)),
+                ("reach", offset_of!(SteerUniform, reach)),
+                ("food_cols", offset_of!(SteerUniform, food_cols)),
+                ("terrain_cols", offset_of!(SteerUniform, terrain_cols)),
+                ("personal_space", offset_of!(SteerUniform, personal_space)),
+                ("flee", offset_of!(SteerUniform, flee)),
+                ("terrain", offset_of!(SteerUniform, terrain)),
+                ("max_accel", offset_of!(SteerUniform, max_accel)),
+            ],
+        ),
+        (
+            "Info",
+            size_of::<GpuInfo>(),
+            vec![
+                ("vel", offset_of!(GpuInfo, vel)),
+                ("energy", offset_of!(GpuInfo, energy)),
+                ("diet", offset_of!(GpuInfo, diet)),
+                ("tribe", offset_of!(GpuInfo, tribe)),
+                ("id", offset_of!(GpuInfo, id)),
+                ("slot", offset_of!(GpuInfo, slot)),
+            ],
+        ),
+        (
+            "SteerOut",
+            size_of::<GpuSteerOut>(),
+            vec![
+                ("acc", offset_of!(GpuSteerOut, acc)),
+                ("intent", offset_of!(GpuSteerOut, intent)),
+                ("mode", offset_of!(GpuSteerOut, mode)),
+            ],
+        ),
+        (
             "RngInput",
             size_of::<RngInput>(),
             vec![
@@ -196,3 +238,192 @@ pub fn declared() -> Vec<Declared> {
         ),
     ]
 }
+
+/// Everything `steer` reads that is not per entity (`SteerUniform` in `shaders/steer.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct SteerUniform {
+    /// Living entities (invocations).
+    pub n: u32,
+    /// `hash.max_neighbors`.
+    pub max_neighbors: u32,
+    /// `steering.food_samples`.
+    pub food_samples: u32,
+    /// Tick.
+    pub tick: u32,
+    /// Seed, low word.
+    pub seed_lo: u32,
+    /// Seed, high word.
+    pub seed_hi: u32,
+    /// Hash columns.
+    pub hash_cols: u32,
+    /// Hash rows.
+    pub hash_rows: u32,
+    /// 1 / hash cell width.
+    pub hash_inv_w: f32,
+    /// 1 / hash cell height.
+    pub hash_inv_h: f32,
+    /// Hash cell width.
+    pub hash_cell_w: f32,
+    /// Hash cell height.
+    pub hash_cell_h: f32,
+    /// World width.
+    pub world_w: f32,
+    /// World height.
+    pub world_h: f32,
+    /// Tick length.
+    pub dt: f32,
+    /// `energy.max`.
+    pub energy_max: f32,
+    /// `energy.hungry × energy.max`.
+    pub hungry_energy: f32,
+    /// `combat.hunt_diet`.
+    pub hunt_diet: f32,
+    /// `combat.flee_diet`.
+    pub flee_diet: f32,
+    /// `combat.hunt_vision`.
+    pub hunt_vision: f32,
+    /// `combat.reach`.
+    pub reach: f32,
+    /// `combat.fight_probability`.
+    pub fight_probability: f32,
+    /// `food.graze_diet`.
+    pub graze_diet: f32,
+    /// `food.capacity`.
+    pub food_capacity: f32,
+    /// Food columns.
+    pub food_cols: u32,
+    /// Food rows.
+    pub food_rows: u32,
+    /// 1 / food cell width.
+    pub food_inv_w: f32,
+    /// 1 / food cell height.
+    pub food_inv_h: f32,
+    /// Terrain columns.
+    pub terrain_cols: u32,
+    /// Terrain rows.
+    pub terrain_rows: u32,
+    /// 1 / terrain cell width.
+    pub terrain_inv_w: f32,
+    /// 1 / terrain cell height.
+    pub terrain_inv_h: f32,
+    /// `steering.personal_space`.
+    pub personal_space: f32,
+    /// `steering.separation`.
+    pub separation: f32,
+    /// `steering.alignment`.
+    pub alignment: f32,
+    /// `steering.cohesion`.
+    pub cohesion: f32,
+    /// `steering.flee`.
+    pub flee: f32,
+    /// `steering.hunt`.
+    pub hunt: f32,
+    /// `steering.food`.
+    pub food: f32,
+    /// `steering.wander`.
+    pub wander: f32,
+    /// `steering.terrain`.
+    pub terrain: f32,
+    /// `steering.lookahead`.
+    pub lookahead: f32,
+    /// `steering.max_accel`.
+    pub max_accel: f32,
+    /// Padding.
+    pub _pad0: u32,
+}
+const _: () = assert!(std::mem::size_of::<SteerUniform>() == 176);
+
+impl SteerUniform {
+    /// The uniform for `n` living entities at `tick`.
+    pub fn new(
+        p: &crate::model::params::SimParams,
+        grids: [&Grid; 3],
+        seed: u64,
+        tick: u32,
+        n: u32,
+    ) -> Self {
+        let [hash, food, terrain] = grids;
+        let s = &p.steering;
+        Self {
+            n,
+            max_neighbors: p.hash.max_neighbors,
+            food_samples: s.food_samples,
+            tick,
+            seed_lo: seed as u32,
+            seed_hi: (seed >> 32) as u32,
+            hash_cols: hash.cols,
+            hash_rows: hash.rows,
+            hash_inv_w: hash.inv_w,
+            hash_inv_h: hash.inv_h,
+            hash_cell_w: hash.cell_w,
+            hash_cell_h: hash.cell_h,
+            world_w: p.world.width,
+            world_h: p.world.height,
+            dt: p.world.dt,
+            energy_max: p.energy.max,
+            hungry_energy: p.energy.hungry * p.energy.max,
+            hunt_diet: p.combat.hunt_diet,
+            flee_diet: p.combat.flee_diet,
+            hunt_vision: p.combat.hunt_vision,
+            reach: p.combat.reach,
+            fight_probability: p.combat.fight_probability,
+            graze_diet: p.food.graze_diet,
+            food_capacity: p.food.capacity,
+            food_cols: food.cols,
+            food_rows: food.rows,
+            food_inv_w: food.inv_w,
+            food_inv_h: food.inv_h,
+            terrain_cols: terrain.cols,
+            terrain_rows: terrain.rows,
+            terrain_inv_w: terrain.inv_w,
+            terrain_inv_h: terrain.inv_h,
+            personal_space: s.personal_space,
+            separation: s.separation,
+            alignment: s.alignment,
+            cohesion: s.cohesion,
+            flee: s.flee,
+            hunt: s.hunt,
+            food: s.food,
+            wander: s.wander,
+            terrain: s.terrain,
+            lookahead: s.lookahead,
+            max_accel: s.max_accel,
+            _pad0: 0,
+        }
+    }
+}
+
+/// A neighbour's data in cell order, as `steer.wgsl` reads it (`Info`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct GpuInfo {
+    /// Velocity.
+    pub vel: [f32; 2],
+    /// Energy.
+    pub energy: f32,
+    /// Diet gene.
+    pub diet: f32,
+    /// Tribe.
+    pub tribe: u32,
+    /// Id.
+    pub id: u32,
+    /// Slot.
+    pub slot: u32,
+    /// Padding.
+    pub _pad0: u32,
+}
+const _: () = assert!(std::mem::size_of::<GpuInfo>() == 32);
+
+/// A steering result (`SteerOut` in `shaders/steer.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct GpuSteerOut {
+    /// Acceleration.
+    pub acc: [f32; 2],
+    /// Attack target slot or `NONE`.
+    pub intent: u32,
+    /// Behaviour (`cpu::Mode` as u32).
+    pub mode: u32,
+}
+const _: () = assert!(std::mem::size_of::<GpuSteerOut>() == 16);

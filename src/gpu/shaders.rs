@@ -36,6 +36,7 @@ pub const PASSES: &[(&str, &str)] = &[
         include_str!("../../shaders/food_regrow.wgsl"),
     ),
     ("feed", include_str!("../../shaders/feed.wgsl")),
+    ("steer", include_str!("../../shaders/steer.wgsl")),
 ];
 
 /// The full source of pass `name`: shared code, then the pass.

@@ -252,3 +252,68 @@ pub fn feed(
         energy: read(&ctx.device, &ctx.queue, &energy, n)?,
     })
 }
+
+/// The inputs of `steer` that come from the hash and the gather, in cell order.
+pub struct SteerInputs<'a> {
+    /// Hash offsets (cells + 1).
+    pub offsets: &'a [u32],
+    /// Positions in cell order (living entities only).
+    pub sorted_pos: &'a [[f32; 2]],
+    /// Neighbour data in cell order, with id and slot.
+    pub info: &'a [super::layout::GpuInfo],
+}
+
+/// Runs `steer` for every living entity (in cell order) and returns the results in that order.
+#[expect(clippy::too_many_arguments, reason = "the pass's whole input")]
+pub fn steer(
+    ctx: &GpuContext,
+    p: &SimParams,
+    seed: u64,
+    tick: u32,
+    hash: &crate::model::grid::Grid,
+    inp: &SteerInputs<'_>,
+    e: &Entities,
+    terrain: &Terrain,
+    food: &Food,
+) -> Result<Vec<super::layout::GpuSteerOut>, GpuError> {
+    let n = inp.info.len();
+    let su = super::layout::SteerUniform::new(
+        p,
+        [hash, &food.grid, &terrain.grid],
+        seed,
+        tick,
+        n as u32,
+    );
+    let u = ctx
+        .device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("sim.steer.uniform"),
+            contents: bytemuck::bytes_of(&su),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+    let offsets = upload(ctx, "sim.hash.offsets", inp.offsets)?;
+    let sorted_pos = upload(ctx, "sim.hash.sorted_pos", inp.sorted_pos)?;
+    let info = upload(ctx, "sim.hash.info", inp.info)?;
+    let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
+    let ter = upload(ctx, "sim.terrain", &terrain_words(terrain))?;
+    let amount = upload(ctx, "sim.food.amount", &food.amount)?;
+    let out = ctx.storage("sim.steer.out", n as u64 * 16, wgpu::BufferUsages::empty())?;
+    let pl = pipeline(&ctx.device, "steer", "main");
+    let bg = bind(
+        ctx,
+        &pl,
+        "sim.steer",
+        &[
+            &u,
+            &offsets,
+            &sorted_pos,
+            &info,
+            &genes,
+            &ter,
+            &amount,
+            &out,
+        ],
+    );
+    dispatch(ctx, "sim.pass.steer", &pl, &bg, n as u32);
+    read(&ctx.device, &ctx.queue, &out, n)
+}
