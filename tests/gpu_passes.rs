@@ -480,3 +480,60 @@ fn steer_matches_the_cpu() {
         );
     }
 }
+
+#[test]
+fn emit_events_match_the_cpu_exactly() {
+    use evosim::cpu::emit_events::{Events, emit_events};
+    let Some(ctx) = gpu() else { return };
+    for &(n, ticks) in &[(1u64, 3u32), (257, 120), (20_000, 600)] {
+        let mut sim = (0..50u64)
+            .find_map(|k| {
+                let mut s = Scenario::default_scenario().scaled_to(n).unwrap();
+                s.seed = 7 + k;
+                evosim::Simulation::new(s, evosim::Backend::Cpu, 0).ok()
+            })
+            .expect("a seed with land");
+        for _ in 0..ticks {
+            sim.step();
+        }
+        let mut e = sim.entities().clone();
+        // Some starve, some are past their lifespan, some are well fed.
+        for (k, i) in (0..e.capacity())
+            .filter(|&i| e.alive(i))
+            .enumerate()
+            .collect::<Vec<_>>()
+        {
+            match k % 13 {
+                0 => e.energy[i] = -0.5,
+                1 => e.age[i] = 1e6,
+                2..=4 => e.energy[i] = 95.0,
+                _ => {}
+            }
+        }
+        // Intents: each living entity attacks a pseudo-random living slot now and then.
+        let living: Vec<u32> = (0..e.capacity() as u32)
+            .filter(|&i| e.alive(i as usize))
+            .collect();
+        let mut intent = vec![NONE; e.capacity()];
+        for (k, &i) in living.iter().enumerate() {
+            if k % 5 == 0 {
+                intent[i as usize] = living[(k * 31 + 7) % living.len()];
+            }
+        }
+        let (seed, tick) = (sim.scenario().seed, sim.tick());
+        let mut cpu = Events::default();
+        emit_events(sim.params(), seed, tick, &e, &intent, &mut cpu);
+        let g =
+            evosim::gpu::step::emit_events(&ctx, sim.params(), seed, tick, &e, &intent).unwrap();
+        eprintln!(
+            "emit n {n}: {} attacks, {} reproduction candidates, {} deaths",
+            cpu.attacks.len(),
+            cpu.repro.len(),
+            cpu.deaths.len()
+        );
+        assert_eq!(g.attacks, cpu.attacks);
+        assert_eq!(g.repro, cpu.repro);
+        assert_eq!(g.deaths, cpu.deaths);
+        assert!(n < 257 || (!cpu.deaths.is_empty() && !cpu.attacks.is_empty()));
+    }
+}

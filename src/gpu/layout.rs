@@ -226,6 +226,20 @@ pub fn declared() -> Vec<Declared> {
             ],
         ),
         (
+            "EmitUniform",
+            size_of::<EmitUniform>(),
+            vec![
+                ("n", offset_of!(EmitUniform, n)),
+                ("tick", offset_of!(EmitUniform, tick)),
+                ("seed_lo", offset_of!(EmitUniform, seed_lo)),
+                ("seed_hi", offset_of!(EmitUniform, seed_hi)),
+                ("dt", offset_of!(EmitUniform, dt)),
+                ("lifespan", offset_of!(EmitUniform, lifespan)),
+                ("maturity", offset_of!(EmitUniform, maturity)),
+                ("repro_threshold", offset_of!(EmitUniform, repro_threshold)),
+            ],
+        ),
+        (
             "RngInput",
             size_of::<RngInput>(),
             vec![
@@ -427,3 +441,26 @@ pub struct GpuSteerOut {
     pub mode: u32,
 }
 const _: () = assert!(std::mem::size_of::<GpuSteerOut>() == 16);
+
+/// The parameters of `emit_events` (`EmitUniform` in `shaders/emit_events.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct EmitUniform {
+    /// Entity slots.
+    pub n: u32,
+    /// Tick.
+    pub tick: u32,
+    /// Seed, low word.
+    pub seed_lo: u32,
+    /// Seed, high word.
+    pub seed_hi: u32,
+    /// Tick length.
+    pub dt: f32,
+    /// `energy.lifespan`.
+    pub lifespan: f32,
+    /// `energy.maturity`.
+    pub maturity: f32,
+    /// `energy.repro_threshold`.
+    pub repro_threshold: f32,
+}
+const _: () = assert!(std::mem::size_of::<EmitUniform>() == 32);

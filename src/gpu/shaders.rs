@@ -37,6 +37,10 @@ pub const PASSES: &[(&str, &str)] = &[
     ),
     ("feed", include_str!("../../shaders/feed.wgsl")),
     ("steer", include_str!("../../shaders/steer.wgsl")),
+    (
+        "emit_events",
+        include_str!("../../shaders/emit_events.wgsl"),
+    ),
 ];
 
 /// The full source of pass `name`: shared code, then the pass.

@@ -317,3 +317,112 @@ pub fn steer(
     dispatch(ctx, "sim.pass.steer", &pl, &bg, n as u32);
     read(&ctx.device, &ctx.queue, &out, n)
 }
+
+/// Runs `emit_events` on `e` with steering intents `intent` (per slot) and
+/// returns the lists, each sorted as the CPU's.
+pub fn emit_events(
+    ctx: &GpuContext,
+    p: &SimParams,
+    seed: u64,
+    tick: u32,
+    e: &Entities,
+    intent: &[u32],
+) -> Result<crate::cpu::emit_events::Events, GpuError> {
+    use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
+    let n = e.capacity();
+    let eu = super::layout::EmitUniform {
+        n: n as u32,
+        tick,
+        seed_lo: seed as u32,
+        seed_hi: (seed >> 32) as u32,
+        dt: p.world.dt,
+        lifespan: p.energy.lifespan,
+        maturity: p.energy.maturity,
+        repro_threshold: p.energy.repro_threshold,
+    };
+    let u = ctx
+        .device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("sim.emit.uniform"),
+            contents: bytemuck::bytes_of(&eu),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+    let energy = upload(ctx, "sim.entity.energy", &e.energy)?;
+    let age = upload(ctx, "sim.entity.age", &e.age)?;
+    let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
+    let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
+    let ids = upload(ctx, "sim.entity.id", &e.id)?;
+    let intent_b = upload(ctx, "sim.scratch.intent", intent)?;
+    let counts = upload(ctx, "sim.events.counts", &[0u32; 3])?;
+    let attacks = ctx.storage(
+        "sim.events.attacks",
+        n as u64 * 16,
+        wgpu::BufferUsages::empty(),
+    )?;
+    let entity_events = ctx.storage(
+        "sim.events.entity",
+        n as u64 * 16,
+        wgpu::BufferUsages::empty(),
+    )?;
+    let pl = pipeline(&ctx.device, "emit_events", "main");
+    let bg = bind(
+        ctx,
+        &pl,
+        "sim.emit",
+        &[
+            &u,
+            &energy,
+            &age,
+            &genes,
+            &flags,
+            &ids,
+            &intent_b,
+            &counts,
+            &attacks,
+            &entity_events,
+        ],
+    );
+    dispatch(ctx, "sim.pass.emit_events", &pl, &bg, n as u32);
+    let c: Vec<u32> = read(&ctx.device, &ctx.queue, &counts, 3)?;
+    let (na, nr, nd) = (c[0] as usize, c[1] as usize, c[2] as usize);
+    let a: Vec<[u32; 4]> = read(&ctx.device, &ctx.queue, &attacks, na)?;
+    let ev: Vec<[u32; 4]> = read(&ctx.device, &ctx.queue, &entity_events, n)?;
+    let mut out = Events {
+        attacks: a
+            .iter()
+            .map(|v| Attack {
+                target_id: v[0],
+                attacker_id: v[1],
+                target: v[2],
+                attacker: v[3],
+            })
+            .collect(),
+        repro: ev[..nr]
+            .iter()
+            .map(|v| EntityEvent {
+                id: v[0],
+                slot: v[1],
+            })
+            .collect(),
+        deaths: ev[n - nd..]
+            .iter()
+            .map(|v| {
+                (
+                    EntityEvent {
+                        id: v[0],
+                        slot: v[1],
+                    },
+                    if v[2] == 0 {
+                        DeathCause::Starved
+                    } else {
+                        DeathCause::OldAge
+                    },
+                )
+            })
+            .collect(),
+    };
+    out.attacks.sort_unstable();
+    out.repro.sort_unstable();
+    out.deaths.sort_unstable();
+    Ok(out)
+}
