@@ -126,7 +126,7 @@ impl Simulation {
     pub fn new(scenario: Scenario, backend: Backend, threads: usize) -> Result<Self, SimError> {
         if backend == Backend::Gpu {
             return Err(SimError::Backend(
-                "the GPU backend is not available in this build yet; use --backend cpu (or auto)"
+                "the GPU backend cannot run a whole tick yet (its passes exist and are tested; the GPU-resident tick does not); use --backend cpu (or auto)"
                     .into(),
             ));
         }

@@ -36,7 +36,7 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         other => CliError::Usage(other.to_string()),
     })?;
     if a.backend == BackendArg::Auto {
-        eprintln!("note: this build has no GPU backend yet; running on the CPU backend");
+        eprintln!("note: the GPU backend cannot run a whole tick yet; running on the CPU backend");
     }
     let mut csv = match &a.stats_csv {
         Some(path) => {
