@@ -134,6 +134,54 @@ fn world(n: usize, capacity: usize, w: f32, h: f32, seed: u64) -> Entities {
     e
 }
 
+/// The CPU hash of `e` over `grid`.
+struct CpuHash {
+    cell_of: Vec<u32>,
+    offsets: Vec<u32>,
+    sorted: Vec<u32>,
+    sorted_pos: Vec<[f32; 2]>,
+}
+
+fn cpu_hash(e: &Entities, grid: &Grid) -> CpuHash {
+    let cap = e.capacity();
+    let mut h = CpuHash {
+        cell_of: vec![NONE; cap],
+        offsets: vec![0; grid.len() + 1],
+        sorted: vec![0; cap],
+        sorted_pos: vec![[0.0; 2]; cap],
+    };
+    let mut counts = vec![0u32; grid.len()];
+    let mut cursor = vec![0u32; grid.len()];
+    hash_count(grid, &e.pos, &e.tribe_flags, &mut h.cell_of, &mut counts);
+    hash_scan(&counts, &mut h.offsets);
+    hash_scatter(
+        &h.cell_of,
+        &h.offsets,
+        &e.id,
+        &e.pos,
+        &mut cursor,
+        &mut h.sorted,
+        &mut h.sorted_pos,
+    );
+    h
+}
+
+/// The default scenario resized to `n`, with the first seed from `base` whose
+/// world has land in every spawn disk, after `ticks` CPU ticks.
+fn live_sim(n: u64, base: u64, ticks: u32) -> evosim::Simulation {
+    let mut sim = (0..50u64)
+        .find_map(|k| {
+            let mut s = Scenario::default_scenario().scaled_to(n).unwrap();
+            s.seed = base + k;
+            evosim::Simulation::new(s, evosim::Backend::Cpu, 0).ok()
+        })
+        .expect("a seed with land");
+    for _ in 0..ticks {
+        sim.step();
+    }
+    sim
+}
+
 #[test]
 fn hash_passes_match_the_cpu_exactly() {
     let Some(ctx) = gpu() else { return };
@@ -148,23 +196,12 @@ fn hash_passes_match_the_cpu_exactly() {
         let e = world(n, cap, w, h, seed);
         let grid = Grid::new(w, h, 40.0);
         // CPU.
-        let mut cell_of = vec![NONE; cap];
-        let mut counts = vec![0u32; grid.len()];
-        let mut offsets = vec![0u32; grid.len() + 1];
-        let mut cursor = vec![0u32; grid.len()];
-        let mut sorted = vec![0u32; cap];
-        let mut sorted_pos = vec![[0.0f32; 2]; cap];
-        hash_count(&grid, &e.pos, &e.tribe_flags, &mut cell_of, &mut counts);
-        hash_scan(&counts, &mut offsets);
-        hash_scatter(
-            &cell_of,
-            &offsets,
-            &e.id,
-            &e.pos,
-            &mut cursor,
-            &mut sorted,
-            &mut sorted_pos,
-        );
+        let CpuHash {
+            cell_of,
+            offsets,
+            sorted,
+            sorted_pos,
+        } = cpu_hash(&e, &grid);
         // GPU.
         let gh = GpuHash::new(&ctx, grid, cap as u32).unwrap();
         let g = gh.run(&ctx, &e).unwrap();
@@ -372,37 +409,15 @@ fn steer_matches_the_cpu() {
     use evosim::gpu::layout::GpuInfo;
     let Some(ctx) = gpu() else { return };
     for &(n, ticks) in &[(1u64, 5u32), (257, 60), (100_000, 40)] {
-        // The first seed whose small world has land in every spawn disk.
-        let mut sim = (0..50u64)
-            .find_map(|k| {
-                let mut s = Scenario::default_scenario().scaled_to(n).unwrap();
-                s.seed = 42 + k;
-                evosim::Simulation::new(s, evosim::Backend::Cpu, 0).ok()
-            })
-            .expect("a seed with land");
-        for _ in 0..ticks {
-            sim.step();
-        }
+        let sim = live_sim(n, 42, ticks);
         let (p, e, terrain, food) = (sim.params(), sim.entities(), sim.terrain(), sim.food());
-        let cap = e.capacity();
         let grid = Grid::new(p.world.width, p.world.height, p.hash.cell_size);
-        let mut cell_of = vec![NONE; cap];
-        let mut counts = vec![0u32; grid.len()];
-        let mut offsets = vec![0u32; grid.len() + 1];
-        let mut cursor = vec![0u32; grid.len()];
-        let mut sorted = vec![0u32; cap];
-        let mut sorted_pos = vec![[0.0f32; 2]; cap];
-        hash_count(&grid, &e.pos, &e.tribe_flags, &mut cell_of, &mut counts);
-        hash_scan(&counts, &mut offsets);
-        hash_scatter(
-            &cell_of,
-            &offsets,
-            &e.id,
-            &e.pos,
-            &mut cursor,
-            &mut sorted,
-            &mut sorted_pos,
-        );
+        let CpuHash {
+            offsets,
+            sorted,
+            sorted_pos,
+            ..
+        } = cpu_hash(e, &grid);
         let alive = offsets[grid.len()] as usize;
         let mut info = Vec::new();
         gather_info(e, &sorted[..alive], &mut info);
@@ -486,16 +501,7 @@ fn emit_events_match_the_cpu_exactly() {
     use evosim::cpu::emit_events::{Events, emit_events};
     let Some(ctx) = gpu() else { return };
     for &(n, ticks) in &[(1u64, 3u32), (257, 120), (20_000, 600)] {
-        let mut sim = (0..50u64)
-            .find_map(|k| {
-                let mut s = Scenario::default_scenario().scaled_to(n).unwrap();
-                s.seed = 7 + k;
-                evosim::Simulation::new(s, evosim::Backend::Cpu, 0).ok()
-            })
-            .expect("a seed with land");
-        for _ in 0..ticks {
-            sim.step();
-        }
+        let sim = live_sim(n, 7, ticks);
         let mut e = sim.entities().clone();
         // Some starve, some are past their lifespan, some are well fed.
         for (k, i) in (0..e.capacity())
