@@ -240,6 +240,14 @@ pub fn declared() -> Vec<Declared> {
             ],
         ),
         (
+            "GatherUniform",
+            size_of::<GatherUniform>(),
+            vec![
+                ("n", offset_of!(GatherUniform, n)),
+                ("capacity", offset_of!(GatherUniform, capacity)),
+            ],
+        ),
+        (
             "RngInput",
             size_of::<RngInput>(),
             vec![
@@ -464,3 +472,16 @@ pub struct EmitUniform {
     pub repro_threshold: f32,
 }
 const _: () = assert!(std::mem::size_of::<EmitUniform>() == 32);
+
+/// Counts for the gathers (`GatherUniform` in `shaders/gather.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct GatherUniform {
+    /// Living entities (cell-ordered items).
+    pub n: u32,
+    /// Entity slots.
+    pub capacity: u32,
+    /// Padding.
+    pub _pad: [u32; 2],
+}
+const _: () = assert!(std::mem::size_of::<GatherUniform>() == 16);

@@ -41,6 +41,7 @@ pub const PASSES: &[(&str, &str)] = &[
         "emit_events",
         include_str!("../../shaders/emit_events.wgsl"),
     ),
+    ("gather", include_str!("../../shaders/gather.wgsl")),
 ];
 
 /// The full source of pass `name`: shared code, then the pass.

@@ -426,3 +426,72 @@ pub fn emit_events(
     out.deaths.sort_unstable();
     Ok(out)
 }
+
+/// Runs `gather_info` over the living slots in cell order (`sorted`), then
+/// `reset_slots` and `scatter_steer` with the given cell-ordered steering
+/// results; returns the gathered info and the per-slot results.
+pub fn gather_and_scatter(
+    ctx: &GpuContext,
+    e: &Entities,
+    sorted: &[u32],
+    steer_out: &[super::layout::GpuSteerOut],
+) -> Result<(Vec<super::layout::GpuInfo>, Vec<super::layout::GpuSteerOut>), GpuError> {
+    let (n, cap) = (sorted.len(), e.capacity());
+    let gu = super::layout::GatherUniform {
+        n: n as u32,
+        capacity: cap as u32,
+        _pad: [0; 2],
+    };
+    let u = ctx
+        .device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("sim.gather.uniform"),
+            contents: bytemuck::bytes_of(&gu),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+    let sorted_b = upload(ctx, "sim.hash.sorted", sorted)?;
+    let vel = upload(ctx, "sim.entity.vel", &e.vel)?;
+    let energy = upload(ctx, "sim.entity.energy", &e.energy)?;
+    let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
+    let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
+    let ids = upload(ctx, "sim.entity.id", &e.id)?;
+    let info = ctx.storage("sim.hash.info", n as u64 * 32, wgpu::BufferUsages::empty())?;
+    let out_b = upload(ctx, "sim.steer.out", steer_out)?;
+    let slot_out = ctx.storage(
+        "sim.steer.slot_out",
+        cap as u64 * 16,
+        wgpu::BufferUsages::empty(),
+    )?;
+    let gather = pipeline(&ctx.device, "gather", "gather_info");
+    let reset = pipeline(&ctx.device, "gather", "reset_slots");
+    let scatter = pipeline(&ctx.device, "gather", "scatter_steer");
+    let g_bg = bind_at(
+        ctx,
+        &gather,
+        "sim.gather.info",
+        &[
+            (0, &u),
+            (1, &sorted_b),
+            (2, &vel),
+            (3, &energy),
+            (4, &genes),
+            (5, &flags),
+            (6, &ids),
+            (7, &info),
+        ],
+    );
+    let r_bg = bind_at(ctx, &reset, "sim.gather.reset", &[(0, &u), (9, &slot_out)]);
+    let s_bg = bind_at(
+        ctx,
+        &scatter,
+        "sim.gather.scatter",
+        &[(0, &u), (1, &sorted_b), (8, &out_b), (9, &slot_out)],
+    );
+    dispatch(ctx, "sim.pass.gather_info", &gather, &g_bg, n as u32);
+    dispatch(ctx, "sim.pass.reset_slots", &reset, &r_bg, cap as u32);
+    dispatch(ctx, "sim.pass.scatter_steer", &scatter, &s_bg, n as u32);
+    Ok((
+        read(&ctx.device, &ctx.queue, &info, n)?,
+        read(&ctx.device, &ctx.queue, &slot_out, cap)?,
+    ))
+}
