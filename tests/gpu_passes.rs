@@ -596,3 +596,45 @@ fn gathers_into_cell_order_and_back_match_the_cpu() {
         assert_eq!(g_slots, want, "per-slot results (n {n})");
     }
 }
+
+#[test]
+fn reorder_matches_the_cpu_exactly() {
+    let Some(ctx) = gpu() else { return };
+    for &(n, ticks) in &[(1u64, 2u32), (257, 90), (100_000, 10)] {
+        let sim = live_sim(n, 13, ticks);
+        let e = sim.entities().clone();
+        let p = sim.params();
+        let grid = Grid::new(p.world.width, p.world.height, p.hash.cell_size);
+        let mut h = cpu_hash(&e, &grid);
+        let alive = h.offsets[grid.len()] as usize;
+        let sorted = h.sorted[..alive].to_vec();
+        let g = evosim::gpu::step::reorder(&ctx, &e, &sorted).unwrap();
+        let mut cpu = e.clone();
+        evosim::cpu::reorder::reorder(&mut cpu, &mut h.sorted[..alive], &mut h.cell_of);
+        assert_eq!(
+            g.tribe_flags, cpu.tribe_flags,
+            "flags, free tail included (n {n})"
+        );
+        for i in 0..alive {
+            assert_eq!(
+                (
+                    g.pos[i],
+                    g.vel[i],
+                    g.energy[i],
+                    g.age[i],
+                    g.id[i],
+                    g.genes[i]
+                ),
+                (
+                    cpu.pos[i],
+                    cpu.vel[i],
+                    cpu.energy[i],
+                    cpu.age[i],
+                    cpu.id[i],
+                    cpu.genes[i]
+                )
+            );
+        }
+        assert_eq!(g.state_hash(), cpu.state_hash());
+    }
+}

@@ -248,6 +248,14 @@ pub fn declared() -> Vec<Declared> {
             ],
         ),
         (
+            "ReorderUniform",
+            size_of::<GatherUniform>(),
+            vec![
+                ("n", offset_of!(GatherUniform, n)),
+                ("capacity", offset_of!(GatherUniform, capacity)),
+            ],
+        ),
+        (
             "RngInput",
             size_of::<RngInput>(),
             vec![
@@ -473,7 +481,8 @@ pub struct EmitUniform {
 }
 const _: () = assert!(std::mem::size_of::<EmitUniform>() == 32);
 
-/// Counts for the gathers (`GatherUniform` in `shaders/gather.wgsl`).
+/// Counts for the gathers and the reorder (`GatherUniform` in
+/// `shaders/gather.wgsl`, `ReorderUniform` in `shaders/reorder.wgsl`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
 pub struct GatherUniform {

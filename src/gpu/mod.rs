@@ -3,9 +3,9 @@
 //! Built so far: the device context, shader assembly with shared code,
 //! uniform layouts declared in Rust (checked against the WGSL by a test), the
 //! RNG twin, the counting-sort spatial hash (`hash_count`, `hash_scan`,
-//! `hash_scatter`), the gathers into cell order and back, `steer`,
+//! `hash_scatter`), `reorder`, the gathers into cell order and back, `steer`,
 //! `integrate`, `feed`, `food_regrow` and `emit_events`, each tested against
-//! its CPU twin. The remaining passes (stats, reorder, region ownership) and
+//! its CPU twin. The remaining passes (stats, region ownership) and
 //! the GPU-resident tick follow; until they exist `--backend gpu` is refused.
 
 pub mod context;

@@ -42,6 +42,7 @@ pub const PASSES: &[(&str, &str)] = &[
         include_str!("../../shaders/emit_events.wgsl"),
     ),
     ("gather", include_str!("../../shaders/gather.wgsl")),
+    ("reorder", include_str!("../../shaders/reorder.wgsl")),
 ];
 
 /// The full source of pass `name`: shared code, then the pass.

@@ -495,3 +495,94 @@ pub fn gather_and_scatter(
         read(&ctx.device, &ctx.queue, &slot_out, cap)?,
     ))
 }
+
+/// Runs `reorder` on a copy of `e` with the living slots in cell order
+/// (`sorted`); returns the reordered entities.
+pub fn reorder(ctx: &GpuContext, e: &Entities, sorted: &[u32]) -> Result<Entities, GpuError> {
+    let (n, cap) = (sorted.len(), e.capacity());
+    let gu = super::layout::GatherUniform {
+        n: n as u32,
+        capacity: cap as u32,
+        _pad: [0; 2],
+    };
+    let u = ctx
+        .device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("sim.reorder.uniform"),
+            contents: bytemuck::bytes_of(&gu),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+    let sorted_b = upload(ctx, "sim.hash.sorted", sorted)?;
+    let ins = [
+        upload(ctx, "sim.entity.pos", &e.pos)?,
+        upload(ctx, "sim.entity.vel", &e.vel)?,
+        upload(ctx, "sim.entity.energy", &e.energy)?,
+        upload(ctx, "sim.entity.age", &e.age)?,
+        upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?,
+        upload(ctx, "sim.entity.id", &e.id)?,
+        upload(ctx, "sim.entity.genes", &e.genes)?,
+    ];
+    let sizes = [8u64, 8, 4, 4, 4, 4, 20];
+    let outs: Vec<wgpu::Buffer> = sizes
+        .iter()
+        .map(|b| {
+            ctx.storage(
+                "sim.reorder.out",
+                cap as u64 * b,
+                wgpu::BufferUsages::empty(),
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    let motion = pipeline(&ctx.device, "reorder", "permute_motion");
+    let identity = pipeline(&ctx.device, "reorder", "permute_identity");
+    let m_bg = bind_at(
+        ctx,
+        &motion,
+        "sim.reorder.motion",
+        &[
+            (0, &u),
+            (1, &sorted_b),
+            (2, &ins[0]),
+            (3, &ins[1]),
+            (4, &ins[2]),
+            (5, &ins[3]),
+            (6, &outs[0]),
+            (7, &outs[1]),
+            (8, &outs[2]),
+            (9, &outs[3]),
+        ],
+    );
+    let i_bg = bind_at(
+        ctx,
+        &identity,
+        "sim.reorder.identity",
+        &[
+            (0, &u),
+            (1, &sorted_b),
+            (10, &ins[4]),
+            (11, &ins[5]),
+            (12, &ins[6]),
+            (13, &outs[4]),
+            (14, &outs[5]),
+            (15, &outs[6]),
+        ],
+    );
+    dispatch(ctx, "sim.pass.reorder.motion", &motion, &m_bg, n as u32);
+    dispatch(
+        ctx,
+        "sim.pass.reorder.identity",
+        &identity,
+        &i_bg,
+        cap as u32,
+    );
+    let mut out = e.clone();
+    let (d, q) = (&ctx.device, &ctx.queue);
+    out.pos[..n].copy_from_slice(&read::<[f32; 2]>(d, q, &outs[0], n)?);
+    out.vel[..n].copy_from_slice(&read::<[f32; 2]>(d, q, &outs[1], n)?);
+    out.energy[..n].copy_from_slice(&read::<f32>(d, q, &outs[2], n)?);
+    out.age[..n].copy_from_slice(&read::<f32>(d, q, &outs[3], n)?);
+    out.tribe_flags = read(d, q, &outs[4], cap)?;
+    out.id[..n].copy_from_slice(&read::<u32>(d, q, &outs[5], n)?);
+    out.genes[..n].copy_from_slice(&read::<[u32; 5]>(d, q, &outs[6], n)?);
+    Ok(out)
+}
