@@ -638,3 +638,46 @@ fn reorder_matches_the_cpu_exactly() {
         assert_eq!(g.state_hash(), cpu.state_hash());
     }
 }
+
+#[test]
+fn region_ownership_matches_the_cpu_exactly() {
+    use evosim::regions::grid::RegionGrid;
+    let Some(ctx) = gpu() else { return };
+    for &(n, ticks, rows, cols) in &[
+        (1u64, 2u32, 1u32, 1u32),
+        (257, 60, 3, 5),
+        (100_000, 5, 8, 8),
+    ] {
+        let sim = live_sim(n, 17, ticks);
+        let e = sim.entities();
+        let p = sim.params();
+        let mut grid = RegionGrid::uniform(rows, cols, p.world.width, p.world.height);
+        // Uneven boundaries, one of them exactly on an entity.
+        if cols > 1
+            && let Some(i) = (0..e.capacity())
+                .find(|&i| e.alive(i) && e.pos[i][0] > 0.0 && e.pos[i][0] < grid.xs[2])
+        {
+            grid.xs[1] = e.pos[i][0];
+        }
+        let prev: Vec<u32> = (0..e.capacity() as u32)
+            .map(|i| if i % 4 == 0 { NONE } else { i % (rows * cols) })
+            .collect();
+        let g = evosim::gpu::step::region_of(&ctx, e, &grid, &prev).unwrap();
+        let mut pop = vec![0u32; grid.len()];
+        let mut migr = vec![0u32; grid.len()];
+        for i in 0..e.capacity() {
+            if !e.alive(i) {
+                assert_eq!(g.owner[i], NONE);
+                continue;
+            }
+            let r = grid.region_of(e.pos[i]);
+            assert_eq!(g.owner[i], r, "slot {i} at {:?}", e.pos[i]);
+            pop[r as usize] += 1;
+            if prev[i] != NONE && prev[i] != r {
+                migr[r as usize] += 1;
+            }
+        }
+        assert_eq!(g.population, pop);
+        assert_eq!(g.migrations, migr);
+    }
+}

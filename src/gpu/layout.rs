@@ -256,6 +256,15 @@ pub fn declared() -> Vec<Declared> {
             ],
         ),
         (
+            "RegionUniform",
+            size_of::<RegionUniform>(),
+            vec![
+                ("n", offset_of!(RegionUniform, n)),
+                ("rows", offset_of!(RegionUniform, rows)),
+                ("cols", offset_of!(RegionUniform, cols)),
+            ],
+        ),
+        (
             "RngInput",
             size_of::<RngInput>(),
             vec![
@@ -494,3 +503,18 @@ pub struct GatherUniform {
     pub _pad: [u32; 2],
 }
 const _: () = assert!(std::mem::size_of::<GatherUniform>() == 16);
+
+/// The region grid's shape (`RegionUniform` in `shaders/region_of.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct RegionUniform {
+    /// Entity slots.
+    pub n: u32,
+    /// Region rows.
+    pub rows: u32,
+    /// Region columns.
+    pub cols: u32,
+    /// Padding.
+    pub _pad0: u32,
+}
+const _: () = assert!(std::mem::size_of::<RegionUniform>() == 16);

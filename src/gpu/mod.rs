@@ -5,7 +5,8 @@
 //! RNG twin, the counting-sort spatial hash (`hash_count`, `hash_scan`,
 //! `hash_scatter`), `reorder`, the gathers into cell order and back, `steer`,
 //! `integrate`, `feed`, `food_regrow` and `emit_events`, each tested against
-//! its CPU twin. The remaining passes (stats, region ownership) and
+//! its CPU twin, and `region_of` (the region workers' ownership). The
+//! remaining pass (stats) and
 //! the GPU-resident tick follow; until they exist `--backend gpu` is refused.
 
 pub mod context;

@@ -43,6 +43,7 @@ pub const PASSES: &[(&str, &str)] = &[
     ),
     ("gather", include_str!("../../shaders/gather.wgsl")),
     ("reorder", include_str!("../../shaders/reorder.wgsl")),
+    ("region_of", include_str!("../../shaders/region_of.wgsl")),
 ];
 
 /// The full source of pass `name`: shared code, then the pass.

@@ -586,3 +586,73 @@ pub fn reorder(ctx: &GpuContext, e: &Entities, sorted: &[u32]) -> Result<Entitie
     out.genes[..n].copy_from_slice(&read::<[u32; 5]>(d, q, &outs[6], n)?);
     Ok(out)
 }
+
+/// What `region_of` produces, read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnersReadback {
+    /// Owner region per slot ([`crate::cpu::NONE`] for free slots).
+    pub owner: Vec<u32>,
+    /// Living entities per region.
+    pub population: Vec<u32>,
+    /// Entities per region whose previous owner was another region.
+    pub migrations: Vec<u32>,
+}
+
+/// Runs `region_of` on `e` over `grid`, with the previous owners `prev`.
+pub fn region_of(
+    ctx: &GpuContext,
+    e: &Entities,
+    grid: &crate::regions::grid::RegionGrid,
+    prev: &[u32],
+) -> Result<OwnersReadback, GpuError> {
+    let (cap, regions) = (e.capacity(), grid.len());
+    let ru = super::layout::RegionUniform {
+        n: cap as u32,
+        rows: grid.rows,
+        cols: grid.cols,
+        _pad0: 0,
+    };
+    let u = ctx
+        .device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("sim.regions.uniform"),
+            contents: bytemuck::bytes_of(&ru),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+    let pos = upload(ctx, "sim.entity.pos", &e.pos)?;
+    let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
+    let xs = upload(ctx, "sim.regions.xs", &grid.xs)?;
+    let ys = upload(ctx, "sim.regions.ys", &grid.ys)?;
+    let prev_b = upload(ctx, "sim.regions.prev_owner", prev)?;
+    let owner = ctx.storage(
+        "sim.regions.owner",
+        cap as u64 * 4,
+        wgpu::BufferUsages::empty(),
+    )?;
+    let population = upload(ctx, "sim.regions.population", &vec![0u32; regions])?;
+    let migrations = upload(ctx, "sim.regions.migrations", &vec![0u32; regions])?;
+    let pl = pipeline(&ctx.device, "region_of", "main");
+    let bg = bind(
+        ctx,
+        &pl,
+        "sim.region_of",
+        &[
+            &u,
+            &pos,
+            &flags,
+            &xs,
+            &ys,
+            &prev_b,
+            &owner,
+            &population,
+            &migrations,
+        ],
+    );
+    dispatch(ctx, "sim.pass.region_of", &pl, &bg, cap as u32);
+    let (d, q) = (&ctx.device, &ctx.queue);
+    Ok(OwnersReadback {
+        owner: read(d, q, &owner, cap)?,
+        population: read(d, q, &population, regions)?,
+        migrations: read(d, q, &migrations, regions)?,
+    })
+}

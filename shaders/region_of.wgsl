@@ -1,0 +1,54 @@
+// region_of: the region that owns each living entity (the one its position
+// lies in), the population per region and the migrations into each region
+// since the previous owners. Twin of RegionGrid::region_of and
+// Regions::assign_owners in src/regions/. Counts must be zeroed first.
+
+struct RegionUniform {
+    n: u32,
+    rows: u32,
+    cols: u32,
+    _pad0: u32,
+}
+
+@group(0) @binding(0) var<uniform> u: RegionUniform;
+@group(0) @binding(1) var<storage, read> pos: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read> tribe_flags: array<u32>;
+@group(0) @binding(3) var<storage, read> xs: array<f32>;
+@group(0) @binding(4) var<storage, read> ys: array<f32>;
+@group(0) @binding(5) var<storage, read> prev_owner: array<u32>;
+@group(0) @binding(6) var<storage, read_write> owner: array<u32>;
+@group(0) @binding(7) var<storage, read_write> population: array<atomic<u32>>;
+@group(0) @binding(8) var<storage, read_write> migrations: array<atomic<u32>>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let i = flat_index(gid, nwg);
+    if i >= u.n {
+        return;
+    }
+    if (tribe_flags[i] & FLAG_ALIVE) == 0u {
+        owner[i] = NONE;
+        return;
+    }
+    let p = pos[i];
+    // Boundaries at or left of the position (partition_point over xs[1..cols]).
+    var c = 0u;
+    for (var k = 1u; k < u.cols; k = k + 1u) {
+        if xs[k] <= p.x {
+            c = c + 1u;
+        }
+    }
+    var r = 0u;
+    for (var k = 1u; k < u.rows; k = k + 1u) {
+        if ys[k] <= p.y {
+            r = r + 1u;
+        }
+    }
+    let reg = r * u.cols + c;
+    owner[i] = reg;
+    atomicAdd(&population[reg], 1u);
+    let prev = prev_owner[i];
+    if prev != NONE && prev != reg {
+        atomicAdd(&migrations[reg], 1u);
+    }
+}
