@@ -10,23 +10,6 @@ struct GatherUniform {
     _pad1: u32,
 }
 
-// As in steer.wgsl.
-struct Info {
-    vel: vec2<f32>,
-    energy: f32,
-    diet: f32,
-    tribe: u32,
-    id: u32,
-    slot: u32,
-    _pad0: u32,
-}
-
-struct SteerOut {
-    acc: vec2<f32>,
-    intent: u32,
-    mode: u32,
-}
-
 @group(0) @binding(0) var<uniform> u: GatherUniform;
 @group(0) @binding(1) var<storage, read> sorted: array<u32>;
 @group(0) @binding(2) var<storage, read> vel: array<vec2<f32>>;

@@ -53,23 +53,6 @@ struct SteerUniform {
     _pad0: u32,
 }
 
-// Layout: src/cpu/steer.rs `NeighborInfo` plus id and slot (`GpuInfo` in src/gpu/layout.rs).
-struct Info {
-    vel: vec2<f32>,
-    energy: f32,
-    diet: f32,
-    tribe: u32,
-    id: u32,
-    slot: u32,
-    _pad0: u32,
-}
-
-struct SteerOut {
-    acc: vec2<f32>,
-    intent: u32,
-    mode: u32,
-}
-
 const STREAM_STEER: u32 = 0x0600u;
 const MODE_WANDER: u32 = 0u;
 const MODE_GRAZE: u32 = 1u;

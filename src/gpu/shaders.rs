@@ -19,6 +19,10 @@ pub const COMMON: &[(&str, &str)] = &[
         "common/step.wgsl",
         include_str!("../../shaders/common/step.wgsl"),
     ),
+    (
+        "common/steer_io.wgsl",
+        include_str!("../../shaders/common/steer_io.wgsl"),
+    ),
 ];
 
 /// Every pass shader: (name, source without the shared code).

@@ -83,10 +83,10 @@ fn upload<T: bytemuck::Pod>(
     Ok(b)
 }
 
-fn uniform(ctx: &GpuContext, u: &StepUniform) -> wgpu::Buffer {
+fn uniform<T: bytemuck::Pod>(ctx: &GpuContext, label: &str, u: &T) -> wgpu::Buffer {
     ctx.device
         .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("sim.step"),
+            label: Some(label),
             contents: bytemuck::bytes_of(u),
             usage: wgpu::BufferUsages::UNIFORM,
         })
@@ -109,6 +109,7 @@ pub fn integrate(
     let food_grid = crate::model::grid::Grid::new(p.world.width, p.world.height, p.food.cell_size);
     let u = uniform(
         ctx,
+        "sim.step",
         &StepUniform::new(p, &terrain.grid, &food_grid, n as u32),
     );
     let acc_b = upload(ctx, "sim.scratch.acc", acc)?;
@@ -143,7 +144,11 @@ pub fn food_regrow(
     food: &Food,
 ) -> Result<Food, GpuError> {
     let cells = food.grid.len();
-    let u = uniform(ctx, &StepUniform::new(p, &terrain.grid, &food.grid, 0));
+    let u = uniform(
+        ctx,
+        "sim.step",
+        &StepUniform::new(p, &terrain.grid, &food.grid, 0),
+    );
     let cap = upload(ctx, "sim.food.capacity", &food.capacity)?;
     let amount = upload(ctx, "sim.food.amount", &food.amount)?;
     let cool = upload(ctx, "sim.food.cooldown", &food.cooldown)?;
@@ -181,6 +186,7 @@ pub fn feed(
     let cells = food.grid.len();
     let u = uniform(
         ctx,
+        "sim.step",
         &StepUniform::new(p, &terrain.grid, &food.grid, n as u32),
     );
     let pos = upload(ctx, "sim.entity.pos", &e.pos)?;
@@ -284,13 +290,7 @@ pub fn steer(
         tick,
         n as u32,
     );
-    let u = ctx
-        .device
-        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("sim.steer.uniform"),
-            contents: bytemuck::bytes_of(&su),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
+    let u = uniform(ctx, "sim.steer.uniform", &su);
     let offsets = upload(ctx, "sim.hash.offsets", inp.offsets)?;
     let sorted_pos = upload(ctx, "sim.hash.sorted_pos", inp.sorted_pos)?;
     let info = upload(ctx, "sim.hash.info", inp.info)?;
@@ -340,13 +340,7 @@ pub fn emit_events(
         maturity: p.energy.maturity,
         repro_threshold: p.energy.repro_threshold,
     };
-    let u = ctx
-        .device
-        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("sim.emit.uniform"),
-            contents: bytemuck::bytes_of(&eu),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
+    let u = uniform(ctx, "sim.emit.uniform", &eu);
     let energy = upload(ctx, "sim.entity.energy", &e.energy)?;
     let age = upload(ctx, "sim.entity.age", &e.age)?;
     let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
@@ -442,13 +436,7 @@ pub fn gather_and_scatter(
         capacity: cap as u32,
         _pad: [0; 2],
     };
-    let u = ctx
-        .device
-        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("sim.gather.uniform"),
-            contents: bytemuck::bytes_of(&gu),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
+    let u = uniform(ctx, "sim.gather.uniform", &gu);
     let sorted_b = upload(ctx, "sim.hash.sorted", sorted)?;
     let vel = upload(ctx, "sim.entity.vel", &e.vel)?;
     let energy = upload(ctx, "sim.entity.energy", &e.energy)?;
@@ -505,13 +493,7 @@ pub fn reorder(ctx: &GpuContext, e: &Entities, sorted: &[u32]) -> Result<Entitie
         capacity: cap as u32,
         _pad: [0; 2],
     };
-    let u = ctx
-        .device
-        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("sim.reorder.uniform"),
-            contents: bytemuck::bytes_of(&gu),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
+    let u = uniform(ctx, "sim.reorder.uniform", &gu);
     let sorted_b = upload(ctx, "sim.hash.sorted", sorted)?;
     let ins = [
         upload(ctx, "sim.entity.pos", &e.pos)?,
@@ -612,13 +594,7 @@ pub fn region_of(
         cols: grid.cols,
         _pad0: 0,
     };
-    let u = ctx
-        .device
-        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("sim.regions.uniform"),
-            contents: bytemuck::bytes_of(&ru),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
+    let u = uniform(ctx, "sim.regions.uniform", &ru);
     let pos = upload(ctx, "sim.entity.pos", &e.pos)?;
     let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
     let xs = upload(ctx, "sim.regions.xs", &grid.xs)?;
