@@ -128,15 +128,11 @@ fn cos_half_angle(view_angle_deg: f32) -> f32 {
 }
 
 fn passable(p: vec2<f32>) -> bool {
-    let cx = clamp(i32(p.x * u.terrain_inv_w), 0, i32(u.terrain_cols) - 1);
-    let cy = clamp(i32(p.y * u.terrain_inv_h), 0, i32(u.terrain_rows) - 1);
-    return terrain_cells[u32(cy) * u.terrain_cols + u32(cx)] >= 2u;
+    return terrain_cells[grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p)] >= 2u;
 }
 
 fn food_at(p: vec2<f32>) -> f32 {
-    let cx = clamp(i32(p.x * u.food_inv_w), 0, i32(u.food_cols) - 1);
-    let cy = clamp(i32(p.y * u.food_inv_h), 0, i32(u.food_rows) - 1);
-    return food_amount[u32(cy) * u.food_cols + u32(cx)];
+    return food_amount[grid_cell(u.food_cols, u.food_rows, u.food_inv_w, u.food_inv_h, p)];
 }
 
 fn ahead(pos: vec2<f32>, d: vec2<f32>) -> vec2<f32> {

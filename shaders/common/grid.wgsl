@@ -17,10 +17,15 @@ struct GridUniform {
     _pad1: u32,
 }
 
+// The one cell lookup every grid uses (Grid::index on the CPU).
+fn grid_cell(cols: u32, rows: u32, inv_w: f32, inv_h: f32, p: vec2<f32>) -> u32 {
+    let cx = clamp(i32(p.x * inv_w), 0, i32(cols) - 1);
+    let cy = clamp(i32(p.y * inv_h), 0, i32(rows) - 1);
+    return u32(cy) * cols + u32(cx);
+}
+
 fn cell_index(g: GridUniform, p: vec2<f32>) -> u32 {
-    let cx = clamp(i32(p.x * g.inv_w), 0, i32(g.cols) - 1);
-    let cy = clamp(i32(p.y * g.inv_h), 0, i32(g.rows) - 1);
-    return u32(cy) * g.cols + u32(cx);
+    return grid_cell(g.cols, g.rows, g.inv_w, g.inv_h, p);
 }
 
 // Index of invocation `gid` in a dispatch laid out by src/gpu/dispatch.rs

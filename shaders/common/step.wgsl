@@ -29,13 +29,9 @@ struct StepUniform {
 
 // Biome codes 0 (ocean) and 1 (mountain) are impassable.
 fn terrain_cell(u: StepUniform, p: vec2<f32>) -> u32 {
-    let cx = clamp(i32(p.x * u.terrain_inv_w), 0, i32(u.terrain_cols) - 1);
-    let cy = clamp(i32(p.y * u.terrain_inv_h), 0, i32(u.terrain_rows) - 1);
-    return u32(cy) * u.terrain_cols + u32(cx);
+    return grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p);
 }
 
 fn food_cell(u: StepUniform, p: vec2<f32>) -> u32 {
-    let cx = clamp(i32(p.x * u.food_inv_w), 0, i32(u.food_cols) - 1);
-    let cy = clamp(i32(p.y * u.food_inv_h), 0, i32(u.food_rows) - 1);
-    return u32(cy) * u.food_cols + u32(cx);
+    return grid_cell(u.food_cols, u.food_rows, u.food_inv_w, u.food_inv_h, p);
 }
