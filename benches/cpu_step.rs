@@ -24,12 +24,12 @@ fn main() {
             .expect("scalable scenario");
         let mut sim = Simulation::new(s, Backend::Cpu, 0).expect("simulation");
         for _ in 0..30 {
-            sim.step();
+            sim.step().expect("tick");
         }
         let mut ms: Vec<f64> = (0..100)
             .map(|_| {
                 let t = Instant::now();
-                sim.step();
+                sim.step().expect("tick");
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();

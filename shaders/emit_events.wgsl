@@ -26,7 +26,8 @@ const COUNT_DEATHS: u32 = 2u;
 @group(0) @binding(3) var<storage, read> genes: array<Genome>;
 @group(0) @binding(4) var<storage, read> tribe_flags: array<u32>;
 @group(0) @binding(5) var<storage, read> ids: array<u32>;
-@group(0) @binding(6) var<storage, read> intent: array<u32>;
+// Per-slot steering results (`intent` is read).
+@group(0) @binding(6) var<storage, read> steer: array<SteerOut>;
 @group(0) @binding(7) var<storage, read_write> counts: array<atomic<u32>, 3>;
 // (target id, attacker id, target slot, attacker slot)
 @group(0) @binding(8) var<storage, read_write> attacks: array<vec4<u32>>;
@@ -54,7 +55,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         entity_events[u.n - 1u - k] = vec4<u32>(id, i, 1u, 0u);
         return;
     }
-    let t = intent[i];
+    let t = steer[i].intent;
     if t != NONE {
         let k = atomicAdd(&counts[COUNT_ATTACKS], 1u);
         attacks[k] = vec4<u32>(ids[t], id, t, i);

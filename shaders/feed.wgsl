@@ -18,6 +18,10 @@
 @group(0) @binding(11) var<storage, read> take_in: array<f32>;
 @group(0) @binding(12) var<storage, read_write> energy: array<f32>;
 @group(0) @binding(13) var<storage, read> energy_in: array<f32>;
+// Food eaten this tick in 1/FOOD_FIXED units, as a 64-bit lo/hi pair (cleared each tick).
+@group(0) @binding(14) var<storage, read_write> eaten: array<atomic<u32>, 2>;
+
+const FOOD_FIXED: f32 = 1048576.0;
 
 @compute @workgroup_size(256)
 fn count(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -46,6 +50,13 @@ fn share(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
     let t = min(u.bite * u.dt, amount[k] / f32(n));
     take[k] = t;
     amount[k] = max(amount[k] - t * f32(n), 0.0);
+    // 64-bit add of the cell's share in fixed point (huge food capacities
+    // exceed 32 bits).
+    let x = t * f32(n) * FOOD_FIXED;
+    let hi = u32(floor(x / 4294967296.0));
+    let lo = u32(round(max(x - f32(hi) * 4294967296.0, 0.0)));
+    let old = atomicAdd(&eaten[0], lo);
+    atomicAdd(&eaten[1], hi + select(0u, 1u, old + lo < old));
     cooldown[k] = u.food_cooldown;
 }
 

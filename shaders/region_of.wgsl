@@ -7,7 +7,8 @@ struct RegionUniform {
     n: u32,
     rows: u32,
     cols: u32,
-    _pad0: u32,
+    // 1: the previous owners are forgotten (slots were renumbered).
+    forget: u32,
 }
 
 @group(0) @binding(0) var<uniform> u: RegionUniform;
@@ -48,7 +49,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     owner[i] = reg;
     atomicAdd(&population[reg], 1u);
     let prev = prev_owner[i];
-    if prev != NONE && prev != reg {
+    if u.forget == 0u && prev != NONE && prev != reg {
         atomicAdd(&migrations[reg], 1u);
     }
 }

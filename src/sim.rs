@@ -8,14 +8,17 @@
 //! 5. `emit_events`: attacks, reproduction candidates, deaths;
 //! 6. `resolve`: combat, deaths, reproduction, bookkeeping.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::cpu::emit_events::Events;
 use crate::cpu::neighbors::HashView;
 use crate::cpu::steer::SteerInput;
 use crate::cpu::{self, Scratch};
-use crate::model::entities::Entities;
+use crate::gpu::layout::WriteRecord;
+use crate::gpu::world::{GpuWorld, TickPlan};
+use crate::gpu::{GpuContext, GpuError};
+use crate::model::entities::{Entities, FLAG_ALIVE};
 use crate::model::food::Food;
 use crate::model::genes::GENE_COUNT;
 use crate::model::grid::Grid;
@@ -28,8 +31,12 @@ use crate::regions::grid::auto_shape;
 use crate::regions::stats::{Counters, GeneStat, History, HistorySample, gene_stats};
 use crate::regions::{FreeSlots, Ledger, Regions};
 
-/// Names of the timed passes, in execution order.
-pub const PASSES: [&str; 10] = [
+/// Names of the timed passes, in execution order. On the GPU backend the
+/// first ten are GPU passes (timed with timestamp queries where the adapter
+/// has them), `transfer` is the readback of the compact results, the
+/// write-back and the waiting for the GPU, and `resolve` the region workers.
+/// On the CPU backend `transfer` is zero.
+pub const PASSES: [&str; 12] = [
     "hash_count",
     "hash_scan",
     "hash_scatter",
@@ -38,9 +45,15 @@ pub const PASSES: [&str; 10] = [
     "integrate",
     "feed",
     "food_regrow",
+    "region_of",
     "emit_events",
+    "transfer",
     "resolve",
 ];
+const P_REGION: usize = 8;
+const P_EMIT: usize = 9;
+const P_TRANSFER: usize = 10;
+const P_RESOLVE: usize = 11;
 
 /// Ticks between history samples.
 pub const HISTORY_INTERVAL: u32 = 60;
@@ -76,6 +89,9 @@ pub enum SimError {
     /// The requested backend is not available.
     #[error("{0}")]
     Backend(String),
+    /// The GPU failed during a tick (readback, device lost).
+    #[error("GPU backend: {0}")]
+    Gpu(#[from] GpuError),
     /// The thread pool could not be created.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {
@@ -118,18 +134,49 @@ pub struct Simulation {
     pool: rayon::ThreadPool,
     threads: usize,
     timings: [Duration; PASSES.len()],
+    /// The GPU engine; `None` on the CPU backend. With it, `entities` is a
+    /// mirror that is exact only for liveness and the slots named by the
+    /// last tick's events (see [`crate::gpu::world`]).
+    gpu: Option<Box<GpuEngine>>,
+    /// The full GPU state, read back on first request after each tick.
+    synced: OnceLock<Synced>,
+    notice: Option<String>,
+}
+
+/// The GPU device and the resident world.
+struct GpuEngine {
+    ctx: GpuContext,
+    world: GpuWorld,
+}
+
+/// A full copy of the GPU state.
+struct Synced {
+    entities: Entities,
+    food: Food,
+    modes: Vec<u8>,
+}
+
+/// Opens the GPU for `backend`: `Ok(None)` means the CPU backend, with an
+/// optional notice for `auto`.
+fn open_gpu(backend: Backend) -> Result<(Option<GpuContext>, Option<String>), SimError> {
+    match backend {
+        Backend::Cpu => Ok((None, None)),
+        Backend::Gpu => GpuContext::new().map(|c| (Some(c), None)).map_err(|e| {
+            SimError::Backend(format!(
+                "--backend gpu: {e}; use --backend cpu (or auto, which falls back to the CPU)"
+            ))
+        }),
+        Backend::Auto => match GpuContext::new() {
+            Ok(c) => Ok((Some(c), None)),
+            Err(e) => Ok((None, Some(format!("{e}; running on the CPU backend")))),
+        },
+    }
 }
 
 impl Simulation {
     /// Creates a simulation from a validated scenario, on `threads` worker
     /// threads (0: one per core).
     pub fn new(scenario: Scenario, backend: Backend, threads: usize) -> Result<Self, SimError> {
-        if backend == Backend::Gpu {
-            return Err(SimError::Backend(
-                "the GPU backend cannot run a whole tick yet (its passes exist and are tested; the GPU-resident tick does not); use --backend cpu (or auto)"
-                    .into(),
-            ));
-        }
         scenario.validate()?;
         let params = scenario.params();
         let pool = rayon::ThreadPoolBuilder::new()
@@ -163,7 +210,27 @@ impl Simulation {
             shape => shape,
         };
         let regions = Regions::new(&params, rows, cols, threads, capacity, fault_from_env()?);
+        let (ctx, notice) = open_gpu(backend)?;
+        let gpu = match ctx {
+            None => None,
+            Some(ctx) => {
+                let world = GpuWorld::new(
+                    &ctx,
+                    &params,
+                    &terrain,
+                    &food,
+                    &entities,
+                    &regions.grid,
+                    scenario.tribes.len() as u32,
+                )
+                .map_err(|e| SimError::Backend(format!("GPU backend: {e}")))?;
+                Some(Box::new(GpuEngine { ctx, world }))
+            }
+        };
         let mut sim = Self {
+            gpu,
+            synced: OnceLock::new(),
+            notice,
             cursor: vec![0; hash_grid.len()],
             scenario,
             params: Arc::new(params),
@@ -188,7 +255,23 @@ impl Simulation {
     }
 
     /// Runs one tick (see the module documentation for the order of passes).
-    pub fn step(&mut self) {
+    /// Fails only on the GPU backend (readback failed, device lost); the
+    /// world is then left as it was after the last complete tick's GPU work.
+    pub fn step(&mut self) -> Result<(), SimError> {
+        self.synced = OnceLock::new();
+        if self.gpu.is_some() {
+            self.step_gpu()?;
+        } else {
+            self.step_cpu();
+        }
+        self.tick += 1;
+        if self.tick.is_multiple_of(HISTORY_INTERVAL) {
+            self.record_history();
+        }
+        Ok(())
+    }
+
+    fn step_cpu(&mut self) {
         let tick = self.tick;
         let mut t = [Duration::ZERO; PASSES.len()];
         let Self {
@@ -280,16 +363,129 @@ impl Simulation {
             lap(6);
             cpu::food_regrow::food_regrow(p, food);
             lap(7);
+            regions.assign_owners(ledger.free.live_end(), e);
+            lap(P_REGION);
             cpu::emit_events::emit_events(p, seed, tick, e, &s.intent[..end], events);
-            lap(8);
+            lap(P_EMIT);
             regions.resolve(ledger, p, seed, tick, terrain, events, e);
-            lap(9);
+            lap(P_RESOLVE);
         });
         self.timings = t;
-        self.tick += 1;
-        if self.tick.is_multiple_of(HISTORY_INTERVAL) {
-            self.record_history();
+    }
+
+    /// One tick on the GPU backend: the GPU passes, the compact readback, the
+    /// region workers on the CPU, the sparse write-back.
+    fn step_gpu(&mut self) -> Result<(), SimError> {
+        let tick = self.tick;
+        let mut t = [Duration::ZERO; PASSES.len()];
+        let start = Instant::now();
+        let alive = self.population() as u32;
+        let Self {
+            params: p,
+            seed,
+            terrain,
+            entities: e,
+            events,
+            ledger,
+            regions,
+            pool,
+            gpu,
+            ..
+        } = self;
+        let GpuEngine { ctx, world } = gpu.as_deref_mut().expect("GPU backend");
+        let every = p.hash.reorder_interval;
+        let plan = TickPlan {
+            tick,
+            seed: *seed,
+            end: ledger.free.live_end() as u32,
+            alive,
+            reorder: every > 0 && tick.is_multiple_of(every),
+        };
+        let out = world.tick(ctx, &plan)?;
+        if plan.reorder {
+            // The GPU moved the living entities into slots 0..alive.
+            ledger.free = FreeSlots::new(alive, e.capacity() as u32);
+            regions.forget_owners();
+            e.tribe_flags[..alive as usize].fill(FLAG_ALIVE);
+            e.tribe_flags[alive as usize..].fill(0);
         }
+        ledger.counters.food_eaten += out.food_eaten;
+        for r in &out.snaps {
+            let i = r.slot as usize;
+            e.pos[i] = r.pos;
+            e.energy[i] = r.energy;
+            e.tribe_flags[i] = r.tribe_flags;
+            e.id[i] = r.id;
+            e.genes[i] = r.genes;
+        }
+        regions.set_gpu_owners(
+            &out.region_population,
+            &out.region_migrations,
+            out.snaps.iter().map(|r| (r.slot, r.owner)),
+        );
+        let rebalance = Regions::rebalance_due(p, tick);
+        if rebalance {
+            // Rebalancing weighs every living entity's position.
+            let end = ledger.free.live_end();
+            let (pos, flags) = world.read_positions(ctx, end)?;
+            e.pos[..end].copy_from_slice(&pos);
+            e.tribe_flags[..end].copy_from_slice(&flags);
+            regions.set_owners_from_positions(end, e);
+        }
+        let before_resolve = Instant::now();
+        pool.install(|| regions.resolve(ledger, p, *seed, tick, terrain, &out.events, e));
+        let resolve = before_resolve.elapsed();
+        if rebalance {
+            world.set_regions(ctx, &regions.grid);
+        }
+        let mut born: Vec<u32> = regions.births().to_vec();
+        born.sort_unstable();
+        let mut slots: Vec<u32> = out
+            .snaps
+            .iter()
+            .map(|r| r.slot)
+            .chain(born.iter().copied())
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        let owners = regions.owners();
+        let records: Vec<WriteRecord> = slots
+            .iter()
+            .map(|&slot| {
+                let i = slot as usize;
+                WriteRecord {
+                    slot,
+                    id: e.id[i],
+                    tribe_flags: e.tribe_flags[i],
+                    owner: if e.alive(i) {
+                        owners[i]
+                    } else {
+                        crate::cpu::NONE
+                    },
+                    pos: e.pos[i],
+                    vel: e.vel[i],
+                    energy: e.energy[i],
+                    age: e.age[i],
+                    full: born.binary_search(&slot).is_ok() as u32,
+                    _pad0: 0,
+                    genes: e.genes[i],
+                    _pad1: [0; 3],
+                }
+            })
+            .collect();
+        world.write_back(ctx, &records)?;
+        *events = out.events;
+        let gpu_s: f64 = out.pass_s.map_or(0.0, |s| s.iter().sum());
+        if let Some(s) = out.pass_s {
+            for (k, v) in s.iter().enumerate() {
+                t[k] = Duration::from_secs_f64(*v);
+            }
+        }
+        let wall = start.elapsed().as_secs_f64();
+        t[P_RESOLVE] = resolve;
+        t[P_TRANSFER] = Duration::from_secs_f64((wall - resolve.as_secs_f64() - gpu_s).max(0.0));
+        self.timings = t;
+        Ok(())
     }
 
     fn record_history(&mut self) {
@@ -323,14 +519,63 @@ impl Simulation {
         self.threads
     }
 
-    /// The backend in use.
+    /// The backend in use (never `Auto`).
     pub fn backend(&self) -> Backend {
-        Backend::Cpu
+        if self.gpu.is_some() {
+            Backend::Gpu
+        } else {
+            Backend::Cpu
+        }
     }
 
-    /// Entity storage, for rendering and inspection.
+    /// The GPU adapter ("name (backend, driver)") on the GPU backend.
+    pub fn adapter(&self) -> Option<String> {
+        self.gpu.as_ref().map(|g| g.ctx.describe())
+    }
+
+    /// Why `--backend auto` chose the CPU, if it did.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// Bytes read back from the GPU by the ticks so far (0 on the CPU backend).
+    pub fn gpu_bytes_read(&self) -> u64 {
+        self.gpu.as_ref().map_or(0, |g| g.world.bytes_read())
+    }
+
+    /// Whether the GPU passes are timed with timestamp queries.
+    pub fn gpu_timestamps(&self) -> bool {
+        self.gpu.as_ref().is_some_and(|g| g.world.has_timestamps())
+    }
+
+    /// The full GPU state, read on first use after a tick.
+    fn synced(&self) -> Option<&Synced> {
+        let g = self.gpu.as_ref()?;
+        Some(self.synced.get_or_init(|| {
+            let read = || -> Result<Synced, GpuError> {
+                Ok(Synced {
+                    entities: g.world.read_entities(&g.ctx)?,
+                    food: g.world.read_food(&g.ctx, &self.food)?,
+                    modes: g.world.read_modes(&g.ctx)?,
+                })
+            };
+            read().unwrap_or_else(|err| {
+                eprintln!(
+                    "warning: reading the GPU state failed ({err}); showing the last known state"
+                );
+                Synced {
+                    entities: self.entities.clone(),
+                    food: self.food.clone(),
+                    modes: self.scratch.mode.clone(),
+                }
+            })
+        }))
+    }
+
+    /// Entity storage, for rendering and inspection (on the GPU backend, read
+    /// back in full on first use after each tick).
     pub fn entities(&self) -> &Entities {
-        &self.entities
+        self.synced().map_or(&self.entities, |s| &s.entities)
     }
 
     /// The terrain grid.
@@ -340,12 +585,12 @@ impl Simulation {
 
     /// The food grid.
     pub fn food(&self) -> &Food {
-        &self.food
+        self.synced().map_or(&self.food, |s| &s.food)
     }
 
     /// This tick's behaviour per slot (see [`cpu::Mode`]).
     pub fn modes(&self) -> &[u8] {
-        &self.scratch.mode
+        self.synced().map_or(&self.scratch.mode, |s| &s.modes)
     }
 
     /// The events emitted by the last tick.
@@ -388,8 +633,17 @@ impl Simulation {
     }
 
     /// Gene statistics per tribe (`[tribe][gene]`).
+    /// On the GPU backend they are reduced on the GPU in fixed point.
     pub fn gene_stats(&self) -> Vec<[GeneStat; GENE_COUNT]> {
-        gene_stats(&self.entities, self.scenario.tribes.len())
+        if let Some(g) = &self.gpu {
+            match g.world.stats(&g.ctx, self.ledger.free.live_end() as u32) {
+                Ok((genes, _)) => return genes,
+                Err(err) => {
+                    eprintln!("warning: GPU statistics failed ({err}); computing them on the CPU")
+                }
+            }
+        }
+        gene_stats(self.entities(), self.scenario.tribes.len())
     }
 
     /// The history ring (one sample every [`HISTORY_INTERVAL`] ticks).
@@ -409,7 +663,7 @@ impl Simulation {
 
     /// Hash over all living entities' fields in slot order.
     pub fn state_hash(&self) -> u64 {
-        self.entities.state_hash()
+        self.entities().state_hash()
     }
 }
 

@@ -199,14 +199,44 @@ fn non_numeric_entities_is_a_clear_error() {
     }
 }
 
+/// Environment under which wgpu finds no adapter: Vulkan only, with no driver.
+const NO_ADAPTER: [(&str, &str); 3] = [
+    ("WGPU_BACKEND", "vulkan"),
+    ("VK_ICD_FILENAMES", "/nonexistent/icd.json"),
+    ("VK_DRIVER_FILES", "/nonexistent/icd.json"),
+];
+
 #[test]
-fn gpu_backend_is_a_clear_error_until_it_exists() {
-    let out = evosim(&["run", "--backend", "gpu", "--ticks", "1"]);
+fn gpu_backend_without_an_adapter_is_a_clear_error() {
+    let out = run_env(&["run", "--backend", "gpu", "--ticks", "1"], &NO_ADAPTER);
     assert_one_line_error(
         out.status.code().unwrap(),
         &String::from_utf8_lossy(&out.stderr),
-        &["GPU"],
+        &["--backend gpu", "adapter"],
     );
+}
+
+#[test]
+fn auto_backend_without_an_adapter_runs_on_the_cpu_with_a_notice() {
+    let out = run_env(
+        &[
+            "run",
+            "--entities",
+            "500",
+            "--ticks",
+            "5",
+            "--json",
+            "--quiet",
+        ],
+        &NO_ADAPTER,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("note:") && err.contains("CPU backend"),
+        "{err}"
+    );
+    assert_eq!(last_json(&out)["backend"], "cpu");
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn default_world_stays_lively_for_ten_minutes() {
     let ticks = (600.0 / sim.params().world.dt).round() as u32;
     let (mut low, mut high) = (u64::MAX, 0u64);
     for t in 0..ticks {
-        sim.step();
+        sim.step().unwrap();
         let pop = sim.population();
         low = low.min(pop);
         high = high.max(pop);

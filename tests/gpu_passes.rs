@@ -177,7 +177,7 @@ fn live_sim(n: u64, base: u64, ticks: u32) -> evosim::Simulation {
         })
         .expect("a seed with land");
     for _ in 0..ticks {
-        sim.step();
+        sim.step().unwrap();
     }
     sim
 }
@@ -371,7 +371,7 @@ fn feed_matches_the_cpu() {
         feed_count(&p, &cpu_e, &food, &order, &mut cell, &mut eaters);
         let counts = eaters.clone();
         let g = evosim::gpu::step::feed(&ctx, &p, &terrain, &e, &food).unwrap();
-        feed_apply(
+        let eaten = feed_apply(
             &p,
             &order,
             &cell,
@@ -379,6 +379,14 @@ fn feed_matches_the_cpu() {
             &mut take,
             &mut cpu_e,
             &mut food,
+        );
+        // Fixed point: each cell's share rounds to 1/FOOD_FIXED of a unit.
+        let cells_fed = counts.iter().filter(|&&c| c > 0).count() as f64;
+        assert!(
+            (g.food_eaten - eaten).abs()
+                <= cells_fed / evosim::gpu::layout::FOOD_FIXED as f64 + 1e-6 * eaten,
+            "food eaten: GPU {} vs CPU {eaten}",
+            g.food_eaten
         );
         for i in 0..cap {
             if e.alive(i) {

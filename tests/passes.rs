@@ -220,7 +220,7 @@ fn births_beyond_capacity_are_dropped_and_counted() {
     );
     let mut sim = sim(s, 2);
     for _ in 0..300 {
-        sim.step();
+        sim.step().unwrap();
         check_invariants(&sim);
         assert!(sim.population() <= 300);
     }
@@ -233,7 +233,7 @@ fn births_beyond_capacity_are_dropped_and_counted() {
 fn population_balance_holds_every_tick() {
     let mut sim = sim(default_scaled(1500), 2);
     for _ in 0..1200 {
-        sim.step();
+        sim.step().unwrap();
         check_invariants(&sim);
     }
     let c = sim.counters();

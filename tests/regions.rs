@@ -17,7 +17,7 @@ fn run_with(
     s.regions.cols = cols;
     let mut sim = sim(s, threads);
     for _ in 0..ticks {
-        sim.step();
+        sim.step().unwrap();
     }
     sim
 }
@@ -79,8 +79,8 @@ fn compare_with_1x1(
     grid.regions.cols = cols;
     let (mut a, mut b) = (sim(one, 1), sim(grid, 3));
     for _ in 0..ticks {
-        a.step();
-        b.step();
+        a.step().unwrap();
+        b.step().unwrap();
         assert_eq!(a.state_hash(), b.state_hash(), "tick {}", a.tick());
         assert_eq!(a.counters(), b.counters());
         check_invariants(&b);

@@ -1,7 +1,7 @@
 //! Every shader parses and validates with naga, and the WGSL structs match the
 //! layouts declared in Rust (`src/gpu/layout.rs`). No GPU needed.
 
-use evosim::gpu::layout::declared;
+use evosim::gpu::layout::{declared, declared_constants};
 use evosim::gpu::shaders::{PASSES, source};
 
 fn module(name: &str) -> naga::Module {
@@ -88,5 +88,35 @@ fn wgsl_structs_match_the_rust_layouts() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn wgsl_constants_match_the_rust_values() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, _) in PASSES {
+        let m = module(name);
+        for (_, c) in m.constants.iter() {
+            let Some(cname) = c.name.as_deref() else {
+                continue;
+            };
+            let Some(&(_, want)) = declared_constants().iter().find(|(n, _)| *n == cname) else {
+                continue;
+            };
+            let got = match m.global_expressions[c.init] {
+                naga::Expression::Literal(naga::Literal::U32(v)) => v as f64,
+                naga::Expression::Literal(naga::Literal::I32(v)) => v as f64,
+                naga::Expression::Literal(naga::Literal::F32(v)) => v as f64,
+                ref other => panic!("{name}: {cname} is not a literal: {other:?}"),
+            };
+            assert_eq!(got, want, "{name}.wgsl: {cname}");
+            seen.insert(cname.to_string());
+        }
+    }
+    for (cname, _) in declared_constants() {
+        assert!(
+            seen.contains(cname),
+            "{cname} is declared in Rust but in no shader"
+        );
     }
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use super::{BackendArg, CliError, RunArgs};
+use super::{CliError, RunArgs};
 use evosim::model::genes::{GENE_COUNT, GENE_NAMES};
 use evosim::sim::PASSES;
 use evosim::{Backend, Scenario, SimError, Simulation};
@@ -35,9 +35,16 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         SimError::Threads { .. } => CliError::Runtime(e.into()),
         other => CliError::Usage(other.to_string()),
     })?;
-    if a.backend == BackendArg::Auto {
-        eprintln!("note: the GPU backend cannot run a whole tick yet; running on the CPU backend");
+    if let Some(n) = sim.notice() {
+        eprintln!("note: {n}");
     }
+    eprintln!(
+        "backend {}{}",
+        sim.backend().name(),
+        sim.adapter()
+            .map(|a| format!(" on {a}"))
+            .unwrap_or_default()
+    );
     let mut csv = match &a.stats_csv {
         Some(path) => {
             let f = File::create(path)
@@ -65,7 +72,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     let start = Instant::now();
     let mut pass_total = [0.0f64; PASSES.len()];
     for k in 0..a.ticks {
-        sim.step();
+        sim.step()
+            .map_err(|e| CliError::Runtime(anyhow::anyhow!("tick {}: {e}", sim.tick())))?;
         for (acc, t) in pass_total.iter_mut().zip(sim.timings()) {
             *acc += t.as_secs_f64();
         }
@@ -134,10 +142,13 @@ fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; PASSES.len()]) 
     let dt = sim.params().world.dt as f64;
     let _ = writeln!(
         o,
-        "evosim run: scenario {:?}, seed {}, backend {} ({} threads), world {}×{}, capacity {}",
+        "evosim run: scenario {:?}, seed {}, backend {}{} ({} threads), world {}×{}, capacity {}",
         sim.scenario().name,
         sim.scenario().seed,
         sim.backend().name(),
+        sim.adapter()
+            .map(|a| format!(" on {a}"))
+            .unwrap_or_default(),
         sim.threads(),
         sim.params().world.width,
         sim.params().world.height,
@@ -267,6 +278,7 @@ fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
         "scenario": sim.scenario().name,
         "seed": sim.scenario().seed,
         "backend": sim.backend().name(),
+        "adapter": sim.adapter(),
         "threads": sim.threads(),
         "tick": sim.tick(),
         "population": sim.population(),

@@ -66,6 +66,8 @@ impl GpuContext {
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("evosim.device"),
                 required_limits: adapter.limits(),
+                // Per-pass GPU timings where the adapter can measure them.
+                required_features: adapter.features() & wgpu::Features::TIMESTAMP_QUERY,
                 ..Default::default()
             })
             .await

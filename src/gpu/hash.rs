@@ -242,22 +242,47 @@ impl GpuHash {
 
     /// Records the whole hash into `enc`.
     pub fn record(&self, enc: &mut wgpu::CommandEncoder) {
+        self.record_timed(enc, |_| None);
+    }
+
+    /// Records the hash as three compute passes (count, scan, scatter), with
+    /// the timestamp writes `ts(k)` for pass `k`.
+    pub fn record_timed<'q>(
+        &self,
+        enc: &mut wgpu::CommandEncoder,
+        ts: impl Fn(usize) -> Option<wgpu::ComputePassTimestampWrites<'q>>,
+    ) {
         enc.clear_buffer(&self.offsets, 0, None);
         enc.clear_buffer(&self.cursor, 0, None);
-        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some("sim.pass.hash"),
-            timestamp_writes: None,
-        });
-        Self::dispatch(&mut pass, &self.count, &self.count_bg, self.capacity);
-        for l in &self.levels {
-            Self::dispatch(&mut pass, &self.scan_blocks, &l.scan, l.n);
+        let begin = |enc: &mut wgpu::CommandEncoder, k: usize, label: &str| {
+            enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some(label),
+                timestamp_writes: ts(k),
+            })
+            .forget_lifetime()
+        };
+        {
+            let mut pass = begin(enc, 0, "sim.pass.hash_count");
+            Self::dispatch(&mut pass, &self.count, &self.count_bg, self.capacity);
         }
-        // Top-down: level k's data gets its block sums, scanned by level k + 1, added.
-        for l in self.levels[..self.levels.len() - 1].iter().rev() {
-            Self::dispatch(&mut pass, &self.add_offsets, &l.add, l.n);
+        {
+            let mut pass = begin(enc, 1, "sim.pass.hash_scan");
+            for l in &self.levels {
+                Self::dispatch(&mut pass, &self.scan_blocks, &l.scan, l.n);
+            }
+            // Top-down: level k's data gets its block sums, scanned by level k + 1, added.
+            for l in self.levels[..self.levels.len() - 1].iter().rev() {
+                Self::dispatch(&mut pass, &self.add_offsets, &l.add, l.n);
+            }
         }
+        let mut pass = begin(enc, 2, "sim.pass.hash_scatter");
         Self::dispatch(&mut pass, &self.scatter, &self.scatter_bg, self.capacity);
         Self::dispatch(&mut pass, &self.rank, &self.rank_bg, self.capacity);
+    }
+
+    /// The hash grid.
+    pub fn grid(&self) -> &Grid {
+        &self.grid
     }
 
     /// Runs the hash on `e` and reads the results back.

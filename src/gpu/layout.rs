@@ -262,6 +262,59 @@ pub fn declared() -> Vec<Declared> {
                 ("n", offset_of!(RegionUniform, n)),
                 ("rows", offset_of!(RegionUniform, rows)),
                 ("cols", offset_of!(RegionUniform, cols)),
+                ("forget", offset_of!(RegionUniform, forget)),
+            ],
+        ),
+        (
+            "SnapshotUniform",
+            size_of::<SnapshotUniform>(),
+            vec![
+                ("attacks", offset_of!(SnapshotUniform, attacks)),
+                ("repro", offset_of!(SnapshotUniform, repro)),
+                ("deaths", offset_of!(SnapshotUniform, deaths)),
+                ("n", offset_of!(SnapshotUniform, n)),
+            ],
+        ),
+        (
+            "SnapRecord",
+            size_of::<SnapRecord>(),
+            vec![
+                ("slot", offset_of!(SnapRecord, slot)),
+                ("id", offset_of!(SnapRecord, id)),
+                ("tribe_flags", offset_of!(SnapRecord, tribe_flags)),
+                ("owner", offset_of!(SnapRecord, owner)),
+                ("pos", offset_of!(SnapRecord, pos)),
+                ("energy", offset_of!(SnapRecord, energy)),
+                ("genes", offset_of!(SnapRecord, genes)),
+            ],
+        ),
+        (
+            "WriteBackUniform",
+            size_of::<WriteBackUniform>(),
+            vec![("n", offset_of!(WriteBackUniform, n))],
+        ),
+        (
+            "WriteRecord",
+            size_of::<WriteRecord>(),
+            vec![
+                ("slot", offset_of!(WriteRecord, slot)),
+                ("id", offset_of!(WriteRecord, id)),
+                ("tribe_flags", offset_of!(WriteRecord, tribe_flags)),
+                ("owner", offset_of!(WriteRecord, owner)),
+                ("pos", offset_of!(WriteRecord, pos)),
+                ("vel", offset_of!(WriteRecord, vel)),
+                ("energy", offset_of!(WriteRecord, energy)),
+                ("age", offset_of!(WriteRecord, age)),
+                ("full", offset_of!(WriteRecord, full)),
+                ("genes", offset_of!(WriteRecord, genes)),
+            ],
+        ),
+        (
+            "StatsUniform",
+            size_of::<StatsUniform>(),
+            vec![
+                ("n", offset_of!(StatsUniform, n)),
+                ("tribes", offset_of!(StatsUniform, tribes)),
             ],
         ),
         (
@@ -514,7 +567,121 @@ pub struct RegionUniform {
     pub rows: u32,
     /// Region columns.
     pub cols: u32,
-    /// Padding.
-    pub _pad0: u32,
+    /// 1: the previous owners are forgotten (slots were renumbered).
+    pub forget: u32,
 }
 const _: () = assert!(std::mem::size_of::<RegionUniform>() == 16);
+
+/// Counts of this tick's event lists (`SnapshotUniform` in `shaders/snapshot.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct SnapshotUniform {
+    /// Attacks.
+    pub attacks: u32,
+    /// Reproduction candidates.
+    pub repro: u32,
+    /// Deaths (starved, old age).
+    pub deaths: u32,
+    /// Slots `emit_events` ran over (deaths lie at the back of its list).
+    pub n: u32,
+}
+const _: () = assert!(std::mem::size_of::<SnapshotUniform>() == 16);
+
+/// What the region workers read of one entity (`SnapRecord` in `shaders/snapshot.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct SnapRecord {
+    /// Slot.
+    pub slot: u32,
+    /// Id.
+    pub id: u32,
+    /// Tribe and flags.
+    pub tribe_flags: u32,
+    /// Owning region this tick.
+    pub owner: u32,
+    /// Position (wu).
+    pub pos: [f32; 2],
+    /// Energy (e).
+    pub energy: f32,
+    /// Padding.
+    pub _pad0: u32,
+    /// Packed genes.
+    pub genes: [u32; 5],
+    /// Padding to 64 bytes.
+    pub _pad1: [u32; 3],
+}
+const _: () = assert!(std::mem::size_of::<SnapRecord>() == 64);
+
+/// Number of write-back records (`WriteBackUniform` in `shaders/write_back.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct WriteBackUniform {
+    /// Records.
+    pub n: u32,
+    /// Padding.
+    pub _pad: [u32; 3],
+}
+const _: () = assert!(std::mem::size_of::<WriteBackUniform>() == 16);
+
+/// One changed slot (`WriteRecord` in `shaders/write_back.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct WriteRecord {
+    /// Slot.
+    pub slot: u32,
+    /// Id (full records).
+    pub id: u32,
+    /// Tribe and flags.
+    pub tribe_flags: u32,
+    /// Owning region ([`crate::cpu::NONE`] when dead).
+    pub owner: u32,
+    /// Position (full records).
+    pub pos: [f32; 2],
+    /// Velocity (full records).
+    pub vel: [f32; 2],
+    /// Energy.
+    pub energy: f32,
+    /// Age (full records).
+    pub age: f32,
+    /// 1: every field is written (a newborn); 0: energy, flags and owner only.
+    pub full: u32,
+    /// Padding.
+    pub _pad0: u32,
+    /// Packed genes (full records).
+    pub genes: [u32; 5],
+    /// Padding to 80 bytes.
+    pub _pad1: [u32; 3],
+}
+const _: () = assert!(std::mem::size_of::<WriteRecord>() == 80);
+
+/// Items and tribes of the statistics pass (`StatsUniform` in `shaders/stats.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct StatsUniform {
+    /// Slots to scan.
+    pub n: u32,
+    /// Tribes.
+    pub tribes: u32,
+    /// Padding.
+    pub _pad: [u32; 2],
+}
+const _: () = assert!(std::mem::size_of::<StatsUniform>() == 16);
+
+/// Words per tribe in the statistics output (`STATS_STRIDE`).
+pub const STATS_STRIDE: u32 = 57;
+/// Fixed-point scale of the energy sum (`STATS_ENERGY_SCALE`).
+pub const STATS_ENERGY_SCALE: f32 = 256.0;
+/// Fixed-point scale of the food-eaten sum (`FOOD_FIXED` in `shaders/feed.wgsl`).
+pub const FOOD_FIXED: f32 = 1_048_576.0;
+
+/// Shader constants that must equal Rust values: (name, value).
+pub fn declared_constants() -> Vec<(&'static str, f64)> {
+    vec![
+        ("STATS_STRIDE", STATS_STRIDE as f64),
+        ("STATS_ENERGY_SCALE", STATS_ENERGY_SCALE as f64),
+        ("FOOD_FIXED", FOOD_FIXED as f64),
+        ("NONE", crate::cpu::NONE as f64),
+        ("FLAG_ALIVE", crate::model::entities::FLAG_ALIVE as f64),
+        ("GENE_DIET", crate::model::genes::Gene::Diet as u32 as f64),
+    ]
+}

@@ -16,5 +16,6 @@ pub mod layout;
 pub mod readback;
 pub mod shaders;
 pub mod step;
+pub mod world;
 
 pub use context::{GpuContext, GpuError};

@@ -48,6 +48,9 @@ pub const PASSES: &[(&str, &str)] = &[
     ("gather", include_str!("../../shaders/gather.wgsl")),
     ("reorder", include_str!("../../shaders/reorder.wgsl")),
     ("region_of", include_str!("../../shaders/region_of.wgsl")),
+    ("snapshot", include_str!("../../shaders/snapshot.wgsl")),
+    ("write_back", include_str!("../../shaders/write_back.wgsl")),
+    ("stats", include_str!("../../shaders/stats.wgsl")),
 ];
 
 /// The full source of pass `name`: shared code, then the pass.

@@ -4,7 +4,7 @@
 use wgpu::util::DeviceExt;
 
 use super::dispatch::groups;
-use super::layout::StepUniform;
+use super::layout::{GpuSteerOut, StepUniform};
 use super::readback::read;
 use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
@@ -112,7 +112,15 @@ pub fn integrate(
         "sim.step",
         &StepUniform::new(p, &terrain.grid, &food_grid, n as u32),
     );
-    let acc_b = upload(ctx, "sim.scratch.acc", acc)?;
+    let steer_out: Vec<GpuSteerOut> = acc
+        .iter()
+        .map(|&a| GpuSteerOut {
+            acc: a,
+            intent: crate::cpu::NONE,
+            mode: 0,
+        })
+        .collect();
+    let acc_b = upload(ctx, "sim.steer.slot_out", &steer_out)?;
     let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
     let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
     let ter = upload(ctx, "sim.terrain", &terrain_words(terrain))?;
@@ -172,6 +180,8 @@ pub struct FeedReadback {
     pub food: Food,
     /// Energy of each slot after eating.
     pub energy: Vec<f32>,
+    /// Food eaten, summed on the GPU in fixed point (1/FOOD_FIXED units).
+    pub food_eaten: f64,
 }
 
 /// Runs `feed` (count, share, gain) on copies of `e` and `food`.
@@ -210,6 +220,7 @@ pub fn feed(
     )?;
     let amount = upload(ctx, "sim.food.amount", &food.amount)?;
     let cool = upload(ctx, "sim.food.cooldown", &food.cooldown)?;
+    let eaten = upload(ctx, "sim.stats.food_eaten", &[0u32; 2])?;
     let count = pipeline(&ctx.device, "feed", "count");
     let share = pipeline(&ctx.device, "feed", "share");
     let gain = pipeline(&ctx.device, "feed", "gain");
@@ -231,7 +242,14 @@ pub fn feed(
         ctx,
         &share,
         "sim.feed.share",
-        &[(0, &u), (6, &eaters), (7, &amount), (8, &cool), (9, &take)],
+        &[
+            (0, &u),
+            (6, &eaters),
+            (7, &amount),
+            (8, &cool),
+            (9, &take),
+            (14, &eaten),
+        ],
     );
     let gain_bg = bind_at(
         ctx,
@@ -256,6 +274,10 @@ pub fn feed(
         eaters: read(&ctx.device, &ctx.queue, &eaters, cells)?,
         food: out_food,
         energy: read(&ctx.device, &ctx.queue, &energy, n)?,
+        food_eaten: {
+            let w: Vec<u32> = read(&ctx.device, &ctx.queue, &eaten, 2)?;
+            (w[0] as u64 | (w[1] as u64) << 32) as f64 / super::layout::FOOD_FIXED as f64
+        },
     })
 }
 
@@ -328,7 +350,6 @@ pub fn emit_events(
     e: &Entities,
     intent: &[u32],
 ) -> Result<crate::cpu::emit_events::Events, GpuError> {
-    use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
     let n = e.capacity();
     let eu = super::layout::EmitUniform {
         n: n as u32,
@@ -346,7 +367,15 @@ pub fn emit_events(
     let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
     let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
     let ids = upload(ctx, "sim.entity.id", &e.id)?;
-    let intent_b = upload(ctx, "sim.scratch.intent", intent)?;
+    let steer_out: Vec<GpuSteerOut> = intent
+        .iter()
+        .map(|&t| GpuSteerOut {
+            acc: [0.0; 2],
+            intent: t,
+            mode: 0,
+        })
+        .collect();
+    let intent_b = upload(ctx, "sim.steer.slot_out", &steer_out)?;
     let counts = upload(ctx, "sim.events.counts", &[0u32; 3])?;
     let attacks = ctx.storage(
         "sim.events.attacks",
@@ -381,44 +410,11 @@ pub fn emit_events(
     let (na, nr, nd) = (c[0] as usize, c[1] as usize, c[2] as usize);
     let a: Vec<[u32; 4]> = read(&ctx.device, &ctx.queue, &attacks, na)?;
     let ev: Vec<[u32; 4]> = read(&ctx.device, &ctx.queue, &entity_events, n)?;
-    let mut out = Events {
-        attacks: a
-            .iter()
-            .map(|v| Attack {
-                target_id: v[0],
-                attacker_id: v[1],
-                target: v[2],
-                attacker: v[3],
-            })
-            .collect(),
-        repro: ev[..nr]
-            .iter()
-            .map(|v| EntityEvent {
-                id: v[0],
-                slot: v[1],
-            })
-            .collect(),
-        deaths: ev[n - nd..]
-            .iter()
-            .map(|v| {
-                (
-                    EntityEvent {
-                        id: v[0],
-                        slot: v[1],
-                    },
-                    if v[2] == 0 {
-                        DeathCause::Starved
-                    } else {
-                        DeathCause::OldAge
-                    },
-                )
-            })
-            .collect(),
-    };
-    out.attacks.sort_unstable();
-    out.repro.sort_unstable();
-    out.deaths.sort_unstable();
-    Ok(out)
+    Ok(super::world::events_from_lists(
+        &a,
+        &ev[..nr],
+        &ev[n - nd..],
+    ))
 }
 
 /// Runs `gather_info` over the living slots in cell order (`sorted`), then
@@ -592,7 +588,7 @@ pub fn region_of(
         n: cap as u32,
         rows: grid.rows,
         cols: grid.cols,
-        _pad0: 0,
+        forget: 0,
     };
     let u = uniform(ctx, "sim.regions.uniform", &ru);
     let pos = upload(ctx, "sim.entity.pos", &e.pos)?;

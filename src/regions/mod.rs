@@ -224,6 +224,7 @@ pub struct Regions {
     load: Vec<f64>,
     fault_tick: Option<u32>,
     fault_armed: Arc<AtomicBool>,
+    births: Vec<u32>,
 }
 
 impl Regions {
@@ -249,6 +250,7 @@ impl Regions {
             load: vec![0.0; n],
             fault_tick,
             fault_armed: Arc::new(AtomicBool::new(fault_tick.is_some())),
+            births: Vec::new(),
         }
     }
 
@@ -319,7 +321,7 @@ impl Regions {
         let clock = Instant::now();
         let phases_before = self.timing.phases_s;
         let n = self.grid.len();
-        self.assign_owners(ledger.free.live_end(), e);
+        self.births.clear();
         let home = &self.home;
         for st in &mut self.stats {
             st.events = 0;
@@ -456,6 +458,7 @@ impl Regions {
             ledger.counters.birth(b.tribe);
             let r = self.grid.region_of(b.pos);
             self.home[slot as usize] = r;
+            self.births.push(slot);
             self.stats[r as usize].births_in += 1;
         }
         for &(_, slot) in &dead {
@@ -470,8 +473,50 @@ impl Regions {
         self.timing.ticks += 1;
     }
 
-    /// Owner of every living slot below `end`; counts migrations and populations.
-    fn assign_owners(&mut self, end: usize, e: &Entities) {
+    /// The slots that received a child in the last resolved tick, in order.
+    pub fn births(&self) -> &[u32] {
+        &self.births
+    }
+
+    /// Whether the boundaries are rebalanced at the end of `tick` (which
+    /// needs every living entity's owner and position).
+    pub fn rebalance_due(p: &SimParams, tick: u32) -> bool {
+        let every = p.regions.rebalance_interval;
+        every > 0 && (tick + 1).is_multiple_of(every)
+    }
+
+    /// Takes this tick's ownership from the GPU (`region_of`): populations and
+    /// migrations per region and the owners of the slots the events name.
+    pub fn set_gpu_owners(
+        &mut self,
+        population: &[u32],
+        migrations: &[u32],
+        owners: impl Iterator<Item = (u32, u32)>,
+    ) {
+        for ((st, &p), &m) in self.stats.iter_mut().zip(population).zip(migrations) {
+            st.population = p as u64;
+            st.migrations_in += m as u64;
+        }
+        for (slot, owner) in owners {
+            self.home[slot as usize] = owner;
+        }
+    }
+
+    /// Sets every living slot's owner below `end` from its position without
+    /// counting (the GPU counted already); for rebalancing on the GPU backend.
+    pub fn set_owners_from_positions(&mut self, end: usize, e: &Entities) {
+        for i in 0..end {
+            self.home[i] = if e.alive(i) {
+                self.grid.region_of(e.pos[i])
+            } else {
+                NONE
+            };
+        }
+    }
+
+    /// Owner of every living slot below `end`; counts migrations and
+    /// populations. The CPU backend's `region_of` step, run before [`Regions::resolve`].
+    pub fn assign_owners(&mut self, end: usize, e: &Entities) {
         let grid = &self.grid;
         self.next_home[..end]
             .par_iter_mut()
@@ -508,8 +553,7 @@ impl Regions {
             st.events_total += st.events;
             *l += (st.population + st.events) as f64;
         }
-        let every = p.regions.rebalance_interval;
-        if every > 0 && (tick + 1).is_multiple_of(every) {
+        if Self::rebalance_due(p, tick) {
             let per: Vec<f64> = self
                 .load
                 .iter()

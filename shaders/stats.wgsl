@@ -1,0 +1,111 @@
+// stats: per-tribe statistics reduced on the GPU in fixed point, with integer
+// atomics only (no float atomics, so the sums do not depend on timing): per
+// tribe the living count, the energy sum (1/256 e units), and per gene the
+// sum and sum of squares of the 16-bit codes (64-bit, as lo/hi words with
+// carry) and the largest code and largest (65535 − code). Twin of
+// src/regions/stats.rs `gene_stats`; src/gpu/world.rs turns the words into
+// means, spreads and ranges. Each workgroup first reduces the first
+// WG_TRIBES tribes in workgroup memory, then adds its totals to `out`.
+
+// Layout: src/gpu/layout.rs `StatsUniform` (and STATS_STRIDE, STATS_ENERGY_SCALE).
+struct StatsUniform {
+    n: u32,
+    tribes: u32,
+    _pad0: u32,
+    _pad1: u32,
+}
+
+const STATS_STRIDE: u32 = 57u;
+const STATS_ENERGY_SCALE: f32 = 256.0;
+const WG_TRIBES: u32 = 16u;
+
+@group(0) @binding(0) var<uniform> u: StatsUniform;
+@group(0) @binding(1) var<storage, read> genes: array<Genome>;
+@group(0) @binding(2) var<storage, read> tribe_flags: array<u32>;
+@group(0) @binding(3) var<storage, read> energy: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<atomic<u32>>;
+
+var<workgroup> local: array<atomic<u32>, 912>;
+
+// Field f of a tribe's block: 0 count, 1/2 energy lo/hi, then per gene k at
+// 3 + 6k: sum lo, sum hi, square-sum lo, square-sum hi, max, max of (65535 − code).
+fn is_lo(f: u32) -> bool {
+    return f == 1u || (f >= 3u && ((f - 3u) % 6u == 0u || (f - 3u) % 6u == 2u));
+}
+
+fn is_max(f: u32) -> bool {
+    return f >= 3u && (f - 3u) % 6u >= 4u;
+}
+
+fn add_local(i: u32, v: u32) {
+    let old = atomicAdd(&local[i], v);
+    if old + v < old {
+        atomicAdd(&local[i + 1u], 1u);
+    }
+}
+
+fn add_global(i: u32, v: u32) {
+    let old = atomicAdd(&out[i], v);
+    if old + v < old {
+        atomicAdd(&out[i + 1u], 1u);
+    }
+}
+
+@compute @workgroup_size(256)
+fn main(
+    @builtin(global_invocation_id) gid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>,
+    @builtin(local_invocation_index) li: u32,
+) {
+    for (var k = li; k < 912u; k = k + 256u) {
+        atomicStore(&local[k], 0u);
+    }
+    workgroupBarrier();
+    let i = flat_index(gid, nwg);
+    if i < u.n && (tribe_flags[i] & FLAG_ALIVE) != 0u {
+        let t = tribe_flags[i] & 0xffffu;
+        let g = genes[i];
+        let e = u32(clamp(energy[i], 0.0, 1.0e6) * STATS_ENERGY_SCALE);
+        if t < WG_TRIBES {
+            let b = t * STATS_STRIDE;
+            atomicAdd(&local[b], 1u);
+            add_local(b + 1u, e);
+            for (var k = 0u; k < 9u; k = k + 1u) {
+                let q = gene_code(g, k);
+                let o = b + 3u + 6u * k;
+                add_local(o, q);
+                add_local(o + 2u, q * q);
+                atomicMax(&local[o + 4u], q);
+                atomicMax(&local[o + 5u], 65535u - q);
+            }
+        } else if t < u.tribes {
+            let b = t * STATS_STRIDE;
+            atomicAdd(&out[b], 1u);
+            add_global(b + 1u, e);
+            for (var k = 0u; k < 9u; k = k + 1u) {
+                let q = gene_code(g, k);
+                let o = b + 3u + 6u * k;
+                add_global(o, q);
+                add_global(o + 2u, q * q);
+                atomicMax(&out[o + 4u], q);
+                atomicMax(&out[o + 5u], 65535u - q);
+            }
+        }
+    }
+    workgroupBarrier();
+    let words = min(u.tribes, WG_TRIBES) * STATS_STRIDE;
+    for (var k = li; k < words; k = k + 256u) {
+        let v = atomicLoad(&local[k]);
+        if v == 0u {
+            continue;
+        }
+        let f = k % STATS_STRIDE;
+        if is_max(f) {
+            atomicMax(&out[k], v);
+        } else if is_lo(f) {
+            add_global(k, v);
+        } else {
+            atomicAdd(&out[k], v);
+        }
+    }
+}
