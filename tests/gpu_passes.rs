@@ -167,11 +167,17 @@ fn cpu_hash(e: &Entities, grid: &Grid) -> CpuHash {
 }
 
 /// The default scenario resized to `n`, with the first seed from `base` whose
-/// world has land in every spawn disk, after `ticks` CPU ticks.
+/// world has land in every spawn disk, after `ticks` CPU ticks. `n = 0`: the
+/// one-entity world with nobody in it.
 fn live_sim(n: u64, base: u64, ticks: u32) -> evosim::Simulation {
     let mut sim = (0..50u64)
         .find_map(|k| {
-            let mut s = Scenario::default_scenario().scaled_to(n).unwrap();
+            let mut s = Scenario::default_scenario().scaled_to(n.max(1)).unwrap();
+            if n == 0 {
+                for t in &mut s.tribes {
+                    t.count = 0;
+                }
+            }
             s.seed = base + k;
             evosim::Simulation::new(s, evosim::Backend::Cpu, 0).ok()
         })
@@ -318,30 +324,48 @@ fn integrate_matches_the_cpu_within_rounding() {
 fn food_regrow_matches_the_cpu_within_rounding() {
     use evosim::cpu::food_regrow::food_regrow;
     let Some(ctx) = gpu() else { return };
-    let p = evosim::SimParams::default();
-    let terrain = evosim::model::terrain::Terrain::generate(&p.world, &p.terrain, 42);
-    let mut food = evosim::model::food::Food::new(&p.world, &p.food, &p.terrain, &terrain);
-    for k in 0..food.amount.len() {
-        let r = rng4(5, 0, k as u32, 3);
-        food.amount[k] = food.capacity[k] * unit(r[0]);
-        food.cooldown[k] = if r[1].is_multiple_of(4) {
-            unit(r[2]) * 2.0
-        } else {
-            0.0
-        };
-    }
-    let mut cpu = food.clone();
-    food_regrow(&p, &mut cpu);
-    let g = evosim::gpu::step::food_regrow(&ctx, &p, &terrain, &food).unwrap();
-    for k in 0..food.amount.len() {
-        assert!(
-            close(g.amount[k], cpu.amount[k], 1e-5),
-            "cell {k}: {} vs {}",
-            g.amount[k],
-            cpu.amount[k]
-        );
-        assert!(close(g.cooldown[k], cpu.cooldown[k], 1e-6));
-        assert!(g.amount[k] <= food.capacity[k]);
+    // Food grids of 1, 257 and 100,000 cells (a grid has at least one cell),
+    // then the default world's.
+    for &(cols, rows, cell) in &[
+        (1u32, 1u32, 64.0f32),
+        (257, 1, 64.0),
+        (400, 250, 16.0),
+        (0, 0, 0.0),
+    ] {
+        let mut p = evosim::SimParams::default();
+        if cols > 0 {
+            p.food.cell_size = cell;
+            p.world.width = cols as f32 * cell;
+            p.world.height = (rows as f32 * cell).max(64.0);
+            p.terrain.cell_size = 64.0;
+        }
+        let terrain = evosim::model::terrain::Terrain::generate(&p.world, &p.terrain, 42);
+        let mut food = evosim::model::food::Food::new(&p.world, &p.food, &p.terrain, &terrain);
+        if cols > 0 {
+            assert_eq!(food.grid.len(), (cols * rows) as usize);
+        }
+        for k in 0..food.amount.len() {
+            let r = rng4(5, 0, k as u32, 3);
+            food.amount[k] = food.capacity[k] * unit(r[0]);
+            food.cooldown[k] = if r[1].is_multiple_of(4) {
+                unit(r[2]) * 2.0
+            } else {
+                0.0
+            };
+        }
+        let mut cpu = food.clone();
+        food_regrow(&p, &mut cpu);
+        let g = evosim::gpu::step::food_regrow(&ctx, &p, &terrain, &food).unwrap();
+        for k in 0..food.amount.len() {
+            assert!(
+                close(g.amount[k], cpu.amount[k], 1e-5),
+                "cell {k}: {} vs {}",
+                g.amount[k],
+                cpu.amount[k]
+            );
+            assert!(close(g.cooldown[k], cpu.cooldown[k], 1e-6));
+            assert!(g.amount[k] <= food.capacity[k]);
+        }
     }
 }
 
@@ -416,7 +440,7 @@ fn steer_matches_the_cpu() {
     use evosim::cpu::steer::{SteerInput, gather_info, steer_one};
     use evosim::gpu::layout::GpuInfo;
     let Some(ctx) = gpu() else { return };
-    for &(n, ticks) in &[(1u64, 5u32), (257, 60), (100_000, 40)] {
+    for &(n, ticks) in &[(0u64, 2u32), (1, 5), (257, 60), (100_000, 40)] {
         let sim = live_sim(n, 42, ticks);
         let (p, e, terrain, food) = (sim.params(), sim.entities(), sim.terrain(), sim.food());
         let grid = Grid::new(p.world.width, p.world.height, p.hash.cell_size);
@@ -508,7 +532,7 @@ fn steer_matches_the_cpu() {
 fn emit_events_match_the_cpu_exactly() {
     use evosim::cpu::emit_events::{Events, emit_events};
     let Some(ctx) = gpu() else { return };
-    for &(n, ticks) in &[(1u64, 3u32), (257, 120), (20_000, 600)] {
+    for &(n, ticks) in &[(0u64, 1u32), (1, 3), (257, 120), (100_000, 3)] {
         let sim = live_sim(n, 7, ticks);
         let mut e = sim.entities().clone();
         // Some starve, some are past their lifespan, some are well fed.
@@ -557,7 +581,7 @@ fn gathers_into_cell_order_and_back_match_the_cpu() {
     use evosim::cpu::steer::gather_info;
     use evosim::gpu::layout::GpuSteerOut;
     let Some(ctx) = gpu() else { return };
-    for &(n, ticks) in &[(1u64, 2u32), (257, 30), (100_000, 5)] {
+    for &(n, ticks) in &[(0u64, 1u32), (1, 2), (257, 30), (100_000, 5)] {
         let sim = live_sim(n, 11, ticks);
         let e = sim.entities();
         let p = sim.params();
@@ -608,7 +632,7 @@ fn gathers_into_cell_order_and_back_match_the_cpu() {
 #[test]
 fn reorder_matches_the_cpu_exactly() {
     let Some(ctx) = gpu() else { return };
-    for &(n, ticks) in &[(1u64, 2u32), (257, 90), (100_000, 10)] {
+    for &(n, ticks) in &[(0u64, 1u32), (1, 2), (257, 90), (100_000, 10)] {
         let sim = live_sim(n, 13, ticks);
         let e = sim.entities().clone();
         let p = sim.params();
@@ -652,7 +676,8 @@ fn region_ownership_matches_the_cpu_exactly() {
     use evosim::regions::grid::RegionGrid;
     let Some(ctx) = gpu() else { return };
     for &(n, ticks, rows, cols) in &[
-        (1u64, 2u32, 1u32, 1u32),
+        (0u64, 1u32, 2u32, 2u32),
+        (1, 2, 1, 1),
         (257, 60, 3, 5),
         (100_000, 5, 8, 8),
     ] {
@@ -687,5 +712,183 @@ fn region_ownership_matches_the_cpu_exactly() {
         }
         assert_eq!(g.population, pop);
         assert_eq!(g.migrations, migr);
+    }
+}
+
+/// A `GpuWorld` holding the state of `sim` (a CPU simulation).
+fn world_of(ctx: &GpuContext, sim: &evosim::Simulation) -> evosim::gpu::world::GpuWorld {
+    evosim::gpu::world::GpuWorld::new(
+        ctx,
+        sim.params(),
+        sim.terrain(),
+        sim.food(),
+        sim.entities(),
+        &sim.regions().grid,
+        sim.scenario().tribes.len() as u32,
+    )
+    .unwrap()
+}
+
+#[test]
+fn snapshot_copies_exactly_the_named_entities() {
+    let Some(ctx) = gpu() else { return };
+    for &(n, ticks) in &[(0u64, 1u32), (1, 2), (257, 30), (100_000, 3)] {
+        let sim = live_sim(n, 19, ticks);
+        let e = sim.entities();
+        let cap = e.capacity();
+        let living: Vec<u32> = (0..cap as u32).filter(|&i| e.alive(i as usize)).collect();
+        let owner: Vec<u32> = (0..cap as u32).map(|i| i % 7).collect();
+        // Attacks between living pairs, candidates at the front, deaths at the back.
+        let pick = |k: usize| living[(k * 37 + 11) % living.len()];
+        let na = living.len() / 4;
+        let attacks: Vec<[u32; 4]> = (0..na)
+            .map(|k| {
+                let (t, a) = (pick(k), pick(k + 1));
+                [e.id[t as usize], e.id[a as usize], t, a]
+            })
+            .collect();
+        let (nr, nd) = (living.len() / 3, living.len() / 5);
+        let mut entity_events = vec![[NONE; 4]; cap];
+        for k in 0..nr {
+            let s = pick(3 * k);
+            entity_events[k] = [e.id[s as usize], s, 0, 0];
+        }
+        for k in 0..nd {
+            let s = pick(5 * k + 2);
+            entity_events[cap - nd + k] = [e.id[s as usize], s, 1, 0];
+        }
+        let g = evosim::gpu::step::snapshot(
+            &ctx,
+            e,
+            &owner,
+            &attacks,
+            &entity_events,
+            nr as u32,
+            nd as u32,
+            cap as u32,
+        )
+        .unwrap();
+        let named: Vec<u32> = attacks
+            .iter()
+            .flat_map(|a| [a[2], a[3]])
+            .chain(entity_events[..nr].iter().map(|v| v[1]))
+            .chain(entity_events[cap - nd..].iter().map(|v| v[1]))
+            .collect();
+        assert_eq!(g.len(), named.len(), "n {n}");
+        for (r, &s) in g.iter().zip(&named) {
+            let i = s as usize;
+            assert_eq!(r.slot, s);
+            assert_eq!(
+                (r.id, r.tribe_flags, r.owner, r.pos, r.energy, r.genes),
+                (
+                    e.id[i],
+                    e.tribe_flags[i],
+                    owner[i],
+                    e.pos[i],
+                    e.energy[i],
+                    e.genes[i]
+                )
+            );
+        }
+    }
+}
+
+#[test]
+fn write_back_applies_exactly_the_changed_slots() {
+    use evosim::gpu::layout::WriteRecord;
+    let Some(ctx) = gpu() else { return };
+    for &(n, ticks) in &[(0u64, 1u32), (1, 2), (257, 30), (100_000, 3)] {
+        let sim = live_sim(n, 23, ticks);
+        let mut world = world_of(&ctx, &sim);
+        let mut want = sim.entities().clone();
+        let cap = want.capacity() as u32;
+        // Every third slot changes: a newborn (full record) or a kill or an
+        // energy change (partial record); runs of consecutive slots included.
+        let records: Vec<WriteRecord> = (0..cap)
+            .filter(|s| s % 3 != 1)
+            .map(|slot| {
+                let full = slot % 5 == 0;
+                WriteRecord {
+                    slot,
+                    id: 1_000_000 + slot,
+                    tribe_flags: if slot % 2 == 0 {
+                        0
+                    } else {
+                        1 | evosim::model::entities::FLAG_ALIVE
+                    },
+                    owner: slot % 4,
+                    pos: [slot as f32, 1.5],
+                    vel: [-1.0, slot as f32],
+                    energy: slot as f32 * 0.25,
+                    age: 3.0,
+                    full: full as u32,
+                    _pad0: 0,
+                    genes: [slot; 5],
+                    _pad1: [0; 3],
+                }
+            })
+            .collect();
+        for r in &records {
+            let i = r.slot as usize;
+            want.energy[i] = r.energy;
+            want.tribe_flags[i] = r.tribe_flags;
+            if r.full == 1 {
+                want.id[i] = r.id;
+                want.pos[i] = r.pos;
+                want.vel[i] = r.vel;
+                want.age[i] = r.age;
+                want.genes[i] = r.genes;
+            }
+        }
+        world.write_back(&ctx, &records).unwrap();
+        let got = world.read_entities(&ctx).unwrap();
+        assert_eq!(got.tribe_flags, want.tribe_flags, "n {n}");
+        assert_eq!(got.energy, want.energy);
+        assert_eq!(got.id, want.id);
+        assert_eq!(got.pos, want.pos);
+        assert_eq!(got.vel, want.vel);
+        assert_eq!(got.age, want.age);
+        assert_eq!(got.genes, want.genes);
+    }
+}
+
+/// Fixed-point statistics: counts, minima and maxima exact; means and
+/// spreads within 1e-4 of the CPU's f64 sums (relative to the gene range).
+#[test]
+fn statistics_on_the_gpu_match_the_cpu() {
+    use evosim::regions::stats::gene_stats;
+    let Some(ctx) = gpu() else { return };
+    for &(n, ticks) in &[(0u64, 1u32), (1, 2), (257, 30), (100_000, 3)] {
+        let sim = live_sim(n, 29, ticks);
+        let world = world_of(&ctx, &sim);
+        let e = sim.entities();
+        let tribes = sim.scenario().tribes.len();
+        let (g, energy) = world.stats(&ctx, e.capacity() as u32).unwrap();
+        let c = gene_stats(e, tribes);
+        for t in 0..tribes {
+            let members: Vec<usize> = (0..e.capacity())
+                .filter(|&i| e.alive(i) && e.tribe(i) as usize == t)
+                .collect();
+            let want_energy: f64 = members.iter().map(|&i| e.energy[i].max(0.0) as f64).sum();
+            assert!(
+                (energy[t] - want_energy).abs() <= members.len() as f64 / 256.0 + 1e-6,
+                "energy sum of tribe {t}: {} vs {want_energy}",
+                energy[t]
+            );
+            for k in 0..g[t].len() {
+                let (lo, hi) = evosim::model::genes::GENE_RANGES[k];
+                let tol = 1e-4 * (hi - lo);
+                let (a, b) = (g[t][k], c[t][k]);
+                assert!(
+                    (a.mean - b.mean).abs() <= tol,
+                    "n {n} tribe {t} gene {k}: {a:?} vs {b:?}"
+                );
+                assert!(
+                    (a.std - b.std).abs() <= tol,
+                    "n {n} tribe {t} gene {k}: {a:?} vs {b:?}"
+                );
+                assert_eq!((a.min, a.max), (b.min, b.max), "n {n} tribe {t} gene {k}");
+            }
+        }
     }
 }

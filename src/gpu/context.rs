@@ -109,7 +109,9 @@ impl GpuContext {
         }
         Ok(self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
-            size: bytes.max(16).next_multiple_of(4),
+            // At least one element of the largest struct the shaders bind (80 bytes),
+            // so that empty arrays still bind.
+            size: bytes.max(256).next_multiple_of(4),
             usage: wgpu::BufferUsages::STORAGE
                 | wgpu::BufferUsages::COPY_SRC
                 | wgpu::BufferUsages::COPY_DST

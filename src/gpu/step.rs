@@ -628,3 +628,51 @@ pub fn region_of(
         migrations: read(d, q, &migrations, regions)?,
     })
 }
+
+/// Runs `snapshot` over event lists laid out as `emit_events` leaves them
+/// (`entity_events` holds `n` entries: candidates at the front, deaths at the
+/// back) and returns one record per named slot.
+#[expect(clippy::too_many_arguments, reason = "the pass's whole input")]
+pub fn snapshot(
+    ctx: &GpuContext,
+    e: &Entities,
+    owner: &[u32],
+    attacks: &[[u32; 4]],
+    entity_events: &[[u32; 4]],
+    repro: u32,
+    deaths: u32,
+    n: u32,
+) -> Result<Vec<super::layout::SnapRecord>, GpuError> {
+    let su = super::layout::SnapshotUniform {
+        attacks: attacks.len() as u32,
+        repro,
+        deaths,
+        n,
+    };
+    let m = 2 * su.attacks + repro + deaths;
+    let u = uniform(ctx, "sim.snapshot.uniform", &su);
+    let a = upload(ctx, "sim.events.attacks", attacks)?;
+    let ev = upload(ctx, "sim.events.entity", entity_events)?;
+    let pos = upload(ctx, "sim.entity.pos", &e.pos)?;
+    let energy = upload(ctx, "sim.entity.energy", &e.energy)?;
+    let flags = upload(ctx, "sim.entity.tribe_flags", &e.tribe_flags)?;
+    let ids = upload(ctx, "sim.entity.id", &e.id)?;
+    let genes = upload(ctx, "sim.entity.genes", &e.genes)?;
+    let owner_b = upload(ctx, "sim.regions.owner", owner)?;
+    let out = ctx.storage(
+        "sim.snapshot.records",
+        m as u64 * 64,
+        wgpu::BufferUsages::empty(),
+    )?;
+    let pl = pipeline(&ctx.device, "snapshot", "main");
+    let bg = bind(
+        ctx,
+        &pl,
+        "sim.snapshot",
+        &[
+            &u, &a, &ev, &pos, &energy, &flags, &ids, &genes, &owner_b, &out,
+        ],
+    );
+    dispatch(ctx, "sim.pass.snapshot", &pl, &bg, m);
+    read(&ctx.device, &ctx.queue, &out, m as usize)
+}
