@@ -8,7 +8,6 @@ use evosim::cpu::hash_count::hash_count;
 use evosim::cpu::hash_scan::hash_scan;
 use evosim::cpu::hash_scatter::hash_scatter;
 use evosim::gpu::GpuContext;
-use evosim::gpu::hash::GpuHash;
 use evosim::gpu::layout::RngInput;
 use evosim::gpu::readback::read;
 use evosim::gpu::shaders::pipeline;
@@ -209,8 +208,7 @@ fn hash_passes_match_the_cpu_exactly() {
             sorted_pos,
         } = cpu_hash(&e, &grid);
         // GPU.
-        let gh = GpuHash::new(&ctx, grid, cap as u32).unwrap();
-        let g = gh.run(&ctx, &e).unwrap();
+        let g = evosim::gpu::hash::run(&ctx, grid, &e).unwrap();
         assert_eq!(g.cell_of, cell_of, "cell of each slot (n {n})");
         assert_eq!(g.offsets, offsets, "offsets (n {n})");
         assert_eq!(
@@ -220,7 +218,7 @@ fn hash_passes_match_the_cpu_exactly() {
         );
         assert_eq!(g.sorted_pos, sorted_pos[..n].to_vec());
         // Twice on the GPU: the same bits.
-        assert_eq!(gh.run(&ctx, &e).unwrap(), g);
+        assert_eq!(evosim::gpu::hash::run(&ctx, grid, &e).unwrap(), g);
     }
 }
 
@@ -290,7 +288,7 @@ fn integrate_matches_the_cpu_within_rounding() {
         let (e, acc) = moving_world(n, cap, &p, &terrain, 77 + n as u64);
         let mut cpu = e.clone();
         integrate(&p, &terrain, &acc, &mut cpu);
-        let g = evosim::gpu::step::integrate(&ctx, &p, &terrain, &acc, &e).unwrap();
+        let g = evosim::gpu::integrate::run(&ctx, &p, &terrain, &acc, &e).unwrap();
         let mut off = 0;
         for i in 0..cap {
             if !e.alive(i) {
@@ -355,7 +353,7 @@ fn food_regrow_matches_the_cpu_within_rounding() {
         }
         let mut cpu = food.clone();
         food_regrow(&p, &mut cpu);
-        let g = evosim::gpu::step::food_regrow(&ctx, &p, &terrain, &food).unwrap();
+        let g = evosim::gpu::food_regrow::run(&ctx, &p, &terrain, &food).unwrap();
         for k in 0..food.amount.len() {
             assert!(
                 close(g.amount[k], cpu.amount[k], 1e-5),
@@ -394,7 +392,7 @@ fn feed_matches_the_cpu() {
         let mut take = vec![0.0f32; food.grid.len()];
         feed_count(&p, &cpu_e, &food, &order, &mut cell, &mut eaters);
         let counts = eaters.clone();
-        let g = evosim::gpu::step::feed(&ctx, &p, &terrain, &e, &food).unwrap();
+        let g = evosim::gpu::feed::run(&ctx, &p, &terrain, &e, &food).unwrap();
         let eaten = feed_apply(
             &p,
             &order,
@@ -483,13 +481,13 @@ fn steer_matches_the_cpu() {
                 _pad0: 0,
             })
             .collect();
-        let g = evosim::gpu::step::steer(
+        let g = evosim::gpu::steer::run(
             &ctx,
             p,
             sim.scenario().seed,
             sim.tick(),
             &grid,
-            &evosim::gpu::step::SteerInputs {
+            &evosim::gpu::steer::SteerInputs {
                 offsets: &offsets,
                 sorted_pos: &sorted_pos[..alive],
                 info: &gpu_info,
@@ -561,8 +559,7 @@ fn emit_events_match_the_cpu_exactly() {
         let (seed, tick) = (sim.scenario().seed, sim.tick());
         let mut cpu = Events::default();
         emit_events(sim.params(), seed, tick, &e, &intent, &mut cpu);
-        let g =
-            evosim::gpu::step::emit_events(&ctx, sim.params(), seed, tick, &e, &intent).unwrap();
+        let g = evosim::gpu::emit_events::run(&ctx, sim.params(), seed, tick, &e, &intent).unwrap();
         eprintln!(
             "emit n {n}: {} attacks, {} reproduction candidates, {} deaths",
             cpu.attacks.len(),
@@ -599,8 +596,7 @@ fn gathers_into_cell_order_and_back_match_the_cpu() {
                 mode: (k % 4) as u32,
             })
             .collect();
-        let (g_info, g_slots) =
-            evosim::gpu::step::gather_and_scatter(&ctx, e, sorted, &outs).unwrap();
+        let (g_info, g_slots) = evosim::gpu::gather::run(&ctx, e, sorted, &outs).unwrap();
         for (k, (gi, ci)) in g_info.iter().zip(&info).enumerate() {
             assert_eq!(
                 (gi.vel, gi.energy, gi.tribe, gi.slot, gi.id),
@@ -640,7 +636,7 @@ fn reorder_matches_the_cpu_exactly() {
         let mut h = cpu_hash(&e, &grid);
         let alive = h.offsets[grid.len()] as usize;
         let sorted = h.sorted[..alive].to_vec();
-        let g = evosim::gpu::step::reorder(&ctx, &e, &sorted).unwrap();
+        let g = evosim::gpu::reorder::run(&ctx, &e, &sorted).unwrap();
         let mut cpu = e.clone();
         evosim::cpu::reorder::reorder(&mut cpu, &mut h.sorted[..alive], &mut h.cell_of);
         assert_eq!(
@@ -695,7 +691,7 @@ fn region_ownership_matches_the_cpu_exactly() {
         let prev: Vec<u32> = (0..e.capacity() as u32)
             .map(|i| if i % 4 == 0 { NONE } else { i % (rows * cols) })
             .collect();
-        let g = evosim::gpu::step::region_of(&ctx, e, &grid, &prev).unwrap();
+        let g = evosim::gpu::region_of::run(&ctx, e, &grid, &prev).unwrap();
         let mut pop = vec![0u32; grid.len()];
         let mut migr = vec![0u32; grid.len()];
         for i in 0..e.capacity() {
@@ -757,7 +753,7 @@ fn snapshot_copies_exactly_the_named_entities() {
             let s = pick(5 * k + 2);
             entity_events[cap - nd + k] = [e.id[s as usize], s, 1, 0];
         }
-        let g = evosim::gpu::step::snapshot(
+        let g = evosim::gpu::snapshot::run(
             &ctx,
             e,
             &owner,

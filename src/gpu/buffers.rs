@@ -1,0 +1,379 @@
+//! Every GPU buffer of the simulation, labelled `sim.<group>.<name>` (as they
+//! appear in GPU debuggers and wgpu errors), allocated once for a capacity.
+//! Each pass module (`src/gpu/<pass>.rs`) builds its bind groups from these;
+//! [`super::world::GpuWorld`] chains them into a tick, and each module's
+//! `run` function drives its pass alone from CPU data (for the tests).
+
+use wgpu::util::DeviceExt;
+
+use super::layout::{
+    EmitUniform, GatherUniform, GridUniform, RegionUniform, STATS_STRIDE, SnapshotUniform,
+    StatsUniform, SteerUniform, StepUniform, WriteBackUniform,
+};
+use super::{GpuContext, GpuError};
+use crate::model::entities::Entities;
+use crate::model::food::Food;
+use crate::model::grid::Grid;
+
+/// The sizes the buffers are allocated for.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    /// Entity slots.
+    pub capacity: u32,
+    /// The spatial hash grid.
+    pub hash: Grid,
+    /// Food cells.
+    pub food_cells: u32,
+    /// Terrain cells.
+    pub terrain_cells: u32,
+    /// Region rows.
+    pub region_rows: u32,
+    /// Region columns.
+    pub region_cols: u32,
+    /// Tribes.
+    pub tribes: u32,
+}
+
+/// The buffers, all public: the pass modules bind them by name.
+pub struct Buffers {
+    /// What they were allocated for.
+    pub sizes: Sizes,
+    /// Position per slot (`vec2<f32>`).
+    pub pos: wgpu::Buffer,
+    /// Velocity per slot.
+    pub vel: wgpu::Buffer,
+    /// Energy per slot.
+    pub energy: wgpu::Buffer,
+    /// Age per slot.
+    pub age: wgpu::Buffer,
+    /// Tribe (low 16 bits) and flags per slot.
+    pub tribe_flags: wgpu::Buffer,
+    /// Id per slot.
+    pub ids: wgpu::Buffer,
+    /// Packed genes per slot (5 words).
+    pub genes: wgpu::Buffer,
+    /// Biome code per terrain cell.
+    pub terrain: wgpu::Buffer,
+    /// Food capacity per cell.
+    pub food_capacity: wgpu::Buffer,
+    /// Food per cell.
+    pub food_amount: wgpu::Buffer,
+    /// Regrowth cooldown per cell.
+    pub food_cooldown: wgpu::Buffer,
+    /// Hash cell per slot.
+    pub cell_of: wgpu::Buffer,
+    /// Counts, then exclusive offsets per hash cell (cells + 1).
+    pub offsets: wgpu::Buffer,
+    /// Per-cell fill cursor of the scatter.
+    pub cursor: wgpu::Buffer,
+    /// Slots grouped by cell, in arrival order.
+    pub unsorted: wgpu::Buffer,
+    /// Living slots in cell order, ascending id inside a cell.
+    pub sorted: wgpu::Buffer,
+    /// Their positions.
+    pub sorted_pos: wgpu::Buffer,
+    /// What steer reads of each neighbour, in cell order.
+    pub info: wgpu::Buffer,
+    /// Steering results in cell order.
+    pub steer_out: wgpu::Buffer,
+    /// Steering results per slot.
+    pub slot_out: wgpu::Buffer,
+    /// Food cell each slot grazes, or NONE.
+    pub food_cell: wgpu::Buffer,
+    /// Grazers per food cell.
+    pub eaters: wgpu::Buffer,
+    /// Share per grazer per food cell.
+    pub take: wgpu::Buffer,
+    /// Food eaten this tick (fixed point, lo/hi).
+    pub eaten: wgpu::Buffer,
+    /// Region column boundaries.
+    pub xs: wgpu::Buffer,
+    /// Region row boundaries.
+    pub ys: wgpu::Buffer,
+    /// Owning region per slot.
+    pub owner: wgpu::Buffer,
+    /// Last tick's owning region per slot.
+    pub prev_owner: wgpu::Buffer,
+    /// Living entities per region.
+    pub region_pop: wgpu::Buffer,
+    /// Migrations into each region this tick.
+    pub region_mig: wgpu::Buffer,
+    /// Event counts: attacks, candidates, deaths.
+    pub counts: wgpu::Buffer,
+    /// Attack events.
+    pub attacks: wgpu::Buffer,
+    /// Reproduction candidates (front) and deaths (back).
+    pub entity_events: wgpu::Buffer,
+    /// Reorder targets: pos, vel, energy, age, flags, ids, genes.
+    pub reorder_out: [wgpu::Buffer; 7],
+    /// Fixed-point statistics per tribe.
+    pub stats_out: wgpu::Buffer,
+    /// Uniform of the hash passes.
+    pub grid_u: wgpu::Buffer,
+    /// Uniform of integrate, feed and food_regrow.
+    pub step_u: wgpu::Buffer,
+    /// Uniform of steer.
+    pub steer_u: wgpu::Buffer,
+    /// Uniform of the gathers.
+    pub gather_u: wgpu::Buffer,
+    /// Uniform of reorder.
+    pub reorder_u: wgpu::Buffer,
+    /// Uniform of emit_events.
+    pub emit_u: wgpu::Buffer,
+    /// Uniform of region_of.
+    pub region_u: wgpu::Buffer,
+    /// Uniform of snapshot.
+    pub snap_u: wgpu::Buffer,
+    /// Uniform of write_back.
+    pub write_u: wgpu::Buffer,
+    /// Uniform of stats.
+    pub stats_u: wgpu::Buffer,
+}
+
+fn uniform<T: bytemuck::Pod>(ctx: &GpuContext, label: &str) -> wgpu::Buffer {
+    ctx.device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents: bytemuck::bytes_of(&T::zeroed()),
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        })
+}
+
+/// Writes a uniform's value.
+pub fn set<T: bytemuck::Pod>(ctx: &GpuContext, b: &wgpu::Buffer, v: &T) {
+    ctx.queue.write_buffer(b, 0, bytemuck::bytes_of(v));
+}
+
+/// Writes a slice at the start of a buffer.
+pub fn put<T: bytemuck::Pod>(ctx: &GpuContext, b: &wgpu::Buffer, v: &[T]) {
+    if !v.is_empty() {
+        ctx.queue.write_buffer(b, 0, bytemuck::cast_slice(v));
+    }
+}
+
+impl Buffers {
+    /// Allocates every buffer (contents zero; uniforms zero).
+    pub fn new(ctx: &GpuContext, sizes: Sizes) -> Result<Self, GpuError> {
+        let n = sizes.capacity as u64;
+        let cells = sizes.hash.len() as u64;
+        let food = sizes.food_cells as u64;
+        let regions = (sizes.region_rows * sizes.region_cols) as u64;
+        let s = |label: &str, bytes: u64| ctx.storage(label, bytes, wgpu::BufferUsages::empty());
+        Ok(Self {
+            sizes,
+            pos: s("sim.entity.pos", n * 8)?,
+            vel: s("sim.entity.vel", n * 8)?,
+            energy: s("sim.entity.energy", n * 4)?,
+            age: s("sim.entity.age", n * 4)?,
+            tribe_flags: s("sim.entity.tribe_flags", n * 4)?,
+            ids: s("sim.entity.id", n * 4)?,
+            genes: s("sim.entity.genes", n * 20)?,
+            terrain: s("sim.terrain", sizes.terrain_cells as u64 * 4)?,
+            food_capacity: s("sim.food.capacity", food * 4)?,
+            food_amount: s("sim.food.amount", food * 4)?,
+            food_cooldown: s("sim.food.cooldown", food * 4)?,
+            cell_of: s("sim.hash.cell_of", n * 4)?,
+            offsets: s("sim.hash.offsets", (cells + 1) * 4)?,
+            cursor: s("sim.hash.cursor", cells * 4)?,
+            unsorted: s("sim.hash.unsorted", n * 4)?,
+            sorted: s("sim.hash.sorted", n * 4)?,
+            sorted_pos: s("sim.hash.sorted_pos", n * 8)?,
+            info: s("sim.steer.info", n * 32)?,
+            steer_out: s("sim.steer.out", n * 16)?,
+            slot_out: s("sim.steer.slot_out", n * 16)?,
+            food_cell: s("sim.feed.food_cell", n * 4)?,
+            eaters: s("sim.feed.eaters", food * 4)?,
+            take: s("sim.feed.take", food * 4)?,
+            eaten: s("sim.stats.food_eaten", 8)?,
+            xs: s("sim.regions.xs", (sizes.region_cols as u64 + 1) * 4)?,
+            ys: s("sim.regions.ys", (sizes.region_rows as u64 + 1) * 4)?,
+            owner: s("sim.regions.owner", n * 4)?,
+            prev_owner: s("sim.regions.prev_owner", n * 4)?,
+            region_pop: s("sim.regions.population", regions * 4)?,
+            region_mig: s("sim.regions.migrations", regions * 4)?,
+            counts: s("sim.events.counts", 16)?,
+            attacks: s("sim.events.attacks", n * 16)?,
+            entity_events: s("sim.events.entity", n * 16)?,
+            reorder_out: [
+                s("sim.reorder.pos", n * 8)?,
+                s("sim.reorder.vel", n * 8)?,
+                s("sim.reorder.energy", n * 4)?,
+                s("sim.reorder.age", n * 4)?,
+                s("sim.reorder.tribe_flags", n * 4)?,
+                s("sim.reorder.id", n * 4)?,
+                s("sim.reorder.genes", n * 20)?,
+            ],
+            stats_out: s(
+                "sim.stats.tribes",
+                sizes.tribes.max(1) as u64 * STATS_STRIDE as u64 * 4,
+            )?,
+            grid_u: uniform::<GridUniform>(ctx, "sim.hash.uniform"),
+            step_u: uniform::<StepUniform>(ctx, "sim.step.uniform"),
+            steer_u: uniform::<SteerUniform>(ctx, "sim.steer.uniform"),
+            gather_u: uniform::<GatherUniform>(ctx, "sim.gather.uniform"),
+            reorder_u: uniform::<GatherUniform>(ctx, "sim.reorder.uniform"),
+            emit_u: uniform::<EmitUniform>(ctx, "sim.emit.uniform"),
+            region_u: uniform::<RegionUniform>(ctx, "sim.regions.uniform"),
+            snap_u: uniform::<SnapshotUniform>(ctx, "sim.snapshot.uniform"),
+            write_u: uniform::<WriteBackUniform>(ctx, "sim.write_back.uniform"),
+            stats_u: uniform::<StatsUniform>(ctx, "sim.stats.uniform"),
+        })
+    }
+
+    /// Bytes of storage per entity slot (the per-cell, per-region and
+    /// per-tribe buffers and the event snapshot lists come on top).
+    pub const BYTES_PER_ENTITY: u64 = 52 // pos, vel, energy, age, flags, id, genes
+        + 24 // hash: cell, unsorted, sorted, sorted position
+        + 64 // steer: info, cell-order and per-slot results
+        + 12 // food cell, owner, previous owner
+        + 32 // attack and entity event lists
+        + 52; // reorder targets
+
+    /// Uploads the whole entity state.
+    pub fn upload_entities(&self, ctx: &GpuContext, e: &Entities) {
+        put(ctx, &self.pos, &e.pos);
+        put(ctx, &self.vel, &e.vel);
+        put(ctx, &self.energy, &e.energy);
+        put(ctx, &self.age, &e.age);
+        put(ctx, &self.tribe_flags, &e.tribe_flags);
+        put(ctx, &self.ids, &e.id);
+        put(ctx, &self.genes, &e.genes);
+    }
+
+    /// Buffers for a world with parameters `p`, its terrain and entities
+    /// uploaded (one region, one tribe): what a pass's `run` starts from.
+    pub fn for_world(
+        ctx: &GpuContext,
+        p: &crate::model::params::SimParams,
+        terrain: &crate::model::terrain::Terrain,
+        e: &Entities,
+    ) -> Result<Self, GpuError> {
+        let b = Self::new(
+            ctx,
+            Sizes::new(p, terrain.cells.len(), e.capacity(), (1, 1), 1),
+        )?;
+        b.upload_terrain(ctx, terrain);
+        b.upload_entities(ctx, e);
+        Ok(b)
+    }
+
+    /// Uploads the terrain (one biome code per cell).
+    pub fn upload_terrain(&self, ctx: &GpuContext, t: &crate::model::terrain::Terrain) {
+        let words: Vec<u32> = t.cells.iter().map(|&c| c as u32).collect();
+        put(ctx, &self.terrain, &words);
+    }
+
+    /// Uploads the food grid.
+    pub fn upload_food(&self, ctx: &GpuContext, f: &Food) {
+        put(ctx, &self.food_capacity, &f.capacity);
+        put(ctx, &self.food_amount, &f.amount);
+        put(ctx, &self.food_cooldown, &f.cooldown);
+    }
+
+    /// Reads `len` values of a buffer back (on request only).
+    pub fn read<T: bytemuck::Pod>(
+        ctx: &GpuContext,
+        b: &wgpu::Buffer,
+        len: usize,
+    ) -> Result<Vec<T>, GpuError> {
+        super::readback::read(&ctx.device, &ctx.queue, b, len)
+    }
+
+    /// Reads the whole entity state back.
+    pub fn read_entities(&self, ctx: &GpuContext) -> Result<Entities, GpuError> {
+        let n = self.sizes.capacity as usize;
+        let mut e = Entities::with_capacity(n);
+        e.pos = Self::read(ctx, &self.pos, n)?;
+        e.vel = Self::read(ctx, &self.vel, n)?;
+        e.energy = Self::read(ctx, &self.energy, n)?;
+        e.age = Self::read(ctx, &self.age, n)?;
+        e.tribe_flags = Self::read(ctx, &self.tribe_flags, n)?;
+        e.id = Self::read(ctx, &self.ids, n)?;
+        e.genes = Self::read(ctx, &self.genes, n)?;
+        Ok(e)
+    }
+
+    /// Reads the food grid back into a copy of `like`.
+    pub fn read_food(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
+        let mut f = like.clone();
+        let n = self.sizes.food_cells as usize;
+        f.amount = Self::read(ctx, &self.food_amount, n)?;
+        f.cooldown = Self::read(ctx, &self.food_cooldown, n)?;
+        Ok(f)
+    }
+}
+
+/// A bind group for `pipeline` from (binding, buffer) pairs.
+pub fn bind(
+    ctx: &GpuContext,
+    pipeline: &wgpu::ComputePipeline,
+    label: &str,
+    buffers: &[(u32, &wgpu::Buffer)],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+        .iter()
+        .map(|(k, b)| wgpu::BindGroupEntry {
+            binding: *k,
+            resource: b.as_entire_binding(),
+        })
+        .collect();
+    ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some(label),
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &entries,
+    })
+}
+
+/// Records `pipeline` over `items` invocations (nothing for zero).
+pub fn dispatch(
+    pass: &mut wgpu::ComputePass<'_>,
+    pipeline: &wgpu::ComputePipeline,
+    group: &wgpu::BindGroup,
+    items: u32,
+) {
+    let (x, y) = super::dispatch::groups(items);
+    if x == 0 {
+        return;
+    }
+    pass.set_pipeline(pipeline);
+    pass.set_bind_group(0, group, &[]);
+    pass.dispatch_workgroups(x, y, 1);
+}
+
+/// Runs `record` in one compute pass of its own encoder and submits it.
+pub fn submit(ctx: &GpuContext, label: &str, record: impl FnOnce(&mut wgpu::ComputePass<'_>)) {
+    let mut enc = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
+    {
+        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some(label),
+            timestamp_writes: None,
+        });
+        record(&mut pass);
+    }
+    ctx.queue.submit([enc.finish()]);
+}
+
+impl Sizes {
+    /// The sizes for a world with parameters `p`, `terrain_cells` terrain
+    /// cells, `capacity` slots, a `rows × cols` region grid and `tribes` tribes.
+    pub fn new(
+        p: &crate::model::params::SimParams,
+        terrain_cells: usize,
+        capacity: usize,
+        (rows, cols): (u32, u32),
+        tribes: u32,
+    ) -> Self {
+        let food = Grid::new(p.world.width, p.world.height, p.food.cell_size);
+        Self {
+            capacity: capacity as u32,
+            hash: Grid::new(p.world.width, p.world.height, p.hash.cell_size),
+            food_cells: food.len() as u32,
+            terrain_cells: terrain_cells as u32,
+            region_rows: rows,
+            region_cols: cols,
+            tribes,
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! `emit_events` on the GPU: deaths (starved, old age), attack intents and
+//! reproduction candidates, appended to compact lists with integer atomics;
+//! the host sorts each list by id before use, which makes it equal to the
+//! CPU's. Twin of `src/cpu/emit_events.rs`.
+
+use super::buffers::{Buffers, bind, dispatch, put, set, submit};
+use super::layout::{EmitUniform, GpuSteerOut};
+use super::shaders::pipeline;
+use super::{GpuContext, GpuError};
+use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
+use crate::model::entities::Entities;
+use crate::model::params::SimParams;
+
+/// The pipeline and its bindings.
+pub struct EmitEvents {
+    pipeline: wgpu::ComputePipeline,
+    group: wgpu::BindGroup,
+}
+
+impl EmitEvents {
+    /// Builds the pass over `b` (reads the intents in `slot_out`).
+    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
+        let pipeline = pipeline(&ctx.device, "emit_events", "main");
+        let group = bind(
+            ctx,
+            &pipeline,
+            "sim.emit_events",
+            &[
+                (0, &b.emit_u),
+                (1, &b.energy),
+                (2, &b.age),
+                (3, &b.genes),
+                (4, &b.tribe_flags),
+                (5, &b.ids),
+                (6, &b.slot_out),
+                (7, &b.counts),
+                (8, &b.attacks),
+                (9, &b.entity_events),
+            ],
+        );
+        Self { pipeline, group }
+    }
+
+    /// Clears the counts (before the compute pass).
+    pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
+        enc.clear_buffer(&b.counts, 0, None);
+    }
+
+    /// Records the pass over slots `0..end`.
+    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
+        dispatch(pass, &self.pipeline, &self.group, end);
+    }
+}
+
+/// The uniform for `n` slots at `tick`.
+pub fn uniform(p: &SimParams, seed: u64, tick: u32, n: u32) -> EmitUniform {
+    EmitUniform {
+        n,
+        tick,
+        seed_lo: seed as u32,
+        seed_hi: (seed >> 32) as u32,
+        dt: p.world.dt,
+        lifespan: p.energy.lifespan,
+        maturity: p.energy.maturity,
+        repro_threshold: p.energy.repro_threshold,
+    }
+}
+
+/// Turns the raw lists into [`Events`], each sorted as the CPU's.
+pub fn events_from_lists(attacks: &[[u32; 4]], repro: &[[u32; 4]], deaths: &[[u32; 4]]) -> Events {
+    let mut out = Events {
+        attacks: attacks
+            .iter()
+            .map(|v| Attack {
+                target_id: v[0],
+                attacker_id: v[1],
+                target: v[2],
+                attacker: v[3],
+            })
+            .collect(),
+        repro: repro
+            .iter()
+            .map(|v| EntityEvent {
+                id: v[0],
+                slot: v[1],
+            })
+            .collect(),
+        deaths: deaths
+            .iter()
+            .map(|v| {
+                let cause = if v[2] == 0 {
+                    DeathCause::Starved
+                } else {
+                    DeathCause::OldAge
+                };
+                (
+                    EntityEvent {
+                        id: v[0],
+                        slot: v[1],
+                    },
+                    cause,
+                )
+            })
+            .collect(),
+    };
+    out.attacks.sort_unstable();
+    out.repro.sort_unstable();
+    out.deaths.sort_unstable();
+    out
+}
+
+/// Runs `emit_events` on `e` with steering intents `intent` (per slot) and
+/// returns the lists, each sorted as the CPU's.
+pub fn run(
+    ctx: &GpuContext,
+    p: &SimParams,
+    seed: u64,
+    tick: u32,
+    e: &Entities,
+    intent: &[u32],
+) -> Result<Events, GpuError> {
+    let n = e.capacity();
+    let b = Buffers::new(ctx, super::buffers::Sizes::new(p, 1, n, (1, 1), 1))?;
+    b.upload_entities(ctx, e);
+    let out: Vec<GpuSteerOut> = intent
+        .iter()
+        .map(|&t| GpuSteerOut {
+            acc: [0.0; 2],
+            intent: t,
+            mode: 0,
+        })
+        .collect();
+    put(ctx, &b.slot_out, &out);
+    set(ctx, &b.emit_u, &uniform(p, seed, tick, n as u32));
+    let pass = EmitEvents::new(ctx, &b);
+    submit(ctx, "sim.pass.emit_events", |c| pass.record(c, n as u32));
+    let c: Vec<u32> = Buffers::read(ctx, &b.counts, 3)?;
+    let (na, nr, nd) = (c[0] as usize, c[1] as usize, c[2] as usize);
+    let a: Vec<[u32; 4]> = Buffers::read(ctx, &b.attacks, na)?;
+    let ev: Vec<[u32; 4]> = Buffers::read(ctx, &b.entity_events, n)?;
+    Ok(events_from_lists(&a, &ev[..nr], &ev[n - nd..]))
+}

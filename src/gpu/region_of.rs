@@ -1,0 +1,97 @@
+//! `region_of` on the GPU: the region that owns each living entity, the
+//! population per region and the migrations since the previous owners (the
+//! region workers' bookkeeping; twin of `RegionGrid::region_of` and
+//! `Regions::assign_owners` in `src/regions/`).
+
+use super::buffers::{Buffers, Sizes, bind, dispatch, put, set, submit};
+use super::layout::RegionUniform;
+use super::shaders::pipeline;
+use super::{GpuContext, GpuError};
+use crate::model::entities::Entities;
+use crate::regions::grid::RegionGrid;
+
+/// The pipeline and its bindings.
+pub struct RegionOf {
+    pipeline: wgpu::ComputePipeline,
+    group: wgpu::BindGroup,
+}
+
+impl RegionOf {
+    /// Builds the pass over `b` (`region_u`: slots, grid, forget flag).
+    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
+        let pipeline = pipeline(&ctx.device, "region_of", "main");
+        let group = bind(
+            ctx,
+            &pipeline,
+            "sim.region_of",
+            &[
+                (0, &b.region_u),
+                (1, &b.pos),
+                (2, &b.tribe_flags),
+                (3, &b.xs),
+                (4, &b.ys),
+                (5, &b.prev_owner),
+                (6, &b.owner),
+                (7, &b.region_pop),
+                (8, &b.region_mig),
+            ],
+        );
+        Self { pipeline, group }
+    }
+
+    /// Clears the per-region counts (before the compute pass).
+    pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
+        enc.clear_buffer(&b.region_pop, 0, None);
+        enc.clear_buffer(&b.region_mig, 0, None);
+    }
+
+    /// Records the pass over slots `0..end`.
+    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
+        dispatch(pass, &self.pipeline, &self.group, end);
+    }
+}
+
+/// What `region_of` produces, read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnersReadback {
+    /// Owner region per slot ([`crate::cpu::NONE`] for free slots).
+    pub owner: Vec<u32>,
+    /// Living entities per region.
+    pub population: Vec<u32>,
+    /// Entities per region whose previous owner was another region.
+    pub migrations: Vec<u32>,
+}
+
+/// Runs `region_of` on `e` over `grid`, with the previous owners `prev`.
+pub fn run(
+    ctx: &GpuContext,
+    e: &Entities,
+    grid: &RegionGrid,
+    prev: &[u32],
+) -> Result<OwnersReadback, GpuError> {
+    let cap = e.capacity();
+    let p = crate::SimParams::default();
+    let b = Buffers::new(ctx, Sizes::new(&p, 1, cap, (grid.rows, grid.cols), 1))?;
+    b.upload_entities(ctx, e);
+    put(ctx, &b.xs, &grid.xs);
+    put(ctx, &b.ys, &grid.ys);
+    put(ctx, &b.prev_owner, prev);
+    set(
+        ctx,
+        &b.region_u,
+        &RegionUniform {
+            n: cap as u32,
+            rows: grid.rows,
+            cols: grid.cols,
+            forget: 0,
+        },
+    );
+    let pass = RegionOf::new(ctx, &b);
+    submit(ctx, "sim.pass.region_of", |c| pass.record(c, cap as u32));
+    let regions = grid.len();
+    Ok(OwnersReadback {
+        owner: Buffers::read(ctx, &b.owner, cap)?,
+        population: Buffers::read(ctx, &b.region_pop, regions)?,
+        migrations: Buffers::read(ctx, &b.region_mig, regions)?,
+    })
+}
