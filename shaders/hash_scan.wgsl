@@ -1,8 +1,14 @@
 // hash_scan: exclusive prefix sum of any length, in levels: `scan_blocks`
-// scans each block of 256 in workgroup memory and writes the block's total;
-// the totals are scanned the same way (recursively, on the host's orders);
-// `add_offsets` adds each block's scanned total back. Twin of
-// src/cpu/hash_scan.rs.
+// scans each block of SCAN_BLOCK values (each invocation adds up
+// SCAN_PER_THREAD consecutive values on its own, then the workgroup scans the
+// 256 partial sums in workgroup memory) and writes the block's total; the
+// totals are scanned the same way (recursively, on the host's orders);
+// `add_offsets` adds each block's scanned total back. Few workgroups and few
+// barriers per value: software rasterizers (lavapipe) pay dearly for barriers.
+// Twin of src/cpu/hash_scan.rs.
+
+const SCAN_PER_THREAD: u32 = 16u;
+const SCAN_BLOCK: u32 = 4096u;
 
 struct ScanUniform {
     n: u32,
@@ -24,12 +30,17 @@ fn scan_blocks(
     @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
     let block = wid.x + wid.y * nwg.x;
-    let i = block * 256u + lid.x;
-    var v = 0u;
-    if i < scan.n {
-        v = data[i];
+    let base = block * SCAN_BLOCK + lid.x * SCAN_PER_THREAD;
+    // This invocation's values, scanned exclusively on their own.
+    var own: array<u32, 16>;
+    var sum = 0u;
+    for (var k = 0u; k < SCAN_PER_THREAD; k = k + 1u) {
+        own[k] = sum;
+        if base + k < scan.n {
+            sum = sum + data[base + k];
+        }
     }
-    tmp[lid.x] = v;
+    tmp[lid.x] = sum;
     workgroupBarrier();
     for (var off = 1u; off < 256u; off = off * 2u) {
         var t = 0u;
@@ -40,8 +51,11 @@ fn scan_blocks(
         tmp[lid.x] = tmp[lid.x] + t;
         workgroupBarrier();
     }
-    if i < scan.n {
-        data[i] = tmp[lid.x] - v;
+    let before = tmp[lid.x] - sum;
+    for (var k = 0u; k < SCAN_PER_THREAD; k = k + 1u) {
+        if base + k < scan.n {
+            data[base + k] = own[k] + before;
+        }
     }
     if lid.x == 255u {
         block_sums[block] = tmp[255u];
@@ -50,13 +64,11 @@ fn scan_blocks(
 
 @compute @workgroup_size(256)
 fn add_offsets(
-    @builtin(local_invocation_id) lid: vec3<u32>,
-    @builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(global_invocation_id) gid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
-    let block = wid.x + wid.y * nwg.x;
-    let i = block * 256u + lid.x;
+    let i = flat_index(gid, nwg);
     if i < scan.n {
-        data[i] = data[i] + block_sums[block];
+        data[i] = data[i] + block_sums[i / SCAN_BLOCK];
     }
 }

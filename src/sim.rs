@@ -533,6 +533,14 @@ impl Simulation {
         self.gpu.as_ref().map(|g| g.ctx.describe())
     }
 
+    /// Whether the GPU adapter is a software renderer (lavapipe, llvmpipe,
+    /// WARP): correct but usually slower than the CPU backend.
+    pub fn gpu_is_software(&self) -> bool {
+        self.gpu
+            .as_ref()
+            .is_some_and(|g| g.ctx.info.device_type == wgpu::DeviceType::Cpu)
+    }
+
     /// Why `--backend auto` chose the CPU, if it did.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()

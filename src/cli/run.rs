@@ -38,6 +38,11 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     if let Some(n) = sim.notice() {
         eprintln!("note: {n}");
     }
+    if sim.gpu_is_software() && !a.quiet {
+        eprintln!(
+            "note: this GPU adapter is a software renderer (it runs on the CPU); --backend cpu is usually faster here"
+        );
+    }
     eprintln!(
         "backend {}{}",
         sim.backend().name(),

@@ -1,7 +1,8 @@
 //! `hash_scan` on the GPU: the exclusive prefix sum of the cell counts, for
-//! any number of cells: each level scans blocks of 256 and writes the block
-//! totals, which the next level scans; then each level adds its block's
-//! scanned total back, top-down. Twin of `src/cpu/hash_scan.rs`.
+//! any number of cells: each level scans blocks of [`SCAN_BLOCK`] values (one
+//! workgroup each) and writes the block totals, which the next level scans;
+//! then each level adds its block's scanned total back, top-down. Twin of
+//! `src/cpu/hash_scan.rs`.
 
 use wgpu::util::DeviceExt;
 
@@ -9,6 +10,9 @@ use super::buffers::{Buffers, bind, dispatch};
 use super::layout::ScanUniform;
 use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
+
+/// Values scanned per workgroup (`SCAN_BLOCK` in `shaders/hash_scan.wgsl`).
+pub const SCAN_BLOCK: u32 = 4096;
 
 struct Level {
     n: u32,
@@ -34,7 +38,7 @@ impl HashScan {
         let mut levels: Vec<Level> = Vec::new();
         let mut len = b.sizes.hash.len() as u32 + 1;
         loop {
-            let blocks = len.div_ceil(256);
+            let blocks = len.div_ceil(SCAN_BLOCK);
             let sums = ctx.storage(
                 &format!("sim.hash.scan_sums{}", levels.len()),
                 blocks as u64 * 4,
@@ -74,7 +78,13 @@ impl HashScan {
     /// Records every level.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
         for l in &self.levels {
-            dispatch(pass, &self.scan_blocks, &l.scan, l.n);
+            // One workgroup (256 invocations) per block.
+            dispatch(
+                pass,
+                &self.scan_blocks,
+                &l.scan,
+                l.n.div_ceil(SCAN_BLOCK) * 256,
+            );
         }
         // Top-down: level k's data gets its block sums, scanned by level k + 1, added.
         for l in self.levels[..self.levels.len() - 1].iter().rev() {

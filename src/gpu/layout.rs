@@ -680,6 +680,7 @@ pub fn declared_constants() -> Vec<(&'static str, f64)> {
         ("STATS_STRIDE", STATS_STRIDE as f64),
         ("STATS_ENERGY_SCALE", STATS_ENERGY_SCALE as f64),
         ("FOOD_FIXED", FOOD_FIXED as f64),
+        ("SCAN_BLOCK", super::hash_scan::SCAN_BLOCK as f64),
         ("NONE", crate::cpu::NONE as f64),
         ("FLAG_ALIVE", crate::model::entities::FLAG_ALIVE as f64),
         ("GENE_DIET", crate::model::genes::Gene::Diet as u32 as f64),
