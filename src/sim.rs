@@ -255,8 +255,9 @@ impl Simulation {
     }
 
     /// Runs one tick (see the module documentation for the order of passes).
-    /// Fails only on the GPU backend (readback failed, device lost); the
-    /// world is then left as it was after the last complete tick's GPU work.
+    /// Fails only on the GPU backend (a readback failed, the device was
+    /// lost); the tick is then incomplete and the simulation should not be
+    /// stepped further (its last consistent state is the previous tick's).
     pub fn step(&mut self) -> Result<(), SimError> {
         self.synced = OnceLock::new();
         if self.gpu.is_some() {
