@@ -10,6 +10,7 @@
 //!   bookkeeping, shaped for the region worker pool;
 //! - [`sim`]: the [`Simulation`] API that every front end uses.
 
+pub mod app;
 pub mod cpu;
 pub mod gpu;
 pub mod model;

@@ -143,6 +143,27 @@ pub struct Simulation {
     notice: Option<String>,
 }
 
+/// One entity, for the inspector.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntityView {
+    /// Id.
+    pub id: u32,
+    /// Tribe.
+    pub tribe: u16,
+    /// Position (wu).
+    pub pos: [f32; 2],
+    /// Velocity (wu/s).
+    pub vel: [f32; 2],
+    /// Energy (e).
+    pub energy: f32,
+    /// Age (s).
+    pub age: f32,
+    /// Packed genes.
+    pub genes: [u32; 5],
+    /// Behaviour in the last tick ([`crate::cpu::Mode`] code).
+    pub mode: u8,
+}
+
 /// The GPU device and the resident world.
 struct GpuEngine {
     ctx: GpuContext,
@@ -178,6 +199,27 @@ impl Simulation {
     /// threads (0: one per core).
     pub fn new(scenario: Scenario, backend: Backend, threads: usize) -> Result<Self, SimError> {
         scenario.validate()?;
+        let (ctx, notice) = open_gpu(backend)?;
+        Self::build(scenario, ctx, notice, threads)
+    }
+
+    /// Creates a simulation on the given GPU device (shared, e.g., with a
+    /// renderer), or on the CPU backend for `None`.
+    pub fn on_device(
+        scenario: Scenario,
+        ctx: Option<GpuContext>,
+        threads: usize,
+    ) -> Result<Self, SimError> {
+        Self::build(scenario, ctx, None, threads)
+    }
+
+    fn build(
+        scenario: Scenario,
+        ctx: Option<GpuContext>,
+        notice: Option<String>,
+        threads: usize,
+    ) -> Result<Self, SimError> {
+        scenario.validate()?;
         let params = scenario.params();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -210,7 +252,6 @@ impl Simulation {
             shape => shape,
         };
         let regions = Regions::new(&params, rows, cols, threads, capacity, fault_from_env()?);
-        let (ctx, notice) = open_gpu(backend)?;
         let gpu = match ctx {
             None => None,
             Some(ctx) => {
@@ -557,6 +598,91 @@ impl Simulation {
         self.gpu.as_ref().is_some_and(|g| g.world.has_timestamps())
     }
 
+    /// The GPU device and the resident buffers on the GPU backend (for
+    /// rendering straight from them).
+    pub fn gpu_view(&self) -> Option<(&GpuContext, &crate::gpu::buffers::Buffers)> {
+        self.gpu.as_ref().map(|g| (&g.ctx, g.world.buffers()))
+    }
+
+    /// Moves the running world to another backend without losing any state:
+    /// to the GPU on `ctx`, or to the CPU for `None` (the state is read back
+    /// in full). Fails, leaving the world where it was, if the GPU cannot
+    /// take it.
+    pub fn switch_backend(&mut self, ctx: Option<GpuContext>) -> Result<(), SimError> {
+        match (ctx, self.gpu.is_some()) {
+            (None, false) => Ok(()),
+            (None, true) => {
+                let g = self.gpu.as_ref().expect("GPU backend");
+                let e = g.world.read_entities(&g.ctx)?;
+                let food = g.world.read_food(&g.ctx, &self.food)?;
+                let modes = g.world.read_modes(&g.ctx)?;
+                self.entities = e;
+                self.food = food;
+                self.scratch.mode = modes;
+                self.gpu = None;
+                self.synced = OnceLock::new();
+                let end = self.ledger.free.live_end();
+                self.regions.set_owners_from_positions(end, &self.entities);
+                Ok(())
+            }
+            (Some(ctx), on_gpu) => {
+                if on_gpu {
+                    // GPU to GPU (another device): through the CPU.
+                    self.switch_backend(None)?;
+                }
+                let world = GpuWorld::new(
+                    &ctx,
+                    &self.params,
+                    &self.terrain,
+                    &self.food,
+                    &self.entities,
+                    &self.regions.grid,
+                    self.scenario.tribes.len() as u32,
+                )?;
+                self.gpu = Some(Box::new(GpuEngine { ctx, world }));
+                self.synced = OnceLock::new();
+                Ok(())
+            }
+        }
+    }
+
+    /// One living entity's fields by slot (`None` for a free slot); on the
+    /// GPU backend one small readback.
+    pub fn entity(&self, slot: usize) -> Option<EntityView> {
+        let v = match &self.gpu {
+            Some(g) => match g.world.read_slot(&g.ctx, slot) {
+                Ok(v) => v,
+                Err(_) => return None,
+            },
+            None => {
+                let e = &self.entities;
+                if slot >= e.capacity() {
+                    return None;
+                }
+                crate::gpu::world::SlotView {
+                    pos: e.pos[slot],
+                    vel: e.vel[slot],
+                    energy: e.energy[slot],
+                    age: e.age[slot],
+                    tribe_flags: e.tribe_flags[slot],
+                    id: e.id[slot],
+                    genes: e.genes[slot],
+                    mode: self.scratch.mode.get(slot).copied().unwrap_or(0),
+                }
+            }
+        };
+        (v.tribe_flags & FLAG_ALIVE != 0).then_some(EntityView {
+            id: v.id,
+            tribe: (v.tribe_flags & 0xffff) as u16,
+            pos: v.pos,
+            vel: v.vel,
+            energy: v.energy,
+            age: v.age,
+            genes: v.genes,
+            mode: v.mode,
+        })
+    }
+
     /// The full GPU state, read on first use after a tick.
     fn synced(&self) -> Option<&Synced> {
         let g = self.gpu.as_ref()?;
@@ -620,6 +746,11 @@ impl Simulation {
     /// Initial population.
     pub fn initial_population(&self) -> u64 {
         self.initial
+    }
+
+    /// One past the highest slot that may hold a living entity.
+    pub fn live_end(&self) -> usize {
+        self.ledger.free.live_end()
     }
 
     /// Living entities now.

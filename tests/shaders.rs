@@ -2,7 +2,7 @@
 //! layouts declared in Rust (`src/gpu/layout.rs`). No GPU needed.
 
 use evosim::gpu::layout::{declared, declared_constants};
-use evosim::gpu::shaders::{PASSES, source};
+use evosim::gpu::shaders::{PASSES, RENDER, source};
 
 fn module(name: &str) -> naga::Module {
     let src = source(name);
@@ -12,7 +12,7 @@ fn module(name: &str) -> naga::Module {
 
 #[test]
 fn every_shader_parses_and_validates() {
-    for (name, _) in PASSES {
+    for (name, _) in PASSES.iter().chain(RENDER) {
         let m = module(name);
         naga::valid::Validator::new(
             naga::valid::ValidationFlags::all(),
@@ -60,7 +60,7 @@ fn shaders_stay_within_browser_limits() {
 
 #[test]
 fn wgsl_structs_match_the_rust_layouts() {
-    for (name, _) in PASSES {
+    for (name, _) in PASSES.iter().chain(RENDER) {
         let m = module(name);
         let mut layouter = naga::proc::Layouter::default();
         layouter.update(m.to_ctx()).unwrap();

@@ -1,6 +1,7 @@
 //! Argument definitions and dispatch.
 
 mod run;
+mod view;
 
 use std::path::PathBuf;
 
@@ -24,6 +25,9 @@ pub struct Cli {
 enum Command {
     /// Run headless for a number of ticks and print a summary (and optionally JSON and CSV).
     Run(RunArgs),
+    /// Open the viewer: the world drawn from the GPU with controls, statistics,
+    /// an inspector, overlays and performance panels (or write a screenshot).
+    View(view::ViewArgs),
     /// Print every simulation parameter with its default value, as scenario TOML.
     Params,
 }
@@ -89,7 +93,7 @@ pub struct RunArgs {
 }
 
 /// Parses an entity count: digits with an optional k or M suffix.
-fn parse_count(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_count(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let (digits, mult) = match t.chars().last() {
         Some('k' | 'K') => (&t[..t.len() - 1], 1_000),
@@ -137,17 +141,20 @@ pub enum CliError {
 pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Run(args)) => run::run(args),
+        Some(Command::View(args)) => view::view(args),
         Some(Command::Params) => {
             let s = Scenario::default_scenario();
             let text = toml::to_string(&s.params()).map_err(|e| CliError::Runtime(e.into()))?;
             print!("{text}");
             Ok(())
         }
+        None if view::display_available() => view::view(view::default_args()),
         None => {
             println!(
-                "evosim {}: the windowed viewer is not built yet.\n\
-                 Run headless:   evosim run --ticks 3600\n\
-                 All options:    evosim --help, evosim run --help",
+                "evosim {}: no display here, so no viewer window.\n\
+                 Run headless:        evosim run --ticks 3600\n\
+                 Write a screenshot:  evosim view --screenshot shot.png\n\
+                 All options:         evosim --help, evosim run --help, evosim view --help",
                 env!("CARGO_PKG_VERSION")
             );
             Ok(())

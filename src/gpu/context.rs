@@ -31,7 +31,9 @@ pub enum GpuError {
     },
 }
 
-/// An open GPU device.
+/// An open GPU device. Cloning shares the same device (wgpu handles are
+/// reference-counted): the viewer renders with a clone of the simulation's.
+#[derive(Clone)]
 pub struct GpuContext {
     /// The adapter.
     pub adapter: wgpu::Adapter,
@@ -54,9 +56,19 @@ impl GpuContext {
     pub async fn new_async() -> Result<Self, GpuError> {
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
+        Self::on_instance(&instance, None).await
+    }
+
+    /// Opens an adapter of `instance` that can present to `surface` (when
+    /// given), and its device.
+    pub async fn on_instance(
+        instance: &wgpu::Instance,
+        surface: Option<&wgpu::Surface<'_>>,
+    ) -> Result<Self, GpuError> {
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
                 power_preference: wgpu::PowerPreference::HighPerformance,
+                compatible_surface: surface,
                 ..Default::default()
             })
             .await

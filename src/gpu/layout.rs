@@ -310,6 +310,30 @@ pub fn declared() -> Vec<Declared> {
             ],
         ),
         (
+            "ViewUniform",
+            size_of::<ViewUniform>(),
+            vec![
+                ("center", offset_of!(ViewUniform, center)),
+                ("scale", offset_of!(ViewUniform, scale)),
+                ("world", offset_of!(ViewUniform, world)),
+                ("viewport", offset_of!(ViewUniform, viewport)),
+                ("tiles_x", offset_of!(ViewUniform, tiles_x)),
+                ("tiles_y", offset_of!(ViewUniform, tiles_y)),
+                ("capacity", offset_of!(ViewUniform, capacity)),
+                ("mode", offset_of!(ViewUniform, mode)),
+                ("selected", offset_of!(ViewUniform, selected)),
+                ("size", offset_of!(ViewUniform, size)),
+                ("energy_max", offset_of!(ViewUniform, energy_max)),
+                ("lifespan", offset_of!(ViewUniform, lifespan)),
+                ("show_terrain", offset_of!(ViewUniform, show_terrain)),
+                ("terrain_cols", offset_of!(ViewUniform, terrain_cols)),
+                ("food_rows", offset_of!(ViewUniform, food_rows)),
+                ("show_food", offset_of!(ViewUniform, show_food)),
+                ("food_max", offset_of!(ViewUniform, food_max)),
+                ("tribe_colors", offset_of!(ViewUniform, tribe_colors)),
+            ],
+        ),
+        (
             "StatsUniform",
             size_of::<StatsUniform>(),
             vec![
@@ -686,3 +710,53 @@ pub fn declared_constants() -> Vec<(&'static str, f64)> {
         ("GENE_DIET", crate::model::genes::Gene::Diet as u32 as f64),
     ]
 }
+
+/// The viewer's view of the world (`ViewUniform` in `shaders/render.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
+pub struct ViewUniform {
+    /// World position at the centre of the screen (wu).
+    pub center: [f32; 2],
+    /// Clip-space units per world unit, x and y.
+    pub scale: [f32; 2],
+    /// World size (wu).
+    pub world: [f32; 2],
+    /// Target size (px).
+    pub viewport: [f32; 2],
+    /// Extra copies of the world drawn on each side along x (0 when the view
+    /// is narrower than the world).
+    pub tiles_x: u32,
+    /// Entity slots.
+    pub capacity: u32,
+    /// Colour mode: 0 tribe, 1 diet, 2 energy, 3 age, 4 + k gene k.
+    pub mode: u32,
+    /// Slot drawn highlighted ([`crate::cpu::NONE`]: none).
+    pub selected: u32,
+    /// Creature length (wu).
+    pub size: f32,
+    /// Energy that maps to the top of the colour ramp.
+    pub energy_max: f32,
+    /// Age that maps to the top of the colour ramp (s).
+    pub lifespan: f32,
+    /// 1: draw the terrain.
+    pub show_terrain: u32,
+    /// Terrain columns.
+    pub terrain_cols: u32,
+    /// Terrain rows.
+    pub terrain_rows: u32,
+    /// Food columns.
+    pub food_cols: u32,
+    /// Food rows.
+    pub food_rows: u32,
+    /// 1: draw the food.
+    pub show_food: u32,
+    /// Food amount drawn brightest.
+    pub food_max: f32,
+    /// Extra copies of the world drawn on each side along y.
+    pub tiles_y: u32,
+    /// Padding.
+    pub _pad0: u32,
+    /// Tribe colours, linear RGBA (tribes from 16 on share the last).
+    pub tribe_colors: [[f32; 4]; 16],
+}
+const _: () = assert!(std::mem::size_of::<ViewUniform>() == 352);

@@ -53,10 +53,14 @@ pub const PASSES: &[(&str, &str)] = &[
     ("stats", include_str!("../../shaders/stats.wgsl")),
 ];
 
+/// Render shaders (the viewer), assembled the same way.
+pub const RENDER: &[(&str, &str)] = &[("render", include_str!("../../shaders/render.wgsl"))];
+
 /// The full source of pass `name`: shared code, then the pass.
 pub fn source(name: &str) -> String {
     let pass = PASSES
         .iter()
+        .chain(RENDER)
         .find(|(n, _)| *n == name)
         .unwrap_or_else(|| panic!("unknown shader {name}"))
         .1;

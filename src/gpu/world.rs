@@ -97,6 +97,27 @@ pub struct TickReadback {
     pub bytes_read: u64,
 }
 
+/// One entity's fields, read from one slot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlotView {
+    /// Position (wu).
+    pub pos: [f32; 2],
+    /// Velocity (wu/s).
+    pub vel: [f32; 2],
+    /// Energy (e).
+    pub energy: f32,
+    /// Age (s).
+    pub age: f32,
+    /// Tribe (low 16 bits) and flags.
+    pub tribe_flags: u32,
+    /// Id.
+    pub id: u32,
+    /// Packed genes.
+    pub genes: [u32; 5],
+    /// Behaviour in the last tick ([`crate::cpu::Mode`] code).
+    pub mode: u8,
+}
+
 struct Timer {
     set: wgpu::QuerySet,
     resolve: wgpu::Buffer,
@@ -572,6 +593,47 @@ impl GpuWorld {
     /// Reads the food grid back into a copy of `like`.
     pub fn read_food(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
         self.b.read_food(ctx, like)
+    }
+
+    /// One slot's fields (one small readback): pos, vel, energy, age,
+    /// tribe and flags, id, genes, behaviour.
+    pub fn read_slot(&self, ctx: &GpuContext, slot: usize) -> Result<SlotView, GpuError> {
+        let b = &self.b;
+        let s = slot as u64;
+        let parts: [(&wgpu::Buffer, u64); 8] = [
+            (&b.pos, 8),
+            (&b.vel, 8),
+            (&b.energy, 4),
+            (&b.age, 4),
+            (&b.tribe_flags, 4),
+            (&b.ids, 4),
+            (&b.genes, 20),
+            (&b.slot_out, 16),
+        ];
+        let staging = Staging::new(ctx, "sim.readback.slot", 128);
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("sim.read_slot"),
+            });
+        let mut at = 0;
+        for (buf, size) in parts {
+            enc.copy_buffer_to_buffer(buf, s * size, &staging.buffer, at, size);
+            at += size;
+        }
+        ctx.queue.submit([enc.finish()]);
+        let w = words(&staging.read(ctx, at)?);
+        let f = |k: usize| f32::from_bits(w[k]);
+        Ok(SlotView {
+            pos: [f(0), f(1)],
+            vel: [f(2), f(3)],
+            energy: f(4),
+            age: f(5),
+            tribe_flags: w[6],
+            id: w[7],
+            genes: [w[8], w[9], w[10], w[11], w[12]],
+            mode: w[16] as u8,
+        })
     }
 
     /// Each slot's behaviour in the last tick ([`crate::cpu::Mode`] codes).

@@ -1,0 +1,130 @@
+//! `evosim view`: the windowed viewer, or screenshot mode.
+
+use std::path::PathBuf;
+
+use super::{BackendArg, CliError, parse_count};
+use evosim::app::{ViewOptions, offscreen, window};
+use evosim::gpu::GpuContext;
+use evosim::{Backend, Scenario};
+
+/// Options of `evosim view`.
+#[derive(Debug, clap::Args)]
+pub struct ViewArgs {
+    /// Scenario file (TOML); default: the bundled scenarios/default.toml.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Resize the scenario to N initial entities at the same density (accepts 10k, 1M).
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
+    entities: Option<u64>,
+    /// Seed of every random number (overrides the scenario's).
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Engine for the per-entity passes (the drawing is always on the GPU).
+    #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
+    backend: BackendArg,
+    /// Worker threads; 0 uses one per core.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    threads: usize,
+    /// Screenshot mode: render this many frames offscreen (no window or
+    /// display needed), write the last to --screenshot, and exit.
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    frames: u32,
+    /// Screenshot mode: the PNG file to write.
+    #[arg(long, value_name = "FILE.png")]
+    screenshot: Option<PathBuf>,
+    /// Screenshot size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
+    size: (u32, u32),
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad =
+        || format!("{s:?} is not a size WIDTHxHEIGHT from 64x64 to 8192x8192 (example: 1280x800)");
+    let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if !(64..=8192).contains(&w) || !(64..=8192).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+/// Whether a window can be opened here.
+pub fn display_available() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+}
+
+/// The viewer's options with everything else at its default.
+pub fn default_args() -> ViewArgs {
+    ViewArgs {
+        scenario: None,
+        entities: None,
+        seed: None,
+        backend: BackendArg::Auto,
+        threads: 0,
+        frames: 60,
+        screenshot: None,
+        size: (1280, 800),
+    }
+}
+
+pub fn view(a: ViewArgs) -> Result<(), CliError> {
+    let mut scenario = match &a.scenario {
+        Some(path) => Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?,
+        None => Scenario::default_scenario(),
+    };
+    if let Some(seed) = a.seed {
+        scenario.seed = seed;
+    }
+    if let Some(n) = a.entities {
+        scenario = scenario
+            .scaled_to(n)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+    }
+    scenario
+        .validate()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let backend: Backend = a.backend.into();
+    let options = ViewOptions {
+        scenario,
+        entities: a.entities,
+        backend,
+        threads: a.threads,
+    };
+    match a.screenshot {
+        Some(path) => {
+            let ctx = GpuContext::new().map_err(|e| {
+                CliError::Usage(format!(
+                    "the viewer draws with the GPU and {e} (on a machine without a GPU, \
+                     `apt-get install mesa-vulkan-drivers` gives a software one)"
+                ))
+            })?;
+            let size = [a.size.0, a.size.1];
+            let shot = offscreen::screenshot(ctx, options, a.frames, size, &path)
+                .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+            eprintln!(
+                "wrote {} ({}×{}, frame {}, tick {}, backend {})",
+                path.display(),
+                size[0],
+                size[1],
+                shot.frames,
+                shot.ticks,
+                shot.backend
+            );
+            Ok(())
+        }
+        None => {
+            if !display_available() {
+                return Err(CliError::Usage(
+                    "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); \
+                     run headless with `evosim run`, or write a screenshot with \
+                     `evosim view --screenshot shot.png`"
+                        .into(),
+                ));
+            }
+            window::run(options).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))
+        }
+    }
+}
