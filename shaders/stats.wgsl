@@ -2,7 +2,8 @@
 // atomics only (no float atomics, so the sums do not depend on timing): per
 // tribe the living count, the energy sum (1/256 e units), and per gene the
 // sum and sum of squares of the 16-bit codes (64-bit, as lo/hi words with
-// carry) and the largest code and largest (65535 − code). Twin of
+// carry), the largest code and largest (65535 − code), and a 16-bin
+// histogram of the codes (bin = code >> 12). Twin of
 // src/regions/stats.rs `gene_stats`; src/gpu/world.rs turns the words into
 // means, spreads and ranges. Each workgroup first reduces the first
 // WG_TRIBES tribes in workgroup memory, then adds its totals to `out`.
@@ -15,7 +16,8 @@ struct StatsUniform {
     _pad1: u32,
 }
 
-const STATS_STRIDE: u32 = 57u;
+const STATS_STRIDE: u32 = 201u;
+const STATS_HIST: u32 = 57u;
 const STATS_ENERGY_SCALE: f32 = 256.0;
 const WG_TRIBES: u32 = 16u;
 
@@ -25,16 +27,17 @@ const WG_TRIBES: u32 = 16u;
 @group(0) @binding(3) var<storage, read> energy: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<atomic<u32>>;
 
-var<workgroup> local: array<atomic<u32>, 912>;
+var<workgroup> local: array<atomic<u32>, 3216>;
 
 // Field f of a tribe's block: 0 count, 1/2 energy lo/hi, then per gene k at
-// 3 + 6k: sum lo, sum hi, square-sum lo, square-sum hi, max, max of (65535 − code).
+// 3 + 6k: sum lo, sum hi, square-sum lo, square-sum hi, max, max of (65535 − code);
+// then from STATS_HIST the histograms, 16 bins per gene.
 fn is_lo(f: u32) -> bool {
-    return f == 1u || (f >= 3u && ((f - 3u) % 6u == 0u || (f - 3u) % 6u == 2u));
+    return f == 1u || (f >= 3u && f < STATS_HIST && ((f - 3u) % 6u == 0u || (f - 3u) % 6u == 2u));
 }
 
 fn is_max(f: u32) -> bool {
-    return f >= 3u && (f - 3u) % 6u >= 4u;
+    return f >= 3u && f < STATS_HIST && (f - 3u) % 6u >= 4u;
 }
 
 fn add_local(i: u32, v: u32) {
@@ -57,7 +60,7 @@ fn main(
     @builtin(num_workgroups) nwg: vec3<u32>,
     @builtin(local_invocation_index) li: u32,
 ) {
-    for (var k = li; k < 912u; k = k + 256u) {
+    for (var k = li; k < 3216u; k = k + 256u) {
         atomicStore(&local[k], 0u);
     }
     workgroupBarrier();
@@ -77,6 +80,7 @@ fn main(
                 add_local(o + 2u, q * q);
                 atomicMax(&local[o + 4u], q);
                 atomicMax(&local[o + 5u], 65535u - q);
+                atomicAdd(&local[b + STATS_HIST + 16u * k + (q >> 12u)], 1u);
             }
         } else if t < u.tribes {
             let b = t * STATS_STRIDE;
@@ -89,6 +93,7 @@ fn main(
                 add_global(o + 2u, q * q);
                 atomicMax(&out[o + 4u], q);
                 atomicMax(&out[o + 5u], 65535u - q);
+                atomicAdd(&out[b + STATS_HIST + 16u * k + (q >> 12u)], 1u);
             }
         }
     }

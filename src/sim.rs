@@ -538,6 +538,7 @@ impl Simulation {
             births: c.total(|t| t.births),
             deaths: c.total(|t| t.deaths),
             kills: c.total(|t| t.kills),
+            starved: c.total(|t| t.starved),
         });
     }
 

@@ -884,6 +884,7 @@ fn statistics_on_the_gpu_match_the_cpu() {
                     "n {n} tribe {t} gene {k}: {a:?} vs {b:?}"
                 );
                 assert_eq!((a.min, a.max), (b.min, b.max), "n {n} tribe {t} gene {k}");
+                assert_eq!(a.hist, b.hist, "n {n} tribe {t} gene {k} histogram");
             }
         }
     }

@@ -166,6 +166,31 @@ fn gpu_statistics_match_the_cpu_reduction() {
                 "tribe {t} gene {k}: {g:?} vs {c:?}"
             );
             assert_eq!((g.min, g.max), (c.min, c.max), "tribe {t} gene {k}");
+            assert_eq!(g.hist, c.hist, "tribe {t} gene {k} histogram");
         }
     }
+}
+
+#[test]
+fn switching_backends_keeps_the_world() {
+    let Some(mut sim) = gpu_sim(default_scaled(2000)) else {
+        return;
+    };
+    run(&mut sim, 45);
+    let before = (sim.state_hash(), sim.population(), sim.tick());
+    let food = sim.food().amount.clone();
+    sim.switch_backend(None).unwrap();
+    assert_eq!(sim.backend(), Backend::Cpu);
+    assert_eq!((sim.state_hash(), sim.population(), sim.tick()), before);
+    assert_eq!(sim.food().amount, food);
+    run(&mut sim, 30);
+    check_invariants(&sim);
+    let (hash, food) = (sim.state_hash(), sim.food().amount.clone());
+    sim.switch_backend(Some(evosim::gpu::GpuContext::new().unwrap()))
+        .unwrap();
+    assert_eq!(sim.backend(), Backend::Gpu);
+    assert_eq!(sim.state_hash(), hash);
+    assert_eq!(sim.food().amount, food);
+    run(&mut sim, 30);
+    check_invariants(&sim);
 }

@@ -54,6 +54,7 @@ pub struct App {
     egui_renderer: egui_wgpu::Renderer,
     options: ViewOptions,
     acc: f32,
+    frames: u64,
     last: Instant,
     ticks_log: VecDeque<(Instant, u32)>,
 }
@@ -90,6 +91,7 @@ impl App {
             egui_renderer,
             options,
             acc: 0.0,
+            frames: 0,
             last: Instant::now(),
             ticks_log: VecDeque::new(),
         })
@@ -254,6 +256,25 @@ impl App {
             egui::Pos2::ZERO,
             egui::vec2(size[0] as f32 / ppp, size[1] as f32 / ppp),
         ));
+        self.frames += 1;
+        self.ui.inspected = self
+            .ui
+            .selected
+            .and_then(|(id, slot)| self.sim.entity(slot as usize).filter(|v| v.id == id));
+        match (self.ui.inspected, self.ui.selected) {
+            (Some(v), Some((id, slot)))
+                if self.frames % 10 == 1 || self.ui.neighbors_of != Some(id) =>
+            {
+                let max = self.sim.params().hash.max_neighbors as usize;
+                self.ui.neighbors = ui::neighbors_in_view(&self.sim, slot as usize, &v, max);
+                self.ui.neighbors_of = Some(id);
+            }
+            (None, _) => {
+                self.ui.neighbors.clear();
+                self.ui.neighbors_of = None;
+            }
+            _ => {}
+        }
         let mut requests = Requests::default();
         let sim = &self.sim;
         let st = &mut self.ui;
@@ -267,8 +288,7 @@ impl App {
         self.apply(requests);
         self.advance(step);
         if self.ui.follow
-            && let Some((id, slot)) = self.ui.selected
-            && let Some(v) = self.sim.entity(slot as usize).filter(|v| v.id == id)
+            && let Some(v) = self.ui.inspected
         {
             self.camera.look_at(v.pos);
         }

@@ -61,6 +61,13 @@ pub struct UiState {
     pub selected: Option<(u32, u32)>,
     /// Keep the camera on the inspected creature.
     pub follow: bool,
+    /// The inspected creature this frame.
+    pub inspected: Option<crate::sim::EntityView>,
+    /// Positions of the creatures in its view (nearest first, up to
+    /// `hash.max_neighbors`), refreshed every few frames.
+    pub neighbors: Vec<[f32; 2]>,
+    /// The id `neighbors` belong to.
+    pub neighbors_of: Option<u32>,
     /// Frame times (s), newest last.
     pub frame_times: VecDeque<f32>,
     /// Ticks run in the last second's frames.
@@ -73,6 +80,8 @@ pub struct UiState {
     pub message: Option<String>,
     /// Scenario path typed in the picker.
     pub scenario_path: String,
+    /// Gene shown in the histogram.
+    pub hist_gene: usize,
 }
 
 impl Default for UiState {
@@ -87,12 +96,16 @@ impl Default for UiState {
             regions: false,
             selected: None,
             follow: false,
+            inspected: None,
+            neighbors: Vec::new(),
+            neighbors_of: None,
             frame_times: VecDeque::new(),
             ticks_per_s: 0.0,
             genes: Vec::new(),
             genes_tick: None,
             message: None,
             scenario_path: String::new(),
+            hist_gene: crate::model::genes::Gene::Diet as usize,
         }
     }
 }
@@ -182,7 +195,20 @@ fn controls(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut Req
         sim.scenario().seed
     ));
     ui.horizontal(|ui| {
-        ui.label("scenario");
+        egui::ComboBox::from_id_salt("scenarios")
+            .selected_text("scenarios")
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(false, "default (bundled)").clicked() {
+                    st.scenario_path.clear();
+                    req.scenario = Some(String::new());
+                }
+                for path in scenario_files() {
+                    if ui.selectable_label(false, &path).clicked() {
+                        st.scenario_path = path.clone();
+                        req.scenario = Some(path);
+                    }
+                }
+            });
         ui.text_edit_singleline(&mut st.scenario_path)
             .on_hover_text("a scenario TOML file, or empty for the bundled default");
         if ui.button("load").clicked() {
@@ -206,6 +232,21 @@ fn controls(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut Req
             }
         });
     legend(ui, sim, st.mode);
+}
+
+/// Scenario files in `./scenarios/` (the picker's list).
+fn scenario_files() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir("scenarios")
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .map(|p| p.display().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
 }
 
 fn legend(ui: &mut egui::Ui, sim: &Simulation, mode: u32) {
@@ -268,10 +309,11 @@ fn statistics(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
         let (a, b) = (&h[h.len() - 2], &h[h.len() - 1]);
         let secs = (b.tick - a.tick) as f32 * sim.params().world.dt;
         ui.label(format!(
-            "per second: births {:.1}  deaths {:.1}  kills {:.1}",
+            "per second: births {:.1}  deaths {:.1}  kills {:.1}  starved {:.1}",
             (b.births - a.births) as f32 / secs,
             (b.deaths - a.deaths) as f32 / secs,
-            (b.kills - a.kills) as f32 / secs
+            (b.kills - a.kills) as f32 / secs,
+            (b.starved - a.starved) as f32 / secs
         ));
     }
     // Population per tribe over time.
@@ -325,6 +367,48 @@ fn statistics(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
             ui.end_row();
         }
     });
+    // Histogram of one gene, per tribe (reduced with the statistics).
+    egui::ComboBox::from_label("histogram")
+        .selected_text(GENE_NAMES[st.hist_gene])
+        .show_ui(ui, |ui| {
+            for (k, name) in GENE_NAMES.iter().enumerate() {
+                ui.selectable_value(&mut st.hist_gene, k, *name);
+            }
+        });
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), 70.0), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 2.0, Color32::from_gray(20));
+    let g = st.hist_gene;
+    let tribes = st.genes.len().max(1);
+    let top = st
+        .genes
+        .iter()
+        .flat_map(|t| t[g].hist.iter().copied())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f32;
+    let bins = crate::regions::stats::HIST_BINS;
+    let slot = rect.width() / bins as f32;
+    for (t, stats) in st.genes.iter().enumerate() {
+        for (b, &n) in stats[g].hist.iter().enumerate() {
+            let x = rect.left() + slot * b as f32 + slot * t as f32 / tribes as f32;
+            let hgt = rect.height() * n as f32 / top;
+            painter.rect_filled(
+                egui::Rect::from_min_max(
+                    egui::pos2(x, rect.bottom() - hgt),
+                    egui::pos2(x + slot / tribes as f32, rect.bottom()),
+                ),
+                0.0,
+                tribe_color(sim, t),
+            );
+        }
+    }
+    ui.horizontal(|ui| {
+        ui.label(format!("{}", decode(g, 0)));
+        ui.add_space(ui.available_width() - 40.0);
+        ui.label(format!("{}", decode(g, 65535)));
+    });
 }
 
 fn inspector(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
@@ -332,7 +416,8 @@ fn inspector(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
         ui.label("click a creature to inspect it");
         return;
     };
-    let Some(v) = sim.entity(slot as usize).filter(|v| v.id == id) else {
+    let _ = slot;
+    let Some(v) = st.inspected else {
         ui.label(format!("creature {id} has died"));
         if ui.button("clear").clicked() {
             st.selected = None;
@@ -448,10 +533,20 @@ pub fn world_overlays(
     cam: &Camera,
     size: [f32; 2],
 ) {
+    let painter = ctx.layer_painter(egui::LayerId::background());
+    if let Some(v) = st.inspected {
+        view_cone(
+            &painter,
+            ctx.pixels_per_point(),
+            cam,
+            size,
+            &v,
+            &st.neighbors,
+        );
+    }
     if !st.hash_grid && !st.regions {
         return;
     }
-    let painter = ctx.layer_painter(egui::LayerId::background());
     let p = sim.params();
     let ppp = ctx.pixels_per_point();
     let to_pt = |w: [f32; 2]| {
@@ -518,4 +613,86 @@ pub fn world_overlays(
             );
         }
     }
+}
+
+/// The inspected creature's view cone (vision radius, view angle around its
+/// heading) and lines to the creatures it sees.
+fn view_cone(
+    painter: &egui::Painter,
+    ppp: f32,
+    cam: &Camera,
+    size: [f32; 2],
+    v: &crate::sim::EntityView,
+    neighbors: &[[f32; 2]],
+) {
+    use crate::model::genes::Gene;
+    let to_pt = |w: [f32; 2]| {
+        let s = cam.world_to_screen(size, w);
+        egui::pos2(s[0] / ppp, s[1] / ppp)
+    };
+    let radius = decode(Gene::Vision as usize, code(&v.genes, Gene::Vision as usize));
+    let half = decode(
+        Gene::ViewAngle as usize,
+        code(&v.genes, Gene::ViewAngle as usize),
+    )
+    .to_radians()
+        * 0.5;
+    let heading = v.vel[1].atan2(v.vel[0]);
+    let color = Color32::from_rgba_unmultiplied(255, 255, 255, 140);
+    let at = |a: f32, r: f32| to_pt([v.pos[0] + r * a.cos(), v.pos[1] + r * a.sin()]);
+    let mut pts = vec![to_pt(v.pos)];
+    for k in 0..=24 {
+        pts.push(at(heading - half + 2.0 * half * k as f32 / 24.0, radius));
+    }
+    pts.push(to_pt(v.pos));
+    painter.add(egui::Shape::line(pts, Stroke::new(1.0, color)));
+    let me = to_pt(v.pos);
+    for n in neighbors {
+        painter.line_segment(
+            [me, to_pt(*n)],
+            Stroke::new(1.0, Color32::from_rgba_unmultiplied(255, 255, 120, 120)),
+        );
+    }
+}
+
+/// The creatures `v` (in slot `slot`) sees: within its vision radius and view
+/// angle, nearest first, at most `max` (what `steer` considers, up to the
+/// order of the hash's ring search).
+pub fn neighbors_in_view(
+    sim: &Simulation,
+    slot: usize,
+    v: &crate::sim::EntityView,
+    max: usize,
+) -> Vec<[f32; 2]> {
+    use crate::model::genes::Gene;
+    let e = sim.entities();
+    let p = sim.params();
+    let (w, h) = (p.world.width, p.world.height);
+    let radius = decode(Gene::Vision as usize, code(&v.genes, Gene::Vision as usize));
+    let cos_half = (decode(
+        Gene::ViewAngle as usize,
+        code(&v.genes, Gene::ViewAngle as usize),
+    )
+    .to_radians()
+        * 0.5)
+        .cos();
+    let speed = (v.vel[0] * v.vel[0] + v.vel[1] * v.vel[1]).sqrt();
+    let wrap = |d: f32, len: f32| d - len * (d / len + 0.5).floor();
+    let mut seen: Vec<(f32, [f32; 2])> = (0..e.capacity())
+        .filter(|&i| i != slot && e.alive(i))
+        .filter_map(|i| {
+            let dx = wrap(e.pos[i][0] - v.pos[0], w);
+            let dy = wrap(e.pos[i][1] - v.pos[1], h);
+            let d2 = dx * dx + dy * dy;
+            if d2 > radius * radius || d2 == 0.0 {
+                return None;
+            }
+            let inside =
+                speed < 1e-6 || (dx * v.vel[0] + dy * v.vel[1]) / (d2.sqrt() * speed) >= cos_half;
+            inside.then_some((d2, [v.pos[0] + dx, v.pos[1] + dy]))
+        })
+        .collect();
+    seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+    seen.truncate(max);
+    seen.into_iter().map(|(_, p)| p).collect()
 }

@@ -692,7 +692,9 @@ pub struct StatsUniform {
 const _: () = assert!(std::mem::size_of::<StatsUniform>() == 16);
 
 /// Words per tribe in the statistics output (`STATS_STRIDE`).
-pub const STATS_STRIDE: u32 = 57;
+pub const STATS_STRIDE: u32 = 201;
+/// First word of the histograms in a tribe's statistics block (`STATS_HIST`).
+pub const STATS_HIST: u32 = 57;
 /// Fixed-point scale of the energy sum (`STATS_ENERGY_SCALE`).
 pub const STATS_ENERGY_SCALE: f32 = 256.0;
 /// Fixed-point scale of the food-eaten sum (`FOOD_FIXED` in `shaders/feed.wgsl`).
@@ -702,6 +704,7 @@ pub const FOOD_FIXED: f32 = 1_048_576.0;
 pub fn declared_constants() -> Vec<(&'static str, f64)> {
     vec![
         ("STATS_STRIDE", STATS_STRIDE as f64),
+        ("STATS_HIST", STATS_HIST as f64),
         ("STATS_ENERGY_SCALE", STATS_ENERGY_SCALE as f64),
         ("FOOD_FIXED", FOOD_FIXED as f64),
         ("SCAN_BLOCK", super::hash_scan::SCAN_BLOCK as f64),

@@ -1,11 +1,11 @@
 //! `stats` on the GPU: per-tribe statistics reduced in fixed point with
 //! integer atomics (no float atomics, so the result does not depend on
 //! timing): living count, energy sum and, per gene, the sum and sum of
-//! squares of the 16-bit codes and their range. Twin of
+//! squares of the 16-bit codes, their range and a 16-bin histogram. Twin of
 //! `regions::stats::gene_stats`.
 
 use super::buffers::{Buffers, Sizes, bind, dispatch, set};
-use super::layout::{STATS_ENERGY_SCALE, STATS_STRIDE, StatsUniform};
+use super::layout::{STATS_ENERGY_SCALE, STATS_HIST, STATS_STRIDE, StatsUniform};
 use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -99,6 +99,12 @@ pub fn decode(w: &[u32], tribes: usize) -> (Vec<[GeneStat; GENE_COUNT]>, Vec<f64
                     std: (var.sqrt() * scale) as f32,
                     min: crate::model::genes::decode(k, 65535 - g[5]),
                     max: crate::model::genes::decode(k, g[4]),
+                    hist: {
+                        let h = STATS_HIST as usize + 16 * k;
+                        let mut v = [0u32; 16];
+                        v.copy_from_slice(&b[h..h + 16]);
+                        v
+                    },
                 };
             }
         }

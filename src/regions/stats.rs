@@ -87,7 +87,10 @@ impl Counters {
     }
 }
 
-/// Mean, standard deviation, minimum and maximum of one gene in one tribe.
+/// Bins of the gene histograms (each covers 1/16 of the gene's range).
+pub const HIST_BINS: usize = 16;
+
+/// Mean, standard deviation, minimum, maximum and histogram of one gene in one tribe.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct GeneStat {
     /// Mean.
@@ -98,6 +101,8 @@ pub struct GeneStat {
     pub min: f32,
     /// Largest value.
     pub max: f32,
+    /// Members per 1/16 of the gene's range, lowest first.
+    pub hist: [u32; HIST_BINS],
 }
 
 /// Gene statistics per tribe (`[tribe][gene]`), over the living entities.
@@ -108,6 +113,7 @@ pub fn gene_stats(e: &Entities, tribes: usize) -> Vec<[GeneStat; GENE_COUNT]> {
     let mut sum2 = vec![[0f64; GENE_COUNT]; tribes];
     let mut lo = vec![[u32::MAX; GENE_COUNT]; tribes];
     let mut hi = vec![[0u32; GENE_COUNT]; tribes];
+    let mut hist = vec![[[0u32; HIST_BINS]; GENE_COUNT]; tribes];
     for i in 0..e.capacity() {
         if !e.alive(i) {
             continue;
@@ -121,6 +127,7 @@ pub fn gene_stats(e: &Entities, tribes: usize) -> Vec<[GeneStat; GENE_COUNT]> {
             sum2[t][k] += v * v;
             lo[t][k] = lo[t][k].min(q);
             hi[t][k] = hi[t][k].max(q);
+            hist[t][k][(q >> 12) as usize] += 1;
         }
     }
     (0..tribes)
@@ -135,6 +142,7 @@ pub fn gene_stats(e: &Entities, tribes: usize) -> Vec<[GeneStat; GENE_COUNT]> {
                         std: var.sqrt() as f32,
                         min: decode(k, lo[t][k]),
                         max: decode(k, hi[t][k]),
+                        hist: hist[t][k],
                     };
                 }
             }
@@ -156,6 +164,8 @@ pub struct HistorySample {
     pub deaths: u64,
     /// Cumulative kills.
     pub kills: u64,
+    /// Cumulative deaths by starvation.
+    pub starved: u64,
 }
 
 /// A bounded ring of history samples, for plots.
