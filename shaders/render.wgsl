@@ -84,6 +84,13 @@ fn creature_vs(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32)
     let span = 2u * v.tiles_x + 1u;
     let t = vec2<i32>(i32(tile % span) - i32(v.tiles_x), i32(tile / span) - i32(v.tiles_y));
     d = d + vec2<f32>(t) * v.world;
+    // Off screen (beyond a margin): nothing more to read.
+    let clip = d * v.scale;
+    if abs(clip.x) > 1.05 || abs(clip.y) > 1.05 {
+        out.clip = vec4<f32>(2.0, 2.0, 0.0, 1.0);
+        out.color = vec4<f32>(0.0);
+        return out;
+    }
     let w = vel[slot];
     let s = length(w);
     var h = vec2<f32>(1.0, 0.0);

@@ -39,6 +39,10 @@ struct Upload {
 pub struct WorldRenderer {
     background: wgpu::RenderPipeline,
     creatures: wgpu::RenderPipeline,
+    /// One pixel per creature, when a creature would be smaller than that
+    /// (a third of the vertex work: software rasterizers feel it).
+    points: wgpu::RenderPipeline,
+    as_points: bool,
     layout: wgpu::BindGroupLayout,
     uniform: wgpu::Buffer,
     upload: Option<Upload>,
@@ -98,7 +102,7 @@ impl WorldRenderer {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let pipeline = |label: &str, vs: &str, fs: &str| {
+        let pipeline = |label: &str, vs: &str, fs: &str, topology: wgpu::PrimitiveTopology| {
             d.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some(label),
                 layout: Some(&pl),
@@ -118,7 +122,10 @@ impl WorldRenderer {
                         write_mask: wgpu::ColorWrites::ALL,
                     })],
                 }),
-                primitive: wgpu::PrimitiveState::default(),
+                primitive: wgpu::PrimitiveState {
+                    topology,
+                    ..Default::default()
+                },
                 depth_stencil: None,
                 multisample: wgpu::MultisampleState::default(),
                 multiview_mask: None,
@@ -126,8 +133,25 @@ impl WorldRenderer {
             })
         };
         Self {
-            background: pipeline("view.background", "background_vs", "background_fs"),
-            creatures: pipeline("view.creatures", "creature_vs", "creature_fs"),
+            background: pipeline(
+                "view.background",
+                "background_vs",
+                "background_fs",
+                wgpu::PrimitiveTopology::TriangleList,
+            ),
+            creatures: pipeline(
+                "view.creatures",
+                "creature_vs",
+                "creature_fs",
+                wgpu::PrimitiveTopology::TriangleList,
+            ),
+            points: pipeline(
+                "view.creature_points",
+                "creature_vs",
+                "creature_fs",
+                wgpu::PrimitiveTopology::PointList,
+            ),
+            as_points: false,
             uniform: d.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("view.uniform"),
                 size: std::mem::size_of::<ViewUniform>() as u64,
@@ -288,6 +312,9 @@ impl WorldRenderer {
             .write_buffer(&self.uniform, 0, bytemuck::bytes_of(&uni));
         self.group = Some(group);
         self.instances = capacity * (2 * tiles_x + 1) * (2 * tiles_y + 1);
+        // Crowded and far out (a creature's own 3 wu under 1.5 px, over
+        // 50,000 slots drawn): a pixel each.
+        self.as_points = 3.0 * camera.zoom < 1.5 && self.instances > 50_000;
     }
 
     fn bind(&self, ctx: &GpuContext, b: [&wgpu::Buffer; 8]) -> wgpu::BindGroup {
@@ -314,7 +341,12 @@ impl WorldRenderer {
         pass.set_bind_group(0, group, &[]);
         pass.set_pipeline(&self.background);
         pass.draw(0..3, 0..1);
-        pass.set_pipeline(&self.creatures);
-        pass.draw(0..3, 0..self.instances);
+        if self.as_points {
+            pass.set_pipeline(&self.points);
+            pass.draw(0..1, 0..self.instances);
+        } else {
+            pass.set_pipeline(&self.creatures);
+            pass.draw(0..3, 0..self.instances);
+        }
     }
 }
