@@ -23,7 +23,20 @@ pub fn read_bytes(
     });
     enc.copy_buffer_to_buffer(buffer, 0, &staging, 0, bytes.next_multiple_of(4));
     queue.submit([enc.finish()]);
-    let slice = staging.slice(..);
+    map_copy(device, &staging, bytes)
+}
+
+/// Maps the mappable `staging` buffer, waits for the GPU, copies out its first
+/// `bytes` bytes and unmaps it.
+pub fn map_copy(
+    device: &wgpu::Device,
+    staging: &wgpu::Buffer,
+    bytes: u64,
+) -> Result<Vec<u8>, GpuError> {
+    if bytes == 0 {
+        return Ok(Vec::new());
+    }
+    let slice = staging.slice(..bytes.next_multiple_of(4));
     let (tx, rx) = std::sync::mpsc::channel();
     slice.map_async(wgpu::MapMode::Read, move |r| {
         let _ = tx.send(r);

@@ -41,20 +41,9 @@ use crate::model::terrain::Terrain;
 use crate::regions::grid::RegionGrid;
 use crate::regions::stats::GeneStat;
 
-/// The timed GPU passes, in order; the same names and order as the first
-/// entries of [`crate::sim::PASSES`].
-pub const TIMED: [&str; 10] = [
-    "hash_count",
-    "hash_scan",
-    "hash_scatter",
-    "reorder",
-    "steer",
-    "integrate",
-    "feed",
-    "food_regrow",
-    "region_of",
-    "emit_events",
-];
+/// Number of timed GPU passes: the first entries of [`crate::sim::PASSES`]
+/// (`hash_count` … `emit_events`), each its own compute pass.
+pub const TIMED: usize = 10;
 const T_REORDER: usize = 3;
 const T_STEER: usize = 4;
 const T_INTEGRATE: usize = 5;
@@ -91,8 +80,9 @@ pub struct TickReadback {
     pub region_migrations: Vec<u32>,
     /// Food eaten this tick.
     pub food_eaten: f64,
-    /// Seconds per pass of [`TIMED`] (timestamp queries), when the adapter has them.
-    pub pass_s: Option<[f64; TIMED.len()]>,
+    /// Seconds per timed pass (the first [`TIMED`] of [`crate::sim::PASSES`];
+    /// timestamp queries), when the adapter has them.
+    pub pass_s: Option<[f64; TIMED]>,
     /// Bytes copied to the CPU this tick.
     pub bytes_read: u64,
 }
@@ -165,26 +155,7 @@ impl Staging {
 
     /// Maps the buffer, waits, and copies out its first `bytes` bytes.
     fn read(&self, ctx: &GpuContext, bytes: u64) -> Result<Vec<u8>, GpuError> {
-        if bytes == 0 {
-            return Ok(Vec::new());
-        }
-        let slice = self.buffer.slice(..bytes.next_multiple_of(4));
-        let (tx, rx) = std::sync::mpsc::channel();
-        slice.map_async(wgpu::MapMode::Read, move |r| {
-            let _ = tx.send(r);
-        });
-        ctx.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| GpuError::Readback(e.to_string()))?;
-        rx.recv()
-            .map_err(|e| GpuError::Readback(e.to_string()))?
-            .map_err(|e| GpuError::Readback(e.to_string()))?;
-        let data = slice
-            .get_mapped_range()
-            .map_err(|e| GpuError::Readback(e.to_string()))?[..bytes as usize]
-            .to_vec();
-        self.buffer.unmap();
-        Ok(data)
+        super::readback::map_copy(&ctx.device, &self.buffer, bytes)
     }
 }
 
@@ -269,11 +240,11 @@ impl GpuWorld {
                 set: d.create_query_set(&wgpu::QuerySetDescriptor {
                     label: Some("sim.timestamps"),
                     ty: wgpu::QueryType::Timestamp,
-                    count: 2 * TIMED.len() as u32,
+                    count: 2 * TIMED as u32,
                 }),
                 resolve: d.create_buffer(&wgpu::BufferDescriptor {
                     label: Some("sim.timestamps.resolve"),
-                    size: 16 * TIMED.len() as u64,
+                    size: 16 * TIMED as u64,
                     usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
                     mapped_at_creation: false,
                 }),
@@ -288,7 +259,7 @@ impl GpuWorld {
             pop,
             mig,
             ts,
-            total: ts + 16 * TIMED.len() as u64,
+            total: ts + 16 * TIMED as u64,
         };
         let w = Self {
             hash: Hash::new(ctx, &b)?,
@@ -464,8 +435,8 @@ impl GpuWorld {
         enc.copy_buffer_to_buffer(&b.region_pop, 0, dst, l.pop, r);
         enc.copy_buffer_to_buffer(&b.region_mig, 0, dst, l.mig, r);
         if let Some(t) = &self.timer {
-            enc.resolve_query_set(&t.set, 0..2 * TIMED.len() as u32, &t.resolve, 0);
-            enc.copy_buffer_to_buffer(&t.resolve, 0, dst, l.ts, 16 * TIMED.len() as u64);
+            enc.resolve_query_set(&t.set, 0..2 * TIMED as u32, &t.resolve, 0);
+            enc.copy_buffer_to_buffer(&t.resolve, 0, dst, l.ts, 16 * TIMED as u64);
         }
         ctx.queue.submit([enc.finish()]);
         let small = self.small.read(ctx, l.total)?;
@@ -473,7 +444,7 @@ impl GpuWorld {
         let (na, nr, nd) = (c[0], c[1], c[2]);
         let pass_s = self.timer.as_ref().map(|t| {
             let ts: Vec<u64> = bytemuck::pod_collect_to_vec(&small[l.ts as usize..]);
-            let mut out = [0.0; TIMED.len()];
+            let mut out = [0.0; TIMED];
             for (k, o) in out.iter_mut().enumerate() {
                 if k != T_REORDER || plan.reorder {
                     *o = ts[2 * k + 1].saturating_sub(ts[2 * k]) as f64 * t.period_ns * 1e-9;
@@ -651,5 +622,30 @@ impl GpuWorld {
         end: u32,
     ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
         self.stats.run(ctx, &self.b, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::PASSES;
+
+    #[test]
+    fn timed_passes_are_the_first_entries_of_the_pass_list() {
+        for (k, name) in [
+            (0, "hash_count"),
+            (1, "hash_scan"),
+            (2, "hash_scatter"),
+            (T_REORDER, "reorder"),
+            (T_STEER, "steer"),
+            (T_INTEGRATE, "integrate"),
+            (T_FEED, "feed"),
+            (T_REGROW, "food_regrow"),
+            (T_REGION, "region_of"),
+            (T_EMIT, "emit_events"),
+        ] {
+            assert_eq!(PASSES[k], name);
+        }
+        assert_eq!(T_EMIT + 1, TIMED);
     }
 }
