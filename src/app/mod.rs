@@ -153,17 +153,7 @@ impl App {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
             }
-            o.backend = self.sim.backend();
-            match make_sim(&o, &self.ctx) {
-                Ok(sim) => {
-                    self.sim = sim;
-                    self.options = o;
-                    self.ui.selected = None;
-                    self.ui.genes_tick = None;
-                    self.ui.message = None;
-                }
-                Err(e) => self.ui.message = Some(e.to_string()),
-            }
+            self.restart(o);
         }
         if let Some(path) = req.scenario {
             let loaded = if path.trim().is_empty() {
@@ -179,21 +169,7 @@ impl App {
                 Ok(s) => {
                     let mut o = self.options.clone();
                     o.scenario = s;
-                    o.backend = self.sim.backend();
-                    match make_sim(&o, &self.ctx) {
-                        Ok(sim) => {
-                            let p = sim.params();
-                            self.camera.world = [p.world.width, p.world.height];
-                            self.camera
-                                .look_at([p.world.width * 0.5, p.world.height * 0.5]);
-                            self.sim = sim;
-                            self.options = o;
-                            self.ui.selected = None;
-                            self.ui.genes_tick = None;
-                            self.ui.message = None;
-                        }
-                        Err(e) => self.ui.message = Some(e.to_string()),
-                    }
+                    self.restart(o);
                 }
                 // A bad file leaves the running world as it is.
                 Err(e) => self.ui.message = Some(e),
@@ -209,6 +185,28 @@ impl App {
                 self.ui.message = Some(format!("backend switch failed: {e}"));
             }
             self.ui.genes_tick = None;
+        }
+    }
+
+    /// Replaces the simulation by a fresh one from `o` on the current
+    /// backend; on failure the running world stays and the error is shown.
+    fn restart(&mut self, mut o: ViewOptions) {
+        o.backend = self.sim.backend();
+        match make_sim(&o, &self.ctx) {
+            Ok(sim) => {
+                let p = sim.params();
+                let world = [p.world.width, p.world.height];
+                if world != self.camera.world {
+                    self.camera.world = world;
+                    self.camera.look_at([world[0] * 0.5, world[1] * 0.5]);
+                }
+                self.sim = sim;
+                self.options = o;
+                self.ui.selected = None;
+                self.ui.genes_tick = None;
+                self.ui.message = None;
+            }
+            Err(e) => self.ui.message = Some(e.to_string()),
         }
     }
 
