@@ -144,3 +144,124 @@ fn bad_screenshot_size_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--size") && !err.contains("panicked"), "{err}");
 }
+
+fn runner(backend: evosim::Backend) -> evosim::app::runner::SimRunner {
+    let options = evosim::app::ViewOptions {
+        scenario: Scenario::default_scenario().scaled_to(1500).unwrap(),
+        entities: Some(1500),
+        backend,
+        threads: 2,
+        paused: true,
+        speed: 2,
+    };
+    let ctx = evosim::gpu::GpuContext::new().expect("adapter");
+    evosim::app::runner::SimRunner::start(options, ctx).expect("simulation thread")
+}
+
+/// The simulation thread runs exactly the ticks granted, answers commands
+/// in order, and its results equal a simulation run directly.
+#[test]
+fn simulation_thread_runs_what_it_is_granted() {
+    use evosim::app::runner::Command;
+    if !have_gpu() {
+        return;
+    }
+    let r = runner(evosim::Backend::Cpu);
+    assert_eq!(r.view().tick, 0);
+    r.grant(1.0);
+    r.sync();
+    r.grant(0.5);
+    r.sync();
+    assert_eq!(r.view().tick, 1, "half a tick waits for the other half");
+    r.grant(0.5);
+    r.sync();
+    assert_eq!(r.view().tick, 2, "granted 1 + 0.5 + 0.5 ticks");
+    // A backlog is capped at two grants: a simulation that cannot keep up
+    // slows down instead of piling up work. With the gate held it runs
+    // nothing; it may have taken one batch (up to two ticks) before
+    // blocking, so 2 to 4 of the 10 granted ticks run.
+    r.quiet(|| {
+        for _ in 0..10 {
+            r.grant(1.0);
+        }
+    });
+    r.sync();
+    let ran = r.view().tick - 2;
+    assert!((2..=4).contains(&ran), "{ran} ticks ran of 10 granted");
+    r.grant(0.0);
+    r.send(Command::Reset { same_seed: true });
+    r.sync();
+    assert_eq!(r.view().tick, 0);
+    r.grant(2.0);
+    r.sync();
+    r.send(Command::Step);
+    r.sync();
+    let v = r.view();
+    assert_eq!(v.tick, 3);
+    // The same three ticks, run directly.
+    let mut direct = evosim::Simulation::new(
+        Scenario::default_scenario().scaled_to(1500).unwrap(),
+        evosim::Backend::Cpu,
+        2,
+    )
+    .unwrap();
+    for _ in 0..3 {
+        direct.step().unwrap();
+    }
+    assert_eq!(v.population, direct.population());
+    assert_eq!(v.counters, *direct.counters());
+    // Picking at a creature's position selects it; deselect clears.
+    let e = direct.entities();
+    let slot = (0..e.capacity()).find(|&i| e.alive(i)).unwrap();
+    r.send(Command::Pick {
+        at: e.pos[slot],
+        radius: 0.01,
+    });
+    r.sync();
+    let v = r.view();
+    assert_eq!(v.selected, Some((e.id[slot], slot as u32)));
+    let seen = v.inspected.expect("the picked creature is alive");
+    assert_eq!(seen.pos, e.pos[slot]);
+    r.send(Command::Deselect);
+    r.sync();
+    assert_eq!(r.view().selected, None);
+    // The backend switch keeps the world; a reset starts it again.
+    r.send(Command::SwitchBackend);
+    r.sync();
+    let v = r.view();
+    assert_eq!(v.backend, evosim::Backend::Gpu);
+    assert_eq!((v.tick, v.population), (3, direct.population()));
+    assert!(v.draw.is_some());
+    r.send(Command::Reset { same_seed: true });
+    r.sync();
+    assert_eq!(r.view().tick, 0);
+    assert_eq!(r.view().message, None);
+}
+
+/// The frame thread's reads never wait for the simulation: with the GPU
+/// gate held (no tick can run), the view is still there to draw.
+#[test]
+fn the_view_never_waits_for_a_tick() {
+    if !have_gpu() {
+        return;
+    }
+    let r = runner(evosim::Backend::Gpu);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            r.quiet(|| {
+                r.grant(4.0);
+                // The simulation thread is now waiting for the gate.
+                let v = r.view();
+                tx.send(v.tick).unwrap();
+            })
+        });
+        // Generous: only a deadlock fails this.
+        let tick = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("view() returned while the simulation was held");
+        assert_eq!(tick, 0);
+    });
+    r.sync();
+    assert_eq!(r.view().tick, 4);
+}

@@ -3,27 +3,30 @@
 //! offscreen for screenshots (`--frames N --screenshot FILE.png`, no display
 //! needed).
 //!
-//! Each frame runs the ticks the speed asks for, then draws: the background
-//! and creatures ([`render`]) and the panels ([`ui`]). Drawing reads no GPU
-//! data back; the simulation's own per-tick readback is its compact event
-//! lists, and the panels read one slot (inspector) and gene statistics every
-//! 60 ticks.
+//! The simulation runs on its own thread ([`runner`]); the frame thread
+//! grants it the ticks the speed asks for, sends it the panels' commands,
+//! and draws from the latest [`runner::SimView`] it published: the
+//! background and creatures ([`render`]) and the panels ([`ui`]). Nothing on
+//! the frame thread waits for a tick or reads GPU data back.
 
 pub mod camera;
 pub mod offscreen;
 pub mod render;
+pub mod runner;
 pub mod ui;
 pub mod window;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Instant;
 
 use camera::Camera;
 use render::{Style, WorldRenderer};
+use runner::{Command, SimRunner, SimView};
 use ui::{Requests, SPEEDS, UiState};
 
 use crate::gpu::GpuContext;
-use crate::{Backend, Scenario, SimError, Simulation};
+use crate::{Backend, Scenario, SimError};
 
 /// How the viewer starts.
 #[derive(Debug, Clone)]
@@ -36,12 +39,18 @@ pub struct ViewOptions {
     pub backend: Backend,
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// Start paused.
+    pub paused: bool,
+    /// Starting speed, an index into [`ui::SPEEDS`].
+    pub speed: usize,
 }
 
-/// The simulation and everything the viewer draws with.
+/// The frame thread's side of the viewer: camera, panels, drawing, and the
+/// handle of the simulation thread.
 pub struct App {
-    /// The running simulation.
-    pub sim: Simulation,
+    runner: SimRunner,
+    /// The view drawn this frame.
+    view: Arc<SimView>,
     ctx: GpuContext,
     format: wgpu::TextureFormat,
     renderer: WorldRenderer,
@@ -52,28 +61,33 @@ pub struct App {
     /// The egui context.
     pub egui: egui::Context,
     egui_renderer: egui_wgpu::Renderer,
-    options: ViewOptions,
-    acc: f32,
-    frames: u64,
+    entities: Option<u64>,
+    /// Wait for each frame's ticks before drawing it (screenshot mode:
+    /// reproducible frames).
+    lockstep: bool,
+    halted_seen: bool,
     last: Instant,
     ticks_log: VecDeque<(Instant, u32)>,
 }
 
-fn make_sim(o: &ViewOptions, ctx: &GpuContext) -> Result<Simulation, SimError> {
-    let device = (o.backend != Backend::Cpu).then(|| ctx.clone());
-    Simulation::on_device(o.scenario.clone(), device, o.threads)
-}
-
 impl App {
-    /// A viewer drawing into `format` on `ctx`, for a `size` pixel target.
+    /// A viewer drawing into `format` on `ctx`, for a `size` pixel target;
+    /// starts the simulation thread.
     pub fn new(
         ctx: GpuContext,
         format: wgpu::TextureFormat,
         options: ViewOptions,
         size: [u32; 2],
     ) -> Result<Self, SimError> {
-        let sim = make_sim(&options, &ctx)?;
-        let p = sim.params();
+        let entities = options.entities;
+        let mut ui = UiState {
+            paused: options.paused,
+            ..UiState::default()
+        };
+        ui.speed = options.speed.min(SPEEDS.len() - 1);
+        let runner = SimRunner::start(options, ctx.clone())?;
+        let view = runner.view();
+        let p = &view.params;
         let camera = Camera::fit(
             [p.world.width, p.world.height],
             size[0].max(1) as f32,
@@ -82,16 +96,17 @@ impl App {
         let egui_renderer = egui_wgpu::Renderer::new(&ctx.device, format, Default::default());
         Ok(Self {
             renderer: WorldRenderer::new(&ctx, format),
-            sim,
+            runner,
+            view,
             ctx,
             format,
             camera,
-            ui: UiState::default(),
+            ui,
             egui: egui::Context::default(),
             egui_renderer,
-            options,
-            acc: 0.0,
-            frames: 0,
+            entities,
+            lockstep: false,
+            halted_seen: false,
             last: Instant::now(),
             ticks_log: VecDeque::new(),
         })
@@ -107,25 +122,50 @@ impl App {
         self.format
     }
 
-    /// Runs the ticks this frame's speed asks for (none while paused).
-    fn advance(&mut self, step_once: bool) {
-        let mut ticks = 0;
-        if step_once {
-            ticks = 1;
-        } else if !self.ui.paused {
-            self.acc += SPEEDS[self.ui.speed];
-            ticks = self.acc.floor() as u32;
-            self.acc -= ticks as f32;
+    /// The view drawn by the last frame.
+    pub fn view(&self) -> &SimView {
+        &self.view
+    }
+
+    /// Runs `f` while the simulation submits no GPU work (surface
+    /// configuration needs the queue idle).
+    pub fn quiet<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.runner.quiet(f)
+    }
+
+    /// Makes each frame wait for its ticks (screenshot mode).
+    pub fn set_lockstep(&mut self, on: bool) {
+        self.lockstep = on;
+    }
+
+    /// Waits until the simulation thread has run everything asked of it.
+    pub fn sync(&mut self) {
+        self.runner.sync();
+        self.view = self.runner.view();
+    }
+
+    /// Grants this frame's ticks (none while paused) and takes the latest
+    /// view; measures ticks per second.
+    fn advance(&mut self) {
+        if !self.ui.paused {
+            self.runner.grant(SPEEDS[self.ui.speed]);
         }
-        for _ in 0..ticks {
-            if let Err(e) = self.sim.step() {
-                self.ui.message = Some(format!("the simulation stopped: {e}"));
-                self.ui.paused = true;
-                break;
-            }
+        if self.lockstep {
+            self.runner.sync();
+        }
+        self.view = self.runner.view();
+        let v = &self.view;
+        if v.halted && !self.halted_seen {
+            self.ui.paused = true;
+        }
+        self.halted_seen = v.halted;
+        let world = [v.params.world.width, v.params.world.height];
+        if world != self.camera.world {
+            self.camera.world = world;
+            self.camera.look_at([world[0] * 0.5, world[1] * 0.5]);
         }
         let now = Instant::now();
-        self.ticks_log.push_back((now, self.sim.tick()));
+        self.ticks_log.push_back((now, v.tick));
         while self
             .ticks_log
             .front()
@@ -135,7 +175,7 @@ impl App {
         }
         if let (Some(a), Some(b)) = (self.ticks_log.front(), self.ticks_log.back()) {
             let dt = b.0.duration_since(a.0).as_secs_f32();
-            self.ui.ticks_per_s = if dt > 0.0 {
+            self.ui.ticks_per_s = if dt > 0.0 && b.1 >= a.1 {
                 (b.1 - a.1) as f32 / dt
             } else {
                 0.0
@@ -143,17 +183,16 @@ impl App {
         }
     }
 
-    fn apply(&mut self, req: Requests) {
-        if let Some(same) = req.reset {
-            let mut o = self.options.clone();
-            if !same {
-                o.scenario.seed = o
-                    .scenario
-                    .seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-            }
-            self.restart(o);
+    /// Turns the panels' requests into commands for the simulation thread.
+    fn apply(&mut self, req: Requests, was_paused: bool) {
+        if self.ui.paused && !was_paused {
+            self.runner.hold();
+        }
+        if req.step {
+            self.runner.send(Command::Step);
+        }
+        if let Some(same_seed) = req.reset {
+            self.runner.send(Command::Reset { same_seed });
         }
         if let Some(path) = req.scenario {
             let loaded = if path.trim().is_empty() {
@@ -161,80 +200,36 @@ impl App {
             } else {
                 Scenario::load(std::path::Path::new(path.trim())).map_err(|e| e.to_string())
             };
-            let loaded = loaded.and_then(|s| match self.options.entities {
+            let loaded = loaded.and_then(|s| match self.entities {
                 Some(n) => s.scaled_to(n).map_err(|e| e.to_string()),
                 None => Ok(s),
             });
             match loaded {
                 Ok(s) => {
-                    let mut o = self.options.clone();
-                    o.scenario = s;
-                    self.restart(o);
+                    self.ui.message = None;
+                    self.runner.send(Command::Load(Box::new(s)));
                 }
                 // A bad file leaves the running world as it is.
                 Err(e) => self.ui.message = Some(e),
             }
         }
         if req.switch_backend {
-            let target = if self.sim.gpu_view().is_some() {
-                None
-            } else {
-                Some(self.ctx.clone())
-            };
-            if let Err(e) = self.sim.switch_backend(target) {
-                self.ui.message = Some(format!("backend switch failed: {e}"));
-            }
-            self.ui.genes_tick = None;
+            self.runner.send(Command::SwitchBackend);
+        }
+        if req.deselect {
+            self.runner.send(Command::Deselect);
         }
     }
 
-    /// Replaces the simulation by a fresh one from `o` on the current
-    /// backend; on failure the running world stays and the error is shown.
-    fn restart(&mut self, mut o: ViewOptions) {
-        o.backend = self.sim.backend();
-        match make_sim(&o, &self.ctx) {
-            Ok(sim) => {
-                let p = sim.params();
-                let world = [p.world.width, p.world.height];
-                if world != self.camera.world {
-                    self.camera.world = world;
-                    self.camera.look_at([world[0] * 0.5, world[1] * 0.5]);
-                }
-                self.sim = sim;
-                self.options = o;
-                self.ui.selected = None;
-                self.ui.genes_tick = None;
-                self.ui.message = None;
-            }
-            Err(e) => self.ui.message = Some(e.to_string()),
-        }
-    }
-
-    /// Selects the creature nearest to pixel `px` (within 12 pixels).
+    /// Selects the creature nearest to pixel `px` (within 12 pixels); the
+    /// simulation thread answers in a later view.
     pub fn pick(&mut self, size: [f32; 2], px: [f32; 2]) {
-        let e = self.sim.entities();
-        let target = self.camera.screen_to_world(size, px);
-        let (w, h) = (self.camera.world[0], self.camera.world[1]);
-        let wrap = |d: f32, len: f32| d - len * (d / len + 0.5).floor();
-        let mut best: Option<(f32, usize)> = None;
-        for i in 0..e.capacity() {
-            if !e.alive(i) {
-                continue;
-            }
-            let dx = wrap(e.pos[i][0] - target[0], w);
-            let dy = wrap(e.pos[i][1] - target[1], h);
-            let d2 = dx * dx + dy * dy;
-            if best.is_none_or(|(b, _)| d2 < b) {
-                best = Some((d2, i));
-            }
-        }
-        let limit = 12.0 / self.camera.zoom;
-        self.ui.selected = best
-            .filter(|(d2, _)| *d2 <= limit * limit)
-            .map(|(_, i)| (e.id[i], i as u32));
+        let at = self.camera.screen_to_world(size, px);
+        let radius = 12.0 / self.camera.zoom;
+        self.runner.send(Command::Pick { at, radius });
     }
 
-    /// One frame: ticks, panels, drawing into `target` (`size` pixels,
+    /// One frame: grant ticks, panels, drawing into `target` (`size` pixels,
     /// `ppp` pixels per point). Returns egui's output for the platform.
     pub fn frame(
         &mut self,
@@ -254,39 +249,20 @@ impl App {
             egui::Pos2::ZERO,
             egui::vec2(size[0] as f32 / ppp, size[1] as f32 / ppp),
         ));
-        self.frames += 1;
-        self.ui.inspected = self
-            .ui
-            .selected
-            .and_then(|(id, slot)| self.sim.entity(slot as usize).filter(|v| v.id == id));
-        match (self.ui.inspected, self.ui.selected) {
-            (Some(v), Some((id, slot)))
-                if self.frames % 10 == 1 || self.ui.neighbors_of != Some(id) =>
-            {
-                let max = self.sim.params().hash.max_neighbors as usize;
-                self.ui.neighbors = ui::neighbors_in_view(&self.sim, slot as usize, &v, max);
-                self.ui.neighbors_of = Some(id);
-            }
-            (None, _) => {
-                self.ui.neighbors.clear();
-                self.ui.neighbors_of = None;
-            }
-            _ => {}
-        }
+        self.advance();
+        let was_paused = self.ui.paused;
         let mut requests = Requests::default();
-        let sim = &self.sim;
+        let view = self.view.clone();
         let st = &mut self.ui;
         let cam = self.camera;
         let fsize = [size[0] as f32, size[1] as f32];
         let mut out = self.egui.run_pass(input, |ctx| {
-            requests = ui::panels(ctx, sim, st);
-            ui::world_overlays(ctx, sim, st, &cam, fsize);
+            requests = ui::panels(ctx, &view, st);
+            ui::world_overlays(ctx, &view, st, &cam, fsize);
         });
-        let step = requests.step;
-        self.apply(requests);
-        self.advance(step);
+        self.apply(requests, was_paused);
         if self.ui.follow
-            && let Some(v) = self.ui.inspected
+            && let Some(v) = view.inspected
         {
             self.camera.look_at(v.pos);
         }
@@ -294,10 +270,10 @@ impl App {
             mode: self.ui.mode,
             terrain: self.ui.terrain,
             food: self.ui.food,
-            selected: self.ui.selected.map(|s| s.1),
+            selected: view.selected.map(|s| s.1),
         };
         self.renderer
-            .prepare(&self.ctx, &self.sim, &self.camera, fsize, &style);
+            .prepare(&self.ctx, &view, &self.camera, fsize, &style);
         let jobs = self.egui.tessellate(out.shapes, out.pixels_per_point);
         let screen = egui_wgpu::ScreenDescriptor {
             size_in_pixels: size,
@@ -316,6 +292,7 @@ impl App {
         let extra = self
             .egui_renderer
             .update_buffers(device, queue, &mut enc, &jobs, &screen);
+        self.renderer.record(&mut enc);
         {
             let mut pass = enc
                 .begin_render_pass(&wgpu::RenderPassDescriptor {

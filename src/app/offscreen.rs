@@ -42,6 +42,8 @@ pub fn screenshot(
     });
     let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
     let mut app = App::new(ctx.clone(), format, options, size).map_err(|e| e.to_string())?;
+    // Each frame shows the ticks granted to it: the same picture every run.
+    app.set_lockstep(true);
     for _ in 0..frames.max(1) {
         app.frame(egui::RawInput::default(), &view, size, 1.0);
     }
@@ -95,14 +97,21 @@ pub fn screenshot(
     }
     buffer.unmap();
     write_png(path, size, &pixels)?;
+    let v = app.view();
+    if v.halted {
+        return Err(v
+            .message
+            .clone()
+            .unwrap_or_else(|| "the simulation stopped".into()));
+    }
     Ok(Shot {
         frames,
-        ticks: app.sim.tick(),
+        ticks: v.tick,
         backend: format!(
             "{}{}",
-            app.sim.backend().name(),
-            app.sim
-                .adapter()
+            v.backend.name(),
+            v.adapter
+                .as_ref()
                 .map(|a| format!(" on {a}"))
                 .unwrap_or_default()
         ),

@@ -1,9 +1,10 @@
 //! Draws the world from the simulation's buffers with `shaders/render.wgsl`:
 //! on the GPU backend straight from the resident buffers (nothing is copied
-//! to the CPU); on the CPU backend from buffers the viewer uploads each frame.
+//! to the CPU); on the CPU backend from buffers the simulation thread
+//! uploads after each batch of ticks (see [`super::runner`]).
 
 use super::camera::Camera;
-use crate::Simulation;
+use super::runner::SimView;
 use crate::gpu::GpuContext;
 use crate::gpu::layout::ViewUniform;
 use crate::gpu::shaders::source;
@@ -22,31 +23,21 @@ pub struct Style {
     pub selected: Option<u32>,
 }
 
-/// Buffers the viewer fills itself on the CPU backend.
-struct Upload {
-    capacity: usize,
-    pos: wgpu::Buffer,
-    vel: wgpu::Buffer,
-    tribe_flags: wgpu::Buffer,
-    genes: wgpu::Buffer,
-    energy: wgpu::Buffer,
-    age: wgpu::Buffer,
-    terrain: wgpu::Buffer,
-    food: wgpu::Buffer,
-}
-
 /// The two pipelines and the view uniform.
 pub struct WorldRenderer {
     background: wgpu::RenderPipeline,
     creatures: wgpu::RenderPipeline,
-    /// One pixel per creature, when a creature would be smaller than that
-    /// (a third of the vertex work: software rasterizers feel it).
-    points: wgpu::RenderPipeline,
+    /// Creatures as one pixel each (crowded and far out).
     as_points: bool,
+    /// The compute pass writing one pixel per creature into `splat_target`.
+    splat: wgpu::ComputePipeline,
+    splat_layout: wgpu::BindGroupLayout,
+    /// One word per pixel of the target, its size, and its bind group.
+    splat_target: Option<(wgpu::Buffer, [u32; 2], wgpu::BindGroup)>,
     layout: wgpu::BindGroupLayout,
     uniform: wgpu::Buffer,
-    upload: Option<Upload>,
-    group: Option<wgpu::BindGroup>,
+    /// The bind group and the [`super::runner::DrawSource`] id it binds.
+    group: Option<(u64, wgpu::BindGroup)>,
     instances: u32,
 }
 
@@ -77,10 +68,12 @@ impl WorldRenderer {
             },
             count: None,
         };
-        let both = wgpu::ShaderStages::VERTEX | wgpu::ShaderStages::FRAGMENT;
+        // Everything is also visible to the splat compute pass.
+        let all =
+            wgpu::ShaderStages::VERTEX | wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE;
         let mut entries = vec![wgpu::BindGroupLayoutEntry {
             binding: 0,
-            visibility: both,
+            visibility: all,
             ty: wgpu::BindingType::Buffer {
                 ty: wgpu::BufferBindingType::Uniform,
                 has_dynamic_offset: false,
@@ -88,19 +81,38 @@ impl WorldRenderer {
             },
             count: None,
         }];
-        for b in 1..=6 {
-            entries.push(storage(b, wgpu::ShaderStages::VERTEX));
+        for b in 1..=8 {
+            entries.push(storage(b, all));
         }
-        entries.push(storage(7, wgpu::ShaderStages::FRAGMENT));
-        entries.push(storage(8, wgpu::ShaderStages::FRAGMENT));
         let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("view.layout"),
             entries: &entries,
         });
+        let splat_layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("view.splat_layout"),
+            entries: &[wgpu::BindGroupLayoutEntry {
+                binding: 0,
+                visibility: wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE,
+                ty: wgpu::BindingType::Buffer {
+                    ty: wgpu::BufferBindingType::Storage { read_only: false },
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            }],
+        });
         let pl = d.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("view.pipeline_layout"),
-            bind_group_layouts: &[Some(&layout)],
+            bind_group_layouts: &[Some(&layout), Some(&splat_layout)],
             immediate_size: 0,
+        });
+        let splat = d.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("view.splat"),
+            layout: Some(&pl),
+            module: &module,
+            entry_point: Some("splat_creatures"),
+            compilation_options: Default::default(),
+            cache: None,
         });
         let pipeline = |label: &str, vs: &str, fs: &str, topology: wgpu::PrimitiveTopology| {
             d.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
@@ -145,13 +157,10 @@ impl WorldRenderer {
                 "creature_fs",
                 wgpu::PrimitiveTopology::TriangleList,
             ),
-            points: pipeline(
-                "view.creature_points",
-                "creature_vs",
-                "creature_fs",
-                wgpu::PrimitiveTopology::PointList,
-            ),
             as_points: false,
+            splat,
+            splat_layout,
+            splat_target: None,
             uniform: d.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("view.uniform"),
                 size: std::mem::size_of::<ViewUniform>() as u64,
@@ -159,73 +168,22 @@ impl WorldRenderer {
                 mapped_at_creation: false,
             }),
             layout,
-            upload: None,
             group: None,
             instances: 0,
         }
     }
 
-    fn upload(ctx: &GpuContext, sim: &Simulation, up: &mut Option<Upload>) {
-        let e = sim.entities();
-        let cap = e.capacity();
-        if up.as_ref().is_none_or(|u| u.capacity != cap) {
-            let buf = |label: &str, bytes: usize| {
-                ctx.storage(label, bytes as u64, wgpu::BufferUsages::empty())
-                    .unwrap_or_else(|_| {
-                        // Above the binding limit: draw nothing rather than fail.
-                        ctx.device.create_buffer(&wgpu::BufferDescriptor {
-                            label: Some(label),
-                            size: 256,
-                            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-                            mapped_at_creation: false,
-                        })
-                    })
-            };
-            let t = sim.terrain();
-            let terrain = buf("view.terrain", t.cells.len() * 4);
-            let words: Vec<u32> = t.cells.iter().map(|&c| c as u32).collect();
-            ctx.queue
-                .write_buffer(&terrain, 0, bytemuck::cast_slice(&words));
-            *up = Some(Upload {
-                capacity: cap,
-                pos: buf("view.pos", cap * 8),
-                vel: buf("view.vel", cap * 8),
-                tribe_flags: buf("view.tribe_flags", cap * 4),
-                genes: buf("view.genes", cap * 20),
-                energy: buf("view.energy", cap * 4),
-                age: buf("view.age", cap * 4),
-                terrain,
-                food: buf("view.food", sim.food().amount.len() * 4),
-            });
-        }
-        let u = up.as_ref().expect("allocated above");
-        let q = &ctx.queue;
-        let fits = |b: &wgpu::Buffer, bytes: usize| b.size() as usize >= bytes;
-        if fits(&u.genes, cap * 20) {
-            q.write_buffer(&u.pos, 0, bytemuck::cast_slice(&e.pos));
-            q.write_buffer(&u.vel, 0, bytemuck::cast_slice(&e.vel));
-            q.write_buffer(&u.tribe_flags, 0, bytemuck::cast_slice(&e.tribe_flags));
-            q.write_buffer(&u.genes, 0, bytemuck::cast_slice(&e.genes));
-            q.write_buffer(&u.energy, 0, bytemuck::cast_slice(&e.energy));
-            q.write_buffer(&u.age, 0, bytemuck::cast_slice(&e.age));
-        }
-        let food = &sim.food().amount;
-        if fits(&u.food, food.len() * 4) {
-            q.write_buffer(&u.food, 0, bytemuck::cast_slice(food));
-        }
-    }
-
-    /// Prepares the frame: uniform, and the bind group over the simulation's
-    /// buffers (uploading them first on the CPU backend).
+    /// Prepares the frame: the uniform, and the bind group over the
+    /// simulation's buffers (made again only when they change).
     pub fn prepare(
         &mut self,
         ctx: &GpuContext,
-        sim: &Simulation,
+        sim: &SimView,
         camera: &Camera,
         size: [f32; 2],
         style: &Style,
     ) {
-        let p = sim.params();
+        let p = &sim.params;
         let world = [p.world.width, p.world.height];
         let view_w = size[0] / camera.zoom;
         let view_h = size[1] / camera.zoom;
@@ -233,7 +191,7 @@ impl WorldRenderer {
         let tiles = |view: f32, len: f32| ((view / len - 1.0) * 0.5).ceil().max(0.0) as u32;
         let (tiles_x, tiles_y) = (tiles(view_w, world[0]), tiles(view_h, world[1]));
         let mut tribe_colors = [[0.8, 0.8, 0.8, 1.0]; 16];
-        for (k, t) in sim.scenario().tribes.iter().take(16).enumerate() {
+        for (k, t) in sim.scenario.tribes.iter().take(16).enumerate() {
             let c = parse_color(&t.color).unwrap_or([200; 3]);
             tribe_colors[k] = [
                 srgb_to_linear(c[0]),
@@ -242,49 +200,17 @@ impl WorldRenderer {
                 1.0,
             ];
         }
-        let terrain = &sim.terrain().grid;
-        let food = &sim.food().grid;
-        let (group, capacity) = match sim.gpu_view() {
-            Some((_, b)) => {
-                self.upload = None;
-                (
-                    self.bind(
-                        ctx,
-                        [
-                            &b.pos,
-                            &b.vel,
-                            &b.tribe_flags,
-                            &b.genes,
-                            &b.energy,
-                            &b.age,
-                            &b.terrain,
-                            &b.food_amount,
-                        ],
-                    ),
-                    sim.live_end() as u32,
-                )
-            }
-            None => {
-                Self::upload(ctx, sim, &mut self.upload);
-                let u = self.upload.as_ref().expect("uploaded");
-                (
-                    self.bind(
-                        ctx,
-                        [
-                            &u.pos,
-                            &u.vel,
-                            &u.tribe_flags,
-                            &u.genes,
-                            &u.energy,
-                            &u.age,
-                            &u.terrain,
-                            &u.food,
-                        ],
-                    ),
-                    sim.live_end() as u32,
-                )
-            }
+        let Some(draw) = &sim.draw else {
+            self.group = None;
+            return;
         };
+        if self.group.as_ref().is_none_or(|(id, _)| *id != draw.id) {
+            let group = self.bind(ctx, &draw.buffers);
+            self.group = Some((draw.id, group));
+        }
+        let capacity = draw.live_end;
+        let [terrain_cols, terrain_rows] = draw.terrain_dims;
+        let [food_cols, food_rows] = draw.food_dims;
         let uni = ViewUniform {
             center: camera.center,
             scale: [2.0 * camera.zoom / size[0], 2.0 * camera.zoom / size[1]],
@@ -299,25 +225,47 @@ impl WorldRenderer {
             energy_max: p.energy.max,
             lifespan: p.energy.lifespan,
             show_terrain: style.terrain as u32,
-            terrain_cols: terrain.cols,
-            terrain_rows: terrain.rows,
-            food_cols: food.cols,
-            food_rows: food.rows,
+            terrain_cols,
+            terrain_rows,
+            food_cols,
+            food_rows,
             show_food: style.food as u32,
             food_max: p.food.capacity * 3.0,
-            _pad0: 0,
+            corners: 3,
             tribe_colors,
         };
-        ctx.queue
-            .write_buffer(&self.uniform, 0, bytemuck::bytes_of(&uni));
-        self.group = Some(group);
         self.instances = capacity * (2 * tiles_x + 1) * (2 * tiles_y + 1);
         // Crowded and far out (a creature's own 3 wu under 1.5 px, over
-        // 50,000 slots drawn): a pixel each.
+        // 50,000 slots drawn): a pixel each, splatted by a compute pass.
         self.as_points = 3.0 * camera.zoom < 1.5 && self.instances > 50_000;
+        let uni = ViewUniform {
+            corners: if self.as_points { 0 } else { 3 },
+            ..uni
+        };
+        let px = [size[0].max(1.0) as u32, size[1].max(1.0) as u32];
+        if self.splat_target.as_ref().is_none_or(|t| t.1 != px) {
+            let bytes = (px[0] as u64 * px[1] as u64 * 4).max(256);
+            let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("view.splat"),
+                size: bytes,
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            });
+            let group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                label: Some("view.splat_group"),
+                layout: &self.splat_layout,
+                entries: &[wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: buffer.as_entire_binding(),
+                }],
+            });
+            self.splat_target = Some((buffer, px, group));
+        }
+        ctx.queue
+            .write_buffer(&self.uniform, 0, bytemuck::bytes_of(&uni));
     }
 
-    fn bind(&self, ctx: &GpuContext, b: [&wgpu::Buffer; 8]) -> wgpu::BindGroup {
+    fn bind(&self, ctx: &GpuContext, b: &[wgpu::Buffer; 8]) -> wgpu::BindGroup {
         let mut entries = vec![wgpu::BindGroupEntry {
             binding: 0,
             resource: self.uniform.as_entire_binding(),
@@ -335,18 +283,42 @@ impl WorldRenderer {
         })
     }
 
+    /// Records the work before the render pass: when creatures are drawn
+    /// as pixels, clearing the splat target and splatting them.
+    pub fn record(&self, enc: &mut wgpu::CommandEncoder) {
+        let (Some((_, group)), Some((target, _, splat_group))) = (&self.group, &self.splat_target)
+        else {
+            return;
+        };
+        if !self.as_points || self.instances == 0 {
+            return;
+        }
+        enc.clear_buffer(target, 0, None);
+        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("view.splat"),
+            timestamp_writes: None,
+        });
+        pass.set_pipeline(&self.splat);
+        pass.set_bind_group(0, group, &[]);
+        pass.set_bind_group(1, splat_group, &[]);
+        let groups = self.instances.div_ceil(64);
+        let x = groups.min(32_768);
+        pass.dispatch_workgroups(x, groups.div_ceil(x), 1);
+    }
+
     /// Draws the background and the creatures into `pass`.
     pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>) {
-        let Some(group) = &self.group else { return };
+        let (Some((_, group)), Some((_, _, splat_group))) = (&self.group, &self.splat_target)
+        else {
+            return;
+        };
         pass.set_bind_group(0, group, &[]);
+        pass.set_bind_group(1, splat_group, &[]);
         pass.set_pipeline(&self.background);
         pass.draw(0..3, 0..1);
-        if self.as_points {
-            pass.set_pipeline(&self.points);
-            pass.draw(0..1, 0..self.instances);
-        } else {
+        if !self.as_points {
             pass.set_pipeline(&self.creatures);
-            pass.draw(0..3, 0..self.instances);
+            pass.draw(0..3 * self.instances, 0..1);
         }
     }
 }

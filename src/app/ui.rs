@@ -5,10 +5,10 @@ use std::collections::VecDeque;
 use egui::{Color32, RichText, Stroke};
 
 use super::camera::Camera;
-use crate::Simulation;
-use crate::model::genes::{GENE_COUNT, GENE_NAMES, code, decode};
+use super::runner::SimView;
+use crate::Backend;
+use crate::model::genes::{GENE_NAMES, code, decode};
 use crate::model::scenario::parse_color;
-use crate::regions::stats::GeneStat;
 use crate::sim::PASSES;
 
 /// Simulation speeds offered, in ticks per frame.
@@ -39,6 +39,8 @@ pub struct Requests {
     pub scenario: Option<String>,
     /// Move the world to the other backend.
     pub switch_backend: bool,
+    /// Clear the selection.
+    pub deselect: bool,
 }
 
 /// The viewer's state shown and edited by the panels.
@@ -57,25 +59,12 @@ pub struct UiState {
     pub hash_grid: bool,
     /// Draw region boundaries, ghost zones and loads.
     pub regions: bool,
-    /// The inspected creature's id and slot.
-    pub selected: Option<(u32, u32)>,
     /// Keep the camera on the inspected creature.
     pub follow: bool,
-    /// The inspected creature this frame.
-    pub inspected: Option<crate::sim::EntityView>,
-    /// Positions of the creatures in its view (nearest first, up to
-    /// `hash.max_neighbors`), refreshed every few frames.
-    pub neighbors: Vec<[f32; 2]>,
-    /// The id `neighbors` belong to.
-    pub neighbors_of: Option<u32>,
     /// Frame times (s), newest last.
     pub frame_times: VecDeque<f32>,
     /// Ticks run in the last second's frames.
     pub ticks_per_s: f32,
-    /// Gene statistics, refreshed now and then.
-    pub genes: Vec<[GeneStat; GENE_COUNT]>,
-    /// Tick at which `genes` was taken.
-    pub genes_tick: Option<u32>,
     /// A message to show (errors from actions).
     pub message: Option<String>,
     /// Scenario path typed in the picker.
@@ -94,19 +83,22 @@ impl Default for UiState {
             food: true,
             hash_grid: false,
             regions: false,
-            selected: None,
             follow: false,
-            inspected: None,
-            neighbors: Vec::new(),
-            neighbors_of: None,
             frame_times: VecDeque::new(),
             ticks_per_s: 0.0,
-            genes: Vec::new(),
-            genes_tick: None,
             message: None,
             scenario_path: String::new(),
             hist_gene: crate::model::genes::Gene::Diet as usize,
         }
+    }
+}
+
+impl UiState {
+    /// Frames per second over the recorded frame times.
+    pub fn frames_per_s(&self) -> f32 {
+        let n = self.frame_times.len().max(1) as f32;
+        let mean = self.frame_times.iter().sum::<f32>() / n;
+        if mean > 0.0 { 1.0 / mean } else { 0.0 }
     }
 }
 
@@ -116,9 +108,9 @@ fn swatch(ui: &mut egui::Ui, color: Color32) {
     ui.painter().rect_filled(rect, 1.0, color);
 }
 
-fn tribe_color(sim: &Simulation, t: usize) -> Color32 {
+fn tribe_color(sim: &SimView, t: usize) -> Color32 {
     let c = sim
-        .scenario()
+        .scenario
         .tribes
         .get(t)
         .and_then(|t| parse_color(&t.color))
@@ -127,7 +119,7 @@ fn tribe_color(sim: &Simulation, t: usize) -> Color32 {
 }
 
 /// Draws the side panel; returns what was asked.
-pub fn panels(ctx: &egui::Context, sim: &Simulation, st: &mut UiState) -> Requests {
+pub fn panels(ctx: &egui::Context, sim: &SimView, st: &mut UiState) -> Requests {
     let mut req = Requests::default();
     if ctx.input(|i| i.key_pressed(egui::Key::Space)) {
         st.paused = !st.paused;
@@ -147,7 +139,7 @@ pub fn panels(ctx: &egui::Context, sim: &Simulation, st: &mut UiState) -> Reques
                         .show(ui, |ui| statistics(ui, sim, st));
                     egui::CollapsingHeader::new("Inspector")
                         .default_open(true)
-                        .show(ui, |ui| inspector(ui, sim, st));
+                        .show(ui, |ui| inspector(ui, sim, st, &mut req));
                     egui::CollapsingHeader::new("Overlays")
                         .default_open(false)
                         .show(ui, |ui| overlays(ui, st));
@@ -160,7 +152,7 @@ pub fn panels(ctx: &egui::Context, sim: &Simulation, st: &mut UiState) -> Reques
     req
 }
 
-fn controls(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut Requests) {
+fn controls(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Requests) {
     ui.horizontal(|ui| {
         let label = if st.paused { "play" } else { "pause" };
         if ui.button(label).on_hover_text("space").clicked() {
@@ -190,9 +182,9 @@ fn controls(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut Req
     });
     ui.label(format!(
         "tick {}  ({:.1} s simulated)  seed {}",
-        sim.tick(),
-        sim.tick() as f32 * sim.params().world.dt,
-        sim.scenario().seed
+        sim.tick,
+        sim.tick as f32 * sim.params.world.dt,
+        sim.scenario.seed
     ));
     ui.horizontal(|ui| {
         egui::ComboBox::from_id_salt("scenarios")
@@ -215,7 +207,7 @@ fn controls(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut Req
             req.scenario = Some(st.scenario_path.clone());
         }
     });
-    if let Some(m) = &st.message {
+    for m in [&st.message, &sim.message].into_iter().flatten() {
         ui.colored_label(Color32::from_rgb(240, 120, 100), m);
     }
     ui.separator();
@@ -249,10 +241,10 @@ fn scenario_files() -> Vec<String> {
     v
 }
 
-fn legend(ui: &mut egui::Ui, sim: &Simulation, mode: u32) {
+fn legend(ui: &mut egui::Ui, sim: &SimView, mode: u32) {
     if mode == 0 {
         ui.horizontal_wrapped(|ui| {
-            for (k, t) in sim.scenario().tribes.iter().enumerate() {
+            for (k, t) in sim.scenario.tribes.iter().enumerate() {
                 swatch(ui, tribe_color(sim, k));
                 ui.label(&t.name);
             }
@@ -261,10 +253,10 @@ fn legend(ui: &mut egui::Ui, sim: &Simulation, mode: u32) {
     }
     let (lo, hi) = match mode {
         1 => ("herbivore (−1)".to_string(), "carnivore (+1)".to_string()),
-        2 => ("0 e".to_string(), format!("{} e", sim.params().energy.max)),
+        2 => ("0 e".to_string(), format!("{} e", sim.params.energy.max)),
         3 => (
             "newborn".to_string(),
-            format!("{} s", sim.params().energy.lifespan),
+            format!("{} s", sim.params.energy.lifespan),
         ),
         m => {
             let k = (m - 4) as usize;
@@ -293,21 +285,21 @@ fn legend(ui: &mut egui::Ui, sim: &Simulation, mode: u32) {
     });
 }
 
-fn statistics(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
-    let c = sim.counters();
+fn statistics(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState) {
+    let c = &sim.counters;
     ui.label(format!(
         "population {}   births {}   deaths {}   kills {}   starved {}",
-        sim.population(),
+        sim.population,
         c.total(|t| t.births),
         c.total(|t| t.deaths),
         c.total(|t| t.kills),
         c.total(|t| t.starved),
     ));
     // Rates over the last history interval.
-    let h = &sim.history().samples;
+    let h = &sim.history.samples;
     if h.len() >= 2 {
         let (a, b) = (&h[h.len() - 2], &h[h.len() - 1]);
-        let secs = (b.tick - a.tick) as f32 * sim.params().world.dt;
+        let secs = (b.tick - a.tick) as f32 * sim.params.world.dt;
         ui.label(format!(
             "per second: births {:.1}  deaths {:.1}  kills {:.1}  starved {:.1}",
             (b.births - a.births) as f32 / secs,
@@ -328,7 +320,7 @@ fn statistics(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
         .unwrap_or(1)
         .max(1) as f32;
     if h.len() >= 2 {
-        for t in 0..sim.scenario().tribes.len() {
+        for t in 0..sim.scenario.tribes.len() {
             let pts: Vec<egui::Pos2> = h
                 .iter()
                 .enumerate()
@@ -346,22 +338,15 @@ fn statistics(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
         }
     }
     // Gene means ± spread per tribe, refreshed every 60 ticks.
-    if st
-        .genes_tick
-        .is_none_or(|t| sim.tick() >= t + 60 || sim.tick() < t)
-    {
-        st.genes = sim.gene_stats();
-        st.genes_tick = Some(sim.tick());
-    }
     egui::Grid::new("genes").striped(true).show(ui, |ui| {
         ui.label("gene");
-        for k in 0..sim.scenario().tribes.len() {
+        for k in 0..sim.scenario.tribes.len() {
             swatch(ui, tribe_color(sim, k));
         }
         ui.end_row();
         for (g, name) in GENE_NAMES.iter().enumerate() {
             ui.label(*name);
-            for t in &st.genes {
+            for t in sim.genes.iter() {
                 ui.label(format!("{:.2}±{:.2}", t[g].mean, t[g].std));
             }
             ui.end_row();
@@ -380,8 +365,8 @@ fn statistics(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 2.0, Color32::from_gray(20));
     let g = st.hist_gene;
-    let tribes = st.genes.len().max(1);
-    let top = st
+    let tribes = sim.genes.len().max(1);
+    let top = sim
         .genes
         .iter()
         .flat_map(|t| t[g].hist.iter().copied())
@@ -390,7 +375,7 @@ fn statistics(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
         .max(1) as f32;
     let bins = crate::regions::stats::HIST_BINS;
     let slot = rect.width() / bins as f32;
-    for (t, stats) in st.genes.iter().enumerate() {
+    for (t, stats) in sim.genes.iter().enumerate() {
         for (b, &n) in stats[g].hist.iter().enumerate() {
             let x = rect.left() + slot * b as f32 + slot * t as f32 / tribes as f32;
             let hgt = rect.height() * n as f32 / top;
@@ -411,21 +396,20 @@ fn statistics(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
     });
 }
 
-fn inspector(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
-    let Some((id, slot)) = st.selected else {
+fn inspector(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Requests) {
+    let Some((id, _)) = sim.selected else {
         ui.label("click a creature to inspect it");
         return;
     };
-    let _ = slot;
-    let Some(v) = st.inspected else {
+    let Some(v) = sim.inspected else {
         ui.label(format!("creature {id} has died"));
         if ui.button("clear").clicked() {
-            st.selected = None;
+            req.deselect = true;
         }
         return;
     };
     let tribe = sim
-        .scenario()
+        .scenario
         .tribes
         .get(v.tribe as usize)
         .map_or("?", |t| t.name.as_str());
@@ -454,7 +438,7 @@ fn inspector(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState) {
     ui.horizontal(|ui| {
         ui.checkbox(&mut st.follow, "follow");
         if ui.button("clear").clicked() {
-            st.selected = None;
+            req.deselect = true;
             st.follow = false;
         }
     });
@@ -467,7 +451,7 @@ fn overlays(ui: &mut egui::Ui, st: &mut UiState) {
     ui.checkbox(&mut st.regions, "regions, ghost zones and load");
 }
 
-fn performance(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut Requests) {
+fn performance(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Requests) {
     let n = st.frame_times.len().max(1) as f32;
     let mean = st.frame_times.iter().sum::<f32>() / n;
     ui.label(format!(
@@ -475,6 +459,21 @@ fn performance(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut 
         if mean > 0.0 { 1.0 / mean } else { 0.0 },
         st.ticks_per_s
     ));
+    ui.label(format!(
+        "{:.2} ms per tick; the simulation runs on its own thread",
+        sim.tick_ms
+    ));
+    if sim.behind && !st.paused {
+        ui.colored_label(
+            Color32::from_rgb(240, 200, 100),
+            format!(
+                "frame pacing: the simulation keeps up with {:.1} of the {:.1} ticks/s asked; \
+                 it slows down, the frames do not",
+                st.ticks_per_s,
+                SPEEDS[st.speed] * st.frames_per_s()
+            ),
+        );
+    }
     let (rect, _) =
         ui.allocate_exact_size(egui::vec2(ui.available_width(), 40.0), egui::Sense::hover());
     let painter = ui.painter_at(rect);
@@ -490,12 +489,13 @@ fn performance(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut 
     }
     ui.label(format!(
         "backend {}{}",
-        sim.backend().name(),
-        sim.adapter()
+        sim.backend.name(),
+        sim.adapter
+            .as_ref()
             .map(|a| format!(" on {a}"))
             .unwrap_or_default()
     ));
-    let other = if sim.gpu_view().is_some() {
+    let other = if sim.backend != Backend::Cpu {
         "CPU"
     } else {
         "GPU"
@@ -508,46 +508,42 @@ fn performance(ui: &mut egui::Ui, sim: &Simulation, st: &mut UiState, req: &mut 
         req.switch_backend = true;
     }
     egui::Grid::new("passes").striped(true).show(ui, |ui| {
-        for (name, t) in PASSES.iter().zip(sim.timings()) {
+        for (name, t) in PASSES.iter().zip(sim.timings.iter()) {
             ui.label(*name);
             ui.label(format!("{:.3} ms", t.as_secs_f64() * 1e3));
             ui.end_row();
         }
     });
-    let r = sim.regions();
+    let r = &sim.regions;
     ui.label(format!(
         "regions {}×{} on {} workers, {} restarts; region work {:.2} ms/tick",
-        r.grid.rows,
-        r.grid.cols,
-        r.threads(),
-        r.restarts(),
-        r.timing.work_s * 1e3 / r.timing.ticks.max(1) as f64
+        r.grid.rows, r.grid.cols, r.threads, r.restarts, r.work_ms
     ));
 }
 
 /// Draws the world overlays (hash grid, regions) over the view.
 pub fn world_overlays(
     ctx: &egui::Context,
-    sim: &Simulation,
+    sim: &SimView,
     st: &UiState,
     cam: &Camera,
     size: [f32; 2],
 ) {
     let painter = ctx.layer_painter(egui::LayerId::background());
-    if let Some(v) = st.inspected {
+    if let Some(v) = sim.inspected {
         view_cone(
             &painter,
             ctx.pixels_per_point(),
             cam,
             size,
             &v,
-            &st.neighbors,
+            &sim.neighbors,
         );
     }
     if !st.hash_grid && !st.regions {
         return;
     }
-    let p = sim.params();
+    let p = &sim.params;
     let ppp = ctx.pixels_per_point();
     let to_pt = |w: [f32; 2]| {
         let s = cam.world_to_screen(size, w);
@@ -586,7 +582,7 @@ pub fn world_overlays(
         }
     }
     if st.regions {
-        let r = sim.regions();
+        let r = &sim.regions;
         let ghost = p.regions.ghost_width;
         let line = Color32::from_rgb(250, 250, 120);
         let zone = Color32::from_rgba_unmultiplied(250, 250, 120, 40);
@@ -653,46 +649,4 @@ fn view_cone(
             Stroke::new(1.0, Color32::from_rgba_unmultiplied(255, 255, 120, 120)),
         );
     }
-}
-
-/// The creatures `v` (in slot `slot`) sees: within its vision radius and view
-/// angle, nearest first, at most `max` (what `steer` considers, up to the
-/// order of the hash's ring search).
-pub fn neighbors_in_view(
-    sim: &Simulation,
-    slot: usize,
-    v: &crate::sim::EntityView,
-    max: usize,
-) -> Vec<[f32; 2]> {
-    use crate::model::genes::Gene;
-    let e = sim.entities();
-    let p = sim.params();
-    let (w, h) = (p.world.width, p.world.height);
-    let radius = decode(Gene::Vision as usize, code(&v.genes, Gene::Vision as usize));
-    let cos_half = (decode(
-        Gene::ViewAngle as usize,
-        code(&v.genes, Gene::ViewAngle as usize),
-    )
-    .to_radians()
-        * 0.5)
-        .cos();
-    let speed = (v.vel[0] * v.vel[0] + v.vel[1] * v.vel[1]).sqrt();
-    let wrap = |d: f32, len: f32| d - len * (d / len + 0.5).floor();
-    let mut seen: Vec<(f32, [f32; 2])> = (0..e.capacity())
-        .filter(|&i| i != slot && e.alive(i))
-        .filter_map(|i| {
-            let dx = wrap(e.pos[i][0] - v.pos[0], w);
-            let dy = wrap(e.pos[i][1] - v.pos[1], h);
-            let d2 = dx * dx + dy * dy;
-            if d2 > radius * radius || d2 == 0.0 {
-                return None;
-            }
-            let inside =
-                speed < 1e-6 || (dx * v.vel[0] + dy * v.vel[1]) / (d2.sqrt() * speed) >= cos_half;
-            inside.then_some((d2, [v.pos[0] + dx, v.pos[1] + dy]))
-        })
-        .collect();
-    seen.sort_by(|a, b| a.0.total_cmp(&b.0));
-    seen.truncate(max);
-    seen.into_iter().map(|(_, p)| p).collect()
 }

@@ -22,19 +22,43 @@ pub struct ViewArgs {
     /// Engine for the per-entity passes (the drawing is always on the GPU).
     #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
     backend: BackendArg,
+    /// Start paused (space or the play button starts the simulation).
+    #[arg(long)]
+    paused: bool,
+    /// Starting speed in ticks per frame: 0.25, 0.5, 1, 2, 4, 8 or 16.
+    #[arg(long, value_name = "X", default_value = "1", value_parser = parse_speed)]
+    speed: usize,
     /// Worker threads; 0 uses one per core.
     #[arg(long, value_name = "K", default_value_t = 0)]
     threads: usize,
-    /// Screenshot mode: render this many frames offscreen (no window or
-    /// display needed), write the last to --screenshot, and exit.
-    #[arg(long, value_name = "N", default_value_t = 60)]
-    frames: u32,
+    /// Render this many frames, then exit. With --screenshot (default 60):
+    /// offscreen, no window or display needed, each frame waiting for its
+    /// ticks. Without: in the window, then print the frame statistics.
+    #[arg(long, value_name = "N")]
+    frames: Option<u32>,
     /// Screenshot mode: the PNG file to write.
     #[arg(long, value_name = "FILE.png")]
     screenshot: Option<PathBuf>,
     /// Screenshot size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
     size: (u32, u32),
+    /// Test hook: resize, minimize and lose the window's surface on a fixed
+    /// schedule (use with --frames).
+    #[arg(long, hide = true)]
+    exercise_surface: bool,
+}
+
+fn parse_speed(s: &str) -> Result<usize, String> {
+    let x: f32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a speed"))?;
+    evosim::app::ui::SPEEDS
+        .iter()
+        .position(|&v| v == x)
+        .ok_or_else(|| {
+            format!("speed {s} is not one of 0.25, 0.5, 1, 2, 4, 8, 16 (ticks per frame)")
+        })
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -64,9 +88,12 @@ pub fn default_args() -> ViewArgs {
         seed: None,
         backend: BackendArg::Auto,
         threads: 0,
-        frames: 60,
+        paused: false,
+        speed: 2,
+        frames: None,
         screenshot: None,
         size: (1280, 800),
+        exercise_surface: false,
     }
 }
 
@@ -92,6 +119,8 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
         entities: a.entities,
         backend,
         threads: a.threads,
+        paused: a.paused,
+        speed: a.speed,
     };
     match a.screenshot {
         Some(path) => {
@@ -102,7 +131,7 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
                 ))
             })?;
             let size = [a.size.0, a.size.1];
-            let shot = offscreen::screenshot(ctx, options, a.frames, size, &path)
+            let shot = offscreen::screenshot(ctx, options, a.frames.unwrap_or(60), size, &path)
                 .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
             eprintln!(
                 "wrote {} ({}×{}, frame {}, tick {}, backend {})",
@@ -124,7 +153,35 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
                         .into(),
                 ));
             }
-            window::run(options).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))
+            let wo = window::WindowOptions {
+                frames: a.frames,
+                exercise: a.exercise_surface,
+            };
+            let r = window::run(options, wo).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+            if a.frames.is_some() {
+                eprintln!(
+                    "window: {} frames drawn of {} redraws in {:.1} s ({:.1} frames/s; frame time \
+                     median {:.1} ms, p95 {:.1} ms, max {:.1} ms); tick {}; size {}x{}; \
+                     surface reconfigured {}, recreated {}, outdated {}, minimized frames {}, \
+                     drawn since the last change {}",
+                    r.drawn,
+                    r.redraws,
+                    r.seconds,
+                    r.fps(),
+                    r.frame_ms_quantile(0.5),
+                    r.frame_ms_quantile(0.95),
+                    r.frame_ms_quantile(1.0),
+                    r.ticks,
+                    r.size[0],
+                    r.size[1],
+                    r.reconfigured,
+                    r.recreated,
+                    r.outdated,
+                    r.skipped_minimized,
+                    r.drawn_since_change
+                );
+            }
+            Ok(())
         }
     }
 }

@@ -757,8 +757,8 @@ pub struct ViewUniform {
     pub food_max: f32,
     /// Extra copies of the world drawn on each side along y.
     pub tiles_y: u32,
-    /// Padding.
-    pub _pad0: u32,
+    /// Vertices per creature: 3 (triangles) or 1 (points).
+    pub corners: u32,
     /// Tribe colours, linear RGBA (tribes from 16 on share the last).
     pub tribe_colors: [[f32; 4]; 16],
 }

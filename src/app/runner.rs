@@ -1,0 +1,721 @@
+//! The simulation thread: the viewer's [`Simulation`] runs here, never on the
+//! frame thread, so that drawing and input never wait for a tick or for its
+//! GPU readbacks.
+//!
+//! The frame thread grants ticks (the speed, once per frame) and sends
+//! [`Command`]s; this thread runs the ticks it was granted, answers the
+//! commands, and publishes a [`SimView`] after each batch: the figures the
+//! panels show and the buffers the renderer draws from. On the GPU backend
+//! those are the simulation's own resident buffers (nothing is copied); on
+//! the CPU backend this thread uploads the state into buffers of its own
+//! after each batch.
+//!
+//! When the simulation cannot keep up with the speed asked for, the grant
+//! is capped at two frames' worth: the simulation slows down instead of the
+//! frames, and [`SimView::behind`] says so.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::ViewOptions;
+use crate::gpu::GpuContext;
+use crate::model::genes::GENE_COUNT;
+use crate::regions::RegionStats;
+use crate::regions::grid::RegionGrid;
+use crate::regions::stats::{Counters, GeneStat, History};
+use crate::sim::{EntityView, PASSES};
+use crate::{Backend, Scenario, SimError, SimParams, Simulation};
+
+/// What the frame thread asks of the simulation thread.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Run one tick now (the step button while paused).
+    Step,
+    /// Restart from the scenario with the same seed (`true`) or a new one.
+    Reset {
+        /// Keep the seed.
+        same_seed: bool,
+    },
+    /// Restart from this scenario (already loaded and validated).
+    Load(Box<Scenario>),
+    /// Move the world to the other backend.
+    SwitchBackend,
+    /// Select the living creature nearest to a world point within a radius
+    /// (world units); nothing there clears the selection.
+    Pick {
+        /// World point.
+        at: [f32; 2],
+        /// Search radius (wu).
+        radius: f32,
+    },
+    /// Clear the selection.
+    Deselect,
+}
+
+/// The region grid and its figures, as the panels show them.
+#[derive(Debug, Clone)]
+pub struct RegionsView {
+    /// The grid.
+    pub grid: RegionGrid,
+    /// Per-region statistics.
+    pub stats: Vec<RegionStats>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Worker restarts so far.
+    pub restarts: u64,
+    /// Region work per tick, mean so far (ms).
+    pub work_ms: f64,
+}
+
+/// The buffers the renderer binds: the simulation's own on the GPU backend,
+/// uploads on the CPU backend. A new `id` means new buffers.
+#[derive(Debug, Clone)]
+pub struct DrawSource {
+    /// Changes whenever the buffers do.
+    pub id: u64,
+    /// pos, vel, tribe_flags, genes, energy, age, terrain, food amount.
+    pub buffers: [wgpu::Buffer; 8],
+    /// One past the highest slot that may hold a living entity.
+    pub live_end: u32,
+    /// Terrain grid columns and rows.
+    pub terrain_dims: [u32; 2],
+    /// Food grid columns and rows.
+    pub food_dims: [u32; 2],
+}
+
+/// What the viewer shows of the simulation, published after each batch of
+/// ticks and after each command.
+#[derive(Debug, Clone)]
+pub struct SimView {
+    /// Ticks run.
+    pub tick: u32,
+    /// Derived parameters.
+    pub params: Arc<SimParams>,
+    /// The scenario.
+    pub scenario: Arc<Scenario>,
+    /// Living entities.
+    pub population: u64,
+    /// Cumulative counters.
+    pub counters: Counters,
+    /// Population history.
+    pub history: Arc<History>,
+    /// Gene statistics per tribe (refreshed every 60 ticks).
+    pub genes: Arc<Vec<[GeneStat; GENE_COUNT]>>,
+    /// The backend running.
+    pub backend: Backend,
+    /// The GPU adapter, on the GPU backend.
+    pub adapter: Option<String>,
+    /// Per-pass times of the last tick.
+    pub timings: [Duration; PASSES.len()],
+    /// Regions.
+    pub regions: RegionsView,
+    /// The selected creature's id and slot.
+    pub selected: Option<(u32, u32)>,
+    /// The selected creature, while it lives.
+    pub inspected: Option<EntityView>,
+    /// Positions of the creatures it sees (nearest first), refreshed a few
+    /// times a second.
+    pub neighbors: Vec<[f32; 2]>,
+    /// What to draw.
+    pub draw: Option<DrawSource>,
+    /// The last error or notice (a failed load, switch or tick).
+    pub message: Option<String>,
+    /// The simulation stopped on an error and runs no more ticks.
+    pub halted: bool,
+    /// Wall time of the last batch's ticks, per tick (ms).
+    pub tick_ms: f32,
+    /// The speed asked for is more than the simulation keeps up with.
+    pub behind: bool,
+}
+
+impl SimView {
+    /// The view of a freshly built or changed simulation.
+    fn of(sim: &Simulation) -> Self {
+        let mut v = Self {
+            tick: 0,
+            params: Arc::new(sim.params().clone()),
+            scenario: Arc::new(sim.scenario().clone()),
+            population: 0,
+            counters: sim.counters().clone(),
+            history: Arc::new(sim.history().clone()),
+            genes: Arc::new(sim.gene_stats()),
+            backend: sim.backend(),
+            adapter: sim.adapter(),
+            timings: *sim.timings(),
+            regions: regions_view(sim),
+            selected: None,
+            inspected: None,
+            neighbors: Vec::new(),
+            draw: None,
+            message: None,
+            halted: false,
+            tick_ms: 0.0,
+            behind: false,
+        };
+        v.refresh(sim);
+        v
+    }
+
+    /// Updates the per-tick figures.
+    fn refresh(&mut self, sim: &Simulation) {
+        self.tick = sim.tick();
+        self.population = sim.population();
+        self.counters = sim.counters().clone();
+        let h = sim.history();
+        if h.samples.back().map(|s| s.tick) != self.history.samples.back().map(|s| s.tick) {
+            self.history = Arc::new(h.clone());
+        }
+        self.timings = *sim.timings();
+        self.regions = regions_view(sim);
+    }
+}
+
+fn regions_view(sim: &Simulation) -> RegionsView {
+    let r = sim.regions();
+    RegionsView {
+        grid: r.grid.clone(),
+        stats: r.stats.clone(),
+        threads: r.threads(),
+        restarts: r.restarts(),
+        work_ms: r.timing.work_s * 1e3 / r.timing.ticks.max(1) as f64,
+    }
+}
+
+/// Shared between the two threads.
+struct Control {
+    /// Ticks granted and not yet run.
+    budget: f32,
+    commands: VecDeque<Command>,
+    /// The simulation thread is running ticks or commands.
+    busy: bool,
+    /// The last grant hit the cap.
+    behind: bool,
+    quit: bool,
+    view: Arc<SimView>,
+}
+
+struct Shared {
+    control: Mutex<Control>,
+    /// Signals work for the simulation thread and its completion.
+    changed: Condvar,
+    /// Held by the simulation thread while it submits GPU work and waits
+    /// for it (a tick, a readback), and by the frame thread while it
+    /// reconfigures the window's surface, which needs the queue idle.
+    gpu: Mutex<()>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Control> {
+        // A panic on the other thread must not take the viewer down with it.
+        self.control.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The simulation thread and its mailbox.
+pub struct SimRunner {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SimRunner {
+    /// Builds the simulation from `options` (its backend on `ctx` unless
+    /// `Backend::Cpu`) and starts its thread.
+    pub fn start(options: ViewOptions, ctx: GpuContext) -> Result<Self, SimError> {
+        let sim = make_sim(&options, &ctx)?;
+        let mut state = SimState {
+            sim,
+            ctx,
+            options,
+            upload: None,
+            draw_id: 0,
+            last_gpu_pos: None,
+            selected: None,
+            genes_tick: 0,
+            neighbors_at: None,
+            message: None,
+            halted: false,
+            tick_ms: 0.0,
+        };
+        let view = Arc::new(state.first_view());
+        let shared = Arc::new(Shared {
+            control: Mutex::new(Control {
+                budget: 0.0,
+                commands: VecDeque::new(),
+                busy: false,
+                behind: false,
+                quit: false,
+                view,
+            }),
+            changed: Condvar::new(),
+            gpu: Mutex::new(()),
+        });
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("evosim-sim".into())
+            .spawn(move || run(state, &s))
+            .map_err(|e| SimError::Threads {
+                threads: 1,
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    /// The latest published view.
+    pub fn view(&self) -> Arc<SimView> {
+        self.shared.lock().view.clone()
+    }
+
+    /// Grants `ticks` more ticks (the speed, once per frame); the backlog is
+    /// capped at two grants.
+    pub fn grant(&self, ticks: f32) {
+        let mut c = self.shared.lock();
+        let cap = (2.0 * ticks).max(1.0);
+        c.behind = c.budget + ticks > cap;
+        c.budget = (c.budget + ticks).min(cap);
+        drop(c);
+        self.shared.changed.notify_all();
+    }
+
+    /// Drops the ticks granted and not yet run (pause).
+    pub fn hold(&self) {
+        let mut c = self.shared.lock();
+        c.budget = c.budget.fract();
+        c.behind = false;
+    }
+
+    /// Queues a command.
+    pub fn send(&self, cmd: Command) {
+        self.shared.lock().commands.push_back(cmd);
+        self.shared.changed.notify_all();
+    }
+
+    /// Runs `f` while the simulation submits no GPU work (waits for the
+    /// tick in progress to end).
+    pub fn quiet<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _gate = self.shared.gpu.lock().unwrap_or_else(|p| p.into_inner());
+        f()
+    }
+
+    /// Waits until every tick granted and every command sent so far has run
+    /// and been published (screenshot mode, tests).
+    pub fn sync(&self) {
+        let mut c = self.shared.lock();
+        while !c.quit && (c.busy || c.budget >= 1.0 || !c.commands.is_empty()) {
+            c = self
+                .shared
+                .changed
+                .wait(c)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+impl Drop for SimRunner {
+    fn drop(&mut self) {
+        self.shared.lock().quit = true;
+        self.shared.changed.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn make_sim(o: &ViewOptions, ctx: &GpuContext) -> Result<Simulation, SimError> {
+    let device = (o.backend != Backend::Cpu).then(|| ctx.clone());
+    Simulation::on_device(o.scenario.clone(), device, o.threads)
+}
+
+/// Buffers this thread fills on the CPU backend.
+struct Upload {
+    capacity: usize,
+    food_len: usize,
+    buffers: [wgpu::Buffer; 8],
+}
+
+/// Everything the simulation thread owns.
+struct SimState {
+    sim: Simulation,
+    ctx: GpuContext,
+    options: ViewOptions,
+    upload: Option<Upload>,
+    draw_id: u64,
+    last_gpu_pos: Option<wgpu::Buffer>,
+    selected: Option<(u32, u32)>,
+    genes_tick: u32,
+    neighbors_at: Option<(Instant, u32)>,
+    message: Option<String>,
+    halted: bool,
+    tick_ms: f32,
+}
+
+/// The thread's loop: wait for a grant or a command, run it, publish.
+fn run(mut st: SimState, shared: &Shared) {
+    let mut view = (*shared.lock().view).clone();
+    loop {
+        let (commands, ticks) = {
+            let mut c = shared.lock();
+            while !c.quit && c.commands.is_empty() && (c.budget < 1.0 || st.halted) {
+                c = shared.changed.wait(c).unwrap_or_else(|p| p.into_inner());
+            }
+            if c.quit {
+                return;
+            }
+            let commands: Vec<Command> = c.commands.drain(..).collect();
+            let ticks = if st.halted {
+                0
+            } else {
+                c.budget.floor() as u32
+            };
+            c.budget -= ticks as f32;
+            if st.halted {
+                c.budget = 0.0;
+            }
+            c.busy = true;
+            (commands, ticks)
+        };
+        let mut rebuilt = false;
+        let mut ran = 0;
+        for cmd in commands {
+            match cmd {
+                Command::Step if !st.halted => ran += st.run_ticks(1, shared),
+                Command::Step => {}
+                other => {
+                    let _gate = shared.gpu.lock().unwrap_or_else(|p| p.into_inner());
+                    rebuilt |= st.apply(other);
+                }
+            }
+        }
+        ran += st.run_ticks(ticks, shared);
+        {
+            let _gate = shared.gpu.lock().unwrap_or_else(|p| p.into_inner());
+            if rebuilt {
+                view = SimView::of(&st.sim);
+            }
+            st.update(&mut view, rebuilt || ran > 0);
+        }
+        let mut c = shared.lock();
+        view.behind = c.behind;
+        c.view = Arc::new(view.clone());
+        c.busy = false;
+        drop(c);
+        shared.changed.notify_all();
+    }
+}
+
+impl SimState {
+    /// Runs up to `n` ticks, each holding the GPU gate; returns how many
+    /// ran.
+    fn run_ticks(&mut self, n: u32, shared: &Shared) -> u32 {
+        let start = Instant::now();
+        for k in 0..n {
+            let _gate = shared.gpu.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = self.sim.step() {
+                self.message = Some(format!("the simulation stopped: {e}"));
+                self.halted = true;
+                return k;
+            }
+        }
+        if n > 0 {
+            self.tick_ms = start.elapsed().as_secs_f32() * 1e3 / n as f32;
+        }
+        n
+    }
+
+    /// Carries out a command; true if the simulation was replaced or moved.
+    fn apply(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Step => false,
+            Command::Reset { same_seed } => {
+                let mut o = self.options.clone();
+                if !same_seed {
+                    o.scenario.seed = o
+                        .scenario
+                        .seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                }
+                self.restart(o)
+            }
+            Command::Load(scenario) => {
+                let mut o = self.options.clone();
+                o.scenario = *scenario;
+                self.restart(o)
+            }
+            Command::SwitchBackend => {
+                let target = if self.sim.gpu_view().is_some() {
+                    None
+                } else {
+                    Some(self.ctx.clone())
+                };
+                match self.sim.switch_backend(target) {
+                    Ok(()) => {
+                        self.genes_tick = self.sim.tick();
+                        self.message = None;
+                        true
+                    }
+                    Err(e) => {
+                        self.message = Some(format!("backend switch failed: {e}"));
+                        false
+                    }
+                }
+            }
+            Command::Pick { at, radius } => {
+                self.selected = pick(&self.sim, at, radius);
+                self.neighbors_at = None;
+                false
+            }
+            Command::Deselect => {
+                self.selected = None;
+                false
+            }
+        }
+    }
+
+    /// Replaces the simulation by a fresh one from `o` on the current
+    /// backend; on failure the running world stays and the error is shown.
+    fn restart(&mut self, mut o: ViewOptions) -> bool {
+        o.backend = self.sim.backend();
+        match make_sim(&o, &self.ctx) {
+            Ok(sim) => {
+                self.sim = sim;
+                self.options = o;
+                self.selected = None;
+                self.genes_tick = 0;
+                self.message = None;
+                self.halted = false;
+                true
+            }
+            Err(e) => {
+                self.message = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// The first view of the simulation.
+    fn first_view(&mut self) -> SimView {
+        let mut v = SimView::of(&self.sim);
+        self.update(&mut v, true);
+        v
+    }
+
+    /// Brings `v` up to date; `advanced`: ticks ran or the world changed.
+    fn update(&mut self, v: &mut SimView, advanced: bool) {
+        let sim = &self.sim;
+        if advanced {
+            v.refresh(sim);
+            if sim.tick() >= self.genes_tick + 60 || sim.tick() < self.genes_tick {
+                v.genes = Arc::new(sim.gene_stats());
+                self.genes_tick = sim.tick();
+            }
+            v.draw = Some(self.draw_source());
+        }
+        let sim = &self.sim;
+        v.backend = sim.backend();
+        v.adapter = sim.adapter();
+        v.message = self.message.clone();
+        v.halted = self.halted;
+        v.tick_ms = self.tick_ms;
+        v.selected = self.selected;
+        v.inspected = self
+            .selected
+            .and_then(|(id, slot)| sim.entity(slot as usize).filter(|e| e.id == id));
+        match (v.inspected, self.selected) {
+            (Some(e), Some((id, slot))) => {
+                // The full neighbourhood costs a full read on the GPU
+                // backend: a few times a second is enough for the lines.
+                let due = self
+                    .neighbors_at
+                    .is_none_or(|(t, of)| of != id || t.elapsed() >= Duration::from_millis(250));
+                if due {
+                    let max = sim.params().hash.max_neighbors as usize;
+                    v.neighbors = neighbors_in_view(sim, slot as usize, &e, max);
+                    self.neighbors_at = Some((Instant::now(), id));
+                }
+            }
+            _ => {
+                v.neighbors.clear();
+                self.neighbors_at = None;
+            }
+        }
+    }
+
+    /// The buffers to draw: the resident ones on the GPU backend, fresh
+    /// uploads of the state on the CPU backend.
+    fn draw_source(&mut self) -> DrawSource {
+        let sim = &self.sim;
+        let terrain = &sim.terrain().grid;
+        let terrain_dims = [terrain.cols, terrain.rows];
+        let food_dims = [sim.food().grid.cols, sim.food().grid.rows];
+        let live_end = sim.live_end() as u32;
+        if let Some((_, b)) = sim.gpu_view() {
+            self.upload = None;
+            let buffers = [
+                b.pos.clone(),
+                b.vel.clone(),
+                b.tribe_flags.clone(),
+                b.genes.clone(),
+                b.energy.clone(),
+                b.age.clone(),
+                b.terrain.clone(),
+                b.food_amount.clone(),
+            ];
+            // Same buffers as last time: keep the id (no new bind group).
+            let same = self.draw_id != 0 && self.last_gpu_pos.as_ref() == Some(&buffers[0]);
+            if !same {
+                self.draw_id += 1;
+                self.last_gpu_pos = Some(buffers[0].clone());
+            }
+            return DrawSource {
+                id: self.draw_id,
+                buffers,
+                live_end,
+                terrain_dims,
+                food_dims,
+            };
+        }
+        self.last_gpu_pos = None;
+        let e = sim.entities();
+        let cap = e.capacity();
+        let food = &sim.food().amount;
+        if self
+            .upload
+            .as_ref()
+            .is_none_or(|u| u.capacity != cap || u.food_len != food.len())
+        {
+            self.upload = Some(allocate(&self.ctx, sim));
+            self.draw_id += 1;
+        }
+        let u = self.upload.as_ref().expect("allocated above");
+        let q = &self.ctx.queue;
+        let b = &u.buffers;
+        let fits = |b: &wgpu::Buffer, bytes: usize| b.size() as usize >= bytes;
+        if fits(&b[3], cap * 20) {
+            q.write_buffer(&b[0], 0, bytemuck::cast_slice(&e.pos));
+            q.write_buffer(&b[1], 0, bytemuck::cast_slice(&e.vel));
+            q.write_buffer(&b[2], 0, bytemuck::cast_slice(&e.tribe_flags));
+            q.write_buffer(&b[3], 0, bytemuck::cast_slice(&e.genes));
+            q.write_buffer(&b[4], 0, bytemuck::cast_slice(&e.energy));
+            q.write_buffer(&b[5], 0, bytemuck::cast_slice(&e.age));
+        }
+        if fits(&b[7], food.len() * 4) {
+            q.write_buffer(&b[7], 0, bytemuck::cast_slice(food));
+        }
+        DrawSource {
+            id: self.draw_id,
+            buffers: b.clone(),
+            live_end,
+            terrain_dims,
+            food_dims,
+        }
+    }
+}
+
+/// Buffers for drawing the CPU backend's state (terrain written once).
+fn allocate(ctx: &GpuContext, sim: &Simulation) -> Upload {
+    let e = sim.entities();
+    let cap = e.capacity();
+    let buf = |label: &str, bytes: usize| {
+        ctx.storage(label, bytes as u64, wgpu::BufferUsages::empty())
+            .unwrap_or_else(|_| {
+                // Above the binding limit: draw nothing rather than fail.
+                ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some(label),
+                    size: 256,
+                    usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                })
+            })
+    };
+    let t = sim.terrain();
+    let terrain = buf("view.terrain", t.cells.len() * 4);
+    let words: Vec<u32> = t.cells.iter().map(|&c| c as u32).collect();
+    if terrain.size() as usize >= words.len() * 4 {
+        ctx.queue
+            .write_buffer(&terrain, 0, bytemuck::cast_slice(&words));
+    }
+    let food_len = sim.food().amount.len();
+    Upload {
+        capacity: cap,
+        food_len,
+        buffers: [
+            buf("view.pos", cap * 8),
+            buf("view.vel", cap * 8),
+            buf("view.tribe_flags", cap * 4),
+            buf("view.genes", cap * 20),
+            buf("view.energy", cap * 4),
+            buf("view.age", cap * 4),
+            terrain,
+            buf("view.food", food_len * 4),
+        ],
+    }
+}
+
+/// The living creature nearest to `at` within `radius` (torus distance).
+fn pick(sim: &Simulation, at: [f32; 2], radius: f32) -> Option<(u32, u32)> {
+    let e = sim.entities();
+    let p = sim.params();
+    let (w, h) = (p.world.width, p.world.height);
+    let wrap = |d: f32, len: f32| d - len * (d / len + 0.5).floor();
+    let mut best: Option<(f32, usize)> = None;
+    for i in 0..e.capacity() {
+        if !e.alive(i) {
+            continue;
+        }
+        let dx = wrap(e.pos[i][0] - at[0], w);
+        let dy = wrap(e.pos[i][1] - at[1], h);
+        let d2 = dx * dx + dy * dy;
+        if best.is_none_or(|(b, _)| d2 < b) {
+            best = Some((d2, i));
+        }
+    }
+    best.filter(|(d2, _)| *d2 <= radius * radius)
+        .map(|(_, i)| (e.id[i], i as u32))
+}
+
+/// The creatures `v` (in slot `slot`) sees: within its vision radius and view
+/// angle, nearest first, at most `max` (what `steer` considers, up to the
+/// order of the hash's ring search).
+pub fn neighbors_in_view(
+    sim: &Simulation,
+    slot: usize,
+    v: &EntityView,
+    max: usize,
+) -> Vec<[f32; 2]> {
+    use crate::model::genes::{Gene, code, decode};
+    let e = sim.entities();
+    let p = sim.params();
+    let (w, h) = (p.world.width, p.world.height);
+    let radius = decode(Gene::Vision as usize, code(&v.genes, Gene::Vision as usize));
+    let cos_half = (decode(
+        Gene::ViewAngle as usize,
+        code(&v.genes, Gene::ViewAngle as usize),
+    )
+    .to_radians()
+        * 0.5)
+        .cos();
+    let speed = (v.vel[0] * v.vel[0] + v.vel[1] * v.vel[1]).sqrt();
+    let wrap = |d: f32, len: f32| d - len * (d / len + 0.5).floor();
+    let mut seen: Vec<(f32, [f32; 2])> = (0..e.capacity())
+        .filter(|&i| i != slot && e.alive(i))
+        .filter_map(|i| {
+            let dx = wrap(e.pos[i][0] - v.pos[0], w);
+            let dy = wrap(e.pos[i][1] - v.pos[1], h);
+            let d2 = dx * dx + dy * dy;
+            if d2 > radius * radius || d2 == 0.0 {
+                return None;
+            }
+            let inside =
+                speed < 1e-6 || (dx * v.vel[0] + dy * v.vel[1]) / (d2.sqrt() * speed) >= cos_half;
+            inside.then_some((d2, [v.pos[0] + dx, v.pos[1] + dy]))
+        })
+        .collect();
+    seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+    seen.truncate(max);
+    seen.into_iter().map(|(_, p)| p).collect()
+}
