@@ -1,7 +1,7 @@
 //! Times whole CPU-backend ticks (all passes and event resolution) of the
 //! default scenario scaled to 10k and 100k entities, after a warm-up, and
 //! prints the median and p95 per tick. Run with `cargo bench --bench cpu_step`.
-//! (Criterion benches per pass come with the benchmark issue.)
+//! (Per pass: `benches/passes.rs`; the region work: `benches/regions.rs`.)
 
 use std::time::Instant;
 

@@ -594,6 +594,11 @@ impl Simulation {
         self.gpu.as_ref().map_or(0, |g| g.world.bytes_read())
     }
 
+    /// Bytes of GPU buffers the simulation holds (0 on the CPU backend).
+    pub fn gpu_buffer_bytes(&self) -> u64 {
+        self.gpu.as_ref().map_or(0, |g| g.world.gpu_bytes())
+    }
+
     /// Whether the GPU passes are timed with timestamp queries.
     pub fn gpu_timestamps(&self) -> bool {
         self.gpu.as_ref().is_some_and(|g| g.world.has_timestamps())

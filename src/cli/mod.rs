@@ -1,5 +1,6 @@
 //! Argument definitions and dispatch.
 
+mod bench;
 mod run;
 mod view;
 
@@ -28,6 +29,9 @@ enum Command {
     /// Open the viewer: the world drawn from the GPU with controls, statistics,
     /// an inspector, overlays and performance panels (or write a screenshot).
     View(view::ViewArgs),
+    /// Measure tick times per entity count and backend (median, p95, p99,
+    /// per pass, throughput, memory) as a table and JSON.
+    Bench(bench::BenchArgs),
     /// Print every simulation parameter with its default value, as scenario TOML.
     Params,
 }
@@ -142,6 +146,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Run(args)) => run::run(args),
         Some(Command::View(args)) => view::view(args),
+        Some(Command::Bench(args)) => bench::bench(args),
         Some(Command::Params) => {
             let s = Scenario::default_scenario();
             let text = toml::to_string(&s.params()).map_err(|e| CliError::Runtime(e.into()))?;

@@ -220,6 +220,58 @@ impl Buffers {
         })
     }
 
+    /// Bytes of every buffer here (storage and uniforms).
+    pub fn total_bytes(&self) -> u64 {
+        let all = [
+            &self.pos,
+            &self.vel,
+            &self.energy,
+            &self.age,
+            &self.tribe_flags,
+            &self.ids,
+            &self.genes,
+            &self.terrain,
+            &self.food_capacity,
+            &self.food_amount,
+            &self.food_cooldown,
+            &self.cell_of,
+            &self.offsets,
+            &self.cursor,
+            &self.unsorted,
+            &self.sorted,
+            &self.sorted_pos,
+            &self.info,
+            &self.steer_out,
+            &self.slot_out,
+            &self.food_cell,
+            &self.eaters,
+            &self.take,
+            &self.eaten,
+            &self.xs,
+            &self.ys,
+            &self.owner,
+            &self.prev_owner,
+            &self.region_pop,
+            &self.region_mig,
+            &self.counts,
+            &self.attacks,
+            &self.entity_events,
+            &self.stats_out,
+            &self.grid_u,
+            &self.step_u,
+            &self.steer_u,
+            &self.gather_u,
+            &self.reorder_u,
+            &self.emit_u,
+            &self.region_u,
+            &self.snap_u,
+            &self.write_u,
+            &self.stats_u,
+        ];
+        all.iter().map(|b| b.size()).sum::<u64>()
+            + self.reorder_out.iter().map(|b| b.size()).sum::<u64>()
+    }
+
     /// Bytes of storage per entity slot (the per-cell, per-region and
     /// per-tribe buffers and the event snapshot lists come on top).
     pub const BYTES_PER_ENTITY: u64 = 52 // pos, vel, energy, age, flags, id, genes

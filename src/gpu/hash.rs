@@ -33,6 +33,11 @@ pub struct Hash {
 }
 
 impl Hash {
+    /// Bytes of the buffers the passes own (beyond [`Buffers`]).
+    pub fn bytes(&self) -> u64 {
+        self.scan.bytes()
+    }
+
     /// Builds the passes over `b` and sets the hash uniform.
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Result<Self, GpuError> {
         set(

@@ -30,6 +30,14 @@ pub struct HashScan {
 }
 
 impl HashScan {
+    /// Bytes of its own buffers (partial sums and lengths).
+    pub fn bytes(&self) -> u64 {
+        self.levels
+            .iter()
+            .map(|l| l._sums.size() + l._uniform.size())
+            .sum()
+    }
+
     /// Builds the levels for `b.offsets` (hash cells + 1 entries).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Result<Self, GpuError> {
         let d = &ctx.device;

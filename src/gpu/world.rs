@@ -294,6 +294,18 @@ impl GpuWorld {
         &self.b
     }
 
+    /// Bytes of every GPU buffer the world holds: the resident state, the
+    /// passes' own buffers, the readback staging and the timestamps.
+    pub fn gpu_bytes(&self) -> u64 {
+        self.b.total_bytes()
+            + self.hash.bytes()
+            + self.snapshot.bytes()
+            + self.write_back.bytes()
+            + self.small.bytes
+            + self.lists.bytes
+            + self.timer.as_ref().map_or(0, |t| t.resolve.size())
+    }
+
     /// Replaces the whole entity state on the GPU.
     pub fn upload_entities(&self, ctx: &GpuContext, e: &Entities) {
         self.b.upload_entities(ctx, e);

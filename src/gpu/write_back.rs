@@ -17,6 +17,11 @@ pub struct WriteBack {
 }
 
 impl WriteBack {
+    /// Bytes of the record buffer.
+    pub fn bytes(&self) -> u64 {
+        self.records.size()
+    }
+
     /// Builds the pass over `b` with room for `records` records.
     pub fn new(ctx: &GpuContext, b: &Buffers, records: u64) -> Result<Self, GpuError> {
         let pipeline = pipeline(&ctx.device, "write_back", "main");

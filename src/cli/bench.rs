@@ -1,0 +1,450 @@
+//! `evosim bench`: tick times on constant-density scenarios, per entity count
+//! and backend, as a table and as JSON. The measure of every performance
+//! claim in this project (tests never time anything).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use super::{CliError, parse_count};
+use evosim::sim::PASSES;
+use evosim::{Backend, Scenario, SimError, Simulation};
+
+/// Which backends to measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchBackend {
+    /// The multi-threaded CPU engine.
+    Cpu,
+    /// The wgpu compute engine (fails without an adapter).
+    Gpu,
+    /// Both (GPU rows are skipped, with a note, without an adapter).
+    Both,
+}
+
+/// Options of `evosim bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Entity counts, comma-separated (accepts 10k, 1M); the scenario is
+    /// resized to each at the same density.
+    #[arg(long, value_name = "N,N,...", value_delimiter = ',', default_value = "10k,100k", value_parser = parse_count)]
+    entities: Vec<u64>,
+    /// Backends to measure.
+    #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
+    backend: BenchBackend,
+    /// Timed ticks per run.
+    #[arg(long, value_name = "T", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    ticks: u32,
+    /// Untimed ticks before them (pipelines, caches, allocations warm up).
+    #[arg(long, value_name = "W", default_value_t = 20)]
+    warmup: u32,
+    /// Worker threads; 0 uses one per core.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    threads: usize,
+    /// Scenario file (TOML); default: the bundled scenarios/default.toml.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Seed (overrides the scenario's).
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Also write the results as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// One run's figures.
+struct Row {
+    entities: u64,
+    backend: &'static str,
+    adapter: String,
+    software_adapter: bool,
+    threads: usize,
+    capacity: usize,
+    /// Wall time of each timed tick (ms).
+    tick_ms: Vec<f64>,
+    /// Each pass's time in each timed tick (ms).
+    pass_ms: Vec<Vec<f64>>,
+    /// Sum over timed ticks of the living population.
+    entity_ticks: f64,
+    population_start: u64,
+    population_end: u64,
+    rss_mb: Option<f64>,
+    peak_rss_mb: Option<f64>,
+    gpu_bytes: u64,
+    gpu_timestamps: bool,
+    state_hash: u64,
+}
+
+/// The `q` quantile (nearest rank) of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+fn sorted(v: &[f64]) -> Vec<f64> {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    s
+}
+
+impl Row {
+    fn median_ms(&self) -> f64 {
+        quantile(&sorted(&self.tick_ms), 0.5)
+    }
+
+    fn entity_ticks_per_s(&self) -> f64 {
+        let s: f64 = self.tick_ms.iter().sum::<f64>() / 1e3;
+        if s > 0.0 { self.entity_ticks / s } else { 0.0 }
+    }
+
+    fn gpu_bytes_per_entity(&self) -> Option<f64> {
+        (self.gpu_bytes > 0).then(|| self.gpu_bytes as f64 / self.entities.max(1) as f64)
+    }
+
+    fn pass_medians(&self) -> Vec<(&'static str, f64)> {
+        PASSES
+            .iter()
+            .enumerate()
+            .map(|(k, name)| (*name, quantile(&sorted(&self.pass_ms[k]), 0.5)))
+            .collect()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let s = sorted(&self.tick_ms);
+        let passes: serde_json::Map<String, serde_json::Value> = self
+            .pass_medians()
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), json!(v)))
+            .collect();
+        json!({
+            "entities": self.entities,
+            "backend": self.backend,
+            "adapter": self.adapter,
+            "software_adapter": self.software_adapter,
+            "threads": self.threads,
+            "capacity": self.capacity,
+            "ticks": self.tick_ms.len(),
+            "median_ms": quantile(&s, 0.5),
+            "p95_ms": quantile(&s, 0.95),
+            "p99_ms": quantile(&s, 0.99),
+            "min_ms": s.first().copied().unwrap_or(0.0),
+            "max_ms": s.last().copied().unwrap_or(0.0),
+            "mean_ms": s.iter().sum::<f64>() / s.len().max(1) as f64,
+            "entity_ticks_per_s": self.entity_ticks_per_s(),
+            "rss_mb": self.rss_mb,
+            "peak_rss_mb": self.peak_rss_mb,
+            "gpu_bytes": self.gpu_bytes,
+            "gpu_bytes_per_entity": self.gpu_bytes_per_entity(),
+            "gpu_bytes_per_slot": (self.gpu_bytes > 0).then(|| self.gpu_bytes as f64 / self.capacity.max(1) as f64),
+            "population_start": self.population_start,
+            "population_end": self.population_end,
+            "pass_timer": if self.backend == "cpu" { "cpu" } else if self.gpu_timestamps { "gpu timestamps (transfer, resolve: cpu)" } else { "cpu (no timestamp queries)" },
+            "passes": passes,
+            "state_hash": format!("{:016x}", self.state_hash),
+        })
+    }
+}
+
+/// A figure of /proc/self/status in MB (Linux only).
+fn proc_status_mb(key: &str) -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(key))?;
+    let kb: f64 = line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+fn first_line_value(path: &str, key: &str) -> Option<String> {
+    let s = std::fs::read_to_string(path).ok()?;
+    let line = s.lines().find(|l| l.starts_with(key))?;
+    Some(line.split_once(':')?.1.trim().to_string())
+}
+
+/// What the machine is.
+fn machine() -> serde_json::Value {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mem_gib = first_line_value("/proc/meminfo", "MemTotal").and_then(|v| {
+        v.trim_end_matches("kB")
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .map(|kb| kb / 1024.0 / 1024.0)
+    });
+    json!({
+        "cores": cores,
+        "cpu": first_line_value("/proc/cpuinfo", "model name"),
+        "memory_gib": mem_gib,
+        "os": std::env::consts::OS,
+        "arch": std::env::consts::ARCH,
+        "evosim": env!("CARGO_PKG_VERSION"),
+        "debug_build": cfg!(debug_assertions),
+    })
+}
+
+fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Result<Row, CliError> {
+    let scaled = scenario
+        .scaled_to(n)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut sim = Simulation::new(scaled, backend, a.threads).map_err(|e| match e {
+        SimError::Threads { .. } => CliError::Runtime(e.into()),
+        other => CliError::Usage(other.to_string()),
+    })?;
+    let name = if backend == Backend::Cpu {
+        "cpu"
+    } else {
+        "gpu"
+    };
+    let bar = if a.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new((a.warmup + a.ticks) as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {pos}/{len} ticks {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(format!("{n} entities, {name}"));
+    let fail = |sim: &Simulation, e: SimError| {
+        CliError::Runtime(anyhow::anyhow!(
+            "{n} entities on {name}: tick {}: {e}",
+            sim.tick()
+        ))
+    };
+    for k in 0..a.warmup {
+        sim.step().map_err(|e| fail(&sim, e))?;
+        if k % 8 == 7 {
+            bar.set_position(k as u64 + 1);
+            bar.set_message("(warm-up)");
+        }
+    }
+    let population_start = sim.population();
+    let mut tick_ms = Vec::with_capacity(a.ticks as usize);
+    let mut pass_ms = vec![Vec::with_capacity(a.ticks as usize); PASSES.len()];
+    let mut entity_ticks = 0.0;
+    for k in 0..a.ticks {
+        let start = Instant::now();
+        sim.step().map_err(|e| fail(&sim, e))?;
+        tick_ms.push(start.elapsed().as_secs_f64() * 1e3);
+        for (acc, t) in pass_ms.iter_mut().zip(sim.timings()) {
+            acc.push(t.as_secs_f64() * 1e3);
+        }
+        entity_ticks += sim.population() as f64;
+        if k % 8 == 7 || k + 1 == a.ticks {
+            bar.set_position((a.warmup + k) as u64 + 1);
+            bar.set_message(format!("median {:.2} ms", quantile(&sorted(&tick_ms), 0.5)));
+        }
+    }
+    bar.finish_and_clear();
+    Ok(Row {
+        entities: n,
+        backend: name,
+        adapter: sim
+            .adapter()
+            .unwrap_or_else(|| format!("cpu ({} threads)", sim.threads())),
+        software_adapter: sim.gpu_is_software(),
+        threads: sim.threads(),
+        capacity: sim.entities().capacity(),
+        tick_ms,
+        pass_ms,
+        entity_ticks,
+        population_start,
+        population_end: sim.population(),
+        rss_mb: proc_status_mb("VmRSS:"),
+        peak_rss_mb: proc_status_mb("VmHWM:"),
+        gpu_bytes: sim.gpu_buffer_bytes(),
+        gpu_timestamps: sim.gpu_timestamps(),
+        state_hash: sim.state_hash(),
+    })
+}
+
+fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "evosim bench: scenario {:?} at constant density, seed {}, {} timed ticks after {} warm-up",
+        scenario.name, scenario.seed, a.ticks, a.warmup
+    );
+    let _ = writeln!(
+        o,
+        "machine: {} cores ({}), {:.1} GiB, {} {}{}",
+        m["cores"],
+        m["cpu"].as_str().unwrap_or("cpu unknown"),
+        m["memory_gib"].as_f64().unwrap_or(0.0),
+        m["os"].as_str().unwrap_or(""),
+        m["arch"].as_str().unwrap_or(""),
+        if cfg!(debug_assertions) {
+            " — debug build: figures are not representative"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        o,
+        "{:>10} {:<4} {:>9} {:>9} {:>9} {:>12} {:>8} {:>9} {:>21}  adapter",
+        "entities",
+        "",
+        "median ms",
+        "p95 ms",
+        "p99 ms",
+        "Mentity·t/s",
+        "RSS MB",
+        "GPU B/ent",
+        "population start→end"
+    );
+    for r in rows {
+        let s = sorted(&r.tick_ms);
+        let _ = writeln!(
+            o,
+            "{:>10} {:<4} {:>9.2} {:>9.2} {:>9.2} {:>12.2} {:>8} {:>9} {:>21}  {}",
+            r.entities,
+            r.backend,
+            quantile(&s, 0.5),
+            quantile(&s, 0.95),
+            quantile(&s, 0.99),
+            r.entity_ticks_per_s() / 1e6,
+            r.rss_mb.map_or("-".into(), |v| format!("{v:.0}")),
+            r.gpu_bytes_per_entity()
+                .map_or("-".into(), |v| format!("{v:.0}")),
+            format!("{}→{}", r.population_start, r.population_end),
+            r.adapter
+        );
+    }
+    for r in rows.iter().filter(|r| r.gpu_bytes > 0) {
+        let _ = writeln!(
+            o,
+            "GPU buffers at {} entities: {:.1} MB for {} slots ({:.0} B per slot; B/ent above divides by the entities)",
+            r.entities,
+            r.gpu_bytes as f64 / 1e6,
+            r.capacity,
+            r.gpu_bytes as f64 / r.capacity.max(1) as f64
+        );
+    }
+    let _ = writeln!(
+        o,
+        "median per pass (ms; GPU rows: timestamp queries where the adapter has them, transfer and resolve on CPU timers):"
+    );
+    let _ = write!(o, "{:>10} {:<4}", "entities", "");
+    for p in PASSES {
+        let short: String = p.chars().take(9).collect();
+        let _ = write!(o, " {short:>9}");
+    }
+    let _ = writeln!(o);
+    for r in rows {
+        let _ = write!(o, "{:>10} {:<4}", r.entities, r.backend);
+        for (_, v) in r.pass_medians() {
+            let _ = write!(o, " {v:>9.3}");
+        }
+        let _ = writeln!(o);
+    }
+    let fastest = |b: &str| {
+        rows.iter()
+            .filter(|r| r.backend == b && r.median_ms() <= 1e3 / 30.0)
+            .map(|r| r.entities)
+            .max()
+    };
+    for b in ["cpu", "gpu"] {
+        if rows.iter().any(|r| r.backend == b) {
+            let _ = writeln!(
+                o,
+                "largest N at ≥ 30 ticks/s (median ≤ 33.3 ms) on {b}: {}",
+                fastest(b).map_or("none of those run".into(), |n| n.to_string())
+            );
+        }
+    }
+    o
+}
+
+pub fn bench(a: BenchArgs) -> Result<(), CliError> {
+    let mut scenario = match &a.scenario {
+        Some(path) => Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?,
+        None => Scenario::default_scenario(),
+    };
+    if let Some(seed) = a.seed {
+        scenario.seed = seed;
+    }
+    scenario
+        .validate()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut entities = a.entities.clone();
+    entities.sort_unstable();
+    entities.dedup();
+    // CPU rows first, small to large: the resident-memory figures of the
+    // CPU backend are then not inflated by a GPU driver's allocations.
+    let mut plan: Vec<(Backend, u64)> = Vec::new();
+    let (cpu, gpu) = match a.backend {
+        BenchBackend::Cpu => (true, false),
+        BenchBackend::Gpu => (false, true),
+        BenchBackend::Both => (true, true),
+    };
+    let mut skipped: Option<String> = None;
+    if cpu {
+        plan.extend(entities.iter().map(|&n| (Backend::Cpu, n)));
+    }
+    if gpu {
+        plan.extend(entities.iter().map(|&n| (Backend::Gpu, n)));
+    }
+    let m = machine();
+    let mut rows = Vec::new();
+    for (backend, n) in plan {
+        if backend == Backend::Gpu && skipped.is_some() {
+            continue;
+        }
+        let row = match measure(&scenario, backend, n, &a) {
+            Ok(row) => row,
+            // With both backends asked for, no adapter skips the GPU rows.
+            Err(CliError::Usage(e))
+                if backend == Backend::Gpu && a.backend == BenchBackend::Both =>
+            {
+                eprintln!("note: {e}; the GPU rows are skipped");
+                skipped = Some(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if !a.quiet {
+            eprintln!(
+                "{n} entities on {}: median {:.2} ms/tick",
+                row.backend,
+                row.median_ms()
+            );
+        }
+        rows.push(row);
+    }
+    let text = table(&rows, &a, &scenario, &m);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    if let Some(path) = &a.json {
+        let doc = json!({
+            "machine": m,
+            "scenario": scenario.name,
+            "seed": scenario.seed,
+            "ticks": a.ticks,
+            "warmup": a.warmup,
+            "gpu_skipped": skipped,
+            "results": rows.iter().map(Row::json).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Runtime(e.into()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text + "\n")
+            .and_then(|_| std::fs::rename(&tmp, path))
+            .map_err(|e| {
+                CliError::Runtime(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+            })?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
