@@ -16,6 +16,7 @@ pub mod gpu;
 pub mod model;
 pub mod regions;
 pub mod sim;
+pub mod snapshot;
 
 pub use model::params::SimParams;
 pub use model::scenario::Scenario;

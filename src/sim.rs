@@ -30,6 +30,7 @@ use crate::model::validate::InvalidField;
 use crate::regions::grid::auto_shape;
 use crate::regions::stats::{Counters, GeneStat, History, HistorySample, gene_stats};
 use crate::regions::{FreeSlots, Ledger, Regions};
+use crate::snapshot::{Reader, SnapshotError, Writer};
 
 /// Names of the timed passes, in execution order. On the GPU backend the
 /// first ten are GPU passes (timed with timestamp queries where the adapter
@@ -92,6 +93,9 @@ pub enum SimError {
     /// The GPU failed during a tick (readback, device lost).
     #[error("GPU backend: {0}")]
     Gpu(#[from] GpuError),
+    /// A snapshot could not be read or written.
+    #[error("{0}")]
+    Snapshot(#[from] crate::snapshot::SnapshotError),
     /// The thread pool could not be created.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {
@@ -815,6 +819,307 @@ impl Simulation {
 
 /// The fault hook: `EVOSIM_FAULT=worker_panic@TICK` makes one region worker
 /// panic once at that tick (for tests of the recovery).
+/// Counters stored per tribe in a snapshot.
+const TRIBE_FIELDS: usize = 8;
+
+fn invalid(m: impl Into<String>) -> SnapshotError {
+    SnapshotError::Invalid(m.into())
+}
+
+impl Simulation {
+    /// The whole state as the bytes of a snapshot file (see
+    /// [`crate::snapshot`]): the scenario (terrain and every parameter follow
+    /// from it), the tick, every entity slot, the food grid, the id counter
+    /// and free slots, the counters, the region layout and the history. On
+    /// the GPU backend the state is read back in full first.
+    pub fn to_snapshot(&self) -> Result<Vec<u8>, SnapshotError> {
+        let scenario = toml::to_string(&self.scenario)
+            .map_err(|e| invalid(format!("the scenario cannot be written: {e}")))?;
+        let e = self.entities();
+        let food = self.food();
+        let mut w = Writer::new();
+        w.str(&scenario);
+        w.u32(self.tick);
+        w.u64(self.initial);
+        w.u32(self.ledger.next_id);
+        let c = &self.ledger.counters;
+        let mut tribes = Vec::with_capacity(c.tribes.len() * TRIBE_FIELDS);
+        for t in &c.tribes {
+            tribes.extend([
+                t.population,
+                t.initial,
+                t.births,
+                t.deaths,
+                t.kills,
+                t.starved,
+                t.old_age,
+                t.killed,
+            ]);
+        }
+        w.u64s(&tribes);
+        w.u64(c.births_dropped);
+        w.f64(c.food_eaten);
+        let free = &self.ledger.free;
+        w.u32(free.live_end() as u32);
+        w.u32(free.capacity());
+        w.words(&free.holes().collect::<Vec<u32>>());
+        w.words(&e.pos);
+        w.words(&e.vel);
+        w.words(&e.energy);
+        w.words(&e.age);
+        w.words(&e.tribe_flags);
+        w.words(&e.id);
+        w.words(&e.genes);
+        w.words(&food.amount);
+        w.words(&food.capacity);
+        w.words(&food.cooldown);
+        let g = &self.regions.grid;
+        w.u32(g.rows);
+        w.u32(g.cols);
+        w.words(&g.xs);
+        w.words(&g.ys);
+        w.u64(self.history.limit as u64);
+        w.u64(self.history.samples.len() as u64);
+        for h in &self.history.samples {
+            w.u32(h.tick);
+            w.u64s(&h.population);
+            w.u64(h.births);
+            w.u64(h.deaths);
+            w.u64(h.kills);
+            w.u64(h.starved);
+        }
+        Ok(w.finish())
+    }
+
+    /// Writes a snapshot to `path` (atomically: a temporary file, then a
+    /// rename).
+    pub fn save_snapshot(&self, path: &std::path::Path) -> Result<(), SnapshotError> {
+        crate::snapshot::write_atomic(path, &self.to_snapshot()?)
+    }
+
+    /// Reads and checks a snapshot file and resumes from it on `backend`
+    /// with `threads` workers; `regions` replaces the saved region grid
+    /// shape (the result does not depend on it).
+    pub fn resume(
+        path: &std::path::Path,
+        backend: Backend,
+        threads: usize,
+        regions: Option<(u32, u32)>,
+    ) -> Result<Self, SimError> {
+        let bytes = crate::snapshot::read_file(path)?;
+        Self::from_snapshot(&bytes, backend, threads, regions)
+    }
+
+    /// Resumes from snapshot bytes (see [`Self::resume`]). Every length is
+    /// checked before anything is allocated and the state is checked for
+    /// consistency before a simulation is built; any problem is an error,
+    /// never a panic.
+    pub fn from_snapshot(
+        bytes: &[u8],
+        backend: Backend,
+        threads: usize,
+        regions: Option<(u32, u32)>,
+    ) -> Result<Self, SimError> {
+        let mut r = Reader::open(bytes)?;
+        let text = r.str("the scenario")?;
+        let mut scenario = Scenario::from_toml(&text, "the snapshot's scenario")
+            .map_err(|e| invalid(format!("its scenario: {e}")))?;
+        scenario
+            .validate()
+            .map_err(|e| invalid(format!("its scenario: {e}")))?;
+        let saved_shape = (scenario.regions.rows, scenario.regions.cols);
+        if let Some((rows, cols)) = regions {
+            scenario.regions.rows = rows;
+            scenario.regions.cols = cols;
+        }
+        let params = scenario.params();
+        let capacity = scenario.resolved_capacity() as usize;
+        let tribes = scenario.tribes.len();
+        let cells = Grid::new(
+            params.world.width,
+            params.world.height,
+            params.food.cell_size,
+        )
+        .len();
+        let tick = r.u32("the tick")?;
+        let initial = r.u64("the initial population")?;
+        let next_id = r.u32("the id counter")?;
+        let tc = r.u64s(tribes * TRIBE_FIELDS, "the tribe counters")?;
+        if tc.len() != tribes * TRIBE_FIELDS {
+            return Err(invalid(format!("{} tribe counters for {tribes} tribes", tc.len())).into());
+        }
+        let births_dropped = r.u64("births dropped")?;
+        let food_eaten = r.f64("food eaten")?;
+        let high = r.u32("the slot high-water mark")?;
+        let cap = r.u32("the slot capacity")?;
+        if cap as usize != capacity {
+            return Err(invalid(format!("{cap} slots, but its scenario gives {capacity}")).into());
+        }
+        let holes = r.u32s(capacity, "the free slots")?;
+        let free = FreeSlots::from_parts(&holes, high, cap)
+            .ok_or_else(|| invalid("the free-slot list is inconsistent"))?;
+        let mut e = Entities::with_capacity(0);
+        e.pos = r.words(capacity, "positions")?;
+        e.vel = r.words(capacity, "velocities")?;
+        e.energy = r.words(capacity, "energies")?;
+        e.age = r.words(capacity, "ages")?;
+        e.tribe_flags = r.words(capacity, "tribes and flags")?;
+        e.id = r.words(capacity, "ids")?;
+        e.genes = r.words(capacity, "genes")?;
+        let amount: Vec<f32> = r.words(cells, "food amounts")?;
+        let food_capacity: Vec<f32> = r.words(cells, "food capacities")?;
+        let cooldown: Vec<f32> = r.words(cells, "food cooldowns")?;
+        let rows = r.u32("region rows")?;
+        let cols = r.u32("region columns")?;
+        if !(1..=256).contains(&rows) || !(1..=256).contains(&cols) {
+            return Err(invalid(format!("a {rows}x{cols} region grid")).into());
+        }
+        let xs: Vec<f32> = r.words(cols as usize + 1, "region columns")?;
+        let ys: Vec<f32> = r.words(rows as usize + 1, "region rows")?;
+        let limit = r.u64("the history limit")?;
+        let samples = r.u64("the history length")?;
+        if limit == 0 || limit > 1 << 20 || samples > limit {
+            return Err(
+                invalid(format!("a history of {samples} samples with limit {limit}")).into(),
+            );
+        }
+        let mut history = History::new(limit as usize);
+        for _ in 0..samples {
+            let tick = r.u32("a history sample")?;
+            let population = r.u64s(tribes, "a history sample")?;
+            if population.len() != tribes {
+                return Err(invalid("a history sample has the wrong tribe count").into());
+            }
+            history.push(HistorySample {
+                tick,
+                population,
+                births: r.u64("a history sample")?,
+                deaths: r.u64("a history sample")?,
+                kills: r.u64("a history sample")?,
+                starved: r.u64("a history sample")?,
+            });
+        }
+        r.end()?;
+
+        // The state itself.
+        let (w, h) = (params.world.width, params.world.height);
+        let mut seen_ids = std::collections::HashSet::new();
+        let mut per_tribe = vec![0u64; tribes];
+        let hole_set: std::collections::HashSet<u32> = holes.iter().copied().collect();
+        for i in 0..capacity {
+            let should = (i as u32) < high && !hole_set.contains(&(i as u32));
+            if e.alive(i) != should {
+                return Err(invalid(format!(
+                    "slot {i} is {} but the free-slot list says otherwise",
+                    if e.alive(i) { "alive" } else { "free" }
+                ))
+                .into());
+            }
+            if !should {
+                continue;
+            }
+            let t = e.tribe(i) as usize;
+            let [x, y] = e.pos[i];
+            let finite = [x, y, e.vel[i][0], e.vel[i][1], e.energy[i], e.age[i]]
+                .iter()
+                .all(|v| v.is_finite());
+            if t >= tribes
+                || !finite
+                || !(0.0..w).contains(&x)
+                || !(0.0..h).contains(&y)
+                || e.id[i] >= next_id
+                || !seen_ids.insert(e.id[i])
+            {
+                return Err(invalid(format!(
+                    "the entity in slot {i} is out of range (tribe, position, finite values or id)"
+                ))
+                .into());
+            }
+            per_tribe[t] += 1;
+        }
+        let mut counters = Counters::new(&vec![0; tribes]);
+        for (k, t) in counters.tribes.iter_mut().enumerate() {
+            let f = &tc[k * TRIBE_FIELDS..(k + 1) * TRIBE_FIELDS];
+            *t = crate::regions::stats::TribeCounters {
+                population: f[0],
+                initial: f[1],
+                births: f[2],
+                deaths: f[3],
+                kills: f[4],
+                starved: f[5],
+                old_age: f[6],
+                killed: f[7],
+            };
+            if t.population != per_tribe[k] {
+                return Err(invalid(format!(
+                    "tribe {k} counts {} living but {} are stored",
+                    t.population, per_tribe[k]
+                ))
+                .into());
+            }
+            if (t.initial + t.births).checked_sub(t.deaths) != Some(t.population) {
+                return Err(invalid(format!(
+                    "tribe {k}: initial + births - deaths is not its population"
+                ))
+                .into());
+            }
+        }
+        if counters.tribes.iter().map(|t| t.initial).sum::<u64>() != initial {
+            return Err(invalid("the initial population does not match the tribes'").into());
+        }
+        counters.births_dropped = births_dropped;
+        counters.food_eaten = food_eaten;
+        let food_ok = amount
+            .iter()
+            .chain(&food_capacity)
+            .chain(&cooldown)
+            .all(|v| v.is_finite() && *v >= 0.0);
+        if !food_ok {
+            return Err(invalid("a food cell holds a negative or non-finite value").into());
+        }
+        let bounds_ok = |b: &[f32], len: f32| {
+            b.first() == Some(&0.0) && b.last() == Some(&len) && b.windows(2).all(|p| p[0] < p[1])
+        };
+        if !bounds_ok(&xs, w) || !bounds_ok(&ys, h) {
+            return Err(invalid("the region boundaries do not split the world").into());
+        }
+
+        // Build, then put the saved state in.
+        let (ctx, notice) = open_gpu(backend)?;
+        let mut sim = Self::build(scenario, None, notice, threads)?;
+        if let Some(i) = (0..capacity).find(|&i| e.alive(i) && !sim.terrain.passable(e.pos[i])) {
+            return Err(invalid(format!(
+                "the entity in slot {i} stands on impassable terrain"
+            ))
+            .into());
+        }
+        sim.tick = tick;
+        sim.initial = initial;
+        sim.entities = e;
+        sim.food.amount = amount;
+        sim.food.capacity = food_capacity;
+        sim.food.cooldown = cooldown;
+        sim.ledger = Ledger::new(capacity, 0, &vec![0; tribes]);
+        sim.ledger.free = free;
+        sim.ledger.next_id = next_id;
+        sim.ledger.counters = counters;
+        sim.history = history;
+        let g = &mut sim.regions.grid;
+        if regions.is_none_or(|s| s == saved_shape) && (g.rows, g.cols) == (rows, cols) {
+            g.xs = xs;
+            g.ys = ys;
+        }
+        sim.scratch.mode.fill(0);
+        sim.synced = OnceLock::new();
+        let end = sim.ledger.free.live_end();
+        sim.regions.set_owners_from_positions(end, &sim.entities);
+        if ctx.is_some() {
+            sim.switch_backend(ctx)?;
+        }
+        Ok(sim)
+    }
+}
+
 fn fault_from_env() -> Result<Option<u32>, SimError> {
     let Ok(v) = std::env::var("EVOSIM_FAULT") else {
         return Ok(None);

@@ -372,3 +372,77 @@ fn bad_regions_and_fault_values_are_clear_errors() {
         &["EVOSIM_FAULT"],
     );
 }
+
+#[test]
+fn run_saves_a_snapshot_and_resume_continues_to_the_same_result() {
+    let dir = std::env::temp_dir().join(format!("evosim-snap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let snap = dir.join("world.evosnap");
+    let snap_s = snap.to_str().unwrap();
+    let whole = hash(&[
+        "run",
+        "--entities",
+        "1500",
+        "--ticks",
+        "100",
+        "--backend",
+        "cpu",
+        "--json",
+        "--quiet",
+    ]);
+    let first = evosim(&[
+        "run",
+        "--entities",
+        "1500",
+        "--ticks",
+        "64",
+        "--backend",
+        "cpu",
+        "--threads",
+        "2",
+        "--snapshot",
+        snap_s,
+        "--save-every",
+        "16",
+        "--json",
+        "--quiet",
+    ]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        !dir.join("world.evosnap.tmp").exists(),
+        "no temporary file left"
+    );
+    let resumed = hash(&[
+        "run",
+        "--resume",
+        snap_s,
+        "--ticks",
+        "36",
+        "--backend",
+        "cpu",
+        "--threads",
+        "1",
+        "--regions",
+        "1x3",
+        "--json",
+        "--quiet",
+    ]);
+    assert_eq!(resumed, whole);
+    // A bad file: one line, exit 2.
+    let bad = dir.join("bad.evosnap");
+    std::fs::write(&bad, b"EVOSNAP\0 but then nothing sensible").unwrap();
+    let out = evosim(&["run", "--resume", bad.to_str().unwrap(), "--ticks", "5"]);
+    assert_one_line_error(
+        out.status.code().unwrap(),
+        &String::from_utf8_lossy(&out.stderr),
+        &["resume", "bad.evosnap"],
+    );
+    // --resume with a scenario option is refused.
+    let out = evosim(&["run", "--resume", snap_s, "--entities", "10"]);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -265,3 +265,44 @@ fn the_view_never_waits_for_a_tick() {
     r.sync();
     assert_eq!(r.view().tick, 4);
 }
+
+/// Save and load in the viewer: a saved world loads back to the same state;
+/// a bad file is reported and leaves the running world as it was.
+#[test]
+fn viewer_saves_and_loads_snapshots() {
+    use evosim::app::runner::Command;
+    if !have_gpu() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("evosim-view-snap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("w.evosnap");
+    let r = runner(evosim::Backend::Cpu);
+    r.grant(2.0);
+    r.sync();
+    r.grant(2.0);
+    r.sync();
+    let saved = r.view();
+    assert_eq!(saved.tick, 4);
+    r.send(Command::Save(file.clone()));
+    r.grant(2.0);
+    r.sync();
+    assert_eq!(r.view().tick, 6);
+    r.send(Command::Resume(file.clone()));
+    r.sync();
+    let back = r.view();
+    assert_eq!(back.tick, 4);
+    assert_eq!(back.population, saved.population);
+    assert_eq!(back.counters, saved.counters);
+    // A bad file: an error message, the world untouched.
+    let bad = dir.join("bad.evosnap");
+    std::fs::write(&bad, b"nonsense").unwrap();
+    r.send(Command::Resume(bad));
+    r.sync();
+    let after = r.view();
+    assert_eq!(after.tick, 4);
+    assert_eq!(after.counters, saved.counters);
+    let m = after.message.clone().expect("an error is shown");
+    assert!(m.contains("not an evosim snapshot"), "{m}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -219,6 +219,12 @@ impl App {
         if req.deselect {
             self.runner.send(Command::Deselect);
         }
+        if let Some(p) = req.save {
+            self.runner.send(Command::Save(p.trim().into()));
+        }
+        if let Some(p) = req.resume {
+            self.runner.send(Command::Resume(p.trim().into()));
+        }
     }
 
     /// Selects the creature nearest to pixel `px` (within 12 pixels); the

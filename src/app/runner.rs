@@ -52,6 +52,11 @@ pub enum Command {
     },
     /// Clear the selection.
     Deselect,
+    /// Write the whole state to a snapshot file.
+    Save(std::path::PathBuf),
+    /// Replace the world by a snapshot's (on the current backend); a bad
+    /// file leaves the running world as it was.
+    Resume(std::path::PathBuf),
 }
 
 /// The region grid and its figures, as the panels show them.
@@ -472,6 +477,41 @@ impl SimState {
             Command::Deselect => {
                 self.selected = None;
                 false
+            }
+            Command::Save(path) => {
+                self.message = Some(match self.sim.save_snapshot(&path) {
+                    Ok(()) => format!("saved tick {} to {}", self.sim.tick(), path.display()),
+                    Err(e) => format!("cannot save: {e}"),
+                });
+                false
+            }
+            Command::Resume(path) => {
+                let backend = self.sim.backend();
+                let ctx = (backend != Backend::Cpu).then(|| self.ctx.clone());
+                let threads = self.options.threads;
+                let loaded = crate::snapshot::read_file(&path)
+                    .map_err(SimError::from)
+                    .and_then(|b| Simulation::from_snapshot(&b, Backend::Cpu, threads, None))
+                    .and_then(|mut sim| sim.switch_backend(ctx).map(|_| sim));
+                match loaded {
+                    Ok(sim) => {
+                        self.options.scenario = sim.scenario().clone();
+                        self.sim = sim;
+                        self.selected = None;
+                        self.genes_tick = 0;
+                        self.halted = false;
+                        self.message = Some(format!(
+                            "resumed {} at tick {}",
+                            path.display(),
+                            self.sim.tick()
+                        ));
+                        true
+                    }
+                    Err(e) => {
+                        self.message = Some(format!("cannot load {}: {e}", path.display()));
+                        false
+                    }
+                }
             }
         }
     }

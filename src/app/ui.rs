@@ -41,6 +41,10 @@ pub struct Requests {
     pub switch_backend: bool,
     /// Clear the selection.
     pub deselect: bool,
+    /// Save a snapshot to this file.
+    pub save: Option<String>,
+    /// Resume from this snapshot file.
+    pub resume: Option<String>,
 }
 
 /// The viewer's state shown and edited by the panels.
@@ -69,6 +73,8 @@ pub struct UiState {
     pub message: Option<String>,
     /// Scenario path typed in the picker.
     pub scenario_path: String,
+    /// Snapshot file for save and load.
+    pub snapshot_path: String,
     /// Gene shown in the histogram.
     pub hist_gene: usize,
 }
@@ -88,6 +94,7 @@ impl Default for UiState {
             ticks_per_s: 0.0,
             message: None,
             scenario_path: String::new(),
+            snapshot_path: "world.evosnap".to_string(),
             hist_gene: crate::model::genes::Gene::Diet as usize,
         }
     }
@@ -205,6 +212,17 @@ fn controls(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Reques
             .on_hover_text("a scenario TOML file, or empty for the bundled default");
         if ui.button("load").clicked() {
             req.scenario = Some(st.scenario_path.clone());
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("snapshot");
+        ui.text_edit_singleline(&mut st.snapshot_path)
+            .on_hover_text("a snapshot file: the whole world, to save and resume");
+        if ui.button("save").clicked() {
+            req.save = Some(st.snapshot_path.clone());
+        }
+        if ui.button("load").clicked() {
+            req.resume = Some(st.snapshot_path.clone());
         }
     });
     for m in [&st.message, &sim.message].into_iter().flatten() {

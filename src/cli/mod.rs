@@ -91,6 +91,17 @@ pub struct RunArgs {
     /// Ticks between CSV rows.
     #[arg(long, value_name = "T", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     stats_every: u32,
+    /// Write the whole state to FILE at the end of the run (and every
+    /// --save-every ticks); resume it with --resume.
+    #[arg(long, value_name = "FILE")]
+    snapshot: Option<PathBuf>,
+    /// Also write the snapshot every T ticks.
+    #[arg(long, value_name = "T", requires = "snapshot", value_parser = clap::value_parser!(u32).range(1..))]
+    save_every: Option<u32>,
+    /// Continue from a snapshot for --ticks more ticks (--threads,
+    /// --regions and --backend may differ from the saving run).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "entities", "seed"])]
+    resume: Option<PathBuf>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,

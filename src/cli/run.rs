@@ -14,6 +14,27 @@ use evosim::sim::PASSES;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
 pub fn run(a: RunArgs) -> Result<(), CliError> {
+    let backend: Backend = a.backend.into();
+    let mut sim = match &a.resume {
+        Some(path) => {
+            Simulation::resume(path, backend, a.threads, a.regions).map_err(|e| match e {
+                SimError::Threads { .. } => CliError::Runtime(e.into()),
+                other => CliError::Usage(format!("cannot resume from {}: {other}", path.display())),
+            })?
+        }
+        None => new_sim(&a, backend)?,
+    };
+    if a.resume.is_some() {
+        eprintln!(
+            "resumed at tick {} ({} living)",
+            sim.tick(),
+            sim.population()
+        );
+    }
+    run_sim(&a, &mut sim)
+}
+
+fn new_sim(a: &RunArgs, backend: Backend) -> Result<Simulation, CliError> {
     let mut scenario = match &a.scenario {
         Some(path) => Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?,
         None => Scenario::default_scenario(),
@@ -30,11 +51,18 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
             .scaled_to(n)
             .map_err(|e| CliError::Usage(e.to_string()))?;
     }
-    let backend: Backend = a.backend.into();
-    let mut sim = Simulation::new(scenario, backend, a.threads).map_err(|e| match e {
+    Simulation::new(scenario, backend, a.threads).map_err(|e| match e {
         SimError::Threads { .. } => CliError::Runtime(e.into()),
         other => CliError::Usage(other.to_string()),
-    })?;
+    })
+}
+
+fn save(sim: &Simulation, path: &std::path::Path) -> Result<(), CliError> {
+    sim.save_snapshot(path)
+        .map_err(|e| CliError::Runtime(anyhow::anyhow!("cannot save the snapshot: {e}")))
+}
+
+fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
     if let Some(n) = sim.notice() {
         eprintln!("note: {n}");
     }
@@ -56,8 +84,8 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
                 .with_context(|| format!("cannot create {}", path.display()))
                 .map_err(CliError::Runtime)?;
             let mut w = BufWriter::new(f);
-            write_csv_header(&mut w, &sim).map_err(|e| CliError::Runtime(e.into()))?;
-            write_csv_row(&mut w, &sim).map_err(|e| CliError::Runtime(e.into()))?;
+            write_csv_header(&mut w, sim).map_err(|e| CliError::Runtime(e.into()))?;
+            write_csv_row(&mut w, sim).map_err(|e| CliError::Runtime(e.into()))?;
             Some(w)
         }
         None => None,
@@ -85,7 +113,12 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
         if let Some(w) = csv.as_mut()
             && sim.tick().is_multiple_of(a.stats_every)
         {
-            write_csv_row(w, &sim).map_err(|e| CliError::Runtime(e.into()))?;
+            write_csv_row(w, sim).map_err(|e| CliError::Runtime(e.into()))?;
+        }
+        if let (Some(path), Some(every)) = (&a.snapshot, a.save_every)
+            && sim.tick().is_multiple_of(every)
+        {
+            save(sim, path)?;
         }
         if k % 16 == 15 || k + 1 == a.ticks {
             bar.set_position(k as u64 + 1);
@@ -97,9 +130,15 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     if let Some(mut w) = csv {
         w.flush().map_err(|e| CliError::Runtime(e.into()))?;
     }
-    print_summary(&sim, wall, &pass_total);
+    if let Some(path) = &a.snapshot {
+        save(sim, path)?;
+        if !a.quiet {
+            eprintln!("wrote {} (tick {})", path.display(), sim.tick());
+        }
+    }
+    print_summary(sim, wall, &pass_total);
     if a.json {
-        emit(&format!("{}\n", summary_json(&sim, wall)));
+        emit(&format!("{}\n", summary_json(sim, wall)));
     }
     Ok(())
 }

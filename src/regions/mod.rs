@@ -88,6 +88,31 @@ impl FreeSlots {
         self.holes.insert(slot);
     }
 
+    /// The free slots below [`Self::live_end`], ascending.
+    pub fn holes(&self) -> impl Iterator<Item = u32> + '_ {
+        self.holes.iter().copied()
+    }
+
+    /// Total slots.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// The free set with these holes below `high` (every slot from `high` up
+    /// free); `None` unless `high <= capacity` and every hole is below
+    /// `high`, without repeats.
+    pub fn from_parts(holes: &[u32], high: u32, capacity: u32) -> Option<Self> {
+        if high > capacity || holes.iter().any(|&h| h >= high) {
+            return None;
+        }
+        let set: BTreeSet<u32> = holes.iter().copied().collect();
+        (set.len() == holes.len()).then_some(Self {
+            holes: set,
+            high,
+            capacity,
+        })
+    }
+
     /// One past the highest slot that may hold a living entity.
     pub fn live_end(&self) -> usize {
         self.high as usize
