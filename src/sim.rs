@@ -145,6 +145,10 @@ pub struct Simulation {
     /// The full GPU state, read back on first request after each tick.
     synced: OnceLock<Synced>,
     notice: Option<String>,
+    /// Destroy the GPU device at this tick (`EVOSIM_FAULT=device_lost@T`).
+    device_fault: Option<u32>,
+    /// On the GPU backend: the last checkpoint (tick, snapshot bytes).
+    checkpoint: Option<(u32, Vec<u8>)>,
 }
 
 /// One entity, for the inspector.
@@ -255,7 +259,16 @@ impl Simulation {
             (0, _) | (_, 0) => auto_shape(threads),
             shape => shape,
         };
-        let regions = Regions::new(&params, rows, cols, threads, capacity, fault_from_env()?);
+        let fault = fault_from_env()?;
+        let worker_fault = match fault {
+            Some(Fault::WorkerPanic(t)) => Some(t),
+            _ => None,
+        };
+        let device_fault = match fault {
+            Some(Fault::DeviceLost(t)) => Some(t),
+            _ => None,
+        };
+        let regions = Regions::new(&params, rows, cols, threads, capacity, worker_fault);
         let gpu = match ctx {
             None => None,
             Some(ctx) => {
@@ -276,6 +289,8 @@ impl Simulation {
             gpu,
             synced: OnceLock::new(),
             notice,
+            device_fault,
+            checkpoint: None,
             cursor: vec![0; hash_grid.len()],
             scenario,
             params: Arc::new(params),
@@ -300,13 +315,23 @@ impl Simulation {
     }
 
     /// Runs one tick (see the module documentation for the order of passes).
-    /// Fails only on the GPU backend (a readback failed, the device was
-    /// lost); the tick is then incomplete and the simulation should not be
-    /// stepped further (its last consistent state is the previous tick's).
+    /// On the GPU backend a failure (a readback failed, the device was lost)
+    /// moves the world to the CPU backend: it is rebuilt from the last
+    /// checkpoint (taken every [`CHECKPOINT_INTERVAL`] ticks), the ticks
+    /// since are recomputed on the CPU, this one included, and
+    /// [`Self::notice`] says so. It fails only if that fails too.
     pub fn step(&mut self) -> Result<(), SimError> {
+        self.checkpoint_if_due();
         self.synced = OnceLock::new();
-        if self.gpu.is_some() {
-            self.step_gpu()?;
+        if let Some(g) = &self.gpu {
+            if self.device_fault == Some(self.tick) {
+                g.ctx.device.destroy();
+            }
+            let tick = self.tick;
+            if let Err(e) = self.step_gpu() {
+                // The world is rebuilt on the CPU, this tick included.
+                return self.recover_on_cpu(tick, e);
+            }
         } else {
             self.step_cpu();
         }
@@ -651,6 +676,7 @@ impl Simulation {
                 )?;
                 self.gpu = Some(Box::new(GpuEngine { ctx, world }));
                 self.synced = OnceLock::new();
+                self.checkpoint = None;
                 Ok(())
             }
         }
@@ -819,6 +845,74 @@ impl Simulation {
 
 /// The fault hook: `EVOSIM_FAULT=worker_panic@TICK` makes one region worker
 /// panic once at that tick (for tests of the recovery).
+impl Simulation {
+    /// Checks the world's invariants: every living entity in a slot below
+    /// the free list's high-water mark and not in its holes, ids unique and
+    /// below the id counter, positions inside the world and on passable
+    /// terrain, finite fields, and per tribe `initial + births − deaths ==
+    /// population ==` the living count. On the GPU backend the state is read
+    /// back in full. The error names the first broken invariant.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let e = self.entities();
+        let p = &self.params;
+        let (w, h) = (p.world.width, p.world.height);
+        let free = &self.ledger.free;
+        let end = free.live_end();
+        let holes: std::collections::HashSet<u32> = free.holes().collect();
+        let c = &self.ledger.counters;
+        let mut per_tribe = vec![0u64; c.tribes.len()];
+        let mut ids = std::collections::HashSet::new();
+        let at = |i: usize, what: &str| format!("tick {}: slot {i}: {what}", self.tick);
+        for i in 0..e.capacity() {
+            let listed_free = i >= end || holes.contains(&(i as u32));
+            if e.alive(i) == listed_free {
+                return Err(at(i, "the free-slot list disagrees with the alive flag"));
+            }
+            if !e.alive(i) {
+                continue;
+            }
+            if !ids.insert(e.id[i]) {
+                return Err(at(i, &format!("id {} appears twice", e.id[i])));
+            }
+            if e.id[i] >= self.ledger.next_id {
+                return Err(at(i, "id beyond the id counter"));
+            }
+            let [x, y] = e.pos[i];
+            if !(x >= 0.0 && x < w && y >= 0.0 && y < h) {
+                return Err(at(i, &format!("position ({x}, {y}) outside the world")));
+            }
+            if !self.terrain.passable(e.pos[i]) {
+                return Err(at(i, &format!("position ({x}, {y}) on impassable terrain")));
+            }
+            let finite = [e.vel[i][0], e.vel[i][1], e.energy[i], e.age[i]]
+                .iter()
+                .all(|v| v.is_finite());
+            if !finite {
+                return Err(at(i, "a non-finite velocity, energy or age"));
+            }
+            match per_tribe.get_mut(e.tribe(i) as usize) {
+                Some(n) => *n += 1,
+                None => return Err(at(i, "tribe out of range")),
+            }
+        }
+        for (k, t) in c.tribes.iter().enumerate() {
+            if (t.initial + t.births).checked_sub(t.deaths) != Some(t.population) {
+                return Err(format!(
+                    "tick {}: tribe {k}: initial {} + births {} - deaths {} != population {}",
+                    self.tick, t.initial, t.births, t.deaths, t.population
+                ));
+            }
+            if t.population != per_tribe[k] {
+                return Err(format!(
+                    "tick {}: tribe {k}: population {} but {} living",
+                    self.tick, t.population, per_tribe[k]
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Counters stored per tribe in a snapshot.
 const TRIBE_FIELDS: usize = 8;
 
@@ -1120,16 +1214,128 @@ impl Simulation {
     }
 }
 
-fn fault_from_env() -> Result<Option<u32>, SimError> {
+/// A fault injected for tests (`EVOSIM_FAULT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// One region worker panics once at this tick.
+    WorkerPanic(u32),
+    /// The GPU device is destroyed at the start of this tick.
+    DeviceLost(u32),
+}
+
+fn fault_from_env() -> Result<Option<Fault>, SimError> {
     let Ok(v) = std::env::var("EVOSIM_FAULT") else {
         return Ok(None);
     };
     let bad = || InvalidField {
         field: "EVOSIM_FAULT".into(),
-        problem: format!("{v:?} is not understood (expected worker_panic@TICK)"),
+        problem: format!(
+            "{v:?} is not understood (expected worker_panic@TICK or device_lost@TICK)"
+        ),
     };
+    let tick = |t: &str| t.trim().parse::<u32>().map_err(|_| bad());
     match v.trim().split_once('@') {
-        Some(("worker_panic", t)) => Ok(Some(t.trim().parse().map_err(|_| bad())?)),
+        Some(("worker_panic", t)) => Ok(Some(Fault::WorkerPanic(tick(t)?))),
+        Some(("device_lost", t)) => Ok(Some(Fault::DeviceLost(tick(t)?))),
         _ => Err(bad().into()),
+    }
+}
+
+/// Ticks between the GPU backend's in-memory checkpoints (the state it
+/// falls back to on the CPU if the device is lost).
+pub const CHECKPOINT_INTERVAL: u32 = 600;
+
+impl Simulation {
+    /// Takes a checkpoint on the GPU backend when one is due.
+    fn checkpoint_if_due(&mut self) {
+        if self.gpu.is_none()
+            || (self.checkpoint.is_some() && !self.tick.is_multiple_of(CHECKPOINT_INTERVAL))
+        {
+            return;
+        }
+        match self.to_snapshot() {
+            Ok(b) => self.checkpoint = Some((self.tick, b)),
+            Err(e) => eprintln!("warning: no checkpoint at tick {}: {e}", self.tick),
+        }
+    }
+
+    /// The GPU failed during tick `tick`: rebuild the world on the CPU
+    /// backend from the last checkpoint, recompute the ticks since, and
+    /// finish this one. Without a checkpoint the error stands.
+    fn recover_on_cpu(&mut self, tick: u32, err: SimError) -> Result<(), SimError> {
+        let Some((at, bytes)) = self.checkpoint.take() else {
+            return Err(err);
+        };
+        let shape = Some((self.regions.grid.rows, self.regions.grid.cols));
+        let mut cpu = Simulation::from_snapshot(&bytes, Backend::Cpu, self.threads, shape)?;
+        cpu.device_fault = None;
+        while cpu.tick <= tick {
+            cpu.step()?;
+        }
+        let notice = format!(
+            "the GPU failed at tick {tick} ({err}); the run goes on on the CPU backend from \
+             the checkpoint of tick {at} ({} ticks recomputed)",
+            tick - at
+        );
+        eprintln!("note: {notice}");
+        cpu.notice = Some(notice);
+        *self = cpu;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod invariant_tests {
+    use super::*;
+
+    fn sim() -> Simulation {
+        let s = Scenario::default_scenario().scaled_to(600).unwrap();
+        let mut sim = Simulation::new(s, Backend::Cpu, 1).unwrap();
+        for _ in 0..5 {
+            sim.step().unwrap();
+        }
+        sim
+    }
+
+    #[test]
+    fn each_broken_invariant_is_named() {
+        let ok = sim();
+        assert_eq!(ok.check_invariants(), Ok(()));
+        let first = (0..ok.entities.capacity())
+            .find(|&i| ok.entities.alive(i))
+            .unwrap();
+        let second = (first + 1..ok.entities.capacity())
+            .find(|&i| ok.entities.alive(i))
+            .unwrap();
+        type Breaker = Box<dyn Fn(&mut Simulation)>;
+        let cases: Vec<(&str, Breaker)> = vec![
+            (
+                "twice",
+                Box::new(move |s| s.entities.id[second] = s.entities.id[first]),
+            ),
+            (
+                "outside",
+                Box::new(move |s| s.entities.pos[first][0] = -1.0),
+            ),
+            (
+                "non-finite",
+                Box::new(move |s| s.entities.energy[first] = f32::NAN),
+            ),
+            ("id counter", Box::new(|s| s.ledger.next_id = 0)),
+            (
+                "births",
+                Box::new(|s| s.ledger.counters.tribes[0].births += 1),
+            ),
+            (
+                "free-slot",
+                Box::new(move |s| s.entities.tribe_flags[first] &= !FLAG_ALIVE),
+            ),
+        ];
+        for (what, break_it) in cases {
+            let mut s = sim();
+            break_it(&mut s);
+            let e = s.check_invariants().expect_err(what);
+            assert!(e.contains(what), "{what}: {e}");
+        }
     }
 }

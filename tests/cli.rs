@@ -446,3 +446,86 @@ fn run_saves_a_snapshot_and_resume_continues_to_the_same_result() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn gpu_or_skip() -> bool {
+    match evosim::gpu::GpuContext::new() {
+        Ok(_) => true,
+        Err(e) if std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
+            panic!("EVOSIM_REQUIRE_GPU=1 but {e}")
+        }
+        Err(e) => {
+            eprintln!("skipped: {e}");
+            false
+        }
+    }
+}
+
+/// The device is destroyed at tick 25: the run goes on on the CPU from the
+/// checkpoint of tick 0, recomputing every tick on the CPU, so it ends
+/// exactly where a CPU run ends; the invariants hold on every tick.
+#[test]
+fn a_lost_device_falls_back_to_the_cpu_without_losing_the_world() {
+    if !gpu_or_skip() {
+        return;
+    }
+    let args = |backend: &'static str| {
+        [
+            "run",
+            "--entities",
+            "1200",
+            "--ticks",
+            "60",
+            "--backend",
+            backend,
+            "--check-invariants",
+            "--json",
+            "--quiet",
+        ]
+    };
+    let out = run_env(&args("gpu"), &[("EVOSIM_FAULT", "device_lost@25")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("the GPU failed at tick 25") && err.contains("checkpoint of tick 0"),
+        "{err}"
+    );
+    let v = last_json(&out);
+    assert_eq!(v["backend"], "cpu");
+    assert_eq!(v["tick"], 60);
+    assert_eq!(v["state_hash"].as_str().unwrap(), hash(&args("cpu")));
+}
+
+/// With a checkpoint taken later in the run, only the ticks since it are
+/// recomputed.
+#[test]
+fn a_lost_device_recomputes_only_the_ticks_since_the_last_checkpoint() {
+    if !gpu_or_skip() {
+        return;
+    }
+    let at = evosim::sim::CHECKPOINT_INTERVAL + 7;
+    let fault = format!("device_lost@{at}");
+    let ticks = (at + 20).to_string();
+    let out = run_env(
+        &[
+            "run",
+            "--entities",
+            "600",
+            "--ticks",
+            &ticks,
+            "--backend",
+            "gpu",
+            "--json",
+            "--quiet",
+            "--check-invariants",
+        ],
+        &[("EVOSIM_FAULT", fault.as_str())],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let note = format!(
+        "checkpoint of tick {} (7 ticks recomputed)",
+        evosim::sim::CHECKPOINT_INTERVAL
+    );
+    assert!(err.contains(&note), "{err}");
+    assert!(last_json(&out)["population"].as_u64().unwrap() > 0);
+}

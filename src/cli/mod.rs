@@ -91,6 +91,12 @@ pub struct RunArgs {
     /// Ticks between CSV rows.
     #[arg(long, value_name = "T", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     stats_every: u32,
+    /// Check the world's invariants after every tick (unique ids, free-slot
+    /// list, positions in the world and on passable ground, finite values,
+    /// initial + births − deaths = population); stop with an error naming
+    /// the first broken one.
+    #[arg(long)]
+    check_invariants: bool,
     /// Write the whole state to FILE at the end of the run (and every
     /// --save-every ticks); resume it with --resume.
     #[arg(long, value_name = "FILE")]

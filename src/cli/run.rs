@@ -115,6 +115,10 @@ fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
         {
             write_csv_row(w, sim).map_err(|e| CliError::Runtime(e.into()))?;
         }
+        if a.check_invariants {
+            sim.check_invariants()
+                .map_err(|e| CliError::Runtime(anyhow::anyhow!("invariant broken: {e}")))?;
+        }
         if let (Some(path), Some(every)) = (&a.snapshot, a.save_every)
             && sim.tick().is_multiple_of(every)
         {

@@ -26,6 +26,9 @@ pub fn sim(s: Scenario, threads: usize) -> Simulation {
 /// initial + births − deaths and the number of living slots; ids are unique;
 /// every living entity is inside the world, on passable ground, with finite fields.
 pub fn check_invariants(sim: &Simulation) {
+    if let Err(e) = sim.check_invariants() {
+        panic!("{e}");
+    }
     let c = sim.counters();
     let births = c.total(|t| t.births);
     let deaths = c.total(|t| t.deaths);
