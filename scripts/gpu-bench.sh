@@ -6,8 +6,11 @@
 #    packages it is given (`.gl/*.deb` in the repository root, or the folder
 #    named by $EVOSIM_VULKAN_DEBS) into / (needs root); points the loader at
 #    the NVIDIA driver's ICD file if it finds none by itself.
-# 2. Build: `cargo build --release --offline` when cargo is there; else the
-#    prebuilt target/release/evosim (build it elsewhere and carry it along).
+# 2. Build: `cargo build --release --offline` when cargo is there; else a
+#    prebuilt binary: $EVOSIM_BIN, or .bin/evosim, or target/release/evosim.
+#    (The release binary is ~110 MB with line tables; `strip -o .bin/evosim
+#    target/release/evosim` makes one small enough to carry to a machine
+#    without network or Rust.)
 # 3. Runs `evosim bench --backend gpu` at ENTITIES (default 100k,1M,10M) and
 #    writes into OUTDIR: bench.json, bench.txt (the table), and machine.txt
 #    (GPU, driver, Vulkan devices).
@@ -21,7 +24,7 @@ warmup="${EVOSIM_BENCH_WARMUP:-20}"
 mkdir -p "$out"
 
 echo "== Vulkan loader"
-if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
+if ! ldconfig -p 2>/dev/null | grep 'libvulkan\.so\.1' >/dev/null; then
   debs="${EVOSIM_VULKAN_DEBS:-.gl}"
   if compgen -G "$debs/*.deb" >/dev/null; then
     echo "no libvulkan.so.1: unpacking $debs/*.deb into /"
@@ -50,13 +53,20 @@ fi
 export WGPU_BACKEND="${WGPU_BACKEND:-vulkan}"
 
 echo "== build"
-if command -v cargo >/dev/null 2>&1; then
-  cargo build --release --offline --bin evosim
-elif [ ! -x target/release/evosim ]; then
-  echo "no cargo and no prebuilt target/release/evosim" >&2
+bin="${EVOSIM_BIN:-}"
+if [ -z "$bin" ] && command -v cargo >/dev/null 2>&1 && cargo build --release --offline --bin evosim; then
+  bin=target/release/evosim
+fi
+if [ -z "$bin" ]; then
+  for b in .bin/evosim target/release/evosim; do
+    if [ -x "$b" ]; then bin="$b"; break; fi
+  done
+fi
+if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+  echo "no way to build (cargo offline failed or missing) and no prebuilt binary" >&2
   exit 2
 fi
-bin=target/release/evosim
+echo "binary: $bin"
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
