@@ -9,7 +9,8 @@
 //! 6. `resolve`: combat, deaths, reproduction, bookkeeping.
 
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 use crate::cpu::emit_events::Events;
 use crate::cpu::neighbors::HashView;
@@ -55,6 +56,50 @@ const P_REGION: usize = 8;
 const P_EMIT: usize = 9;
 const P_TRANSFER: usize = 10;
 const P_RESOLVE: usize = 11;
+
+/// The CPU engine's threads: a rayon pool natively; in the browser, which
+/// has no threads, the work runs on the calling thread (rayon's global pool
+/// falls back to it).
+struct WorkPool {
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: rayon::ThreadPool,
+}
+
+impl WorkPool {
+    fn new(threads: usize) -> Result<Self, SimError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("evosim-worker-{i}"))
+                .build()
+                .map_err(|e| SimError::Threads {
+                    threads,
+                    message: e.to_string(),
+                })?;
+            Ok(Self { pool })
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = threads;
+            Ok(Self {})
+        }
+    }
+
+    fn threads(&self) -> usize {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.pool.current_num_threads();
+        #[cfg(target_arch = "wasm32")]
+        1
+    }
+
+    fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.pool.install(f);
+        #[cfg(target_arch = "wasm32")]
+        f()
+    }
+}
 
 /// Ticks between history samples.
 pub const HISTORY_INTERVAL: u32 = 60;
@@ -135,7 +180,7 @@ pub struct Simulation {
     regions: Regions,
     history: History,
     initial: u64,
-    pool: rayon::ThreadPool,
+    pool: WorkPool,
     threads: usize,
     timings: [Duration; PASSES.len()],
     /// The GPU engine; `None` on the CPU backend. With it, `entities` is a
@@ -229,15 +274,8 @@ impl Simulation {
     ) -> Result<Self, SimError> {
         scenario.validate()?;
         let params = scenario.params();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("evosim-worker-{i}"))
-            .build()
-            .map_err(|e| SimError::Threads {
-                threads,
-                message: e.to_string(),
-            })?;
-        let threads = pool.current_num_threads();
+        let pool = WorkPool::new(threads)?;
+        let threads = pool.threads();
         let seed = scenario.seed;
         let (terrain, food) = pool.install(|| {
             let terrain = Terrain::generate(&params.world, &params.terrain, seed);
@@ -321,14 +359,24 @@ impl Simulation {
     /// since are recomputed on the CPU, this one included, and
     /// [`Self::notice`] says so. It fails only if that fails too.
     pub fn step(&mut self) -> Result<(), SimError> {
-        self.checkpoint_if_due();
+        crate::gpu::readback::block_on(self.step_async()).unwrap_or_else(|| {
+            Err(SimError::Gpu(GpuError::Readback(
+                crate::gpu::readback::NO_BLOCKING.into(),
+            )))
+        })
+    }
+
+    /// [`Self::step`], awaiting the GPU's readbacks (the browser's form; on
+    /// the CPU backend it never waits).
+    pub async fn step_async(&mut self) -> Result<(), SimError> {
+        self.checkpoint_if_due().await;
         self.synced = OnceLock::new();
         if let Some(g) = &self.gpu {
             if self.device_fault == Some(self.tick) {
                 g.ctx.device.destroy();
             }
             let tick = self.tick;
-            if let Err(e) = self.step_gpu() {
+            if let Err(e) = self.step_gpu().await {
                 // The world is rebuilt on the CPU, this tick included.
                 return self.recover_on_cpu(tick, e);
             }
@@ -446,7 +494,7 @@ impl Simulation {
 
     /// One tick on the GPU backend: the GPU passes, the compact readback, the
     /// region workers on the CPU, the sparse write-back.
-    fn step_gpu(&mut self) -> Result<(), SimError> {
+    async fn step_gpu(&mut self) -> Result<(), SimError> {
         let tick = self.tick;
         let mut t = [Duration::ZERO; PASSES.len()];
         let start = Instant::now();
@@ -472,7 +520,7 @@ impl Simulation {
             alive,
             reorder: every > 0 && tick.is_multiple_of(every),
         };
-        let out = world.tick(ctx, &plan)?;
+        let out = world.tick_async(ctx, &plan).await?;
         if plan.reorder {
             // The GPU moved the living entities into slots 0..alive.
             ledger.free = FreeSlots::new(alive, e.capacity() as u32);
@@ -498,7 +546,7 @@ impl Simulation {
         if rebalance {
             // Rebalancing weighs every living entity's position.
             let end = ledger.free.live_end();
-            let (pos, flags) = world.read_positions(ctx, end)?;
+            let (pos, flags) = world.read_positions(ctx, end).await?;
             e.pos[..end].copy_from_slice(&pos);
             e.tribe_flags[..end].copy_from_slice(&flags);
             regions.set_owners_from_positions(end, e);
@@ -644,13 +692,22 @@ impl Simulation {
     /// in full). Fails, leaving the world where it was, if the GPU cannot
     /// take it.
     pub fn switch_backend(&mut self, ctx: Option<GpuContext>) -> Result<(), SimError> {
+        crate::gpu::readback::block_on(self.switch_backend_async(ctx)).unwrap_or_else(|| {
+            Err(SimError::Gpu(GpuError::Readback(
+                crate::gpu::readback::NO_BLOCKING.into(),
+            )))
+        })
+    }
+
+    /// [`Self::switch_backend`], awaiting the GPU's readbacks.
+    pub async fn switch_backend_async(&mut self, ctx: Option<GpuContext>) -> Result<(), SimError> {
         match (ctx, self.gpu.is_some()) {
             (None, false) => Ok(()),
             (None, true) => {
                 let g = self.gpu.as_ref().expect("GPU backend");
-                let e = g.world.read_entities(&g.ctx)?;
-                let food = g.world.read_food(&g.ctx, &self.food)?;
-                let modes = g.world.read_modes(&g.ctx)?;
+                let e = g.world.read_entities_async(&g.ctx).await?;
+                let food = g.world.read_food_async(&g.ctx, &self.food).await?;
+                let modes = g.world.read_modes_async(&g.ctx).await?;
                 self.entities = e;
                 self.food = food;
                 self.scratch.mode = modes;
@@ -663,7 +720,7 @@ impl Simulation {
             (Some(ctx), on_gpu) => {
                 if on_gpu {
                     // GPU to GPU (another device): through the CPU.
-                    self.switch_backend(None)?;
+                    Box::pin(self.switch_backend_async(None)).await?;
                 }
                 let world = GpuWorld::new(
                     &ctx,
@@ -685,8 +742,13 @@ impl Simulation {
     /// One living entity's fields by slot (`None` for a free slot); on the
     /// GPU backend one small readback.
     pub fn entity(&self, slot: usize) -> Option<EntityView> {
+        crate::gpu::readback::block_on(self.entity_async(slot)).flatten()
+    }
+
+    /// [`Self::entity`], awaiting the GPU.
+    pub async fn entity_async(&self, slot: usize) -> Option<EntityView> {
         let v = match &self.gpu {
-            Some(g) => match g.world.read_slot(&g.ctx, slot) {
+            Some(g) => match g.world.read_slot_async(&g.ctx, slot).await {
                 Ok(v) => v,
                 Err(_) => return None,
             },
@@ -717,6 +779,27 @@ impl Simulation {
             genes: v.genes,
             mode: v.mode,
         })
+    }
+
+    /// Reads the full GPU state now (awaiting the GPU), so that the
+    /// accessors that need it ([`Self::entities`], [`Self::food`],
+    /// [`Self::state_hash`], …) do not read it themselves until the next
+    /// tick. Nothing to do on the CPU backend. The browser calls this before
+    /// them, as it cannot block.
+    pub async fn sync_async(&self) -> Result<(), GpuError> {
+        let Some(g) = self.gpu.as_ref() else {
+            return Ok(());
+        };
+        if self.synced.get().is_some() {
+            return Ok(());
+        }
+        let s = Synced {
+            entities: g.world.read_entities_async(&g.ctx).await?,
+            food: g.world.read_food_async(&g.ctx, &self.food).await?,
+            modes: g.world.read_modes_async(&g.ctx).await?,
+        };
+        let _ = self.synced.set(s);
+        Ok(())
     }
 
     /// The full GPU state, read on first use after a tick.
@@ -811,8 +894,18 @@ impl Simulation {
     /// Gene statistics per tribe (`[tribe][gene]`).
     /// On the GPU backend they are reduced on the GPU in fixed point.
     pub fn gene_stats(&self) -> Vec<[GeneStat; GENE_COUNT]> {
+        crate::gpu::readback::block_on(self.gene_stats_async())
+            .unwrap_or_else(|| gene_stats(&self.entities, self.scenario.tribes.len()))
+    }
+
+    /// [`Self::gene_stats`], awaiting the GPU.
+    pub async fn gene_stats_async(&self) -> Vec<[GeneStat; GENE_COUNT]> {
         if let Some(g) = &self.gpu {
-            match g.world.stats(&g.ctx, self.ledger.free.live_end() as u32) {
+            match g
+                .world
+                .stats_async(&g.ctx, self.ledger.free.live_end() as u32)
+                .await
+            {
                 Ok((genes, _)) => return genes,
                 Err(err) => {
                     eprintln!("warning: GPU statistics failed ({err}); computing them on the CPU")
@@ -1247,10 +1340,14 @@ pub const CHECKPOINT_INTERVAL: u32 = 600;
 
 impl Simulation {
     /// Takes a checkpoint on the GPU backend when one is due.
-    fn checkpoint_if_due(&mut self) {
+    async fn checkpoint_if_due(&mut self) {
         if self.gpu.is_none()
             || (self.checkpoint.is_some() && !self.tick.is_multiple_of(CHECKPOINT_INTERVAL))
         {
+            return;
+        }
+        if let Err(e) = self.sync_async().await {
+            eprintln!("warning: no checkpoint at tick {}: {e}", self.tick);
             return;
         }
         match self.to_snapshot() {

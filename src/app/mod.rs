@@ -10,15 +10,17 @@
 //! the frame thread waits for a tick or reads GPU data back.
 
 pub mod camera;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod offscreen;
 pub mod render;
 pub mod runner;
 pub mod ui;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod window;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Instant;
+use web_time::Instant;
 
 use camera::Camera;
 use render::{Style, WorldRenderer};
@@ -26,7 +28,7 @@ use runner::{Command, SimRunner, SimView};
 use ui::{Requests, SPEEDS, UiState};
 
 use crate::gpu::GpuContext;
-use crate::{Backend, Scenario, SimError};
+use crate::{Backend, Scenario};
 
 /// How the viewer starts.
 #[derive(Debug, Clone)]
@@ -73,19 +75,33 @@ pub struct App {
 impl App {
     /// A viewer drawing into `format` on `ctx`, for a `size` pixel target;
     /// starts the simulation thread.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn new(
         ctx: GpuContext,
         format: wgpu::TextureFormat,
         options: ViewOptions,
         size: [u32; 2],
-    ) -> Result<Self, SimError> {
+    ) -> Result<Self, crate::SimError> {
+        let runner = SimRunner::start(options.clone(), ctx.clone())?;
+        Ok(Self::with_runner(ctx, format, &options, size, runner))
+    }
+
+    /// A viewer of the simulation `runner` runs (started from `options`),
+    /// drawing into `format` on `ctx` for a `size` pixel target (the
+    /// browser starts its runner with [`SimRunner::start_local`]).
+    pub fn with_runner(
+        ctx: GpuContext,
+        format: wgpu::TextureFormat,
+        options: &ViewOptions,
+        size: [u32; 2],
+        runner: SimRunner,
+    ) -> Self {
         let entities = options.entities;
         let mut ui = UiState {
             paused: options.paused,
             ..UiState::default()
         };
         ui.speed = options.speed.min(SPEEDS.len() - 1);
-        let runner = SimRunner::start(options, ctx.clone())?;
         let view = runner.view();
         let p = &view.params;
         let camera = Camera::fit(
@@ -94,7 +110,7 @@ impl App {
             size[1].max(1) as f32,
         );
         let egui_renderer = egui_wgpu::Renderer::new(&ctx.device, format, Default::default());
-        Ok(Self {
+        Self {
             renderer: WorldRenderer::new(&ctx, format),
             runner,
             view,
@@ -109,7 +125,7 @@ impl App {
             halted_seen: false,
             last: Instant::now(),
             ticks_log: VecDeque::new(),
-        })
+        }
     }
 
     /// The render device.

@@ -15,9 +15,11 @@
 //! frames, and [`SimView::behind`] says so.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 use super::ViewOptions;
 use crate::gpu::GpuContext;
@@ -212,6 +214,45 @@ struct Shared {
 }
 
 impl Shared {
+    fn new(view: SimView) -> Arc<Self> {
+        Arc::new(Shared {
+            control: Mutex::new(Control {
+                budget: 0.0,
+                commands: VecDeque::new(),
+                busy: false,
+                behind: false,
+                quit: false,
+                view: Arc::new(view),
+            }),
+            changed: Condvar::new(),
+            gpu: Mutex::new(()),
+        })
+    }
+
+    /// Takes the commands and the whole ticks granted (none while halted),
+    /// and marks the simulation busy.
+    fn take_work(&self, halted: bool) -> (Vec<Command>, u32) {
+        let mut c = self.lock();
+        let commands: Vec<Command> = c.commands.drain(..).collect();
+        let ticks = if halted { 0 } else { c.budget.floor() as u32 };
+        c.budget -= ticks as f32;
+        if halted {
+            c.budget = 0.0;
+        }
+        c.busy = true;
+        (commands, ticks)
+    }
+
+    /// Publishes `view` and clears the busy mark.
+    fn publish(&self, view: &mut SimView) {
+        let mut c = self.lock();
+        view.behind = c.behind;
+        c.view = Arc::new(view.clone());
+        c.busy = false;
+        drop(c);
+        self.changed.notify_all();
+    }
+
     fn lock(&self) -> MutexGuard<'_, Control> {
         // A panic on the other thread must not take the viewer down with it.
         self.control.lock().unwrap_or_else(|p| p.into_inner())
@@ -227,35 +268,11 @@ pub struct SimRunner {
 impl SimRunner {
     /// Builds the simulation from `options` (its backend on `ctx` unless
     /// `Backend::Cpu`) and starts its thread.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn start(options: ViewOptions, ctx: GpuContext) -> Result<Self, SimError> {
-        let sim = make_sim(&options, &ctx)?;
-        let mut state = SimState {
-            sim,
-            ctx,
-            options,
-            upload: None,
-            draw_id: 0,
-            last_gpu_pos: None,
-            selected: None,
-            genes_tick: 0,
-            neighbors_at: None,
-            message: None,
-            halted: false,
-            tick_ms: 0.0,
-        };
-        let view = Arc::new(state.first_view());
-        let shared = Arc::new(Shared {
-            control: Mutex::new(Control {
-                budget: 0.0,
-                commands: VecDeque::new(),
-                busy: false,
-                behind: false,
-                quit: false,
-                view,
-            }),
-            changed: Condvar::new(),
-            gpu: Mutex::new(()),
-        });
+        let mut state = SimState::new(options, ctx)?;
+        let view = state.first_view();
+        let shared = Shared::new(view);
         let s = shared.clone();
         let thread = std::thread::Builder::new()
             .name("evosim-sim".into())
@@ -268,6 +285,31 @@ impl SimRunner {
             shared,
             thread: Some(thread),
         })
+    }
+
+    /// Builds the simulation from `options` for a caller without threads
+    /// (the browser): returns the runner and the simulation's task, a
+    /// future the caller spawns on its event loop. The task runs what it is
+    /// granted and sent, awaiting the GPU's readbacks, and `pause(ms)`s
+    /// (a timer on the event loop) between batches so that frames are drawn;
+    /// it ends when the runner is dropped. [`Self::sync`] does not wait in
+    /// this mode.
+    pub fn start_local<F: Future<Output = ()>>(
+        options: ViewOptions,
+        ctx: GpuContext,
+        pause: impl Fn(u32) -> F,
+    ) -> Result<(Self, impl Future<Output = ()>), SimError> {
+        let state = SimState::new(options, ctx)?;
+        let view = SimView::of(&state.sim);
+        let shared = Shared::new(view);
+        let task = run_local(state, shared.clone(), pause);
+        Ok((
+            Self {
+                shared,
+                thread: None,
+            },
+            task,
+        ))
     }
 
     /// The latest published view.
@@ -309,6 +351,10 @@ impl SimRunner {
     /// Waits until every tick granted and every command sent so far has run
     /// and been published (screenshot mode, tests).
     pub fn sync(&self) {
+        if self.thread.is_none() {
+            // The task shares this thread: waiting here would wait forever.
+            return;
+        }
         let mut c = self.shared.lock();
         while !c.quit && (c.busy || c.budget >= 1.0 || !c.commands.is_empty()) {
             c = self
@@ -359,10 +405,12 @@ struct SimState {
 }
 
 /// The thread's loop: wait for a grant or a command, run it, publish.
+#[cfg(not(target_arch = "wasm32"))]
 fn run(mut st: SimState, shared: &Shared) {
+    use crate::gpu::readback::block_on;
     let mut view = (*shared.lock().view).clone();
     loop {
-        let (commands, ticks) = {
+        {
             let mut c = shared.lock();
             while !c.quit && c.commands.is_empty() && (c.budget < 1.0 || st.halted) {
                 c = shared.changed.wait(c).unwrap_or_else(|p| p.into_inner());
@@ -370,19 +418,8 @@ fn run(mut st: SimState, shared: &Shared) {
             if c.quit {
                 return;
             }
-            let commands: Vec<Command> = c.commands.drain(..).collect();
-            let ticks = if st.halted {
-                0
-            } else {
-                c.budget.floor() as u32
-            };
-            c.budget -= ticks as f32;
-            if st.halted {
-                c.budget = 0.0;
-            }
-            c.busy = true;
-            (commands, ticks)
-        };
+        }
+        let (commands, ticks) = shared.take_work(st.halted);
         let mut rebuilt = false;
         let mut ran = 0;
         for cmd in commands {
@@ -391,7 +428,7 @@ fn run(mut st: SimState, shared: &Shared) {
                 Command::Step => {}
                 other => {
                     let _gate = shared.gpu.lock().unwrap_or_else(|p| p.into_inner());
-                    rebuilt |= st.apply(other);
+                    rebuilt |= block_on(st.apply(other)).unwrap_or(false);
                 }
             }
         }
@@ -401,38 +438,116 @@ fn run(mut st: SimState, shared: &Shared) {
             if rebuilt {
                 view = SimView::of(&st.sim);
             }
-            st.update(&mut view, rebuilt || ran > 0);
+            block_on(st.update(&mut view, rebuilt || ran > 0));
         }
-        let mut c = shared.lock();
-        view.behind = c.behind;
-        c.view = Arc::new(view.clone());
-        c.busy = false;
-        drop(c);
-        shared.changed.notify_all();
+        shared.publish(&mut view);
+    }
+}
+
+/// The task of [`SimRunner::start_local`]: the thread's loop, awaiting
+/// instead of blocking.
+async fn run_local<F: Future<Output = ()>>(
+    mut st: SimState,
+    shared: Arc<Shared>,
+    pause: impl Fn(u32) -> F,
+) {
+    let mut view = (*shared.lock().view).clone();
+    st.update(&mut view, true).await;
+    shared.publish(&mut view);
+    loop {
+        let idle = {
+            let c = shared.lock();
+            if c.quit {
+                return;
+            }
+            c.commands.is_empty() && (c.budget < 1.0 || st.halted)
+        };
+        if idle {
+            pause(4).await;
+            continue;
+        }
+        let (commands, ticks) = shared.take_work(st.halted);
+        let mut rebuilt = false;
+        let mut ran = 0;
+        for cmd in commands {
+            match cmd {
+                Command::Step if !st.halted => ran += st.run_ticks_async(1).await,
+                Command::Step => {}
+                other => rebuilt |= st.apply(other).await,
+            }
+        }
+        ran += st.run_ticks_async(ticks).await;
+        if rebuilt {
+            view = SimView::of(&st.sim);
+        }
+        st.update(&mut view, rebuilt || ran > 0).await;
+        shared.publish(&mut view);
+        // Let the page draw a frame.
+        pause(0).await;
     }
 }
 
 impl SimState {
+    fn new(options: ViewOptions, ctx: GpuContext) -> Result<Self, SimError> {
+        let sim = make_sim(&options, &ctx)?;
+        Ok(SimState {
+            sim,
+            ctx,
+            options,
+            upload: None,
+            draw_id: 0,
+            last_gpu_pos: None,
+            selected: None,
+            genes_tick: 0,
+            neighbors_at: None,
+            message: None,
+            halted: false,
+            tick_ms: 0.0,
+        })
+    }
+
     /// Runs up to `n` ticks, each holding the GPU gate; returns how many
     /// ran.
+    #[cfg(not(target_arch = "wasm32"))]
     fn run_ticks(&mut self, n: u32, shared: &Shared) -> u32 {
         let start = Instant::now();
         for k in 0..n {
             let _gate = shared.gpu.lock().unwrap_or_else(|p| p.into_inner());
             if let Err(e) = self.sim.step() {
-                self.message = Some(format!("the simulation stopped: {e}"));
-                self.halted = true;
+                self.stopped(e);
                 return k;
             }
         }
-        if n > 0 {
-            self.tick_ms = start.elapsed().as_secs_f32() * 1e3 / n as f32;
-        }
+        self.timed(start, n);
         n
     }
 
+    /// [`Self::run_ticks`] without the gate (one thread), awaiting the GPU.
+    async fn run_ticks_async(&mut self, n: u32) -> u32 {
+        let start = Instant::now();
+        for k in 0..n {
+            if let Err(e) = self.sim.step_async().await {
+                self.stopped(e);
+                return k;
+            }
+        }
+        self.timed(start, n);
+        n
+    }
+
+    fn stopped(&mut self, e: SimError) {
+        self.message = Some(format!("the simulation stopped: {e}"));
+        self.halted = true;
+    }
+
+    fn timed(&mut self, start: Instant, n: u32) {
+        if n > 0 {
+            self.tick_ms = start.elapsed().as_secs_f32() * 1e3 / n as f32;
+        }
+    }
+
     /// Carries out a command; true if the simulation was replaced or moved.
-    fn apply(&mut self, cmd: Command) -> bool {
+    async fn apply(&mut self, cmd: Command) -> bool {
         match cmd {
             Command::Step => false,
             Command::Reset { same_seed } => {
@@ -457,7 +572,7 @@ impl SimState {
                 } else {
                     Some(self.ctx.clone())
                 };
-                match self.sim.switch_backend(target) {
+                match self.sim.switch_backend_async(target).await {
                     Ok(()) => {
                         self.genes_tick = self.sim.tick();
                         self.message = None;
@@ -470,6 +585,10 @@ impl SimState {
                 }
             }
             Command::Pick { at, radius } => {
+                if let Err(e) = self.sim.sync_async().await {
+                    self.message = Some(format!("cannot pick: {e}"));
+                    return false;
+                }
                 self.selected = pick(&self.sim, at, radius);
                 self.neighbors_at = None;
                 false
@@ -493,6 +612,7 @@ impl SimState {
                     .map_err(SimError::from)
                     .and_then(|b| Simulation::from_snapshot(&b, Backend::Cpu, threads, None))
                     .and_then(|mut sim| sim.switch_backend(ctx).map(|_| sim));
+                // (A snapshot file is a native feature: no file system in the browser.)
                 match loaded {
                     Ok(sim) => {
                         self.options.scenario = sim.scenario().clone();
@@ -538,19 +658,20 @@ impl SimState {
     }
 
     /// The first view of the simulation.
+    #[cfg(not(target_arch = "wasm32"))]
     fn first_view(&mut self) -> SimView {
         let mut v = SimView::of(&self.sim);
-        self.update(&mut v, true);
+        crate::gpu::readback::block_on(self.update(&mut v, true));
         v
     }
 
     /// Brings `v` up to date; `advanced`: ticks ran or the world changed.
-    fn update(&mut self, v: &mut SimView, advanced: bool) {
+    async fn update(&mut self, v: &mut SimView, advanced: bool) {
         let sim = &self.sim;
         if advanced {
             v.refresh(sim);
             if sim.tick() >= self.genes_tick + 60 || sim.tick() < self.genes_tick {
-                v.genes = Arc::new(sim.gene_stats());
+                v.genes = Arc::new(sim.gene_stats_async().await);
                 self.genes_tick = sim.tick();
             }
             v.draw = Some(self.draw_source());
@@ -562,9 +683,10 @@ impl SimState {
         v.halted = self.halted;
         v.tick_ms = self.tick_ms;
         v.selected = self.selected;
-        v.inspected = self
-            .selected
-            .and_then(|(id, slot)| sim.entity(slot as usize).filter(|e| e.id == id));
+        v.inspected = match self.selected {
+            Some((id, slot)) => sim.entity_async(slot as usize).await.filter(|e| e.id == id),
+            None => None,
+        };
         match (v.inspected, self.selected) {
             (Some(e), Some((id, slot))) => {
                 // The full neighbourhood costs a full read on the GPU
@@ -572,7 +694,7 @@ impl SimState {
                 let due = self
                     .neighbors_at
                     .is_none_or(|(t, of)| of != id || t.elapsed() >= Duration::from_millis(250));
-                if due {
+                if due && sim.sync_async().await.is_ok() {
                     let max = sim.params().hash.max_neighbors as usize;
                     v.neighbors = neighbors_in_view(sim, slot as usize, &e, max);
                     self.neighbors_at = Some((Instant::now(), id));

@@ -331,26 +331,45 @@ impl Buffers {
         super::readback::read(&ctx.device, &ctx.queue, b, len)
     }
 
+    /// [`Buffers::read`], awaiting the GPU.
+    pub async fn read_async<T: bytemuck::Pod>(
+        ctx: &GpuContext,
+        b: &wgpu::Buffer,
+        len: usize,
+    ) -> Result<Vec<T>, GpuError> {
+        super::readback::read_async(&ctx.device, &ctx.queue, b, len).await
+    }
+
     /// Reads the whole entity state back.
     pub fn read_entities(&self, ctx: &GpuContext) -> Result<Entities, GpuError> {
+        super::readback::wait(self.read_entities_async(ctx))
+    }
+
+    /// [`Buffers::read_entities`], awaiting the GPU.
+    pub async fn read_entities_async(&self, ctx: &GpuContext) -> Result<Entities, GpuError> {
         let n = self.sizes.capacity as usize;
         let mut e = Entities::with_capacity(n);
-        e.pos = Self::read(ctx, &self.pos, n)?;
-        e.vel = Self::read(ctx, &self.vel, n)?;
-        e.energy = Self::read(ctx, &self.energy, n)?;
-        e.age = Self::read(ctx, &self.age, n)?;
-        e.tribe_flags = Self::read(ctx, &self.tribe_flags, n)?;
-        e.id = Self::read(ctx, &self.ids, n)?;
-        e.genes = Self::read(ctx, &self.genes, n)?;
+        e.pos = Self::read_async(ctx, &self.pos, n).await?;
+        e.vel = Self::read_async(ctx, &self.vel, n).await?;
+        e.energy = Self::read_async(ctx, &self.energy, n).await?;
+        e.age = Self::read_async(ctx, &self.age, n).await?;
+        e.tribe_flags = Self::read_async(ctx, &self.tribe_flags, n).await?;
+        e.id = Self::read_async(ctx, &self.ids, n).await?;
+        e.genes = Self::read_async(ctx, &self.genes, n).await?;
         Ok(e)
     }
 
     /// Reads the food grid back into a copy of `like`.
     pub fn read_food(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
+        super::readback::wait(self.read_food_async(ctx, like))
+    }
+
+    /// [`Buffers::read_food`], awaiting the GPU.
+    pub async fn read_food_async(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
         let mut f = like.clone();
         let n = self.sizes.food_cells as usize;
-        f.amount = Self::read(ctx, &self.food_amount, n)?;
-        f.cooldown = Self::read(ctx, &self.food_cooldown, n)?;
+        f.amount = Self::read_async(ctx, &self.food_amount, n).await?;
+        f.cooldown = Self::read_async(ctx, &self.food_cooldown, n).await?;
         Ok(f)
     }
 }

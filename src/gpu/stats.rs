@@ -45,6 +45,16 @@ impl Stats {
         b: &Buffers,
         end: u32,
     ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
+        super::readback::wait(self.run_async(ctx, b, end))
+    }
+
+    /// [`Self::run`], awaiting the GPU.
+    pub async fn run_async(
+        &self,
+        ctx: &GpuContext,
+        b: &Buffers,
+        end: u32,
+    ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
         let tribes = b.sizes.tribes;
         set(
             ctx,
@@ -70,7 +80,8 @@ impl Stats {
         }
         ctx.queue.submit([enc.finish()]);
         let w: Vec<u32> =
-            Buffers::read(ctx, &b.stats_out, tribes as usize * STATS_STRIDE as usize)?;
+            Buffers::read_async(ctx, &b.stats_out, tribes as usize * STATS_STRIDE as usize)
+                .await?;
         Ok(decode(&w, tribes as usize))
     }
 }

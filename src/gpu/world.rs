@@ -153,9 +153,9 @@ impl Staging {
         }
     }
 
-    /// Maps the buffer, waits, and copies out its first `bytes` bytes.
-    fn read(&self, ctx: &GpuContext, bytes: u64) -> Result<Vec<u8>, GpuError> {
-        super::readback::map_copy(&ctx.device, &self.buffer, bytes)
+    /// Maps the buffer, awaits the GPU, and copies out its first `bytes` bytes.
+    async fn read(&self, ctx: &GpuContext, bytes: u64) -> Result<Vec<u8>, GpuError> {
+        super::readback::map_copy_async(&ctx.device, &self.buffer, bytes).await
     }
 }
 
@@ -394,6 +394,15 @@ impl GpuWorld {
 
     /// Runs the GPU passes of one tick and reads back the compact results.
     pub fn tick(&mut self, ctx: &GpuContext, plan: &TickPlan) -> Result<TickReadback, GpuError> {
+        super::readback::wait(self.tick_async(ctx, plan))
+    }
+
+    /// [`Self::tick`], awaiting the GPU's readbacks.
+    pub async fn tick_async(
+        &mut self,
+        ctx: &GpuContext,
+        plan: &TickPlan,
+    ) -> Result<TickReadback, GpuError> {
         // After a reorder, the living entities occupy 0..alive.
         let end = if plan.reorder { plan.alive } else { plan.end };
         self.set_uniforms(ctx, plan, end);
@@ -451,7 +460,7 @@ impl GpuWorld {
             enc.copy_buffer_to_buffer(&t.resolve, 0, dst, l.ts, 16 * TIMED as u64);
         }
         ctx.queue.submit([enc.finish()]);
-        let small = self.small.read(ctx, l.total)?;
+        let small = self.small.read(ctx, l.total).await?;
         let c = words(&small[..16]);
         let (na, nr, nd) = (c[0], c[1], c[2]);
         let pass_s = self.timer.as_ref().map(|t| {
@@ -474,7 +483,7 @@ impl GpuWorld {
         };
         let m = 2 * na + nr + nd;
         if m > 0 {
-            let (events, snaps, bytes) = self.read_events(ctx, [na, nr, nd], end)?;
+            let (events, snaps, bytes) = self.read_events(ctx, [na, nr, nd], end).await?;
             out.events = events;
             out.snaps = snaps;
             out.bytes_read += bytes;
@@ -485,7 +494,7 @@ impl GpuWorld {
 
     /// The second readback of a tick: the event lists and the snapshot of
     /// every entity they name.
-    fn read_events(
+    async fn read_events(
         &mut self,
         ctx: &GpuContext,
         [na, nr, nd]: [u32; 3],
@@ -534,7 +543,7 @@ impl GpuWorld {
             }
         }
         ctx.queue.submit([enc.finish()]);
-        let bytes = self.lists.read(ctx, total)?;
+        let bytes = self.lists.read(ctx, total).await?;
         let (a, rest) = bytes.split_at(a_bytes as usize);
         let (rp, rest) = rest.split_at(r_bytes as usize);
         let (dl, snaps) = rest.split_at(d_bytes as usize);
@@ -561,15 +570,20 @@ impl GpuWorld {
         self.b.read_entities(ctx)
     }
 
+    /// [`Self::read_entities`], awaiting the GPU.
+    pub async fn read_entities_async(&self, ctx: &GpuContext) -> Result<Entities, GpuError> {
+        self.b.read_entities_async(ctx).await
+    }
+
     /// Reads positions and flags of slots `0..end` (for region rebalancing).
-    pub fn read_positions(
+    pub async fn read_positions(
         &self,
         ctx: &GpuContext,
         end: usize,
     ) -> Result<(Vec<[f32; 2]>, Vec<u32>), GpuError> {
         Ok((
-            Buffers::read(ctx, &self.b.pos, end)?,
-            Buffers::read(ctx, &self.b.tribe_flags, end)?,
+            Buffers::read_async(ctx, &self.b.pos, end).await?,
+            Buffers::read_async(ctx, &self.b.tribe_flags, end).await?,
         ))
     }
 
@@ -578,9 +592,23 @@ impl GpuWorld {
         self.b.read_food(ctx, like)
     }
 
+    /// [`Self::read_food`], awaiting the GPU.
+    pub async fn read_food_async(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
+        self.b.read_food_async(ctx, like).await
+    }
+
     /// One slot's fields (one small readback): pos, vel, energy, age,
     /// tribe and flags, id, genes, behaviour.
     pub fn read_slot(&self, ctx: &GpuContext, slot: usize) -> Result<SlotView, GpuError> {
+        super::readback::wait(self.read_slot_async(ctx, slot))
+    }
+
+    /// [`Self::read_slot`], awaiting the GPU.
+    pub async fn read_slot_async(
+        &self,
+        ctx: &GpuContext,
+        slot: usize,
+    ) -> Result<SlotView, GpuError> {
         let b = &self.b;
         let s = slot as u64;
         let parts: [(&wgpu::Buffer, u64); 8] = [
@@ -605,7 +633,7 @@ impl GpuWorld {
             at += size;
         }
         ctx.queue.submit([enc.finish()]);
-        let w = words(&staging.read(ctx, at)?);
+        let w = words(&staging.read(ctx, at).await?);
         let f = |k: usize| f32::from_bits(w[k]);
         Ok(SlotView {
             pos: [f(0), f(1)],
@@ -621,8 +649,13 @@ impl GpuWorld {
 
     /// Each slot's behaviour in the last tick ([`crate::cpu::Mode`] codes).
     pub fn read_modes(&self, ctx: &GpuContext) -> Result<Vec<u8>, GpuError> {
+        super::readback::wait(self.read_modes_async(ctx))
+    }
+
+    /// [`Self::read_modes`], awaiting the GPU.
+    pub async fn read_modes_async(&self, ctx: &GpuContext) -> Result<Vec<u8>, GpuError> {
         let out: Vec<GpuSteerOut> =
-            Buffers::read(ctx, &self.b.slot_out, self.b.sizes.capacity as usize)?;
+            Buffers::read_async(ctx, &self.b.slot_out, self.b.sizes.capacity as usize).await?;
         Ok(out.iter().map(|o| o.mode as u8).collect())
     }
 
@@ -634,6 +667,15 @@ impl GpuWorld {
         end: u32,
     ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
         self.stats.run(ctx, &self.b, end)
+    }
+
+    /// [`Self::stats`], awaiting the GPU.
+    pub async fn stats_async(
+        &self,
+        ctx: &GpuContext,
+        end: u32,
+    ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
+        self.stats.run_async(ctx, &self.b, end).await
     }
 }
 

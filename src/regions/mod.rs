@@ -32,7 +32,8 @@ pub mod stats;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;

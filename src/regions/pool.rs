@@ -15,7 +15,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Once};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 /// A region task: re-runnable, so that a crashed one can be redone.
 pub type Task<T> = Arc<dyn Fn() -> T + Send + Sync>;
@@ -130,13 +131,19 @@ fn spawn(worker: usize, generation: usize, reports: Sender<Report>) -> Worker {
 }
 
 impl WorkerPool {
-    /// A pool of `threads` workers (at least one).
+    /// A pool of `threads` workers (at least one). In the browser
+    /// (wasm32), which has no threads, the pool has no workers and runs
+    /// every task inline on the calling thread.
     pub fn new(threads: usize) -> Self {
-        quiet_worker_panics();
         let (report_tx, reports) = channel();
-        let workers = (0..threads.max(1))
-            .map(|w| spawn(w, 0, report_tx.clone()))
-            .collect();
+        let workers = if cfg!(target_arch = "wasm32") {
+            Vec::new()
+        } else {
+            quiet_worker_panics();
+            (0..threads.max(1))
+                .map(|w| spawn(w, 0, report_tx.clone()))
+                .collect()
+        };
         Self {
             workers,
             reports,
@@ -146,9 +153,9 @@ impl WorkerPool {
         }
     }
 
-    /// Number of workers.
+    /// Number of workers (1 when tasks run inline).
     pub fn threads(&self) -> usize {
-        self.workers.len()
+        self.workers.len().max(1)
     }
 
     /// Runs every task of a phase (task `i` on worker `i mod K`, one batch per
@@ -161,6 +168,22 @@ impl WorkerPool {
     ) -> (Vec<T>, Vec<Duration>, PhaseTime) {
         let start = Instant::now();
         let n = tasks.len();
+        if self.workers.is_empty() {
+            // No threads (the browser): every task in order, on this thread.
+            let mut busy = Vec::with_capacity(n);
+            let results = tasks
+                .iter()
+                .map(|t| {
+                    let clock = Instant::now();
+                    let out = t();
+                    busy.push(clock.elapsed());
+                    out
+                })
+                .collect();
+            let total = busy.iter().sum();
+            let wall = start.elapsed();
+            return (results, busy, PhaseTime { wall, busy: total });
+        }
         let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
         let mut busy = vec![Duration::ZERO; n];
         let wrap = |i: usize| -> (usize, AnyTask) {
