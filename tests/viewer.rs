@@ -153,6 +153,7 @@ fn runner(backend: evosim::Backend) -> evosim::app::runner::SimRunner {
         threads: 2,
         paused: true,
         speed: 2,
+        stop_at: None,
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
     evosim::app::runner::SimRunner::start(options, ctx).expect("simulation thread")
@@ -305,4 +306,74 @@ fn viewer_saves_and_loads_snapshots() {
     let m = after.message.clone().expect("an error is shown");
     assert!(m.contains("not an evosim snapshot"), "{m}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A future that is pending once (a turn of the event loop), then ready.
+struct Yield(bool);
+
+impl std::future::Future for Yield {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+/// The browser's runner (a task on the caller's thread instead of a thread),
+/// driven by hand as an event loop would: it runs what it is granted, stops
+/// at `stop_at` with the state hash of a simulation run directly, and ends
+/// when the runner is dropped.
+#[test]
+fn local_runner_stops_at_the_asked_tick_with_the_state_hash() {
+    use std::task::{Context, Poll, Waker};
+    if !have_gpu() {
+        return;
+    }
+    let scenario = Scenario::default_scenario().scaled_to(800).unwrap();
+    let options = evosim::app::ViewOptions {
+        scenario: scenario.clone(),
+        entities: Some(800),
+        backend: evosim::Backend::Cpu,
+        threads: 1,
+        paused: false,
+        speed: 2,
+        stop_at: Some(45),
+    };
+    let ctx = evosim::gpu::GpuContext::new().expect("adapter");
+    let (runner, task) =
+        evosim::app::runner::SimRunner::start_local(options, ctx, |_ms| Yield(false)).unwrap();
+    let mut task = Box::pin(task);
+    let mut cx = Context::from_waker(Waker::noop());
+    runner.sync(); // does not wait in this mode (it would wait forever)
+    let mut turns = 0;
+    while !runner.view().halted {
+        runner.grant(4.0);
+        assert!(task.as_mut().poll(&mut cx).is_pending());
+        turns += 1;
+        assert!(turns < 10_000, "tick {} after {turns} turns", runner.view().tick);
+    }
+    let v = runner.view();
+    assert_eq!(v.tick, 45, "stops exactly at the tick asked");
+    let mut direct = evosim::Simulation::new(scenario, evosim::Backend::Cpu, 1).unwrap();
+    for _ in 0..45 {
+        direct.step().unwrap();
+    }
+    assert_eq!(v.state_hash, Some(direct.state_hash()));
+    assert_eq!(v.population, direct.population());
+    assert!(v.message.as_deref().unwrap_or("").contains("stopped at tick 45"));
+    // Granted more, it runs nothing more.
+    runner.grant(8.0);
+    for _ in 0..5 {
+        assert!(task.as_mut().poll(&mut cx).is_pending());
+    }
+    assert_eq!(runner.view().tick, 45);
+    drop(runner);
+    assert_eq!(task.as_mut().poll(&mut cx), Poll::Ready(()), "the task ends with its runner");
 }

@@ -45,6 +45,9 @@ pub struct ViewOptions {
     pub paused: bool,
     /// Starting speed, an index into [`ui::SPEEDS`].
     pub speed: usize,
+    /// Stop at this tick (the browser demo's `ticks` parameter, for tests):
+    /// the simulation halts there and its view carries the state hash.
+    pub stop_at: Option<u32>,
 }
 
 /// The frame thread's side of the viewer: camera, panels, drawing, and the

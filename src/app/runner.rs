@@ -135,6 +135,9 @@ pub struct SimView {
     pub tick_ms: f32,
     /// The speed asked for is more than the simulation keeps up with.
     pub behind: bool,
+    /// [`Simulation::state_hash`], once the simulation has stopped at
+    /// [`ViewOptions::stop_at`].
+    pub state_hash: Option<u64>,
 }
 
 impl SimView {
@@ -160,6 +163,7 @@ impl SimView {
             halted: false,
             tick_ms: 0.0,
             behind: false,
+            state_hash: None,
         };
         v.refresh(sim);
         v
@@ -506,10 +510,26 @@ impl SimState {
         })
     }
 
+    /// `n` ticks, or fewer to stop at [`ViewOptions::stop_at`].
+    fn clip(&self, n: u32) -> u32 {
+        self.options
+            .stop_at
+            .map_or(n, |stop| n.min(stop.saturating_sub(self.sim.tick())))
+    }
+
+    /// After ticks: halts at [`ViewOptions::stop_at`].
+    fn check_stop(&mut self) {
+        if self.options.stop_at == Some(self.sim.tick()) && !self.halted {
+            self.halted = true;
+            self.message = Some(format!("stopped at tick {}, as asked", self.sim.tick()));
+        }
+    }
+
     /// Runs up to `n` ticks, each holding the GPU gate; returns how many
     /// ran.
     #[cfg(not(target_arch = "wasm32"))]
     fn run_ticks(&mut self, n: u32, shared: &Shared) -> u32 {
+        let n = self.clip(n);
         let start = Instant::now();
         for k in 0..n {
             let _gate = shared.gpu.lock().unwrap_or_else(|p| p.into_inner());
@@ -524,6 +544,7 @@ impl SimState {
 
     /// [`Self::run_ticks`] without the gate (one thread), awaiting the GPU.
     async fn run_ticks_async(&mut self, n: u32) -> u32 {
+        let n = self.clip(n);
         let start = Instant::now();
         for k in 0..n {
             if let Err(e) = self.sim.step_async().await {
@@ -541,6 +562,7 @@ impl SimState {
     }
 
     fn timed(&mut self, start: Instant, n: u32) {
+        self.check_stop();
         if n > 0 {
             self.tick_ms = start.elapsed().as_secs_f32() * 1e3 / n as f32;
         }
@@ -677,9 +699,19 @@ impl SimState {
             v.draw = Some(self.draw_source());
         }
         let sim = &self.sim;
+        let stopped = self.halted && self.options.stop_at == Some(sim.tick());
+        if !stopped {
+            v.state_hash = None;
+        } else if v.state_hash.is_none() && sim.sync_async().await.is_ok() {
+            v.state_hash = Some(sim.state_hash());
+        }
         v.backend = sim.backend();
         v.adapter = sim.adapter();
-        v.message = self.message.clone();
+        // A GPU failure the simulation recovered from is worth showing too.
+        v.message = self
+            .message
+            .clone()
+            .or_else(|| sim.notice().map(str::to_string));
         v.halted = self.halted;
         v.tick_ms = self.tick_ms;
         v.selected = self.selected;

@@ -121,6 +121,7 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
         threads: a.threads,
         paused: a.paused,
         speed: a.speed,
+        stop_at: None,
     };
     match a.screenshot {
         Some(path) => {

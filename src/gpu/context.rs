@@ -95,8 +95,11 @@ impl GpuContext {
         })
     }
 
-    /// "name (backend, driver)".
+    /// "name (backend, driver)"; browsers hide the name ("WebGPU adapter").
     pub fn describe(&self) -> String {
+        if self.info.name.is_empty() {
+            return format!("{:?} adapter", self.info.backend).replace("BrowserWebGpu", "WebGPU");
+        }
         format!(
             "{} ({:?}, {})",
             self.info.name, self.info.backend, self.info.driver

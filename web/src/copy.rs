@@ -1,0 +1,164 @@
+//! `present=copy`: the viewer draws each frame into a texture on the WebGPU
+//! device, which is read back (awaited, never waited for) and put into a
+//! 2D canvas. For browsers whose WebGPU cannot present to a canvas, such as
+//! headless Chromium on SwiftShader; the simulation and the drawing are the
+//! same WebGPU work as with `present=canvas`.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use evosim::Scenario;
+use evosim::gpu::GpuContext;
+use wasm_bindgen::{Clamped, JsCast};
+
+use crate::{Params, input, page, publish, start_app};
+
+/// The frame target: its texture and the buffer it is copied into.
+struct Target {
+    size: [u32; 2],
+    texture: wgpu::Texture,
+    view: wgpu::TextureView,
+    /// Bytes per row in `buffer` (aligned for copies).
+    row: u32,
+    buffer: wgpu::Buffer,
+}
+
+impl Target {
+    fn new(ctx: &GpuContext, size: [u32; 2]) -> Self {
+        let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("web.frame"),
+            size: wgpu::Extent3d {
+                width: size[0],
+                height: size[1],
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: FORMAT,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let row = (size[0] * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+        let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("web.frame.readback"),
+            size: row as u64 * size[1] as u64,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        Self {
+            size,
+            texture,
+            view,
+            row,
+            buffer,
+        }
+    }
+}
+
+/// sRGB bytes, as a 2D canvas's image data holds them.
+const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
+
+/// Runs the viewer, copying its frames into the canvas's 2D context.
+pub fn run(
+    params: Params,
+    scenario: Scenario,
+    canvas: web_sys::HtmlCanvasElement,
+    instance: wgpu::Instance,
+    ctx: GpuContext,
+) -> Result<(), String> {
+    ctx.device.on_uncaptured_error(std::sync::Arc::new(|e| {
+        page::log_error(&format!("WebGPU error: {e}"));
+    }));
+    let ctx2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .ok_or("present=copy needs a 2D canvas, which this browser refuses")?;
+    let size = page::fit_canvas(&canvas);
+    let app = start_app(&params, scenario, &ctx, FORMAT, size)?;
+    let events = input::listen(&canvas, app.clone())?;
+    let target = Rc::new(RefCell::new(Target::new(&ctx, size)));
+    // A frame's readback is in flight: the next frame waits for it.
+    let busy = Rc::new(Cell::new(false));
+    // Frames share the one GPU queue with the ticks, and a software adapter
+    // takes long over both: after each frame, wait twice as long as it took
+    // before the next, so that the ticks keep at least two thirds of it.
+    let next_at = Rc::new(Cell::new(0.0f64));
+    page::every_frame(move || {
+        // The instance must outlive every GPU callback.
+        let _ = &instance;
+        if busy.get() || js_sys::Date::now() < next_at.get() {
+            return;
+        }
+        let started = js_sys::Date::now();
+        let size = page::fit_canvas(&canvas);
+        if target.borrow().size != size {
+            *target.borrow_mut() = Target::new(&ctx, size);
+        }
+        {
+            let t = target.borrow();
+            let mut app = app.borrow_mut();
+            let raw = events.take(size, page::pixel_ratio());
+            let out = app.frame(raw, &t.view, size, page::pixel_ratio());
+            input::platform_output(&canvas, out);
+            let mut enc = ctx
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("web.frame.copy"),
+                });
+            enc.copy_texture_to_buffer(
+                t.texture.as_image_copy(),
+                wgpu::TexelCopyBufferInfo {
+                    buffer: &t.buffer,
+                    layout: wgpu::TexelCopyBufferLayout {
+                        offset: 0,
+                        bytes_per_row: Some(t.row),
+                        rows_per_image: Some(size[1]),
+                    },
+                },
+                wgpu::Extent3d {
+                    width: size[0],
+                    height: size[1],
+                    depth_or_array_layers: 1,
+                },
+            );
+            ctx.queue.submit([enc.finish()]);
+            publish(&app, &ctx);
+        }
+        busy.set(true);
+        let (ctx, target, busy, ctx2d) = (ctx.clone(), target.clone(), busy.clone(), ctx2d.clone());
+        let next_at = next_at.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let (buffer, row, size) = {
+                let t = target.borrow();
+                (t.buffer.clone(), t.row, t.size)
+            };
+            let bytes = row as u64 * size[1] as u64;
+            match evosim::gpu::readback::map_copy_async(&ctx.device, &buffer, bytes).await {
+                Ok(data) => {
+                    let width = size[0] as usize * 4;
+                    let mut pixels = Vec::with_capacity(width * size[1] as usize);
+                    for y in 0..size[1] as usize {
+                        let start = y * row as usize;
+                        pixels.extend_from_slice(&data[start..start + width]);
+                    }
+                    if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+                        Clamped(&pixels),
+                        size[0],
+                        size[1],
+                    ) {
+                        let _ = ctx2d.put_image_data(&img, 0.0, 0.0);
+                    }
+                }
+                Err(e) => page::log_error(&format!("cannot copy the frame: {e}")),
+            }
+            let now = js_sys::Date::now();
+            next_at.set(now + 2.0 * (now - started));
+            busy.set(false);
+        });
+    });
+    Ok(())
+}

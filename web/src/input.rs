@@ -1,0 +1,283 @@
+//! The canvas's pointer, wheel and keyboard events, fed to egui, and the
+//! camera's drag, zoom and pick outside the panels (as the native window
+//! does).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use evosim::app::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[derive(Default)]
+struct State {
+    events: Vec<egui::Event>,
+    /// Canvas size in device pixels, as of the last frame.
+    size: [f32; 2],
+    /// Pointer in device pixels.
+    cursor: [f32; 2],
+    drag_from: Option<[f32; 2]>,
+    pressed_at: Option<[f32; 2]>,
+    modifiers: egui::Modifiers,
+}
+
+/// The events gathered since the last frame.
+pub struct Events {
+    state: Rc<RefCell<State>>,
+    /// Keeps the listeners alive.
+    _listeners: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl Events {
+    /// This frame's egui input; `size` in device pixels.
+    pub fn take(&self, size: [u32; 2], ppp: f32) -> egui::RawInput {
+        let mut s = self.state.borrow_mut();
+        s.size = [size[0] as f32, size[1] as f32];
+        egui::RawInput {
+            events: std::mem::take(&mut s.events),
+            time: Some(js_sys::Date::now() / 1000.0),
+            viewports: std::iter::once((
+                egui::ViewportId::ROOT,
+                egui::ViewportInfo {
+                    native_pixels_per_point: Some(ppp),
+                    ..Default::default()
+                },
+            ))
+            .collect(),
+            ..Default::default()
+        }
+    }
+}
+
+fn modifiers(e: &web_sys::MouseEvent) -> egui::Modifiers {
+    egui::Modifiers {
+        alt: e.alt_key(),
+        ctrl: e.ctrl_key(),
+        shift: e.shift_key(),
+        mac_cmd: e.meta_key(),
+        command: e.ctrl_key() || e.meta_key(),
+    }
+}
+
+fn button(b: i16) -> Option<egui::PointerButton> {
+    match b {
+        0 => Some(egui::PointerButton::Primary),
+        1 => Some(egui::PointerButton::Middle),
+        2 => Some(egui::PointerButton::Secondary),
+        _ => None,
+    }
+}
+
+/// Listens on `canvas` (pointer, wheel) and the window (keys).
+pub fn listen(
+    canvas: &web_sys::HtmlCanvasElement,
+    app: Rc<RefCell<App>>,
+) -> Result<Events, String> {
+    let state = Rc::new(RefCell::new(State::default()));
+    let mut listeners = Vec::new();
+    let mut on = |target: &web_sys::EventTarget,
+                  name: &str,
+                  mut f: Box<dyn FnMut(web_sys::Event)>|
+     -> Result<(), String> {
+        let cb = Closure::<dyn FnMut(web_sys::Event)>::new(move |e| f(e));
+        target
+            .add_event_listener_with_callback(name, cb.as_ref().unchecked_ref())
+            .map_err(|e| format!("cannot listen to {name}: {e:?}"))?;
+        listeners.push(cb);
+        Ok(())
+    };
+    let ratio = crate::page::pixel_ratio;
+    let over_panels = |app: &Rc<RefCell<App>>| {
+        app.try_borrow()
+            .map(|a| a.egui.is_pointer_over_egui() || a.egui.egui_wants_pointer_input())
+            .unwrap_or(true)
+    };
+    let target: &web_sys::EventTarget = canvas.as_ref();
+
+    let (s, a) = (state.clone(), app.clone());
+    on(
+        target,
+        "pointermove",
+        Box::new(move |e| {
+            let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
+                return;
+            };
+            let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
+            let mut s = s.borrow_mut();
+            s.events.push(egui::Event::PointerMoved(pos));
+            let p = [pos.x * ratio(), pos.y * ratio()];
+            if let Some(from) = s.drag_from
+                && let Ok(mut app) = a.try_borrow_mut()
+            {
+                app.camera.pan(p[0] - from[0], p[1] - from[1]);
+                s.drag_from = Some(p);
+            }
+            s.cursor = p;
+        }),
+    )?;
+
+    let (s, a) = (state.clone(), app.clone());
+    let c = canvas.clone();
+    on(
+        target,
+        "pointerdown",
+        Box::new(move |e| {
+            let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
+                return;
+            };
+            let _ = c.set_pointer_capture(e.pointer_id());
+            let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
+            let over = over_panels(&a);
+            let mut s = s.borrow_mut();
+            s.modifiers = modifiers(&e);
+            if let Some(b) = button(e.button()) {
+                let modifiers = s.modifiers;
+                s.events.push(egui::Event::PointerButton {
+                    pos,
+                    button: b,
+                    pressed: true,
+                    modifiers,
+                });
+            }
+            let p = [pos.x * ratio(), pos.y * ratio()];
+            s.cursor = p;
+            if e.button() == 0 && !over {
+                s.drag_from = Some(p);
+                s.pressed_at = Some(p);
+            }
+        }),
+    )?;
+
+    let (s, a) = (state.clone(), app.clone());
+    on(
+        target,
+        "pointerup",
+        Box::new(move |e| {
+            let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
+                return;
+            };
+            let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
+            let mut s = s.borrow_mut();
+            s.modifiers = modifiers(&e);
+            if let Some(b) = button(e.button()) {
+                let modifiers = s.modifiers;
+                s.events.push(egui::Event::PointerButton {
+                    pos,
+                    button: b,
+                    pressed: false,
+                    modifiers,
+                });
+            }
+            let p = [pos.x * ratio(), pos.y * ratio()];
+            if let Some(at) = s.pressed_at.take() {
+                let moved = (at[0] - p[0]).abs() + (at[1] - p[1]).abs();
+                if moved < 4.0
+                    && let Ok(mut app) = a.try_borrow_mut()
+                {
+                    app.pick(s.size, at);
+                }
+            }
+            s.drag_from = None;
+        }),
+    )?;
+
+    let s = state.clone();
+    on(
+        target,
+        "pointerleave",
+        Box::new(move |_| {
+            s.borrow_mut().events.push(egui::Event::PointerGone);
+        }),
+    )?;
+
+    let (s, a) = (state.clone(), app.clone());
+    on(
+        target,
+        "wheel",
+        Box::new(move |e| {
+            let Ok(e) = e.dyn_into::<web_sys::WheelEvent>() else {
+                return;
+            };
+            e.prevent_default();
+            let (unit, scale) = match e.delta_mode() {
+                web_sys::WheelEvent::DOM_DELTA_LINE => (egui::MouseWheelUnit::Line, 1.0),
+                web_sys::WheelEvent::DOM_DELTA_PAGE => (egui::MouseWheelUnit::Page, 1.0),
+                _ => (egui::MouseWheelUnit::Point, 1.0),
+            };
+            let delta = egui::vec2(-e.delta_x() as f32, -e.delta_y() as f32) * scale;
+            let over = over_panels(&a);
+            let mut s = s.borrow_mut();
+            if over {
+                let modifiers = modifiers(&e);
+                s.events.push(egui::Event::MouseWheel {
+                    unit,
+                    delta,
+                    phase: egui::TouchPhase::Move,
+                    source: egui::MouseWheelSource::Unknown,
+                    modifiers,
+                });
+            } else if let Ok(mut app) = a.try_borrow_mut() {
+                let lines = match unit {
+                    egui::MouseWheelUnit::Point => delta.y / 100.0,
+                    _ => delta.y,
+                };
+                let (size, cursor) = (s.size, s.cursor);
+                app.camera.zoom_at(size, cursor, 1.15f32.powf(lines));
+            }
+        }),
+    )?;
+
+    let window: web_sys::EventTarget = web_sys::window().ok_or("no window")?.into();
+    for (name, pressed) in [("keydown", true), ("keyup", false)] {
+        let s = state.clone();
+        on(
+            &window,
+            name,
+            Box::new(move |e| {
+                let Ok(e) = e.dyn_into::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                let modifiers = egui::Modifiers {
+                    alt: e.alt_key(),
+                    ctrl: e.ctrl_key(),
+                    shift: e.shift_key(),
+                    mac_cmd: e.meta_key(),
+                    command: e.ctrl_key() || e.meta_key(),
+                };
+                let name = e.key();
+                let mut s = s.borrow_mut();
+                s.modifiers = modifiers;
+                if let Some(key) = egui::Key::from_name(&name) {
+                    s.events.push(egui::Event::Key {
+                        key,
+                        physical_key: None,
+                        pressed,
+                        repeat: e.repeat(),
+                        modifiers,
+                    });
+                }
+                if pressed && name.chars().count() == 1 && !modifiers.ctrl && !modifiers.mac_cmd {
+                    s.events.push(egui::Event::Text(name));
+                }
+            }),
+        )?;
+    }
+    Ok(Events {
+        state,
+        _listeners: listeners,
+    })
+}
+
+/// Applies what egui asks of the platform: the cursor shape.
+pub fn platform_output(canvas: &web_sys::HtmlCanvasElement, out: egui::PlatformOutput) {
+    let cursor = match out.cursor_icon {
+        egui::CursorIcon::PointingHand => "pointer",
+        egui::CursorIcon::Text => "text",
+        egui::CursorIcon::Grab => "grab",
+        egui::CursorIcon::Grabbing => "grabbing",
+        egui::CursorIcon::ResizeHorizontal => "ew-resize",
+        egui::CursorIcon::ResizeVertical => "ns-resize",
+        _ => "default",
+    };
+    let _ = canvas.style().set_property("cursor", cursor);
+}
