@@ -357,7 +357,11 @@ fn local_runner_stops_at_the_asked_tick_with_the_state_hash() {
         runner.grant(4.0);
         assert!(task.as_mut().poll(&mut cx).is_pending());
         turns += 1;
-        assert!(turns < 10_000, "tick {} after {turns} turns", runner.view().tick);
+        assert!(
+            turns < 10_000,
+            "tick {} after {turns} turns",
+            runner.view().tick
+        );
     }
     let v = runner.view();
     assert_eq!(v.tick, 45, "stops exactly at the tick asked");
@@ -367,7 +371,12 @@ fn local_runner_stops_at_the_asked_tick_with_the_state_hash() {
     }
     assert_eq!(v.state_hash, Some(direct.state_hash()));
     assert_eq!(v.population, direct.population());
-    assert!(v.message.as_deref().unwrap_or("").contains("stopped at tick 45"));
+    assert!(
+        v.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("stopped at tick 45")
+    );
     // Granted more, it runs nothing more.
     runner.grant(8.0);
     for _ in 0..5 {
@@ -375,5 +384,9 @@ fn local_runner_stops_at_the_asked_tick_with_the_state_hash() {
     }
     assert_eq!(runner.view().tick, 45);
     drop(runner);
-    assert_eq!(task.as_mut().poll(&mut cx), Poll::Ready(()), "the task ends with its runner");
+    assert_eq!(
+        task.as_mut().poll(&mut cx),
+        Poll::Ready(()),
+        "the task ends with its runner"
+    );
 }

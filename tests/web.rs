@@ -19,12 +19,17 @@ fn root() -> PathBuf {
 fn missing() -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
-        return Some(format!("no Chromium at {chromium} (apt-get install chromium)"));
+        return Some(format!(
+            "no Chromium at {chromium} (apt-get install chromium)"
+        ));
     }
     if Command::new("node").arg("--version").output().is_err() {
         return Some("no Node.js (apt-get install nodejs)".into());
     }
-    if !root().join("web/tests/node_modules/playwright-core").exists() {
+    if !root()
+        .join("web/tests/node_modules/playwright-core")
+        .exists()
+    {
         return Some("no playwright-core (cd web/tests && npm ci)".into());
     }
     None

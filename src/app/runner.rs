@@ -14,6 +14,10 @@
 //! is capped at two frames' worth: the simulation slows down instead of the
 //! frames, and [`SimView::behind`] says so.
 
+// In the browser wgpu's handles are neither Send nor Sync; the runner has no
+// thread there (`start_local`), so its Arcs are never shared across threads.
+#![cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
+
 use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};

@@ -80,8 +80,7 @@ impl Stats {
         }
         ctx.queue.submit([enc.finish()]);
         let w: Vec<u32> =
-            Buffers::read_async(ctx, &b.stats_out, tribes as usize * STATS_STRIDE as usize)
-                .await?;
+            Buffers::read_async(ctx, &b.stats_out, tribes as usize * STATS_STRIDE as usize).await?;
         Ok(decode(&w, tribes as usize))
     }
 }

@@ -66,7 +66,10 @@ pub fn run(
             }
             if sim.tick() >= limit && !stopped {
                 stopped = true;
-                page::show_notice(&format!("{notice} Stopped at tick {}, as asked.", sim.tick()));
+                page::show_notice(&format!(
+                    "{notice} Stopped at tick {}, as asked.",
+                    sim.tick()
+                ));
             }
         }
         draw(&sim, &colors, &mut image, [width, height]);
@@ -147,10 +150,7 @@ fn draw(sim: &Simulation, colors: &[[u8; 3]], image: &mut [u8], [w, h]: [u32; 2]
         }
         let x = ((e.pos[i][0] / ww * w as f32) as u32).min(w - 1);
         let y = ((e.pos[i][1] / wh * h as f32) as u32).min(h - 1);
-        let c = colors
-            .get(e.tribe(i) as usize)
-            .copied()
-            .unwrap_or([255; 3]);
+        let c = colors.get(e.tribe(i) as usize).copied().unwrap_or([255; 3]);
         let k = ((y * w + x) * 4) as usize;
         image[k..k + 3].copy_from_slice(&c);
     }

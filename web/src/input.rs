@@ -77,9 +77,9 @@ pub fn listen(
     let mut listeners = Vec::new();
     let mut on = |target: &web_sys::EventTarget,
                   name: &str,
-                  mut f: Box<dyn FnMut(web_sys::Event)>|
+                  f: Box<dyn FnMut(web_sys::Event)>|
      -> Result<(), String> {
-        let cb = Closure::<dyn FnMut(web_sys::Event)>::new(move |e| f(e));
+        let cb = Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
         target
             .add_event_listener_with_callback(name, cb.as_ref().unchecked_ref())
             .map_err(|e| format!("cannot listen to {name}: {e:?}"))?;

@@ -68,8 +68,7 @@ pub fn fit_canvas(canvas: &web_sys::HtmlCanvasElement) -> [u32; 2] {
 /// loop: other tasks and frames run meanwhile).
 pub fn sleep(ms: u32) -> impl Future<Output = ()> {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
     });
     async move {
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
