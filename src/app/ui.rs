@@ -193,38 +193,42 @@ fn controls(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Reques
         sim.tick as f32 * sim.params.world.dt,
         sim.scenario.seed
     ));
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("scenarios")
-            .selected_text("scenarios")
-            .show_ui(ui, |ui| {
-                if ui.selectable_label(false, "default (bundled)").clicked() {
-                    st.scenario_path.clear();
-                    req.scenario = Some(String::new());
-                }
-                for path in scenario_files() {
-                    if ui.selectable_label(false, &path).clicked() {
-                        st.scenario_path = path.clone();
-                        req.scenario = Some(path);
+    // A web page has no files: no scenario paths, no snapshots.
+    let files = cfg!(not(target_arch = "wasm32"));
+    if files {
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt("scenarios")
+                .selected_text("scenarios")
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(false, "default (bundled)").clicked() {
+                        st.scenario_path.clear();
+                        req.scenario = Some(String::new());
                     }
-                }
-            });
-        ui.text_edit_singleline(&mut st.scenario_path)
-            .on_hover_text("a scenario TOML file, or empty for the bundled default");
-        if ui.button("load").clicked() {
-            req.scenario = Some(st.scenario_path.clone());
-        }
-    });
-    ui.horizontal(|ui| {
-        ui.label("snapshot");
-        ui.text_edit_singleline(&mut st.snapshot_path)
-            .on_hover_text("a snapshot file: the whole world, to save and resume");
-        if ui.button("save").clicked() {
-            req.save = Some(st.snapshot_path.clone());
-        }
-        if ui.button("load").clicked() {
-            req.resume = Some(st.snapshot_path.clone());
-        }
-    });
+                    for path in scenario_files() {
+                        if ui.selectable_label(false, &path).clicked() {
+                            st.scenario_path = path.clone();
+                            req.scenario = Some(path);
+                        }
+                    }
+                });
+            ui.text_edit_singleline(&mut st.scenario_path)
+                .on_hover_text("a scenario TOML file, or empty for the bundled default");
+            if ui.button("load").clicked() {
+                req.scenario = Some(st.scenario_path.clone());
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("snapshot");
+            ui.text_edit_singleline(&mut st.snapshot_path)
+                .on_hover_text("a snapshot file: the whole world, to save and resume");
+            if ui.button("save").clicked() {
+                req.save = Some(st.snapshot_path.clone());
+            }
+            if ui.button("load").clicked() {
+                req.resume = Some(st.snapshot_path.clone());
+            }
+        });
+    }
     for m in [&st.message, &sim.message].into_iter().flatten() {
         ui.colored_label(Color32::from_rgb(240, 120, 100), m);
     }
