@@ -299,7 +299,8 @@ impl Simulation {
         };
         let fault = fault_from_env()?;
         let worker_fault = match fault {
-            Some(Fault::WorkerPanic(t)) => Some(t),
+            Some(Fault::WorkerPanic(t)) => Some((t, crate::regions::WorkerFault::Panic)),
+            Some(Fault::WorkerStall(t)) => Some((t, crate::regions::WorkerFault::Stall)),
             _ => None,
         };
         let device_fault = match fault {
@@ -1312,6 +1313,8 @@ impl Simulation {
 enum Fault {
     /// One region worker panics once at this tick.
     WorkerPanic(u32),
+    /// One region worker stalls once at this tick (past the watchdog's bound).
+    WorkerStall(u32),
     /// The GPU device is destroyed at the start of this tick.
     DeviceLost(u32),
 }
@@ -1323,12 +1326,14 @@ fn fault_from_env() -> Result<Option<Fault>, SimError> {
     let bad = || InvalidField {
         field: "EVOSIM_FAULT".into(),
         problem: format!(
-            "{v:?} is not understood (expected worker_panic@TICK or device_lost@TICK)"
+            "{v:?} is not understood (expected worker_panic@TICK, worker_stall@TICK or \
+             device_lost@TICK)"
         ),
     };
     let tick = |t: &str| t.trim().parse::<u32>().map_err(|_| bad());
     match v.trim().split_once('@') {
         Some(("worker_panic", t)) => Ok(Some(Fault::WorkerPanic(tick(t)?))),
+        Some(("worker_stall", t)) => Ok(Some(Fault::WorkerStall(tick(t)?))),
         Some(("device_lost", t)) => Ok(Some(Fault::DeviceLost(tick(t)?))),
         _ => Err(bad().into()),
     }

@@ -529,3 +529,39 @@ fn a_lost_device_recomputes_only_the_ticks_since_the_last_checkpoint() {
     assert!(err.contains(&note), "{err}");
     assert!(last_json(&out)["population"].as_u64().unwrap() > 0);
 }
+
+/// A region task that takes far longer than the watchdog's bound is
+/// reported — tick, phase, worker and region — and the run still ends with
+/// the clean run's result.
+#[test]
+fn a_stuck_worker_is_reported_by_the_watchdog() {
+    let clean = run_env(&FAULT_RUN, &[]);
+    assert!(clean.status.success());
+    let stuck = run_env(
+        &FAULT_RUN,
+        &[
+            ("EVOSIM_FAULT", "worker_stall@60"),
+            ("EVOSIM_WATCHDOG_MS", "200"),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&stuck.stderr);
+    assert!(stuck.status.success(), "{stderr}");
+    let (a, b) = (last_json(&clean), last_json(&stuck));
+    assert_eq!(
+        a["state_hash"], b["state_hash"],
+        "a slow task is not a wrong one"
+    );
+    assert_eq!(a["regions"]["stalls"], 0);
+    let reports: Vec<&str> = stderr.lines().filter(|l| l.contains("watchdog")).collect();
+    // The task stalls 2.5 bounds: reported at 1 and 2 bounds.
+    assert!((1..=3).contains(&reports.len()), "{stderr}");
+    assert_eq!(b["regions"]["stalls"], reports.len() as u64);
+    let r = reports[0];
+    assert!(
+        r.contains("tick 60")
+            && r.contains("phase ")
+            && r.contains("worker ")
+            && r.contains("region "),
+        "names the tick, phase, worker and region: {r}"
+    );
+}

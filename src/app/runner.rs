@@ -76,6 +76,8 @@ pub struct RegionsView {
     pub threads: usize,
     /// Worker restarts so far.
     pub restarts: u64,
+    /// Phases the watchdog reported stuck so far, and the last report.
+    pub stalls: (u64, Option<String>),
     /// Region work per tick, mean so far (ms).
     pub work_ms: f64,
 }
@@ -194,6 +196,7 @@ fn regions_view(sim: &Simulation) -> RegionsView {
         stats: r.stats.clone(),
         threads: r.threads(),
         restarts: r.restarts(),
+        stalls: (r.stalls().0, r.stalls().1.map(str::to_string)),
         work_ms: r.timing.work_s * 1e3 / r.timing.ticks.max(1) as f64,
     }
 }

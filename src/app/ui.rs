@@ -541,6 +541,15 @@ fn performance(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Req
         "regions {}×{} on {} workers, {} restarts; region work {:.2} ms/tick",
         r.grid.rows, r.grid.cols, r.threads, r.restarts, r.work_ms
     ));
+    if let (n @ 1.., last) = &r.stalls {
+        ui.colored_label(
+            Color32::from_rgb(240, 180, 90),
+            format!(
+                "watchdog: {n} stuck phases; last: {}",
+                last.as_deref().unwrap_or("")
+            ),
+        );
+    }
 }
 
 /// Draws the world overlays (hash grid, regions) over the view.

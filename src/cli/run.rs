@@ -261,11 +261,12 @@ fn write_regions(o: &mut String, sim: &Simulation) {
     let per_tick = |s: f64| s * 1e3 / t.ticks.max(1) as f64;
     let _ = writeln!(
         o,
-        "regions {}x{} on {} workers, {} restarts: per tick {:.3} ms region work, {:.3} ms phases (wall), {:.3} ms coordinator",
+        "regions {}x{} on {} workers, {} restarts, {} stalls: per tick {:.3} ms region work, {:.3} ms phases (wall), {:.3} ms coordinator",
         r.grid.rows,
         r.grid.cols,
         r.threads(),
         r.restarts(),
+        r.stalls().0,
         per_tick(t.work_s),
         per_tick(t.phases_s),
         per_tick(t.coordinator_s)
@@ -348,6 +349,7 @@ fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
             "ys": sim.regions().grid.ys,
             "workers": sim.regions().threads(),
             "restarts": sim.regions().restarts(),
+            "stalls": sim.regions().stalls().0,
             "timing": sim.regions().timing,
             "stats": sim.regions().stats,
         },

@@ -249,21 +249,36 @@ pub struct Regions {
     pub timing: RegionTiming,
     load: Vec<f64>,
     fault_tick: Option<u32>,
+    fault_kind: WorkerFault,
     fault_armed: Arc<AtomicBool>,
     births: Vec<u32>,
 }
 
+/// A fault injected into one region task (`EVOSIM_FAULT`, for tests of the
+/// recovery and the watchdog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerFault {
+    /// The task panics once (`worker_panic@TICK`).
+    Panic,
+    /// The task stalls once for 2.5 times the watchdog's bound, then runs
+    /// (`worker_stall@TICK`).
+    Stall,
+}
+
 impl Regions {
     /// A `rows × cols` grid over the world, `threads` workers, `capacity` slots.
-    /// `fault_tick`: make one worker panic once at that tick (`EVOSIM_FAULT`).
+    /// `fault`: make one region task panic or stall once at that tick
+    /// (`EVOSIM_FAULT`).
     pub fn new(
         p: &SimParams,
         rows: u32,
         cols: u32,
         threads: usize,
         capacity: usize,
-        fault_tick: Option<u32>,
+        fault: Option<(u32, WorkerFault)>,
     ) -> Self {
+        let fault_tick = fault.map(|f| f.0);
+        let fault_kind = fault.map_or(WorkerFault::Panic, |f| f.1);
         let grid = RegionGrid::uniform(rows, cols, p.world.width, p.world.height);
         let n = grid.len();
         Self {
@@ -275,9 +290,15 @@ impl Regions {
             timing: RegionTiming::default(),
             load: vec![0.0; n],
             fault_tick,
+            fault_kind,
             fault_armed: Arc::new(AtomicBool::new(fault_tick.is_some())),
             births: Vec::new(),
         }
+    }
+
+    /// Phases the watchdog reported stuck, so far, and the last report.
+    pub fn stalls(&self) -> (u64, Option<&str>) {
+        (self.pool.stalls, self.pool.last_stall.as_deref())
     }
 
     /// Worker threads.
@@ -315,15 +336,21 @@ impl Regions {
         {
             let inner = first.clone();
             let armed = Arc::new(AtomicBool::new(true));
+            let kind = self.fault_kind;
+            let stall = self.pool.watchdog() * 5 / 2;
             *first = Arc::new(move || {
                 if armed.swap(false, Ordering::SeqCst) {
-                    panic!("EVOSIM_FAULT worker_panic at tick {tick}");
+                    match kind {
+                        WorkerFault::Panic => panic!("EVOSIM_FAULT worker_panic at tick {tick}"),
+                        WorkerFault::Stall => std::thread::sleep(stall),
+                    }
                 }
                 inner()
             });
         }
         let (out, busy, time): (Vec<T>, Vec<Duration>, PhaseTime) =
-            self.pool.run(&format!("tick {tick}, phase {name}"), &list);
+            self.pool
+                .run_labelled(&format!("tick {tick}, phase {name}"), &list, &regions);
         for (r, b) in regions.iter().zip(&busy) {
             self.stats[*r].busy_s += b.as_secs_f64();
         }

@@ -5,6 +5,12 @@
 //! task carrying all the load cannot deadlock, as every task reports exactly
 //! once).
 //!
+//! Watchdog: while it waits, the coordinator wakes every
+//! [`watchdog_bound`] (60 s by default, `EVOSIM_WATCHDOG_MS`); a phase in which
+//! some worker has not reported by then is reported — the phase and tick,
+//! the workers and the regions still running — once per bound, instead of a
+//! silent hang. It goes on waiting: a slow task is not a wrong one.
+//!
 //! Health: a task that panics is caught on its worker, which reports the
 //! panic and exits. The coordinator logs one line, starts a fresh worker in
 //! its place and gives it the same task again: tasks are pure functions of
@@ -28,7 +34,7 @@ type Finished = Vec<(usize, Box<dyn Any + Send>, Duration)>;
 
 enum Report {
     /// Every task of a batch ran.
-    Done(Finished),
+    Done { worker: usize, done: Finished },
     /// A task panicked: the ones before it ran, the rest did not.
     Panicked {
         worker: usize,
@@ -64,6 +70,23 @@ pub struct WorkerPool {
     generation: usize,
     /// Workers replaced after a panic, so far.
     pub restarts: u64,
+    /// How long a phase may wait for a worker before it is reported.
+    watchdog: Duration,
+    /// Stalls reported by the watchdog, so far.
+    pub stalls: u64,
+    /// The last stall report.
+    pub last_stall: Option<String>,
+}
+
+/// How long the coordinator waits for a worker's report before it says
+/// which phase and regions are stuck: `EVOSIM_WATCHDOG_MS` milliseconds, 60 s
+/// by default (a generous bound: a phase normally takes milliseconds).
+pub fn watchdog_bound() -> Duration {
+    std::env::var("EVOSIM_WATCHDOG_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map_or(Duration::from_secs(60), Duration::from_millis)
 }
 
 fn quiet_worker_panics() {
@@ -118,7 +141,7 @@ fn spawn(worker: usize, generation: usize, reports: Sender<Report>) -> Worker {
                         }
                     }
                 }
-                if reports.send(Report::Done(done)).is_err() {
+                if reports.send(Report::Done { worker, done }).is_err() {
                     return;
                 }
             }
@@ -150,7 +173,15 @@ impl WorkerPool {
             report_tx,
             generation: 0,
             restarts: 0,
+            watchdog: watchdog_bound(),
+            stalls: 0,
+            last_stall: None,
         }
+    }
+
+    /// The watchdog's bound.
+    pub fn watchdog(&self) -> Duration {
+        self.watchdog
     }
 
     /// Number of workers (1 when tasks run inline).
@@ -165,6 +196,18 @@ impl WorkerPool {
         &mut self,
         context: &str,
         tasks: &[Task<T>],
+    ) -> (Vec<T>, Vec<Duration>, PhaseTime) {
+        let labels: Vec<usize> = (0..tasks.len()).collect();
+        self.run_labelled(context, tasks, &labels)
+    }
+
+    /// [`Self::run`] where task `i` works on region `regions[i]` (what the
+    /// watchdog names).
+    pub fn run_labelled<T: Send + 'static>(
+        &mut self,
+        context: &str,
+        tasks: &[Task<T>],
+        regions: &[usize],
     ) -> (Vec<T>, Vec<Duration>, PhaseTime) {
         let start = Instant::now();
         let n = tasks.len();
@@ -192,8 +235,11 @@ impl WorkerPool {
         };
         let k = self.workers.len();
         let mut batches = 0;
+        // The tasks each worker has not reported yet.
+        let mut pending: Vec<Vec<usize>> = vec![Vec::new(); k];
         for w in 0..k.min(n) {
             self.send(w, (w..n).step_by(k).map(wrap).collect());
+            pending[w] = (w..n).step_by(k).collect();
             batches += 1;
         }
         let mut store = |done: Finished, out: &mut Vec<Option<T>>| {
@@ -203,13 +249,37 @@ impl WorkerPool {
             }
         };
         while batches > 0 {
-            match self
-                .reports
-                .recv()
-                .expect("the pool holds a sender, so the channel stays open")
-            {
-                Report::Done(done) => {
+            let report = match self.reports.recv_timeout(self.watchdog) {
+                Ok(r) => r,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let stuck: Vec<String> = pending
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| !p.is_empty())
+                        .map(|(w, p)| {
+                            let r: Vec<String> =
+                                p.iter().map(|&i| regions[i].to_string()).collect();
+                            format!("worker {w} (region {})", r.join(", "))
+                        })
+                        .collect();
+                    let line = format!(
+                        "evosim: watchdog: {context}: no report for {:.1} s from {}; still waiting",
+                        start.elapsed().as_secs_f64(),
+                        stuck.join("; ")
+                    );
+                    eprintln!("{line}");
+                    self.stalls += 1;
+                    self.last_stall = Some(line);
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    unreachable!("the pool holds a sender, so the channel stays open")
+                }
+            };
+            match report {
+                Report::Done { worker, done } => {
                     store(done, &mut out);
+                    pending[worker].clear();
                     batches -= 1;
                 }
                 Report::Panicked {
@@ -225,6 +295,9 @@ impl WorkerPool {
                          restarted it and redid the task"
                     );
                     self.restart(worker);
+                    pending[worker] = std::iter::once(failed)
+                        .chain(rest.iter().copied())
+                        .collect();
                     let again = std::iter::once(failed).chain(rest).map(wrap).collect();
                     self.send(worker, again);
                 }
