@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    args.init_logging();
     match cli::dispatch(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(cli::CliError::Usage(msg)) => {

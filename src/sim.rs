@@ -815,9 +815,7 @@ impl Simulation {
                 })
             };
             read().unwrap_or_else(|err| {
-                eprintln!(
-                    "warning: reading the GPU state failed ({err}); showing the last known state"
-                );
+                log::warn!("reading the GPU state failed ({err}); showing the last known state");
                 Synced {
                     entities: self.entities.clone(),
                     food: self.food.clone(),
@@ -909,7 +907,7 @@ impl Simulation {
             {
                 Ok((genes, _)) => return genes,
                 Err(err) => {
-                    eprintln!("warning: GPU statistics failed ({err}); computing them on the CPU")
+                    log::warn!("GPU statistics failed ({err}); computing them on the CPU")
                 }
             }
         }
@@ -1352,12 +1350,12 @@ impl Simulation {
             return;
         }
         if let Err(e) = self.sync_async().await {
-            eprintln!("warning: no checkpoint at tick {}: {e}", self.tick);
+            log::warn!("no checkpoint at tick {}: {e}", self.tick);
             return;
         }
         match self.to_snapshot() {
             Ok(b) => self.checkpoint = Some((self.tick, b)),
-            Err(e) => eprintln!("warning: no checkpoint at tick {}: {e}", self.tick),
+            Err(e) => log::warn!("no checkpoint at tick {}: {e}", self.tick),
         }
     }
 
@@ -1379,7 +1377,7 @@ impl Simulation {
              the checkpoint of tick {at} ({} ticks recomputed)",
             tick - at
         );
-        eprintln!("note: {notice}");
+        log::warn!("{notice}");
         cpu.notice = Some(notice);
         *self = cpu;
         Ok(())

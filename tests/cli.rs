@@ -233,7 +233,7 @@ fn auto_backend_without_an_adapter_runs_on_the_cpu_with_a_notice() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
-        err.contains("note:") && err.contains("CPU backend"),
+        err.contains("warning:") && err.contains("CPU backend"),
         "{err}"
     );
     assert_eq!(last_json(&out)["backend"], "cpu");

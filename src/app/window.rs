@@ -221,9 +221,10 @@ fn configure(app: &App, surface: &wgpu::Surface<'_>, config: &wgpu::SurfaceConfi
     match error {
         None => true,
         Some(e) => {
-            eprintln!(
-                "warning: the window's surface could not be configured at {}x{}: {e}",
-                config.width, config.height
+            log::warn!(
+                "the window's surface could not be configured at {}x{}: {e}",
+                config.width,
+                config.height
             );
             false
         }
@@ -261,7 +262,7 @@ impl Running {
                 }
                 self.surface = surface;
             }
-            Err(e) => eprintln!("warning: the window's surface is lost and not yet back: {e}"),
+            Err(e) => log::warn!("the window's surface is lost and not yet back: {e}"),
         }
     }
 

@@ -52,9 +52,16 @@ pub struct BenchArgs {
     /// Also write the results as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-    /// No progress bar.
+    /// No progress bar (and no notes in the diagnostics, only warnings).
     #[arg(long, short)]
     quiet: bool,
+}
+
+impl BenchArgs {
+    /// `--quiet`.
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
 }
 
 /// One run's figures.
@@ -409,7 +416,7 @@ pub fn bench(a: BenchArgs) -> Result<(), CliError> {
             Err(CliError::Usage(e))
                 if backend == Backend::Gpu && a.backend == BenchBackend::Both =>
             {
-                eprintln!("note: {e}; the GPU rows are skipped");
+                log::warn!("{e}; the GPU rows are skipped");
                 skipped = Some(e);
                 continue;
             }

@@ -20,6 +20,56 @@ use evosim::{Backend, Scenario};
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// More diagnostics on stderr: -v adds evosim's details and wgpu's
+    /// notes (the Vulkan loader's included), -vv everything. RUST_LOG (e.g. `RUST_LOG=evosim=debug,wgpu=warn`)
+    /// overrides it. A subcommand's --quiet keeps only warnings and errors.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+impl Cli {
+    /// Installs the logger that prints diagnostics on stderr: notes and
+    /// warnings of evosim, warnings of wgpu (its HAL's from -v on);
+    /// `RUST_LOG` overrides.
+    pub fn init_logging(&self) {
+        let quiet = match &self.command {
+            Some(Command::Run(a)) => a.quiet,
+            Some(Command::Bench(a)) => a.quiet(),
+            _ => false,
+        };
+        // The Vulkan loader's own chatter (wgpu_hal's instance messages, e.g.
+        // "Found no drivers!" before the clear "no GPU adapter" error) shows
+        // from -v on.
+        let filter = match (quiet, self.verbose) {
+            (true, _) => "warn,wgpu_hal=off",
+            (false, 0) => "warn,evosim=info,wgpu_hal=off",
+            (false, 1) => "info,evosim=debug",
+            (false, _) => "debug,evosim=trace",
+        };
+        let mut b = env_logger::Builder::new();
+        b.parse_filters(filter);
+        if let Ok(spec) = std::env::var("RUST_LOG") {
+            b.parse_filters(&spec);
+        }
+        b.format(|out, r| {
+            use std::io::Write;
+            let from_us = r.target().starts_with("evosim");
+            match (r.level(), from_us) {
+                (log::Level::Info, true) => writeln!(out, "note: {}", r.args()),
+                (log::Level::Warn, true) => writeln!(out, "warning: {}", r.args()),
+                (log::Level::Error, true) => writeln!(out, "error: {}", r.args()),
+                (level, _) => writeln!(
+                    out,
+                    "{}: {}: {}",
+                    level.as_str().to_lowercase(),
+                    r.target(),
+                    r.args()
+                ),
+            }
+        });
+        // A second initialisation (tests calling in-process) keeps the first.
+        let _ = b.try_init();
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -64,11 +64,12 @@ fn save(sim: &Simulation, path: &std::path::Path) -> Result<(), CliError> {
 
 fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
     if let Some(n) = sim.notice() {
-        eprintln!("note: {n}");
+        // A fallback taken (no adapter, the device lost): a warning.
+        log::warn!("{n}");
     }
-    if sim.gpu_is_software() && !a.quiet {
-        eprintln!(
-            "note: this GPU adapter is a software renderer (it runs on the CPU); --backend cpu is usually faster here"
+    if sim.gpu_is_software() {
+        log::info!(
+            "this GPU adapter is a software renderer (it runs on the CPU); --backend cpu is usually faster here"
         );
     }
     eprintln!(

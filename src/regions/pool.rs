@@ -263,11 +263,11 @@ impl WorkerPool {
                         })
                         .collect();
                     let line = format!(
-                        "evosim: watchdog: {context}: no report for {:.1} s from {}; still waiting",
+                        "watchdog: {context}: no report for {:.1} s from {}; still waiting",
                         start.elapsed().as_secs_f64(),
                         stuck.join("; ")
                     );
-                    eprintln!("{line}");
+                    log::warn!("{line}");
                     self.stalls += 1;
                     self.last_stall = Some(line);
                     continue;
@@ -290,8 +290,8 @@ impl WorkerPool {
                     message,
                 } => {
                     store(done, &mut out);
-                    eprintln!(
-                        "evosim: region worker {worker} panicked ({context}, task {failed}): {message}; \
+                    log::warn!(
+                        "region worker {worker} panicked ({context}, task {failed}): {message}; \
                          restarted it and redid the task"
                     );
                     self.restart(worker);

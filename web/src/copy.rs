@@ -77,6 +77,7 @@ pub fn run(
         .flatten()
         .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
         .ok_or("present=copy needs a 2D canvas, which this browser refuses")?;
+    log::info!("present=copy: WebGPU frames reach the page through a 2D canvas");
     let size = page::fit_canvas(&canvas);
     let app = start_app(&params, scenario, &ctx, FORMAT, size)?;
     let events = input::listen(&canvas, app.clone())?;

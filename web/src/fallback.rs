@@ -28,6 +28,7 @@ pub fn run(
          on Linux, Chrome needs --enable-unsafe-webgpu."
     );
     page::show_notice(&notice);
+    log::warn!("no WebGPU ({why}): running the CPU backend on a 2D canvas");
     let mut sim = Simulation::new(scenario, Backend::Cpu, 1).map_err(|e| e.to_string())?;
     let ctx = canvas
         .get_context("2d")

@@ -178,6 +178,7 @@ async fn scenario(p: &Params) -> Result<Scenario, String> {
 #[wasm_bindgen(start)]
 pub fn start() {
     page::install_panic_hook();
+    page::install_logger();
     wasm_bindgen_futures::spawn_local(async {
         if let Err(e) = run().await {
             page::show_error(&e);

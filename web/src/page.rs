@@ -141,6 +141,42 @@ pub fn set_text(id: &str, text: &str) {
     }
 }
 
+/// Diagnostics (`log`) in the browser's console: evosim's notes and up,
+/// other crates' (wgpu's) warnings and up.
+struct ConsoleLog;
+
+impl log::Log for ConsoleLog {
+    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+        let limit = if m.target().starts_with("evosim") {
+            log::Level::Info
+        } else {
+            log::Level::Warn
+        };
+        m.level() <= limit
+    }
+
+    fn log(&self, r: &log::Record<'_>) {
+        if !self.enabled(r.metadata()) {
+            return;
+        }
+        let text = JsValue::from_str(&format!("{}: {}", r.target(), r.args()));
+        match r.level() {
+            log::Level::Error => web_sys::console::error_1(&text),
+            log::Level::Warn => web_sys::console::warn_1(&text),
+            _ => web_sys::console::log_1(&text),
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Sends `log` records to the console.
+pub fn install_logger() {
+    if log::set_logger(&ConsoleLog).is_ok() {
+        log::set_max_level(log::LevelFilter::Info);
+    }
+}
+
 /// Panics are shown on the page and in the console, not left as a dead
 /// canvas.
 pub fn install_panic_hook() {
