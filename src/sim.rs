@@ -740,6 +740,17 @@ impl Simulation {
         }
     }
 
+    /// Rebuilds the GPU pipelines of shader file `file` from the current
+    /// sources ([`crate::gpu::shaders::set_override`]); on failure the running
+    /// pipelines stay and the error is returned. Nothing to rebuild on the
+    /// CPU backend.
+    pub fn reload_shader(&mut self, file: &str) -> Result<(), String> {
+        match self.gpu.as_deref_mut() {
+            Some(g) => g.world.reload(&g.ctx, file),
+            None => Ok(()),
+        }
+    }
+
     /// One living entity's fields by slot (`None` for a free slot); on the
     /// GPU backend one small readback.
     pub fn entity(&self, slot: usize) -> Option<EntityView> {

@@ -154,6 +154,7 @@ fn runner(backend: evosim::Backend) -> evosim::app::runner::SimRunner {
         paused: true,
         speed: 2,
         stop_at: None,
+        watch_shaders: None,
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
     evosim::app::runner::SimRunner::start(options, ctx).expect("simulation thread")
@@ -345,6 +346,7 @@ fn local_runner_stops_at_the_asked_tick_with_the_state_hash() {
         paused: false,
         speed: 2,
         stop_at: Some(45),
+        watch_shaders: None,
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
     let (runner, task) =
@@ -389,4 +391,106 @@ fn local_runner_stops_at_the_asked_tick_with_the_state_hash() {
         Poll::Ready(()),
         "the task ends with its runner"
     );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// `--watch-shaders`: editing a shader in a copy of the folder rebuilds its
+/// pipelines in the running simulation; a broken edit is reported, the last
+/// good pipelines keep running and so does the simulation.
+#[test]
+fn edited_shaders_are_rebuilt_and_broken_ones_reported() {
+    if !have_gpu() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("evosim-shaders-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("shaders"),
+        &dir,
+    );
+    let options = evosim::app::ViewOptions {
+        scenario: Scenario::default_scenario().scaled_to(1500).unwrap(),
+        entities: Some(1500),
+        backend: evosim::Backend::Gpu,
+        threads: 2,
+        paused: true,
+        speed: 2,
+        stop_at: None,
+        watch_shaders: Some(dir.clone()),
+    };
+    let ctx = evosim::gpu::GpuContext::new().expect("adapter");
+    let r = evosim::app::runner::SimRunner::start(options, ctx).unwrap();
+    r.grant(2.0);
+    r.sync();
+    assert_eq!(r.view().shader_reloads, 0, "nothing edited yet");
+    let wait_for = |what: &str, ok: &dyn Fn(&evosim::app::runner::SimView) -> bool| {
+        let start = std::time::Instant::now();
+        loop {
+            r.grant(1.0);
+            r.sync();
+            let v = r.view();
+            if ok(&v) {
+                return v;
+            }
+            assert!(
+                start.elapsed().as_secs() < 30,
+                "{what}: message {:?}",
+                v.message
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    // A valid edit: integrate.wgsl with a changed constant-free comment and
+    // an extra helper function.
+    let file = dir.join("integrate.wgsl");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("{good}\n// edited by the test\nfn evosim_test_helper(x: f32) -> f32 {{ return x * 2.0; }}\n"),
+    )
+    .unwrap();
+    let v = wait_for("the edit is picked up", &|v| v.shader_reloads == 1);
+    assert!(
+        v.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("reloaded shader integrate"),
+        "{:?}",
+        v.message
+    );
+    // A broken edit: reported, the last good pipeline keeps running.
+    std::fs::write(&file, format!("{good}\nfn broken( {{\n")).unwrap();
+    let v = wait_for("the broken edit is reported", &|v| {
+        v.message.as_deref().unwrap_or("").contains("not reloaded")
+    });
+    let msg = v.message.clone().unwrap();
+    assert!(msg.contains("integrate"), "{msg}");
+    assert_eq!(
+        v.shader_reloads, 1,
+        "a broken file is not counted as reloaded"
+    );
+    let before = v.tick;
+    r.grant(3.0);
+    r.sync();
+    let v = r.view();
+    assert!(
+        v.tick >= before + 3 && !v.halted,
+        "the simulation runs on: {v:?}"
+    );
+    assert!(v.population > 0);
+    drop(r);
+    // Later pipelines are built from the built-in text again.
+    evosim::gpu::shaders::set_override("integrate", None);
+    let _ = std::fs::remove_dir_all(&dir);
 }

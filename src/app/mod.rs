@@ -48,6 +48,10 @@ pub struct ViewOptions {
     /// Stop at this tick (the browser demo's `ticks` parameter, for tests):
     /// the simulation halts there and its view carries the state hash.
     pub stop_at: Option<u32>,
+    /// Watch this shader folder (`--watch-shaders`): an edited file's
+    /// pipelines are rebuilt live; a broken one is reported and the last
+    /// good pipelines keep running.
+    pub watch_shaders: Option<std::path::PathBuf>,
 }
 
 /// The frame thread's side of the viewer: camera, panels, drawing, and the

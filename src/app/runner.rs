@@ -144,6 +144,8 @@ pub struct SimView {
     /// [`Simulation::state_hash`], once the simulation has stopped at
     /// [`ViewOptions::stop_at`].
     pub state_hash: Option<u64>,
+    /// Shader files reloaded so far (`--watch-shaders`).
+    pub shader_reloads: u64,
 }
 
 impl SimView {
@@ -170,6 +172,7 @@ impl SimView {
             tick_ms: 0.0,
             behind: false,
             state_hash: None,
+            shader_reloads: 0,
         };
         v.refresh(sim);
         v
@@ -399,6 +402,79 @@ struct Upload {
     buffers: [wgpu::Buffer; 8],
 }
 
+/// The shader folder being watched (`--watch-shaders`; no files in the browser).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+struct ShaderWatch {
+    dir: std::path::PathBuf,
+    /// Modification time of each shader file, as last seen.
+    seen: std::collections::HashMap<String, std::time::SystemTime>,
+    last_look: Option<Instant>,
+    reloads: u64,
+}
+
+/// How often the watched folder is looked at.
+const WATCH_EVERY: Duration = Duration::from_millis(250);
+
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+impl ShaderWatch {
+    fn new(dir: std::path::PathBuf) -> Self {
+        let mut w = Self {
+            dir,
+            seen: Default::default(),
+            last_look: None,
+            reloads: 0,
+        };
+        // What is there now is the starting point, not a change.
+        let _ = w.changed();
+        w
+    }
+
+    /// The shader files changed since the last look (at most every
+    /// [`WATCH_EVERY`]): (name as in [`crate::gpu::shaders`], text).
+    fn changed(&mut self) -> Vec<(String, String)> {
+        if self.last_look.is_some_and(|t| t.elapsed() < WATCH_EVERY) {
+            return Vec::new();
+        }
+        self.last_look = Some(Instant::now());
+        let mut out = Vec::new();
+        let mut files = Vec::new();
+        for (sub, prefix) in [("", ""), ("common", "common/")] {
+            let Ok(rd) = std::fs::read_dir(self.dir.join(sub)) else {
+                continue;
+            };
+            for entry in rd.flatten() {
+                let path = entry.path();
+                let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+                    continue;
+                };
+                if path.extension().and_then(|e| e.to_str()) != Some("wgsl") {
+                    continue;
+                }
+                let name = if prefix.is_empty() {
+                    stem.to_string()
+                } else {
+                    format!("{prefix}{stem}.wgsl")
+                };
+                if crate::gpu::shaders::is_shader(&name) {
+                    files.push((name, path));
+                }
+            }
+        }
+        for (name, path) in files {
+            let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) else {
+                continue;
+            };
+            if self.seen.insert(name.clone(), modified) == Some(modified) {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push((name, text));
+            }
+        }
+        out
+    }
+}
+
 /// Everything the simulation thread owns.
 struct SimState {
     sim: Simulation,
@@ -413,6 +489,7 @@ struct SimState {
     message: Option<String>,
     halted: bool,
     tick_ms: f32,
+    watch: Option<ShaderWatch>,
 }
 
 /// The thread's loop: wait for a grant or a command, run it, publish.
@@ -424,12 +501,28 @@ fn run(mut st: SimState, shared: &Shared) {
         {
             let mut c = shared.lock();
             while !c.quit && c.commands.is_empty() && (c.budget < 1.0 || st.halted) {
-                c = shared.changed.wait(c).unwrap_or_else(|p| p.into_inner());
+                if st.watch.is_some() {
+                    // Watching shaders: wake up to look at the folder.
+                    let (g, t) = shared
+                        .changed
+                        .wait_timeout(c, WATCH_EVERY)
+                        .unwrap_or_else(|p| p.into_inner());
+                    c = g;
+                    if t.timed_out() {
+                        break;
+                    }
+                } else {
+                    c = shared.changed.wait(c).unwrap_or_else(|p| p.into_inner());
+                }
             }
             if c.quit {
                 return;
             }
         }
+        let reloaded = {
+            let _gate = shared.gpu.lock().unwrap_or_else(|p| p.into_inner());
+            st.poll_shaders()
+        };
         let (commands, ticks) = shared.take_work(st.halted);
         let mut rebuilt = false;
         let mut ran = 0;
@@ -449,7 +542,7 @@ fn run(mut st: SimState, shared: &Shared) {
             if rebuilt {
                 view = SimView::of(&st.sim);
             }
-            block_on(st.update(&mut view, rebuilt || ran > 0));
+            block_on(st.update(&mut view, rebuilt || ran > 0 || reloaded));
         }
         shared.publish(&mut view);
     }
@@ -501,6 +594,7 @@ async fn run_local<F: Future<Output = ()>>(
 impl SimState {
     fn new(options: ViewOptions, ctx: GpuContext) -> Result<Self, SimError> {
         let sim = make_sim(&options, &ctx)?;
+        let options_watch = options.watch_shaders.clone().map(ShaderWatch::new);
         Ok(SimState {
             sim,
             ctx,
@@ -514,7 +608,42 @@ impl SimState {
             message: None,
             halted: false,
             tick_ms: 0.0,
+            watch: options_watch,
         })
+    }
+
+    /// Rebuilds the pipelines of the shader files edited since the last look
+    /// (`--watch-shaders`); a file that fails keeps the last good pipelines
+    /// and is reported. True if anything was reloaded or reported.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn poll_shaders(&mut self) -> bool {
+        let Some(w) = self.watch.as_mut() else {
+            return false;
+        };
+        let changed = w.changed();
+        let mut any = false;
+        for (file, text) in changed {
+            any = true;
+            let previous = crate::gpu::shaders::set_override(&file, Some(text));
+            match self.sim.reload_shader(&file) {
+                Ok(()) => {
+                    w.reloads += 1;
+                    let line = format!("reloaded shader {file}");
+                    log::info!("{line}");
+                    self.message = Some(line);
+                }
+                Err(e) => {
+                    // The last good text stays in force for every later build.
+                    crate::gpu::shaders::set_override(&file, previous);
+                    let line = format!(
+                        "shader {file} not reloaded (the last good one keeps running): {e}"
+                    );
+                    log::warn!("{line}");
+                    self.message = Some(line);
+                }
+            }
+        }
+        any
     }
 
     /// `n` ticks, or fewer to stop at [`ViewOptions::stop_at`].
@@ -721,6 +850,7 @@ impl SimState {
             .or_else(|| sim.notice().map(str::to_string));
         v.halted = self.halted;
         v.tick_ms = self.tick_ms;
+        v.shader_reloads = self.watch.as_ref().map_or(0, |w| w.reloads);
         v.selected = self.selected;
         v.inspected = match self.selected {
             Some((id, slot)) => sim.entity_async(slot as usize).await.filter(|e| e.id == id),

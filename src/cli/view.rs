@@ -46,6 +46,11 @@ pub struct ViewArgs {
     /// schedule (use with --frames).
     #[arg(long, hide = true)]
     exercise_surface: bool,
+    /// Watch the shader folder (default ./shaders): saving a .wgsl file
+    /// rebuilds its pipelines in the running simulation; a WGSL error is shown
+    /// in the panel and logged while the last good pipelines keep running.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "shaders")]
+    watch_shaders: Option<PathBuf>,
 }
 
 fn parse_speed(s: &str) -> Result<usize, String> {
@@ -94,10 +99,20 @@ pub fn default_args() -> ViewArgs {
         screenshot: None,
         size: (1280, 800),
         exercise_surface: false,
+        watch_shaders: None,
     }
 }
 
 pub fn view(a: ViewArgs) -> Result<(), CliError> {
+    if let Some(dir) = &a.watch_shaders
+        && !dir.join("steer.wgsl").is_file()
+    {
+        return Err(CliError::Usage(format!(
+            "--watch-shaders {}: no shader folder there (it should hold steer.wgsl and \
+             common/; run from the repository root or give the folder)",
+            dir.display()
+        )));
+    }
     let mut scenario = match &a.scenario {
         Some(path) => Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?,
         None => Scenario::default_scenario(),
@@ -122,6 +137,7 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
         paused: a.paused,
         speed: a.speed,
         stop_at: None,
+        watch_shaders: a.watch_shaders.clone(),
     };
     match a.screenshot {
         Some(path) => {

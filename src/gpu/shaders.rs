@@ -1,5 +1,38 @@
 //! Shader sources: each pass file is compiled with the shared code of
 //! `shaders/common/` prepended (WGSL has no includes).
+//!
+//! The sources are built in; [`set_override`] replaces one file's text for
+//! every pipeline built afterwards (the viewer's `--watch-shaders`, with
+//! [`crate::gpu::world::GpuWorld::reload`]).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+fn overrides() -> &'static Mutex<HashMap<String, String>> {
+    static O: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    O.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Replaces the text of shader file `file` (`steer`, `common/rng.wgsl`:
+/// the names of [`PASSES`] and [`COMMON`]) for the pipelines built from now
+/// on; `None` goes back to the built-in text. Returns the previous override.
+pub fn set_override(file: &str, text: Option<String>) -> Option<String> {
+    let mut o = overrides().lock().unwrap_or_else(|p| p.into_inner());
+    match text {
+        Some(t) => o.insert(file.to_string(), t),
+        None => o.remove(file),
+    }
+}
+
+/// Whether `file` names a shader of [`PASSES`] or [`COMMON`].
+pub fn is_shader(file: &str) -> bool {
+    PASSES.iter().chain(COMMON).any(|(n, _)| *n == file)
+}
+
+fn text_of(file: &str, built_in: &str) -> String {
+    let o = overrides().lock().unwrap_or_else(|p| p.into_inner());
+    o.get(file).cloned().unwrap_or_else(|| built_in.to_string())
+}
 
 /// Shared code, in order.
 pub const COMMON: &[(&str, &str)] = &[
@@ -66,9 +99,9 @@ pub fn source(name: &str) -> String {
         .1;
     let mut s = String::new();
     for (file, text) in COMMON {
-        s += &format!("// ---- {file}\n{text}\n");
+        s += &format!("// ---- {file}\n{}\n", text_of(file, text));
     }
-    s += &format!("// ---- {name}.wgsl\n{pass}");
+    s += &format!("// ---- {name}.wgsl\n{}", text_of(name, pass));
     s
 }
 

@@ -19,6 +19,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Records the buffer holds.
+    pub fn capacity(&self) -> u64 {
+        self.capacity
+    }
+
     /// Bytes of the record buffer.
     pub fn bytes(&self) -> u64 {
         self.records.size()

@@ -555,6 +555,65 @@ impl GpuWorld {
         ))
     }
 
+    /// Rebuilds the pipelines of shader file `file` (`steer`, `hash_scan`,
+    /// `common/rng.wgsl`: a shared file rebuilds every pass) from the current
+    /// sources ([`super::shaders::set_override`]). A WGSL or validation error
+    /// leaves the running pipelines as they were and is returned.
+    pub fn reload(&mut self, ctx: &GpuContext, file: &str) -> Result<(), String> {
+        let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let b = &self.b;
+        // Build first, check the scope, then swap: a failed build changes nothing.
+        macro_rules! rebuild {
+            ($($field:ident = $e:expr),+ $(,)?) => {{
+                $(let $field = $e;)+
+                if let Some(err) = super::readback::block_on(scope.pop()).flatten() {
+                    return Err(err.to_string());
+                }
+                $(self.$field = $field;)+
+            }};
+        }
+        let e = |e: GpuError| e.to_string();
+        let records = |r: u64| r.max(1024);
+        match file {
+            "hash_count" | "hash_scan" | "hash_scatter" => {
+                rebuild!(hash = Hash::new(ctx, b).map_err(e)?)
+            }
+            "reorder" => rebuild!(reorder = Reorder::new(ctx, b)),
+            "gather" => rebuild!(gather = Gather::new(ctx, b)),
+            "steer" => rebuild!(steer = Steer::new(ctx, b)),
+            "integrate" => rebuild!(integrate = Integrate::new(ctx, b)),
+            "feed" => rebuild!(feed = Feed::new(ctx, b)),
+            "food_regrow" => rebuild!(food_regrow = FoodRegrow::new(ctx, b)),
+            "region_of" => rebuild!(region_of = RegionOf::new(ctx, b)),
+            "emit_events" => rebuild!(emit = EmitEvents::new(ctx, b)),
+            "snapshot" => rebuild!(
+                snapshot = Snapshot::new(ctx, b, records(self.snapshot.capacity())).map_err(e)?
+            ),
+            "write_back" => rebuild!(
+                write_back =
+                    WriteBack::new(ctx, b, records(self.write_back.capacity())).map_err(e)?
+            ),
+            "stats" => rebuild!(stats = Stats::new(ctx, b)),
+            f if f.starts_with("common/") => rebuild!(
+                hash = Hash::new(ctx, b).map_err(e)?,
+                reorder = Reorder::new(ctx, b),
+                gather = Gather::new(ctx, b),
+                steer = Steer::new(ctx, b),
+                integrate = Integrate::new(ctx, b),
+                feed = Feed::new(ctx, b),
+                food_regrow = FoodRegrow::new(ctx, b),
+                region_of = RegionOf::new(ctx, b),
+                emit = EmitEvents::new(ctx, b),
+                snapshot = Snapshot::new(ctx, b, records(self.snapshot.capacity())).map_err(e)?,
+                write_back =
+                    WriteBack::new(ctx, b, records(self.write_back.capacity())).map_err(e)?,
+                stats = Stats::new(ctx, b),
+            ),
+            other => return Err(format!("{other} is not a simulation shader")),
+        }
+        Ok(())
+    }
+
     /// Applies changed slots (sorted by slot) to the GPU state.
     pub fn write_back(
         &mut self,

@@ -17,6 +17,11 @@ pub struct WriteBack {
 }
 
 impl WriteBack {
+    /// Records the buffer holds.
+    pub fn capacity(&self) -> u64 {
+        self.capacity
+    }
+
     /// Bytes of the record buffer.
     pub fn bytes(&self) -> u64 {
         self.records.size()

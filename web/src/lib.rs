@@ -321,6 +321,7 @@ fn start_app(
         paused: params.paused,
         speed,
         stop_at: params.ticks,
+        watch_shaders: None,
     };
     let (runner, task) = SimRunner::start_local(options.clone(), ctx.clone(), page::sleep)
         .map_err(|e| e.to_string())?;
