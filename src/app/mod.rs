@@ -10,6 +10,7 @@
 //! the frame thread waits for a tick or reads GPU data back.
 
 pub mod camera;
+pub mod frame;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod offscreen;
 pub mod render;

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::frame::FrameTarget;
 use super::{App, ViewOptions};
 use crate::gpu::GpuContext;
 
@@ -25,77 +26,24 @@ pub fn screenshot(
     size: [u32; 2],
     path: &Path,
 ) -> Result<Shot, String> {
-    let format = wgpu::TextureFormat::Rgba8UnormSrgb;
-    let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-        label: Some("view.offscreen"),
-        size: wgpu::Extent3d {
-            width: size[0],
-            height: size[1],
-            depth_or_array_layers: 1,
-        },
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format,
-        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-        view_formats: &[],
-    });
-    let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
-    let mut app = App::new(ctx.clone(), format, options, size).map_err(|e| e.to_string())?;
+    let target = FrameTarget::new(&ctx.device, size);
+    let mut app =
+        App::new(ctx.clone(), FrameTarget::FORMAT, options, size).map_err(|e| e.to_string())?;
     // Each frame shows the ticks granted to it: the same picture every run.
     app.set_lockstep(true);
     for _ in 0..frames.max(1) {
-        app.frame(egui::RawInput::default(), &view, size, 1.0);
+        app.frame(egui::RawInput::default(), &target.view, size, 1.0);
     }
-    let row = (size[0] * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
-    let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("view.screenshot"),
-        size: row as u64 * size[1] as u64,
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
     let mut enc = ctx
         .device
         .create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("view.screenshot"),
         });
-    enc.copy_texture_to_buffer(
-        texture.as_image_copy(),
-        wgpu::TexelCopyBufferInfo {
-            buffer: &buffer,
-            layout: wgpu::TexelCopyBufferLayout {
-                offset: 0,
-                bytes_per_row: Some(row),
-                rows_per_image: Some(size[1]),
-            },
-        },
-        wgpu::Extent3d {
-            width: size[0],
-            height: size[1],
-            depth_or_array_layers: 1,
-        },
-    );
+    target.record_copy(&mut enc);
     ctx.queue.submit([enc.finish()]);
-    let slice = buffer.slice(..);
-    let (tx, rx) = std::sync::mpsc::channel();
-    slice.map_async(wgpu::MapMode::Read, move |r| {
-        let _ = tx.send(r);
-    });
-    ctx.device
-        .poll(wgpu::PollType::wait_indefinitely())
+    let data = crate::gpu::readback::map_copy(&ctx.device, &target.buffer, target.bytes())
         .map_err(|e| e.to_string())?;
-    rx.recv()
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
-    let mut pixels = Vec::with_capacity((size[0] * size[1] * 4) as usize);
-    {
-        let data = slice.get_mapped_range().map_err(|e| e.to_string())?;
-        for y in 0..size[1] as usize {
-            let start = y * row as usize;
-            pixels.extend_from_slice(&data[start..start + size[0] as usize * 4]);
-        }
-    }
-    buffer.unmap();
+    let pixels = target.pixels(&data);
     write_png(path, size, &pixels)?;
     let v = app.view();
     if v.halted {

@@ -8,57 +8,11 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use evosim::Scenario;
+use evosim::app::frame::FrameTarget;
 use evosim::gpu::GpuContext;
 use wasm_bindgen::{Clamped, JsCast};
 
 use crate::{Params, input, page, publish, start_app};
-
-/// The frame target: its texture and the buffer it is copied into.
-struct Target {
-    size: [u32; 2],
-    texture: wgpu::Texture,
-    view: wgpu::TextureView,
-    /// Bytes per row in `buffer` (aligned for copies).
-    row: u32,
-    buffer: wgpu::Buffer,
-}
-
-impl Target {
-    fn new(ctx: &GpuContext, size: [u32; 2]) -> Self {
-        let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("web.frame"),
-            size: wgpu::Extent3d {
-                width: size[0],
-                height: size[1],
-                depth_or_array_layers: 1,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: FORMAT,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-            view_formats: &[],
-        });
-        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
-        let row = (size[0] * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
-        let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("web.frame.readback"),
-            size: row as u64 * size[1] as u64,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        Self {
-            size,
-            texture,
-            view,
-            row,
-            buffer,
-        }
-    }
-}
-
-/// sRGB bytes, as a 2D canvas's image data holds them.
-const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 
 /// Runs the viewer, copying its frames into the canvas's 2D context.
 pub fn run(
@@ -79,9 +33,9 @@ pub fn run(
         .ok_or("present=copy needs a 2D canvas, which this browser refuses")?;
     log::info!("present=copy: WebGPU frames reach the page through a 2D canvas");
     let size = page::fit_canvas(&canvas);
-    let app = start_app(&params, scenario, &ctx, FORMAT, size)?;
+    let app = start_app(&params, scenario, &ctx, FrameTarget::FORMAT, size)?;
     let events = input::listen(&canvas, app.clone())?;
-    let target = Rc::new(RefCell::new(Target::new(&ctx, size)));
+    let target = Rc::new(RefCell::new(FrameTarget::new(&ctx.device, size)));
     // A frame's readback is in flight: the next frame waits for it.
     let busy = Rc::new(Cell::new(false));
     // Frames share the one GPU queue with the ticks, and a software adapter
@@ -97,7 +51,7 @@ pub fn run(
         let started = js_sys::Date::now();
         let size = page::fit_canvas(&canvas);
         if target.borrow().size != size {
-            *target.borrow_mut() = Target::new(&ctx, size);
+            *target.borrow_mut() = FrameTarget::new(&ctx.device, size);
         }
         {
             let t = target.borrow();
@@ -110,22 +64,7 @@ pub fn run(
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                     label: Some("web.frame.copy"),
                 });
-            enc.copy_texture_to_buffer(
-                t.texture.as_image_copy(),
-                wgpu::TexelCopyBufferInfo {
-                    buffer: &t.buffer,
-                    layout: wgpu::TexelCopyBufferLayout {
-                        offset: 0,
-                        bytes_per_row: Some(t.row),
-                        rows_per_image: Some(size[1]),
-                    },
-                },
-                wgpu::Extent3d {
-                    width: size[0],
-                    height: size[1],
-                    depth_or_array_layers: 1,
-                },
-            );
+            t.record_copy(&mut enc);
             ctx.queue.submit([enc.finish()]);
             publish(&app, &ctx);
         }
@@ -133,23 +72,18 @@ pub fn run(
         let (ctx, target, busy, ctx2d) = (ctx.clone(), target.clone(), busy.clone(), ctx2d.clone());
         let next_at = next_at.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let (buffer, row, size) = {
+            let (buffer, bytes) = {
                 let t = target.borrow();
-                (t.buffer.clone(), t.row, t.size)
+                (t.buffer.clone(), t.bytes())
             };
-            let bytes = row as u64 * size[1] as u64;
             match evosim::gpu::readback::map_copy_async(&ctx.device, &buffer, bytes).await {
                 Ok(data) => {
-                    let width = size[0] as usize * 4;
-                    let mut pixels = Vec::with_capacity(width * size[1] as usize);
-                    for y in 0..size[1] as usize {
-                        let start = y * row as usize;
-                        pixels.extend_from_slice(&data[start..start + width]);
-                    }
+                    let t = target.borrow();
+                    let pixels = t.pixels(&data);
                     if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
                         Clamped(&pixels),
-                        size[0],
-                        size[1],
+                        t.size[0],
+                        t.size[1],
                     ) {
                         let _ = ctx2d.put_image_data(&img, 0.0, 0.0);
                     }

@@ -21,6 +21,26 @@ struct State {
     modifiers: egui::Modifiers,
 }
 
+impl State {
+    /// Records a button of `e` going down or up for egui; returns the
+    /// pointer in device pixels.
+    fn button(&mut self, e: &web_sys::PointerEvent, pressed: bool) -> [f32; 2] {
+        let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
+        self.modifiers = modifiers(e);
+        if let Some(button) = button(e.button()) {
+            let modifiers = self.modifiers;
+            self.events.push(egui::Event::PointerButton {
+                pos,
+                button,
+                pressed,
+                modifiers,
+            });
+        }
+        let r = crate::page::pixel_ratio();
+        [pos.x * r, pos.y * r]
+    }
+}
+
 /// The events gathered since the last frame.
 pub struct Events {
     state: Rc<RefCell<State>>,
@@ -126,20 +146,9 @@ pub fn listen(
                 return;
             };
             let _ = c.set_pointer_capture(e.pointer_id());
-            let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
             let over = over_panels(&a);
             let mut s = s.borrow_mut();
-            s.modifiers = modifiers(&e);
-            if let Some(b) = button(e.button()) {
-                let modifiers = s.modifiers;
-                s.events.push(egui::Event::PointerButton {
-                    pos,
-                    button: b,
-                    pressed: true,
-                    modifiers,
-                });
-            }
-            let p = [pos.x * ratio(), pos.y * ratio()];
+            let p = s.button(&e, true);
             s.cursor = p;
             if e.button() == 0 && !over {
                 s.drag_from = Some(p);
@@ -156,19 +165,8 @@ pub fn listen(
             let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
                 return;
             };
-            let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
             let mut s = s.borrow_mut();
-            s.modifiers = modifiers(&e);
-            if let Some(b) = button(e.button()) {
-                let modifiers = s.modifiers;
-                s.events.push(egui::Event::PointerButton {
-                    pos,
-                    button: b,
-                    pressed: false,
-                    modifiers,
-                });
-            }
-            let p = [pos.x * ratio(), pos.y * ratio()];
+            let p = s.button(&e, false);
             if let Some(at) = s.pressed_at.take() {
                 let moved = (at[0] - p[0]).abs() + (at[1] - p[1]).abs();
                 if moved < 4.0
