@@ -1,7 +1,7 @@
-// gather: data into cell order and back. `info` gathers what steer reads of
-// each living entity into cell order (twin of cpu::steer::gather_info);
-// `reset_slots` clears the per-slot steering outputs; `scatter_steer` writes
-// steer's cell-ordered results to their slots (twin of the end of cpu::steer).
+// gather: `gather_info` copies what steer reads of each living entity into
+// cell order (twin of cpu::steer::gather_info); `reset_slots` clears the
+// per-slot steering results before steer writes those of the living (twin of
+// the end of cpu::steer::steer).
 
 struct GatherUniform {
     n: u32,
@@ -16,10 +16,8 @@ struct GatherUniform {
 @group(0) @binding(3) var<storage, read> energy: array<f32>;
 @group(0) @binding(4) var<storage, read> genes: array<Genome>;
 @group(0) @binding(5) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(6) var<storage, read> ids: array<u32>;
 @group(0) @binding(7) var<storage, read_write> info: array<Info>;
-@group(0) @binding(8) var<storage, read> steer_out: array<SteerOut>;
-@group(0) @binding(9) var<storage, read_write> slot_out: array<SteerOut>;
+@group(0) @binding(8) var<storage, read_write> steer_out: array<u32>;
 
 @compute @workgroup_size(256)
 fn gather_info(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -28,7 +26,8 @@ fn gather_info(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
         return;
     }
     let s = sorted[k];
-    info[k] = Info(vel[s], energy[s], gene(genes[s], GENE_DIET), tribe_flags[s] & 0xffffu, ids[s], s, 0u);
+    let diet_tribe = (gene_code(genes[s], GENE_DIET) << 16u) | (tribe_flags[s] & 0xffffu);
+    info[k] = Info(vel[s], energy[s], diet_tribe);
 }
 
 @compute @workgroup_size(256)
@@ -37,14 +36,7 @@ fn reset_slots(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     if i >= u.capacity {
         return;
     }
-    slot_out[i] = SteerOut(vec2<f32>(0.0), NONE, 0u);
-}
-
-@compute @workgroup_size(256)
-fn scatter_steer(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let k = flat_index(gid, nwg);
-    if k >= u.n {
-        return;
-    }
-    slot_out[sorted[k]] = steer_out[k];
+    steer_out[STEER_WORDS * i] = 0u;
+    steer_out[STEER_WORDS * i + 1u] = 0u;
+    steer_out[STEER_WORDS * i + 2u] = pack_intent(NONE, 0u);
 }

@@ -4,8 +4,8 @@
 // are not exactly rounded).
 
 @group(0) @binding(0) var<uniform> u: StepUniform;
-// Per-slot steering results (`acc` is read).
-@group(0) @binding(1) var<storage, read> steer: array<SteerOut>;
+// Per-slot steering results (the acceleration is read).
+@group(0) @binding(1) var<storage, read> steer_out: array<u32>;
 @group(0) @binding(2) var<storage, read> genes: array<Genome>;
 @group(0) @binding(3) var<storage, read> tribe_flags: array<u32>;
 @group(0) @binding(4) var<storage, read> terrain: array<u32>;
@@ -26,7 +26,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     let g = genes[i];
     let dt = u.dt;
-    var v = vel[i] + steer[i].acc * dt;
+    let acc = vec2<f32>(bitcast<f32>(steer_out[STEER_WORDS * i]), bitcast<f32>(steer_out[STEER_WORDS * i + 1u]));
+    var v = vel[i] + acc * dt;
     let max_speed = gene(g, GENE_SPEED);
     let s2 = v.x * v.x + v.y * v.y;
     if s2 > max_speed * max_speed {

@@ -1,6 +1,7 @@
 // region_of: the region that owns each living entity (the one its position
 // lies in), the population per region and the migrations into each region
-// since the previous owners. Twin of RegionGrid::region_of and
+// since the previous owners (which `owner` holds until this pass replaces
+// them: no second array). Twin of RegionGrid::region_of and
 // Regions::assign_owners in src/regions/. Counts must be zeroed first.
 
 struct RegionUniform {
@@ -16,7 +17,6 @@ struct RegionUniform {
 @group(0) @binding(2) var<storage, read> tribe_flags: array<u32>;
 @group(0) @binding(3) var<storage, read> xs: array<f32>;
 @group(0) @binding(4) var<storage, read> ys: array<f32>;
-@group(0) @binding(5) var<storage, read> prev_owner: array<u32>;
 @group(0) @binding(6) var<storage, read_write> owner: array<u32>;
 @group(0) @binding(7) var<storage, read_write> population: array<atomic<u32>>;
 @group(0) @binding(8) var<storage, read_write> migrations: array<atomic<u32>>;
@@ -46,9 +46,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         }
     }
     let reg = r * u.cols + c;
+    // Last tick's owner (NONE for a newborn: the write-back sets it).
+    let prev = owner[i];
     owner[i] = reg;
     atomicAdd(&population[reg], 1u);
-    let prev = prev_owner[i];
     if u.forget == 0u && prev != NONE && prev != reg {
         atomicAdd(&migrations[reg], 1u);
     }

@@ -1,8 +1,10 @@
 // reorder: moves the living entities into slots 0..n in cell order (new slot
 // k holds old slot sorted[k]); slots from n up become free. Twin of
-// src/cpu/reorder.rs. Writes into second copies of the arrays, which the host
-// then copies back; split in two entry points to stay within 10 storage
-// buffers each.
+// src/cpu/reorder.rs. It has no arrays of its own: each field is gathered
+// into scratch that no pass needs at this point of the tick (the hash's
+// sorted positions, steer's results and info, which the hash and steer
+// rebuild afterwards) and put back, by these entry points in order and by
+// two buffer copies (positions and velocities) after them.
 
 struct ReorderUniform {
     n: u32,
@@ -13,46 +15,76 @@ struct ReorderUniform {
 
 @group(0) @binding(0) var<uniform> u: ReorderUniform;
 @group(0) @binding(1) var<storage, read> sorted: array<u32>;
-@group(0) @binding(2) var<storage, read> pos_in: array<vec2<f32>>;
-@group(0) @binding(3) var<storage, read> vel_in: array<vec2<f32>>;
-@group(0) @binding(4) var<storage, read> energy_in: array<f32>;
-@group(0) @binding(5) var<storage, read> age_in: array<f32>;
-@group(0) @binding(6) var<storage, read_write> pos_out: array<vec2<f32>>;
-@group(0) @binding(7) var<storage, read_write> vel_out: array<vec2<f32>>;
-@group(0) @binding(8) var<storage, read_write> energy_out: array<f32>;
-@group(0) @binding(9) var<storage, read_write> age_out: array<f32>;
-@group(0) @binding(10) var<storage, read> flags_in: array<u32>;
-@group(0) @binding(11) var<storage, read> ids_in: array<u32>;
-@group(0) @binding(12) var<storage, read> genes_in: array<Genome>;
-@group(0) @binding(13) var<storage, read_write> flags_out: array<u32>;
-@group(0) @binding(14) var<storage, read_write> ids_out: array<u32>;
-@group(0) @binding(15) var<storage, read_write> genes_out: array<Genome>;
+@group(0) @binding(2) var<storage, read> pos: array<vec2<f32>>;
+@group(0) @binding(3) var<storage, read> vel: array<vec2<f32>>;
+@group(0) @binding(4) var<storage, read_write> energy: array<f32>;
+@group(0) @binding(5) var<storage, read_write> age: array<f32>;
+@group(0) @binding(6) var<storage, read_write> tribe_flags: array<u32>;
+@group(0) @binding(7) var<storage, read_write> ids: array<u32>;
+@group(0) @binding(8) var<storage, read_write> genes: array<Genome>;
+// Scratch: positions (in the hash's sorted_pos), velocities (the first
+// 2 × capacity words of steer_out), energy, age, flags and id, then genes
+// words 0-3 (in info), genes word 4 (steer_out from word 2 × capacity).
+@group(0) @binding(9) var<storage, read_write> tmp_pos: array<vec2<f32>>;
+@group(0) @binding(10) var<storage, read_write> tmp_vel: array<vec2<f32>>;
+@group(0) @binding(11) var<storage, read_write> tmp_words: array<vec4<u32>>;
+@group(0) @binding(12) var<storage, read_write> tmp_word: array<u32>;
 
 @compute @workgroup_size(256)
-fn permute_motion(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn gather_motion(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let k = flat_index(gid, nwg);
     if k >= u.n {
         return;
     }
     let s = sorted[k];
-    pos_out[k] = pos_in[s];
-    vel_out[k] = vel_in[s];
-    energy_out[k] = energy_in[s];
-    age_out[k] = age_in[s];
+    tmp_pos[k] = pos[s];
+    tmp_vel[k] = vel[s];
 }
 
 @compute @workgroup_size(256)
-fn permute_identity(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn gather_scalars(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let k = flat_index(gid, nwg);
+    if k >= u.n {
+        return;
+    }
+    let s = sorted[k];
+    tmp_words[k] = vec4<u32>(bitcast<u32>(energy[s]), bitcast<u32>(age[s]), tribe_flags[s], ids[s]);
+}
+
+@compute @workgroup_size(256)
+fn put_scalars(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let k = flat_index(gid, nwg);
     if k >= u.capacity {
         return;
     }
     if k < u.n {
-        let s = sorted[k];
-        flags_out[k] = flags_in[s];
-        ids_out[k] = ids_in[s];
-        genes_out[k] = genes_in[s];
+        let w = tmp_words[k];
+        energy[k] = bitcast<f32>(w.x);
+        age[k] = bitcast<f32>(w.y);
+        tribe_flags[k] = w.z;
+        ids[k] = w.w;
     } else {
-        flags_out[k] = 0u;
+        tribe_flags[k] = 0u;
     }
+}
+
+@compute @workgroup_size(256)
+fn gather_genes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let k = flat_index(gid, nwg);
+    if k >= u.n {
+        return;
+    }
+    let g = genes[sorted[k]];
+    tmp_words[k] = vec4<u32>(g.w[0], g.w[1], g.w[2], g.w[3]);
+    tmp_word[2u * u.capacity + k] = g.w[4];
+}
+
+@compute @workgroup_size(256)
+fn put_genes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let k = flat_index(gid, nwg);
+    if k >= u.n {
+        return;
+    }
+    let w = tmp_words[k];
+    genes[k] = Genome(array<u32, 5>(w.x, w.y, w.z, w.w, tmp_word[2u * u.capacity + k]));
 }

@@ -29,7 +29,7 @@ struct SnapRecord {
 
 @group(0) @binding(0) var<uniform> u: SnapshotUniform;
 @group(0) @binding(1) var<storage, read> attacks: array<vec4<u32>>;
-@group(0) @binding(2) var<storage, read> entity_events: array<vec4<u32>>;
+@group(0) @binding(2) var<storage, read> entity_events: array<vec2<u32>>;
 @group(0) @binding(3) var<storage, read> pos: array<vec2<f32>>;
 @group(0) @binding(4) var<storage, read> energy: array<f32>;
 @group(0) @binding(5) var<storage, read> tribe_flags: array<u32>;
@@ -50,9 +50,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         let a = attacks[k / 2u];
         s = select(a.w, a.z, k % 2u == 0u);
     } else if k < pairs + u.repro {
-        s = entity_events[k - pairs].y;
+        s = entity_events[k - pairs].y & 0x7fffffffu;
     } else {
-        s = entity_events[u.n - u.deaths + (k - pairs - u.repro)].y;
+        s = entity_events[u.n - u.deaths + (k - pairs - u.repro)].y & 0x7fffffffu;
     }
     records[k] = SnapRecord(s, ids[s], tribe_flags[s], owner[s], pos[s], energy[s], 0u, genes[s], 0u, 0u, 0u);
 }

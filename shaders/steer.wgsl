@@ -90,7 +90,10 @@ const FOOD_SAMPLES = array<vec3<f32>, 16>(
 @group(0) @binding(4) var<storage, read> genes: array<Genome>;
 @group(0) @binding(5) var<storage, read> terrain_cells: array<u32>;
 @group(0) @binding(6) var<storage, read> food_amount: array<f32>;
-@group(0) @binding(7) var<storage, read_write> out: array<SteerOut>;
+@group(0) @binding(7) var<storage, read> sorted: array<u32>;
+@group(0) @binding(8) var<storage, read> ids: array<u32>;
+// Results per slot (steer writes the living; gather's reset_slots cleared all).
+@group(0) @binding(9) var<storage, read_write> steer_out: array<u32>;
 
 fn delta_coord(a: f32, b: f32, size: f32) -> f32 {
     var d = b - a;
@@ -146,7 +149,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         return;
     }
     let me = info[me_k];
-    let g = genes[me.slot];
+    let me_slot = sorted[me_k];
+    let me_id = ids[me_slot];
+    let me_tribe = me.diet_tribe & 0xffffu;
+    let g = genes[me_slot];
     let pos = sorted_pos[me_k];
     let vel = me.vel;
     let speed = sqrt(vel.x * vel.x + vel.y * vel.y);
@@ -154,7 +160,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if speed > 1e-6 {
         heading = vel / speed;
     }
-    let diet = me.diet;
+    let diet = gene_value(GENE_DIET, me.diet_tribe >> 16u);
     let hungry = me.energy < u.hungry_energy;
     let hunting = diet > u.hunt_diet && hungry;
     let flees = diet < u.flee_diet;
@@ -267,12 +273,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
                             let w = (1.0 - dist / u.personal_space) * inv;
                             sep = sep - d * w;
                         }
-                        if nb.tribe == me.tribe {
+                        if (nb.diet_tribe & 0xffffu) == me_tribe {
                             ali = ali + nb.vel;
                             coh = coh + d;
                             same = same + 1u;
                         } else {
-                            if flees && nb.diet > u.hunt_diet {
+                            if flees && gene_value(GENE_DIET, nb.diet_tribe >> 16u) > u.hunt_diet {
                                 let w = max(1.0 - dist / vision, 0.0) * inv;
                                 flee_v = flee_v - d * w;
                                 threats = threats + 1u;
@@ -282,7 +288,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
                                 if !has_prey || score > prey_score {
                                     has_prey = true;
                                     prey_score = score;
-                                    prey_slot = nb.slot;
+                                    prey_slot = sorted[m];
                                     prey_d = d;
                                     prey_dist = dist;
                                 }
@@ -313,7 +319,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     var mode = MODE_WANDER;
     var intent = NONE;
-    let r = rng4(vec2<u32>(u.seed_lo, u.seed_hi), u.tick, me.id, STREAM_STEER);
+    let r = rng4(vec2<u32>(u.seed_lo, u.seed_hi), u.tick, me_id, STREAM_STEER);
     if threats > 0u {
         let l = sqrt(flee_v.x * flee_v.x + flee_v.y * flee_v.y);
         if l > 1e-6 {
@@ -374,7 +380,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         let right = vec2<f32>(heading.x * cs + heading.y * sn, -heading.x * sn + heading.y * cs);
         var first = right;
         var second = left;
-        if me.id % 2u == 0u {
+        if me_id % 2u == 0u {
             first = left;
             second = right;
         }
@@ -390,5 +396,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if l > u.max_accel {
         acc = acc * (u.max_accel / l);
     }
-    out[me_k] = SteerOut(acc, intent, mode);
+    let o = STEER_WORDS * me_slot;
+    steer_out[o] = bitcast<u32>(acc.x);
+    steer_out[o + 1u] = bitcast<u32>(acc.y);
+    steer_out[o + 2u] = pack_intent(intent, mode);
 }

@@ -39,7 +39,7 @@ struct WriteRecord {
 @group(0) @binding(6) var<storage, read_write> tribe_flags: array<u32>;
 @group(0) @binding(7) var<storage, read_write> ids: array<u32>;
 @group(0) @binding(8) var<storage, read_write> genes: array<Genome>;
-@group(0) @binding(9) var<storage, read_write> prev_owner: array<u32>;
+@group(0) @binding(9) var<storage, read_write> owner: array<u32>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -51,7 +51,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let s = r.slot;
     energy[s] = r.energy;
     tribe_flags[s] = r.tribe_flags;
-    prev_owner[s] = r.owner;
+    owner[s] = r.owner;
     if r.full != 0u {
         pos[s] = r.pos;
         vel[s] = r.vel;

@@ -677,6 +677,13 @@ impl Simulation {
         self.gpu.as_ref().map_or(0, |g| g.world.gpu_bytes())
     }
 
+    /// [`Self::gpu_buffer_bytes`] by kind (zero on the CPU backend).
+    pub fn gpu_buffer_bytes_by_kind(&self) -> crate::gpu::world::GpuBytes {
+        self.gpu
+            .as_ref()
+            .map_or_else(Default::default, |g| g.world.gpu_bytes_by_kind())
+    }
+
     /// Whether the GPU passes are timed with timestamp queries.
     pub fn gpu_timestamps(&self) -> bool {
         self.gpu.as_ref().is_some_and(|g| g.world.has_timestamps())

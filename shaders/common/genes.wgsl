@@ -22,8 +22,13 @@ fn gene_code(g: Genome, k: u32) -> u32 {
     return (g.w[k / 2u] >> ((k % 2u) * 16u)) & 0xffffu;
 }
 
-fn gene(g: Genome, k: u32) -> f32 {
+// Gene k's value from its 16-bit code.
+fn gene_value(k: u32, code: u32) -> f32 {
     let lo = GENE_LO[k];
     let hi = GENE_HI[k];
-    return lo + (hi - lo) * (f32(gene_code(g, k)) / 65535.0);
+    return lo + (hi - lo) * (f32(code) / 65535.0);
+}
+
+fn gene(g: Genome, k: u32) -> f32 {
+    return gene_value(k, gene_code(g, k));
 }

@@ -83,6 +83,7 @@ struct Row {
     rss_mb: Option<f64>,
     peak_rss_mb: Option<f64>,
     gpu_bytes: u64,
+    gpu_kinds: evosim::gpu::world::GpuBytes,
     gpu_timestamps: bool,
     state_hash: u64,
 }
@@ -114,6 +115,12 @@ impl Row {
 
     fn gpu_bytes_per_entity(&self) -> Option<f64> {
         (self.gpu_bytes > 0).then(|| self.gpu_bytes as f64 / self.entities.max(1) as f64)
+    }
+
+    /// GPU storage per entity slot (DESIGN.md §5): the buffers that grow
+    /// with the capacity, divided by it.
+    fn gpu_storage_per_slot(&self) -> Option<f64> {
+        (self.gpu_bytes > 0).then(|| self.gpu_kinds.slots as f64 / self.capacity.max(1) as f64)
     }
 
     fn pass_medians(&self) -> Vec<(&'static str, f64)> {
@@ -151,6 +158,13 @@ impl Row {
             "gpu_bytes": self.gpu_bytes,
             "gpu_bytes_per_entity": self.gpu_bytes_per_entity(),
             "gpu_bytes_per_slot": (self.gpu_bytes > 0).then(|| self.gpu_bytes as f64 / self.capacity.max(1) as f64),
+            "gpu_storage_per_slot": self.gpu_storage_per_slot(),
+            "gpu_bytes_by_kind": (self.gpu_bytes > 0).then(|| json!({
+                "slots": self.gpu_kinds.slots,
+                "hash_grid": self.gpu_kinds.hash_grid,
+                "world_grids": self.gpu_kinds.world_grids,
+                "other": self.gpu_kinds.other,
+            })),
             "population_start": self.population_start,
             "population_end": self.population_end,
             "pass_timer": if self.backend == "cpu" { "cpu" } else if self.gpu_timestamps { "gpu timestamps (transfer, resolve: cpu)" } else { "cpu (no timestamp queries)" },
@@ -272,6 +286,7 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
         rss_mb: proc_status_mb("VmRSS:"),
         peak_rss_mb: proc_status_mb("VmHWM:"),
         gpu_bytes: sim.gpu_buffer_bytes(),
+        gpu_kinds: sim.gpu_buffer_bytes_by_kind(),
         gpu_timestamps: sim.gpu_timestamps(),
         state_hash: sim.state_hash(),
     })
@@ -309,7 +324,7 @@ fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value
         "p99 ms",
         "Mentity·t/s",
         "RSS MB",
-        "GPU B/ent",
+        "GPU B/slot",
         "population start→end"
     );
     for r in rows {
@@ -324,20 +339,27 @@ fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value
             quantile(&s, 0.99),
             r.entity_ticks_per_s() / 1e6,
             r.rss_mb.map_or("-".into(), |v| format!("{v:.0}")),
-            r.gpu_bytes_per_entity()
+            r.gpu_storage_per_slot()
                 .map_or("-".into(), |v| format!("{v:.0}")),
             format!("{}→{}", r.population_start, r.population_end),
             r.adapter
         );
     }
     for r in rows.iter().filter(|r| r.gpu_bytes > 0) {
+        let k = r.gpu_kinds;
+        let mb = |b: u64| b as f64 / 1e6;
         let _ = writeln!(
             o,
-            "GPU buffers at {} entities: {:.1} MB for {} slots ({:.0} B per slot; B/ent above divides by the entities)",
+            "GPU buffers at {} entities: {:.1} MB ({:.0} B per entity) = per-slot storage {:.0} B × {} slots ({:.1} MB) + hash grid {:.1} MB + terrain and food grids {:.1} MB + other {:.1} MB",
             r.entities,
-            r.gpu_bytes as f64 / 1e6,
+            mb(r.gpu_bytes),
+            r.gpu_bytes_per_entity().unwrap_or(0.0),
+            r.gpu_storage_per_slot().unwrap_or(0.0),
             r.capacity,
-            r.gpu_bytes as f64 / r.capacity.max(1) as f64
+            mb(k.slots),
+            mb(k.hash_grid),
+            mb(k.world_grids),
+            mb(k.other)
         );
     }
     let _ = writeln!(

@@ -60,52 +60,42 @@ pub struct Buffers {
     pub food_amount: wgpu::Buffer,
     /// Regrowth cooldown per cell.
     pub food_cooldown: wgpu::Buffer,
-    /// Hash cell per slot.
-    pub cell_of: wgpu::Buffer,
     /// Counts, then exclusive offsets per hash cell (cells + 1).
     pub offsets: wgpu::Buffer,
     /// Per-cell fill cursor of the scatter.
     pub cursor: wgpu::Buffer,
-    /// Slots grouped by cell, in arrival order.
-    pub unsorted: wgpu::Buffer,
     /// Living slots in cell order, ascending id inside a cell.
     pub sorted: wgpu::Buffer,
-    /// Their positions.
+    /// Their positions (8 bytes per slot; after steer, the entity event list:
+    /// see [`Self::entity_events`]).
     pub sorted_pos: wgpu::Buffer,
-    /// What steer reads of each neighbour, in cell order.
+    /// What steer reads of each neighbour, in cell order (16 bytes per slot,
+    /// `GpuInfo`); outside steer it holds the hash's unsorted slots, the food
+    /// cell per slot and the attack list (see the accessors below).
     pub info: wgpu::Buffer,
-    /// Steering results in cell order.
+    /// Steering results per slot, three words: the acceleration's x and y
+    /// and the intent word (attack target and behaviour: see `steer_io.wgsl`).
+    /// During the hash it holds the cell of each slot (see [`Self::cell_of`]).
     pub steer_out: wgpu::Buffer,
-    /// Steering results per slot.
-    pub slot_out: wgpu::Buffer,
-    /// Food cell each slot grazes, or NONE.
-    pub food_cell: wgpu::Buffer,
-    /// Grazers per food cell.
-    pub eaters: wgpu::Buffer,
-    /// Share per grazer per food cell.
-    pub take: wgpu::Buffer,
     /// Food eaten this tick (fixed point, lo/hi).
     pub eaten: wgpu::Buffer,
     /// Region column boundaries.
     pub xs: wgpu::Buffer,
     /// Region row boundaries.
     pub ys: wgpu::Buffer,
-    /// Owning region per slot.
+    /// Owning region per slot: last tick's until `region_of` replaces it
+    /// (which is how it counts migrations).
     pub owner: wgpu::Buffer,
-    /// Last tick's owning region per slot.
-    pub prev_owner: wgpu::Buffer,
     /// Living entities per region.
     pub region_pop: wgpu::Buffer,
     /// Migrations into each region this tick.
     pub region_mig: wgpu::Buffer,
     /// Event counts: attacks, candidates, deaths.
     pub counts: wgpu::Buffer,
-    /// Attack events.
-    pub attacks: wgpu::Buffer,
-    /// Reproduction candidates (front) and deaths (back).
-    pub entity_events: wgpu::Buffer,
-    /// Reorder targets: pos, vel, energy, age, flags, ids, genes.
-    pub reorder_out: [wgpu::Buffer; 7],
+    /// Grazers per food cell.
+    pub eaters: wgpu::Buffer,
+    /// Share per grazer per food cell.
+    pub take: wgpu::Buffer,
     /// Fixed-point statistics per tribe.
     pub stats_out: wgpu::Buffer,
     /// Uniform of the hash passes.
@@ -172,37 +162,21 @@ impl Buffers {
             food_capacity: s("sim.food.capacity", food * 4)?,
             food_amount: s("sim.food.amount", food * 4)?,
             food_cooldown: s("sim.food.cooldown", food * 4)?,
-            cell_of: s("sim.hash.cell_of", n * 4)?,
             offsets: s("sim.hash.offsets", (cells + 1) * 4)?,
             cursor: s("sim.hash.cursor", cells * 4)?,
-            unsorted: s("sim.hash.unsorted", n * 4)?,
             sorted: s("sim.hash.sorted", n * 4)?,
             sorted_pos: s("sim.hash.sorted_pos", n * 8)?,
-            info: s("sim.steer.info", n * 32)?,
-            steer_out: s("sim.steer.out", n * 16)?,
-            slot_out: s("sim.steer.slot_out", n * 16)?,
-            food_cell: s("sim.feed.food_cell", n * 4)?,
+            info: s("sim.steer.info", n * 16)?,
+            steer_out: s("sim.steer.out", n * 12)?,
             eaters: s("sim.feed.eaters", food * 4)?,
             take: s("sim.feed.take", food * 4)?,
             eaten: s("sim.stats.food_eaten", 8)?,
             xs: s("sim.regions.xs", (sizes.region_cols as u64 + 1) * 4)?,
             ys: s("sim.regions.ys", (sizes.region_rows as u64 + 1) * 4)?,
             owner: s("sim.regions.owner", n * 4)?,
-            prev_owner: s("sim.regions.prev_owner", n * 4)?,
             region_pop: s("sim.regions.population", regions * 4)?,
             region_mig: s("sim.regions.migrations", regions * 4)?,
             counts: s("sim.events.counts", 16)?,
-            attacks: s("sim.events.attacks", n * 16)?,
-            entity_events: s("sim.events.entity", n * 16)?,
-            reorder_out: [
-                s("sim.reorder.pos", n * 8)?,
-                s("sim.reorder.vel", n * 8)?,
-                s("sim.reorder.energy", n * 4)?,
-                s("sim.reorder.age", n * 4)?,
-                s("sim.reorder.tribe_flags", n * 4)?,
-                s("sim.reorder.id", n * 4)?,
-                s("sim.reorder.genes", n * 20)?,
-            ],
             stats_out: s(
                 "sim.stats.tribes",
                 sizes.tribes.max(1) as u64 * STATS_STRIDE as u64 * 4,
@@ -234,28 +208,21 @@ impl Buffers {
             &self.food_capacity,
             &self.food_amount,
             &self.food_cooldown,
-            &self.cell_of,
             &self.offsets,
             &self.cursor,
-            &self.unsorted,
             &self.sorted,
             &self.sorted_pos,
             &self.info,
             &self.steer_out,
-            &self.slot_out,
-            &self.food_cell,
             &self.eaters,
             &self.take,
             &self.eaten,
             &self.xs,
             &self.ys,
             &self.owner,
-            &self.prev_owner,
             &self.region_pop,
             &self.region_mig,
             &self.counts,
-            &self.attacks,
-            &self.entity_events,
             &self.stats_out,
             &self.grid_u,
             &self.step_u,
@@ -269,17 +236,94 @@ impl Buffers {
             &self.stats_u,
         ];
         all.iter().map(|b| b.size()).sum::<u64>()
-            + self.reorder_out.iter().map(|b| b.size()).sum::<u64>()
     }
 
-    /// Bytes of storage per entity slot (the per-cell, per-region and
-    /// per-tribe buffers and the event snapshot lists come on top).
+    /// Bytes of the buffers that grow with the capacity (the state, the
+    /// hash's per-slot arrays and every pass's scratch):
+    /// [`Self::BYTES_PER_ENTITY`] per slot.
+    pub fn slot_bytes(&self) -> u64 {
+        [
+            &self.pos,
+            &self.vel,
+            &self.energy,
+            &self.age,
+            &self.tribe_flags,
+            &self.ids,
+            &self.genes,
+            &self.owner,
+            &self.sorted,
+            &self.sorted_pos,
+            &self.info,
+            &self.steer_out,
+        ]
+        .iter()
+        .map(|b| b.size())
+        .sum()
+    }
+
+    /// Bytes of the hash grid's per-cell buffers (offsets and fill cursor).
+    pub fn hash_grid_bytes(&self) -> u64 {
+        self.offsets.size() + self.cursor.size()
+    }
+
+    /// Bytes of the world's grids: terrain, and food amount, capacity,
+    /// cooldown and feed's per-cell counts and shares.
+    pub fn world_grid_bytes(&self) -> u64 {
+        [
+            &self.terrain,
+            &self.food_capacity,
+            &self.food_amount,
+            &self.food_cooldown,
+            &self.eaters,
+            &self.take,
+        ]
+        .iter()
+        .map(|b| b.size())
+        .sum()
+    }
+
+    /// Bytes of storage per entity slot, everything that grows with the
+    /// capacity: the state, the hash and the scratch of every pass (the
+    /// per-cell, per-region and per-tribe buffers and the readback staging
+    /// come on top). Scratch is shared between passes that never run at the
+    /// same time, so this is the whole per-slot footprint (DESIGN.md §5:
+    /// at most 96).
     pub const BYTES_PER_ENTITY: u64 = 52 // pos, vel, energy, age, flags, id, genes
-        + 24 // hash: cell, unsorted, sorted, sorted position
-        + 64 // steer: info, cell-order and per-slot results
-        + 12 // food cell, owner, previous owner
-        + 32 // attack and entity event lists
-        + 52; // reorder targets
+        + 4 // owner
+        + 12 // hash: sorted slot and sorted position
+        + 16 // steer: neighbour info (and the hash's, feed's and events' scratch)
+        + 12; // steer results: acceleration, intent and behaviour
+
+    /// The hash's cell of each slot, held in [`Self::steer_out`] (free
+    /// until steer writes it).
+    pub fn cell_of(&self) -> &wgpu::Buffer {
+        &self.steer_out
+    }
+
+    /// The hash's slots in arrival order per cell, held in [`Self::info`]
+    /// (free until the gather writes it).
+    pub fn unsorted(&self) -> &wgpu::Buffer {
+        &self.info
+    }
+
+    /// The food cell each slot grazes, or NONE, held in [`Self::info`]
+    /// (free after steer).
+    pub fn food_cell(&self) -> &wgpu::Buffer {
+        &self.info
+    }
+
+    /// The attack list, `[target id, attacker id, target slot, attacker
+    /// slot]` per attack, held in [`Self::info`] (free after steer; feed's
+    /// food cells are done with by then).
+    pub fn attacks(&self) -> &wgpu::Buffer {
+        &self.info
+    }
+
+    /// The reproduction candidates (front) and deaths (back) as `[id, slot |
+    /// cause << 31]`, held in [`Self::sorted_pos`] (free after steer).
+    pub fn entity_events(&self) -> &wgpu::Buffer {
+        &self.sorted_pos
+    }
 
     /// Uploads the whole entity state.
     pub fn upload_entities(&self, ctx: &GpuContext, e: &Entities) {

@@ -18,7 +18,7 @@ pub struct EmitEvents {
 }
 
 impl EmitEvents {
-    /// Builds the pass over `b` (reads the intents in `slot_out`).
+    /// Builds the pass over `b` (reads the intents in `steer_out`).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
         let pipeline = pipeline(&ctx.device, "emit_events", "main");
         let group = bind(
@@ -32,10 +32,10 @@ impl EmitEvents {
                 (3, &b.genes),
                 (4, &b.tribe_flags),
                 (5, &b.ids),
-                (6, &b.slot_out),
+                (6, &b.steer_out),
                 (7, &b.counts),
-                (8, &b.attacks),
-                (9, &b.entity_events),
+                (8, b.attacks()),
+                (9, b.entity_events()),
             ],
         );
         Self { pipeline, group }
@@ -66,8 +66,14 @@ pub fn uniform(p: &SimParams, seed: u64, tick: u32, n: u32) -> EmitUniform {
     }
 }
 
-/// Turns the raw lists into [`Events`], each sorted as the CPU's.
-pub fn events_from_lists(attacks: &[[u32; 4]], repro: &[[u32; 4]], deaths: &[[u32; 4]]) -> Events {
+/// The cause bit in the slot word of a death event (`DEATH_OLD_AGE` in
+/// `emit_events.wgsl`; clear: starved).
+pub const DEATH_OLD_AGE: u32 = 0x8000_0000;
+
+/// Turns the raw lists (attacks `[target id, attacker id, target slot,
+/// attacker slot]`, candidates `[id, slot]`, deaths `[id, slot | cause]`)
+/// into [`Events`], each sorted as the CPU's.
+pub fn events_from_lists(attacks: &[[u32; 4]], repro: &[[u32; 2]], deaths: &[[u32; 2]]) -> Events {
     let mut out = Events {
         attacks: attacks
             .iter()
@@ -88,7 +94,7 @@ pub fn events_from_lists(attacks: &[[u32; 4]], repro: &[[u32; 4]], deaths: &[[u3
         deaths: deaths
             .iter()
             .map(|v| {
-                let cause = if v[2] == 0 {
+                let cause = if v[1] & DEATH_OLD_AGE == 0 {
                     DeathCause::Starved
                 } else {
                     DeathCause::OldAge
@@ -96,7 +102,7 @@ pub fn events_from_lists(attacks: &[[u32; 4]], repro: &[[u32; 4]], deaths: &[[u3
                 (
                     EntityEvent {
                         id: v[0],
-                        slot: v[1],
+                        slot: v[1] & !DEATH_OLD_AGE,
                     },
                     cause,
                 )
@@ -122,21 +128,24 @@ pub fn run(
     let n = e.capacity();
     let b = Buffers::new(ctx, super::buffers::Sizes::new(p, 1, n, (1, 1), 1))?;
     b.upload_entities(ctx, e);
-    let out: Vec<GpuSteerOut> = intent
+    let words: Vec<u32> = intent
         .iter()
-        .map(|&t| GpuSteerOut {
-            acc: [0.0; 2],
-            intent: t,
-            mode: 0,
+        .flat_map(|&t| {
+            GpuSteerOut {
+                acc: [0.0; 2],
+                intent: t,
+                mode: 0,
+            }
+            .encode()
         })
         .collect();
-    put(ctx, &b.slot_out, &out);
+    put(ctx, &b.steer_out, &words);
     set(ctx, &b.emit_u, &uniform(p, seed, tick, n as u32));
     let pass = EmitEvents::new(ctx, &b);
     submit(ctx, "sim.pass.emit_events", |c| pass.record(c, n as u32));
     let c: Vec<u32> = Buffers::read(ctx, &b.counts, 3)?;
     let (na, nr, nd) = (c[0] as usize, c[1] as usize, c[2] as usize);
-    let a: Vec<[u32; 4]> = Buffers::read(ctx, &b.attacks, na)?;
-    let ev: Vec<[u32; 4]> = Buffers::read(ctx, &b.entity_events, n)?;
+    let a: Vec<[u32; 4]> = Buffers::read(ctx, b.attacks(), na)?;
+    let ev: Vec<[u32; 2]> = Buffers::read(ctx, b.entity_events(), n)?;
     Ok(events_from_lists(&a, &ev[..nr], &ev[n - nd..]))
 }

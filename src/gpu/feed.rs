@@ -38,7 +38,7 @@ impl Feed {
                 (1, &b.pos),
                 (2, &b.genes),
                 (3, &b.tribe_flags),
-                (4, &b.food_cell),
+                (4, b.food_cell()),
                 (5, &b.eaters),
                 (13, &b.energy),
             ],
@@ -63,7 +63,7 @@ impl Feed {
             &[
                 (0, &b.step_u),
                 (2, &b.genes),
-                (10, &b.food_cell),
+                (10, b.food_cell()),
                 (11, &b.take),
                 (12, &b.energy),
             ],
@@ -132,7 +132,7 @@ pub fn run(
     submit(ctx, "sim.pass.feed", |c| pass.record(c, &b, n as u32));
     let cells = food.grid.len();
     Ok(FeedReadback {
-        food_cell: Buffers::read(ctx, &b.food_cell, n)?,
+        food_cell: Buffers::read(ctx, b.food_cell(), n)?,
         eaters: Buffers::read(ctx, &b.eaters, cells)?,
         food: b.read_food(ctx, food)?,
         energy: Buffers::read(ctx, &b.energy, n)?,

@@ -105,7 +105,7 @@ pub fn run(ctx: &GpuContext, grid: Grid, e: &Entities) -> Result<HashReadback, G
     let offsets: Vec<u32> = Buffers::read(ctx, &b.offsets, cells + 1)?;
     let total = offsets[cells] as usize;
     Ok(HashReadback {
-        cell_of: Buffers::read(ctx, &b.cell_of, n)?,
+        cell_of: Buffers::read(ctx, b.cell_of(), n)?,
         sorted: Buffers::read(ctx, &b.sorted, total)?,
         sorted_pos: Buffers::read(ctx, &b.sorted_pos, total)?,
         offsets,

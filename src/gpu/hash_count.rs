@@ -23,7 +23,7 @@ impl HashCount {
                 (0, &b.grid_u),
                 (1, &b.pos),
                 (2, &b.tribe_flags),
-                (3, &b.cell_of),
+                (3, b.cell_of()),
                 (4, &b.offsets),
             ],
         );

@@ -27,10 +27,10 @@ impl HashScatter {
             "sim.hash_scatter.scatter",
             &[
                 (0, &b.grid_u),
-                (1, &b.cell_of),
+                (1, b.cell_of()),
                 (2, &b.offsets),
                 (3, &b.cursor),
-                (4, &b.unsorted),
+                (4, b.unsorted()),
             ],
         );
         let rank_group = bind(
@@ -39,9 +39,9 @@ impl HashScatter {
             "sim.hash_scatter.rank",
             &[
                 (0, &b.grid_u),
-                (1, &b.cell_of),
+                (1, b.cell_of()),
                 (2, &b.offsets),
-                (5, &b.unsorted),
+                (5, b.unsorted()),
                 (6, &b.ids),
                 (7, &b.pos),
                 (8, &b.sorted),

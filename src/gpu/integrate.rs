@@ -17,7 +17,7 @@ pub struct Integrate {
 }
 
 impl Integrate {
-    /// Builds the pass over `b` (reads `slot_out`, `step_u`).
+    /// Builds the pass over `b` (reads `steer_out`, `step_u`).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
         let pipeline = pipeline(&ctx.device, "integrate", "main");
         let group = bind(
@@ -26,7 +26,7 @@ impl Integrate {
             "sim.integrate",
             &[
                 (0, &b.step_u),
-                (1, &b.slot_out),
+                (1, &b.steer_out),
                 (2, &b.genes),
                 (3, &b.tribe_flags),
                 (4, &b.terrain),
@@ -61,15 +61,18 @@ pub fn run(
         &b.step_u,
         &StepUniform::new(p, &terrain.grid, &food, n as u32),
     );
-    let out: Vec<GpuSteerOut> = acc
+    let words: Vec<u32> = acc
         .iter()
-        .map(|&a| GpuSteerOut {
-            acc: a,
-            intent: crate::cpu::NONE,
-            mode: 0,
+        .flat_map(|&a| {
+            GpuSteerOut {
+                acc: a,
+                intent: crate::cpu::NONE,
+                mode: 0,
+            }
+            .encode()
         })
         .collect();
-    put(ctx, &b.slot_out, &out);
+    put(ctx, &b.steer_out, &words);
     let pass = Integrate::new(ctx, &b);
     submit(ctx, "sim.pass.integrate", |c| pass.record(c, n as u32));
     let mut out = e.clone();

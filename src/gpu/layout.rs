@@ -210,19 +210,7 @@ pub fn declared() -> Vec<Declared> {
             vec![
                 ("vel", offset_of!(GpuInfo, vel)),
                 ("energy", offset_of!(GpuInfo, energy)),
-                ("diet", offset_of!(GpuInfo, diet)),
-                ("tribe", offset_of!(GpuInfo, tribe)),
-                ("id", offset_of!(GpuInfo, id)),
-                ("slot", offset_of!(GpuInfo, slot)),
-            ],
-        ),
-        (
-            "SteerOut",
-            size_of::<GpuSteerOut>(),
-            vec![
-                ("acc", offset_of!(GpuSteerOut, acc)),
-                ("intent", offset_of!(GpuSteerOut, intent)),
-                ("mode", offset_of!(GpuSteerOut, mode)),
+                ("diet_tribe", offset_of!(GpuInfo, diet_tribe)),
             ],
         ),
         (
@@ -510,7 +498,8 @@ impl SteerUniform {
     }
 }
 
-/// A neighbour's data in cell order, as `steer.wgsl` reads it (`Info`).
+/// A neighbour's data in cell order, as `steer.wgsl` reads it (`Info`):
+/// 16 bytes, the diet gene's 16-bit code and the tribe packed in one word.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
 pub struct GpuInfo {
@@ -518,31 +507,72 @@ pub struct GpuInfo {
     pub vel: [f32; 2],
     /// Energy.
     pub energy: f32,
-    /// Diet gene.
-    pub diet: f32,
-    /// Tribe.
-    pub tribe: u32,
-    /// Id.
-    pub id: u32,
-    /// Slot.
-    pub slot: u32,
-    /// Padding.
-    pub _pad0: u32,
+    /// Diet gene code (high 16 bits) and tribe (low 16 bits).
+    pub diet_tribe: u32,
 }
-const _: () = assert!(std::mem::size_of::<GpuInfo>() == 32);
+const _: () = assert!(std::mem::size_of::<GpuInfo>() == 16);
 
-/// A steering result (`SteerOut` in `shaders/steer.wgsl`).
+/// The intent word of a slot that attacks nobody (`INTENT_NONE` in
+/// `steer_io.wgsl`): all ones in the low 30 bits.
+pub const INTENT_NONE: u32 = 0x3fff_ffff;
+
+/// Packs an attack target (a slot, or `cpu::NONE`) and a behaviour code into
+/// the per-slot intent word: the target in the low 30 bits, the behaviour in
+/// the top two (capacities stay below 2^27).
+pub fn pack_intent(intent: u32, mode: u32) -> u32 {
+    let t = if intent == crate::cpu::NONE {
+        INTENT_NONE
+    } else {
+        intent & INTENT_NONE
+    };
+    (mode << 30) | t
+}
+
+/// Words per slot in the steering results (`STEER_WORDS`): acceleration x
+/// and y (bit patterns) and the intent word.
+pub const STEER_WORDS: usize = 3;
+
+/// A steering result per slot, as decoded from the `steer_out` buffer.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
 pub struct GpuSteerOut {
     /// Acceleration.
     pub acc: [f32; 2],
-    /// Attack target slot or `NONE`.
+    /// Attack target slot or `cpu::NONE`.
     pub intent: u32,
     /// Behaviour (`cpu::Mode` as u32).
     pub mode: u32,
 }
-const _: () = assert!(std::mem::size_of::<GpuSteerOut>() == 16);
+
+impl GpuSteerOut {
+    /// Decodes one slot's words.
+    pub fn decode(w: &[u32]) -> Self {
+        let t = w[2] & INTENT_NONE;
+        Self {
+            acc: [f32::from_bits(w[0]), f32::from_bits(w[1])],
+            intent: if t == INTENT_NONE {
+                crate::cpu::NONE
+            } else {
+                t
+            },
+            mode: w[2] >> 30,
+        }
+    }
+
+    /// Decodes the results of every slot.
+    pub fn decode_all(words: &[u32]) -> Vec<Self> {
+        words.chunks_exact(STEER_WORDS).map(Self::decode).collect()
+    }
+
+    /// The slot's words.
+    pub fn encode(&self) -> [u32; STEER_WORDS] {
+        [
+            self.acc[0].to_bits(),
+            self.acc[1].to_bits(),
+            pack_intent(self.intent, self.mode),
+        ]
+    }
+}
 
 /// The parameters of `emit_events` (`EmitUniform` in `shaders/emit_events.wgsl`).
 #[repr(C)]
@@ -711,6 +741,8 @@ pub fn declared_constants() -> Vec<(&'static str, f64)> {
         ("NONE", crate::cpu::NONE as f64),
         ("FLAG_ALIVE", crate::model::entities::FLAG_ALIVE as f64),
         ("GENE_DIET", crate::model::genes::Gene::Diet as u32 as f64),
+        ("INTENT_NONE", INTENT_NONE as f64),
+        ("STEER_WORDS", STEER_WORDS as f64),
     ]
 }
 

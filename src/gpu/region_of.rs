@@ -30,7 +30,6 @@ impl RegionOf {
                 (2, &b.tribe_flags),
                 (3, &b.xs),
                 (4, &b.ys),
-                (5, &b.prev_owner),
                 (6, &b.owner),
                 (7, &b.region_pop),
                 (8, &b.region_mig),
@@ -75,7 +74,7 @@ pub fn run(
     b.upload_entities(ctx, e);
     put(ctx, &b.xs, &grid.xs);
     put(ctx, &b.ys, &grid.ys);
-    put(ctx, &b.prev_owner, prev);
+    put(ctx, &b.owner, prev);
     set(
         ctx,
         &b.region_u,

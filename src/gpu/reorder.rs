@@ -1,6 +1,7 @@
 //! `reorder` on the GPU: moves the living entities into slots `0..alive` in
-//! cell order (the hash's `sorted`), through the `reorder_out` buffers, then
-//! copies them back; the slots above are freed. Twin of `src/cpu/reorder.rs`.
+//! cell order (the hash's `sorted`), field by field through scratch that no
+//! pass needs at this point of the tick (see `shaders/reorder.wgsl`); the
+//! slots above are freed. Twin of `src/cpu/reorder.rs`.
 
 use super::buffers::{Buffers, Sizes, bind, dispatch, put, set};
 use super::layout::GatherUniform;
@@ -8,62 +9,69 @@ use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
+/// The entry points, in the order they run, and what each dispatch covers.
+const STEPS: [(&str, bool); 5] = [
+    ("gather_motion", false),
+    ("gather_scalars", false),
+    ("put_scalars", true),
+    ("gather_genes", false),
+    ("put_genes", false),
+];
+
 /// The pipelines and their bindings.
 pub struct Reorder {
-    motion: wgpu::ComputePipeline,
-    identity: wgpu::ComputePipeline,
-    motion_group: wgpu::BindGroup,
-    identity_group: wgpu::BindGroup,
+    steps: Vec<(wgpu::ComputePipeline, wgpu::BindGroup, bool)>,
 }
 
 impl Reorder {
     /// Builds the pass over `b` (`reorder_u`: living entities, capacity).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
         let d = &ctx.device;
-        let motion = pipeline(d, "reorder", "permute_motion");
-        let identity = pipeline(d, "reorder", "permute_identity");
-        let o = &b.reorder_out;
-        let motion_group = bind(
-            ctx,
-            &motion,
-            "sim.reorder.motion",
-            &[
-                (0, &b.reorder_u),
-                (1, &b.sorted),
-                (2, &b.pos),
-                (3, &b.vel),
-                (4, &b.energy),
-                (5, &b.age),
-                (6, &o[0]),
-                (7, &o[1]),
-                (8, &o[2]),
-                (9, &o[3]),
-            ],
-        );
-        let identity_group = bind(
-            ctx,
-            &identity,
-            "sim.reorder.identity",
-            &[
-                (0, &b.reorder_u),
-                (1, &b.sorted),
-                (10, &b.tribe_flags),
-                (11, &b.ids),
-                (12, &b.genes),
-                (13, &o[4]),
-                (14, &o[5]),
-                (15, &o[6]),
-            ],
-        );
-        Self {
-            motion,
-            identity,
-            motion_group,
-            identity_group,
-        }
+        let steps = STEPS
+            .iter()
+            .map(|&(entry, all_slots)| {
+                let p = pipeline(d, "reorder", entry);
+                let entries: &[(u32, &wgpu::Buffer)] = match entry {
+                    "gather_motion" => &[
+                        (0, &b.reorder_u),
+                        (1, &b.sorted),
+                        (2, &b.pos),
+                        (3, &b.vel),
+                        (9, &b.sorted_pos),
+                        (10, &b.steer_out),
+                    ],
+                    "gather_scalars" | "put_scalars" => &[
+                        (0, &b.reorder_u),
+                        (1, &b.sorted),
+                        (4, &b.energy),
+                        (5, &b.age),
+                        (6, &b.tribe_flags),
+                        (7, &b.ids),
+                        (11, &b.info),
+                    ],
+                    _ => &[
+                        (0, &b.reorder_u),
+                        (1, &b.sorted),
+                        (8, &b.genes),
+                        (11, &b.info),
+                        (12, &b.steer_out),
+                    ],
+                };
+                // put_scalars and put_genes do not read `sorted`.
+                let entries: Vec<(u32, &wgpu::Buffer)> = entries
+                    .iter()
+                    .copied()
+                    .filter(|&(k, _)| k != 1 || entry.starts_with("gather"))
+                    .collect();
+                let group = bind(ctx, &p, &format!("sim.reorder.{entry}"), &entries);
+                (p, group, all_slots)
+            })
+            .collect();
+        Self { steps }
     }
 
-    /// Records the permutation (one compute pass, with `ts`) and the copies back.
+    /// Records the permutation (one compute pass, with `ts`) and the copies
+    /// of positions and velocities back.
     pub fn record(
         &self,
         enc: &mut wgpu::CommandEncoder,
@@ -76,25 +84,15 @@ impl Reorder {
                 label: Some("sim.pass.reorder"),
                 timestamp_writes: ts,
             });
-            dispatch(&mut pass, &self.motion, &self.motion_group, alive);
-            dispatch(
-                &mut pass,
-                &self.identity,
-                &self.identity_group,
-                b.sizes.capacity,
-            );
+            for (p, group, all_slots) in &self.steps {
+                let n = if *all_slots { b.sizes.capacity } else { alive };
+                dispatch(&mut pass, p, group, n);
+            }
         }
-        let targets = [
-            &b.pos,
-            &b.vel,
-            &b.energy,
-            &b.age,
-            &b.tribe_flags,
-            &b.ids,
-            &b.genes,
-        ];
-        for (src, dst) in b.reorder_out.iter().zip(targets) {
-            enc.copy_buffer_to_buffer(src, 0, dst, 0, None);
+        if alive > 0 {
+            let bytes = alive as u64 * 8;
+            enc.copy_buffer_to_buffer(&b.sorted_pos, 0, &b.pos, 0, bytes);
+            enc.copy_buffer_to_buffer(&b.steer_out, 0, &b.vel, 0, bytes);
         }
     }
 }

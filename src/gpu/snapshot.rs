@@ -59,8 +59,8 @@ impl Snapshot {
             "sim.snapshot",
             &[
                 (0, &b.snap_u),
-                (1, &b.attacks),
-                (2, &b.entity_events),
+                (1, b.attacks()),
+                (2, b.entity_events()),
                 (3, &b.pos),
                 (4, &b.energy),
                 (5, &b.tribe_flags),
@@ -87,15 +87,15 @@ impl Snapshot {
 }
 
 /// Runs `snapshot` over event lists laid out as `emit_events` leaves them
-/// (`entity_events` holds `n` entries: candidates at the front, deaths at the
-/// back) and returns one record per named slot.
+/// (`entity_events` holds `n` entries `[id, slot | cause << 31]`: candidates
+/// at the front, deaths at the back) and returns one record per named slot.
 #[expect(clippy::too_many_arguments, reason = "the pass's whole input")]
 pub fn run(
     ctx: &GpuContext,
     e: &Entities,
     owner: &[u32],
     attacks: &[[u32; 4]],
-    entity_events: &[[u32; 4]],
+    entity_events: &[[u32; 2]],
     repro: u32,
     deaths: u32,
     n: u32,
@@ -104,8 +104,8 @@ pub fn run(
     let b = Buffers::new(ctx, Sizes::new(&p, 1, e.capacity(), (1, 1), 1))?;
     b.upload_entities(ctx, e);
     put(ctx, &b.owner, owner);
-    put(ctx, &b.attacks, attacks);
-    put(ctx, &b.entity_events, entity_events);
+    put(ctx, b.attacks(), attacks);
+    put(ctx, b.entity_events(), entity_events);
     let su = SnapshotUniform {
         attacks: attacks.len() as u32,
         repro,

@@ -5,7 +5,7 @@
 //! `src/cpu/neighbors.rs`.
 
 use super::buffers::{Buffers, Sizes, bind, dispatch, put, set, submit};
-use super::layout::{GpuInfo, GpuSteerOut, SteerUniform};
+use super::layout::{GpuInfo, GpuSteerOut, STEER_WORDS, SteerUniform};
 use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -36,7 +36,9 @@ impl Steer {
                 (4, &b.genes),
                 (5, &b.terrain),
                 (6, &b.food_amount),
-                (7, &b.steer_out),
+                (7, &b.sorted),
+                (8, &b.ids),
+                (9, &b.steer_out),
             ],
         );
         Self { pipeline, group }
@@ -54,11 +56,14 @@ pub struct SteerInputs<'a> {
     pub offsets: &'a [u32],
     /// Positions in cell order (living entities only).
     pub sorted_pos: &'a [[f32; 2]],
-    /// Neighbour data in cell order, with id and slot.
+    /// Neighbour data in cell order.
     pub info: &'a [GpuInfo],
+    /// The slot of each living entity in cell order.
+    pub sorted: &'a [u32],
 }
 
-/// Runs `steer` for every living entity (in cell order) and returns the results in that order.
+/// Runs `steer` for every living entity (in cell order) and returns the
+/// results (which it writes per slot) in that order.
 #[expect(clippy::too_many_arguments, reason = "the pass's whole input")]
 pub fn run(
     ctx: &GpuContext,
@@ -81,6 +86,7 @@ pub fn run(
     put(ctx, &b.offsets, inp.offsets);
     put(ctx, &b.sorted_pos, inp.sorted_pos);
     put(ctx, &b.info, inp.info);
+    put(ctx, &b.sorted, inp.sorted);
     set(
         ctx,
         &b.steer_u,
@@ -88,5 +94,7 @@ pub fn run(
     );
     let pass = Steer::new(ctx, &b);
     submit(ctx, "sim.pass.steer", |c| pass.record(c, n as u32));
-    Buffers::read(ctx, &b.steer_out, n)
+    let words: Vec<u32> = Buffers::read(ctx, &b.steer_out, STEER_WORDS * e.capacity())?;
+    let out = GpuSteerOut::decode_all(&words);
+    Ok(inp.sorted[..n].iter().map(|&s| out[s as usize]).collect())
 }

@@ -22,8 +22,8 @@ use super::gather::Gather;
 use super::hash::Hash;
 use super::integrate::Integrate;
 use super::layout::{
-    GatherUniform, GpuSteerOut, RegionUniform, SnapRecord, SnapshotUniform, SteerUniform,
-    StepUniform, WriteRecord,
+    GatherUniform, GpuSteerOut, RegionUniform, STEER_WORDS, SnapRecord, SnapshotUniform,
+    SteerUniform, StepUniform, WriteRecord,
 };
 use super::region_of::RegionOf;
 use super::reorder::Reorder;
@@ -85,6 +85,21 @@ pub struct TickReadback {
     pub pass_s: Option<[f64; TIMED]>,
     /// Bytes copied to the CPU this tick.
     pub bytes_read: u64,
+}
+
+/// The GPU buffer bytes of a world by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GpuBytes {
+    /// Buffers that grow with the capacity: the state, the hash's per-slot
+    /// arrays and every pass's scratch.
+    pub slots: u64,
+    /// The hash grid's per-cell buffers (offsets, cursor, scan block sums).
+    pub hash_grid: u64,
+    /// Terrain and food grids (with feed's per-cell counts and shares).
+    pub world_grids: u64,
+    /// Uniforms, per-region and per-tribe buffers, event snapshot and
+    /// write-back records, readback staging, timestamps.
+    pub other: u64,
 }
 
 /// One entity's fields, read from one slot.
@@ -224,7 +239,7 @@ impl GpuWorld {
         b.upload_entities(ctx, e);
         b.upload_food(ctx, food);
         // No previous owners yet.
-        put(ctx, &b.prev_owner, &vec![crate::cpu::NONE; cap as usize]);
+        put(ctx, &b.owner, &vec![crate::cpu::NONE; cap as usize]);
         let step_base = StepUniform::new(p, &terrain.grid, &food.grid, cap);
         let steer_base = SteerUniform::new(p, [&sizes.hash, &food.grid, &terrain.grid], 0, 0, cap);
         let region_base = RegionUniform {
@@ -304,6 +319,19 @@ impl GpuWorld {
             + self.small.bytes
             + self.lists.bytes
             + self.timer.as_ref().map_or(0, |t| t.resolve.size())
+    }
+
+    /// [`Self::gpu_bytes`] by kind.
+    pub fn gpu_bytes_by_kind(&self) -> GpuBytes {
+        let slots = self.b.slot_bytes();
+        let hash_grid = self.b.hash_grid_bytes() + self.hash.bytes();
+        let world_grids = self.b.world_grid_bytes();
+        GpuBytes {
+            slots,
+            hash_grid,
+            world_grids,
+            other: self.gpu_bytes() - slots - hash_grid - world_grids,
+        }
     }
 
     /// Replaces the whole entity state on the GPU.
@@ -431,9 +459,8 @@ impl GpuWorld {
         };
         {
             let mut pass = begin(&mut enc, T_STEER, "sim.pass.steer");
-            self.gather.record_gather(&mut pass, plan.alive);
+            self.gather.record(&mut pass, plan.alive, end);
             self.steer.record(&mut pass, plan.alive);
-            self.gather.record_scatter(&mut pass, plan.alive, end);
         }
         self.integrate
             .record(&mut begin(&mut enc, T_INTEGRATE, "sim.pass.integrate"), end);
@@ -443,9 +470,6 @@ impl GpuWorld {
             .record(&mut begin(&mut enc, T_REGROW, "sim.pass.food_regrow"), b);
         self.region_of
             .record(&mut begin(&mut enc, T_REGION, "sim.pass.region_of"), end);
-        // This tick's owners are next tick's previous owners (the
-        // write-back updates the slots that die or are born).
-        enc.copy_buffer_to_buffer(&b.owner, 0, &b.prev_owner, 0, None);
         self.emit
             .record(&mut begin(&mut enc, T_EMIT, "sim.pass.emit_events"), end);
         let l = self.small_layout;
@@ -513,7 +537,7 @@ impl GpuWorld {
             },
         );
         self.snapshot.reserve(ctx, b, m as u64)?;
-        let (a_bytes, r_bytes, d_bytes) = (na as u64 * 16, nr as u64 * 16, nd as u64 * 16);
+        let (a_bytes, r_bytes, d_bytes) = (na as u64 * 16, nr as u64 * 8, nd as u64 * 8);
         let s_bytes = m as u64 * 64;
         let total = a_bytes + r_bytes + d_bytes + s_bytes;
         self.lists.reserve(ctx, total);
@@ -532,9 +556,9 @@ impl GpuWorld {
         let dst = &self.lists.buffer;
         let mut at = 0;
         for (src, from, bytes) in [
-            (&b.attacks, 0, a_bytes),
-            (&b.entity_events, 0, r_bytes),
-            (&b.entity_events, (end - nd) as u64 * 16, d_bytes),
+            (b.attacks(), 0, a_bytes),
+            (b.entity_events(), 0, r_bytes),
+            (b.entity_events(), (end - nd) as u64 * 8, d_bytes),
             (&self.snapshot.records, 0, s_bytes),
         ] {
             if bytes > 0 {
@@ -547,9 +571,10 @@ impl GpuWorld {
         let (a, rest) = bytes.split_at(a_bytes as usize);
         let (rp, rest) = rest.split_at(r_bytes as usize);
         let (dl, snaps) = rest.split_at(d_bytes as usize);
-        let lists = |x: &[u8]| -> Vec<[u32; 4]> { bytemuck::pod_collect_to_vec(x) };
+        let attacks: Vec<[u32; 4]> = bytemuck::pod_collect_to_vec(a);
+        let pairs = |x: &[u8]| -> Vec<[u32; 2]> { bytemuck::pod_collect_to_vec(x) };
         Ok((
-            events_from_lists(&lists(a), &lists(rp), &lists(dl)),
+            events_from_lists(&attacks, &pairs(rp), &pairs(dl)),
             bytemuck::pod_collect_to_vec(snaps),
             total,
         ))
@@ -678,7 +703,7 @@ impl GpuWorld {
             (&b.tribe_flags, 4),
             (&b.ids, 4),
             (&b.genes, 20),
-            (&b.slot_out, 16),
+            (&b.steer_out, 4 * STEER_WORDS as u64),
         ];
         let staging = Staging::new(ctx, "sim.readback.slot", 128);
         let mut enc = ctx
@@ -702,7 +727,7 @@ impl GpuWorld {
             tribe_flags: w[6],
             id: w[7],
             genes: [w[8], w[9], w[10], w[11], w[12]],
-            mode: w[16] as u8,
+            mode: GpuSteerOut::decode(&w[13..16]).mode as u8,
         })
     }
 
@@ -713,9 +738,16 @@ impl GpuWorld {
 
     /// [`Self::read_modes`], awaiting the GPU.
     pub async fn read_modes_async(&self, ctx: &GpuContext) -> Result<Vec<u8>, GpuError> {
-        let out: Vec<GpuSteerOut> =
-            Buffers::read_async(ctx, &self.b.slot_out, self.b.sizes.capacity as usize).await?;
-        Ok(out.iter().map(|o| o.mode as u8).collect())
+        let words: Vec<u32> = Buffers::read_async(
+            ctx,
+            &self.b.steer_out,
+            STEER_WORDS * self.b.sizes.capacity as usize,
+        )
+        .await?;
+        Ok(GpuSteerOut::decode_all(&words)
+            .iter()
+            .map(|o| o.mode as u8)
+            .collect())
     }
 
     /// Per-tribe gene statistics and energy sums, reduced on the GPU in fixed

@@ -50,7 +50,7 @@ impl WriteBack {
                 (6, &b.tribe_flags),
                 (7, &b.ids),
                 (8, &b.genes),
-                (9, &b.prev_owner),
+                (9, &b.owner),
             ],
         );
         Ok(Self {
