@@ -84,6 +84,21 @@ fn check_row(r: &serde_json::Value, ticks: u64) {
         Some("gpu") => {
             // Every buffer counted: at least the entity state itself.
             assert!(f("gpu_bytes_per_entity") >= 52.0, "{r}");
+            // DESIGN.md §5: at most 96 bytes of storage per slot, state,
+            // hash and scratch included; the kinds add up to the total.
+            let per_slot = f("gpu_storage_per_slot");
+            assert!((52.0..=96.0).contains(&per_slot), "{r}");
+            let kinds = &r["gpu_bytes_by_kind"];
+            let sum: u64 = ["slots", "hash_grid", "world_grids", "other"]
+                .iter()
+                .map(|k| kinds[k].as_u64().unwrap_or_else(|| panic!("{k} in {r}")))
+                .sum();
+            assert_eq!(Some(sum), r["gpu_bytes"].as_u64(), "{r}");
+            assert_eq!(
+                kinds["slots"].as_u64(),
+                Some(per_slot as u64 * r["capacity"].as_u64().unwrap()),
+                "{r}"
+            );
         }
         other => panic!("backend {other:?}"),
     }
