@@ -1,26 +1,27 @@
 // food_regrow: logistic regrowth toward capacity after the eaten cell's
-// cooldown. Twin of src/cpu/food_regrow.rs.
+// cooldown. Twin of src/cpu/food_regrow.rs. Four cells per invocation, as
+// vec4s, without branches: a cell cools down while its cooldown lasts, else
+// grows if it has room; the values written for the other lanes are the ones
+// read, so the result is the scalar rule's, cell by cell. (The buffers are
+// padded to whole vec4s; the padding has capacity 0 and never grows.)
 
 @group(0) @binding(0) var<uniform> u: StepUniform;
-@group(0) @binding(1) var<storage, read> capacity: array<f32>;
-@group(0) @binding(2) var<storage, read_write> amount: array<f32>;
-@group(0) @binding(3) var<storage, read_write> cooldown: array<f32>;
+@group(0) @binding(1) var<storage, read> capacity: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> amount: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> cooldown: array<vec4<f32>>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let k = flat_index(gid, nwg);
-    if k >= u.food_cells {
+    if k >= (u.food_cells + 3u) / 4u {
         return;
     }
     let t = cooldown[k];
-    if t > 0.0 {
-        cooldown[k] = max(t - u.dt, 0.0);
-        return;
-    }
     let c = capacity[k];
     let a = amount[k];
-    if c > 0.0 && a < c {
-        let grow = u.regrow_rate * (a + u.seed_fraction * c) * (1.0 - a / c) * u.dt;
-        amount[k] = min(a + grow, c);
-    }
+    let cooling = t > vec4<f32>(0.0);
+    cooldown[k] = select(t, max(t - u.dt, vec4<f32>(0.0)), cooling);
+    let grows = !cooling & (c > vec4<f32>(0.0)) & (a < c);
+    let grow = u.regrow_rate * (a + u.seed_fraction * c) * (1.0 - a / c) * u.dt;
+    amount[k] = select(a, min(a + grow, c), grows);
 }

@@ -422,6 +422,10 @@ fn feed_matches_the_cpu() {
             }
         }
         assert_eq!(g.eaters, counts, "eaters per cell (n {n})");
+        assert!(
+            g.eaters_after.iter().all(|&c| c == 0),
+            "eaters back to zero after the pass (n {n})"
+        );
         for k in 0..food.amount.len() {
             assert!(
                 close(g.food.amount[k], food.amount[k], 1e-5),

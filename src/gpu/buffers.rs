@@ -94,8 +94,6 @@ pub struct Buffers {
     pub counts: wgpu::Buffer,
     /// Grazers per food cell.
     pub eaters: wgpu::Buffer,
-    /// Share per grazer per food cell.
-    pub take: wgpu::Buffer,
     /// Fixed-point statistics per tribe.
     pub stats_out: wgpu::Buffer,
     /// Uniform of the hash passes.
@@ -159,9 +157,10 @@ impl Buffers {
             ids: s("sim.entity.id", n * 4)?,
             genes: s("sim.entity.genes", n * 20)?,
             terrain: s("sim.terrain", sizes.terrain_cells as u64 * 4)?,
-            food_capacity: s("sim.food.capacity", food * 4)?,
-            food_amount: s("sim.food.amount", food * 4)?,
-            food_cooldown: s("sim.food.cooldown", food * 4)?,
+            // Padded to whole vec4s for food_regrow (the padding has capacity 0).
+            food_capacity: s("sim.food.capacity", food.next_multiple_of(4) * 4)?,
+            food_amount: s("sim.food.amount", food.next_multiple_of(4) * 4)?,
+            food_cooldown: s("sim.food.cooldown", food.next_multiple_of(4) * 4)?,
             offsets: s("sim.hash.offsets", (cells + 1) * 4)?,
             cursor: s("sim.hash.cursor", cells * 4)?,
             sorted: s("sim.hash.sorted", n * 4)?,
@@ -169,7 +168,6 @@ impl Buffers {
             info: s("sim.steer.info", n * 16)?,
             steer_out: s("sim.steer.out", n * 12)?,
             eaters: s("sim.feed.eaters", food * 4)?,
-            take: s("sim.feed.take", food * 4)?,
             eaten: s("sim.stats.food_eaten", 8)?,
             xs: s("sim.regions.xs", (sizes.region_cols as u64 + 1) * 4)?,
             ys: s("sim.regions.ys", (sizes.region_rows as u64 + 1) * 4)?,
@@ -215,7 +213,6 @@ impl Buffers {
             &self.info,
             &self.steer_out,
             &self.eaters,
-            &self.take,
             &self.eaten,
             &self.xs,
             &self.ys,
@@ -267,7 +264,7 @@ impl Buffers {
     }
 
     /// Bytes of the world's grids: terrain, and food amount, capacity,
-    /// cooldown and feed's per-cell counts and shares.
+    /// cooldown and feed's grazers per cell.
     pub fn world_grid_bytes(&self) -> u64 {
         [
             &self.terrain,
@@ -275,7 +272,6 @@ impl Buffers {
             &self.food_amount,
             &self.food_cooldown,
             &self.eaters,
-            &self.take,
         ]
         .iter()
         .map(|b| b.size())

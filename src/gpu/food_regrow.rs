@@ -33,9 +33,14 @@ impl FoodRegrow {
         Self { pipeline, group }
     }
 
-    /// Records the pass over every food cell.
+    /// Records the pass over every food cell, four per invocation.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
-        dispatch(pass, &self.pipeline, &self.group, b.sizes.food_cells);
+        dispatch(
+            pass,
+            &self.pipeline,
+            &self.group,
+            b.sizes.food_cells.div_ceil(4),
+        );
     }
 }
 

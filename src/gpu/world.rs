@@ -95,7 +95,7 @@ pub struct GpuBytes {
     pub slots: u64,
     /// The hash grid's per-cell buffers (offsets, cursor, scan block sums).
     pub hash_grid: u64,
-    /// Terrain and food grids (with feed's per-cell counts and shares).
+    /// Terrain and food grids (with feed's grazers per cell).
     pub world_grids: u64,
     /// Uniforms, per-region and per-tribe buffers, event snapshot and
     /// write-back records, readback staging, timestamps.
@@ -465,7 +465,7 @@ impl GpuWorld {
         self.integrate
             .record(&mut begin(&mut enc, T_INTEGRATE, "sim.pass.integrate"), end);
         self.feed
-            .record(&mut begin(&mut enc, T_FEED, "sim.pass.feed"), b, end);
+            .record(&mut begin(&mut enc, T_FEED, "sim.pass.feed"), end);
         self.food_regrow
             .record(&mut begin(&mut enc, T_REGROW, "sim.pass.food_regrow"), b);
         self.region_of
