@@ -479,7 +479,7 @@ impl Simulation {
             let order = &s.sorted[..alive];
             cpu::feed::feed_count(p, e, food, order, &mut s.food_cell, &mut s.eaters);
             ledger.counters.food_eaten +=
-                cpu::feed::feed_apply(p, order, &s.food_cell, &mut s.eaters, &mut s.take, e, food);
+                cpu::feed::feed_apply(p, order, &s.food_cell, &mut s.eaters, e, food);
             lap(6);
             cpu::food_regrow::food_regrow(p, food);
             lap(7);

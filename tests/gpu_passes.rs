@@ -389,19 +389,10 @@ fn feed_matches_the_cpu() {
         let order: Vec<u32> = (0..cap as u32).filter(|&i| e.alive(i as usize)).collect();
         let mut cell = vec![NONE; cap];
         let mut eaters = vec![0u32; food.grid.len()];
-        let mut take = vec![0.0f32; food.grid.len()];
         feed_count(&p, &cpu_e, &food, &order, &mut cell, &mut eaters);
         let counts = eaters.clone();
         let g = evosim::gpu::feed::run(&ctx, &p, &terrain, &e, &food).unwrap();
-        let eaten = feed_apply(
-            &p,
-            &order,
-            &cell,
-            &mut eaters,
-            &mut take,
-            &mut cpu_e,
-            &mut food,
-        );
+        let eaten = feed_apply(&p, &order, &cell, &mut eaters, &mut cpu_e, &mut food);
         // Fixed point: each cell's share rounds to 1/FOOD_FIXED of a unit.
         let cells_fed = counts.iter().filter(|&&c| c > 0).count() as f64;
         assert!(

@@ -162,12 +162,22 @@ fn food_eaten_equals_food_removed() {
     let before = food.total();
     let energy_before: Vec<f32> = e.energy.clone();
     let (mut cell, mut eaters) = (vec![NONE; 64], vec![0u32; food.grid.len()]);
-    let mut take = vec![0.0f32; food.grid.len()];
     let order: Vec<u32> = (0..64).filter(|&i| e.alive(i as usize)).collect();
     feed_count(&p, &e, &food, &order, &mut cell, &mut eaters);
     assert_eq!(eaters[scarce], 30);
     assert_eq!(cell[40], NONE);
-    let eaten = feed_apply(&p, &order, &cell, &mut eaters, &mut take, &mut e, &mut food);
+    // Each cell's share, from the amounts before eating.
+    let bite = p.food.bite * p.world.dt;
+    let take: Vec<f32> = (0..food.grid.len())
+        .map(|c| {
+            if eaters[c] > 0 {
+                bite.min(food.amount[c] / eaters[c] as f32)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let eaten = feed_apply(&p, &order, &cell, &mut eaters, &mut e, &mut food);
     assert!(eaters.iter().all(|&n| n == 0), "eater counts are reset");
     let removed = before - food.total();
     assert!(eaten > 0.0);

@@ -2,7 +2,7 @@
 //!
 //! Conflicts are resolved without float atomics: eaters are counted per cell
 //! (integers), each eater of a cell takes the same `min(bite·dt, amount / eaters)`,
-//! and the cell loses exactly `eaters × take` and starts its regrowth cooldown.
+//! and the cell loses exactly `eaters × share` and starts its regrowth cooldown.
 
 use super::NONE;
 use crate::model::entities::Entities;
@@ -48,22 +48,22 @@ pub fn feed_count(
     }
 }
 
-/// Step 2: at the first grazer of each cell, the cell's share per eater
-/// `min(bite·dt, amount / eaters)`, its loss `eaters × share` and cooldown;
-/// every grazer gains its share times the energy per unit and its plant
-/// efficiency. Resets `eaters` to zero. Returns the food eaten (f).
+/// Step 2: every grazer gains its cell's share `min(bite·dt, amount /
+/// eaters)` times the energy per unit and its plant efficiency; then, at the
+/// first grazer of each cell in `order`, the cell loses `eaters × share` and
+/// gets its cooldown. Resets `eaters` to zero. Returns the food eaten (f).
+/// (Every grazer of a cell computes the same share from the same amount, so
+/// no per-cell share is stored.)
 pub fn feed_apply(
     p: &SimParams,
     order: &[u32],
     food_cell: &[u32],
     eaters: &mut [u32],
-    take: &mut [f32],
     e: &mut Entities,
     food: &mut Food,
 ) -> f64 {
     let bite = p.food.bite * p.world.dt;
     let (max, per_unit) = (p.energy.max, p.food.energy_per_unit);
-    let mut eaten = 0.0f64;
     for &s in order {
         let i = s as usize;
         let c = food_cell[i];
@@ -71,17 +71,25 @@ pub fn feed_apply(
             continue;
         }
         let c = c as usize;
+        let t = bite.min(food.amount[c] / eaters[c] as f32);
+        let gain = t * per_unit * plant_efficiency(gene(&e.genes[i], Gene::Diet));
+        e.energy[i] = (e.energy[i] + gain).min(max);
+    }
+    let mut eaten = 0.0f64;
+    for &s in order {
+        let c = food_cell[s as usize];
+        if c == NONE {
+            continue;
+        }
+        let c = c as usize;
         let n = eaters[c];
         if n > 0 {
             let t = bite.min(food.amount[c] / n as f32);
-            take[c] = t;
             food.amount[c] = (food.amount[c] - t * n as f32).max(0.0);
             food.cooldown[c] = p.food.cooldown;
             eaten += t as f64 * n as f64;
             eaters[c] = 0;
         }
-        let gain = take[c] * per_unit * plant_efficiency(gene(&e.genes[i], Gene::Diet));
-        e.energy[i] = (e.energy[i] + gain).min(max);
     }
     eaten
 }

@@ -62,8 +62,6 @@ pub struct Scratch {
     pub food_cell: Vec<u32>,
     /// Grazers per food cell.
     pub eaters: Vec<u32>,
-    /// Food each grazer of a cell takes this tick (f).
-    pub take: Vec<f32>,
 }
 
 impl Scratch {
@@ -82,7 +80,6 @@ impl Scratch {
             mode: vec![0; capacity],
             food_cell: vec![NONE; capacity],
             eaters: vec![0; food_cells],
-            take: vec![0.0; food_cells],
         }
     }
 }
