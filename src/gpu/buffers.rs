@@ -192,31 +192,13 @@ impl Buffers {
         })
     }
 
-    /// Bytes of every buffer here (storage and uniforms).
+    /// Bytes of every buffer here (storage and uniforms): the per-slot
+    /// buffers, the hash and world grids, and the rest.
     pub fn total_bytes(&self) -> u64 {
-        let all = [
-            &self.pos,
-            &self.vel,
-            &self.energy,
-            &self.age,
-            &self.tribe_flags,
-            &self.ids,
-            &self.genes,
-            &self.terrain,
-            &self.food_capacity,
-            &self.food_amount,
-            &self.food_cooldown,
-            &self.offsets,
-            &self.cursor,
-            &self.sorted,
-            &self.sorted_pos,
-            &self.info,
-            &self.steer_out,
-            &self.eaters,
+        let rest = [
             &self.eaten,
             &self.xs,
             &self.ys,
-            &self.owner,
             &self.region_pop,
             &self.region_mig,
             &self.counts,
@@ -232,7 +214,10 @@ impl Buffers {
             &self.write_u,
             &self.stats_u,
         ];
-        all.iter().map(|b| b.size()).sum::<u64>()
+        self.slot_bytes()
+            + self.hash_grid_bytes()
+            + self.world_grid_bytes()
+            + rest.iter().map(|b| b.size()).sum::<u64>()
     }
 
     /// Bytes of the buffers that grow with the capacity (the state, the

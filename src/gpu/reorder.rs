@@ -31,38 +31,30 @@ impl Reorder {
             .iter()
             .map(|&(entry, all_slots)| {
                 let p = pipeline(d, "reorder", entry);
-                let entries: &[(u32, &wgpu::Buffer)] = match entry {
-                    "gather_motion" => &[
-                        (0, &b.reorder_u),
-                        (1, &b.sorted),
+                let (u, sorted) = ((0, &b.reorder_u), (1, &b.sorted));
+                let scalars = [
+                    (4, &b.energy),
+                    (5, &b.age),
+                    (6, &b.tribe_flags),
+                    (7, &b.ids),
+                    (11, &b.info),
+                ];
+                let entries: Vec<(u32, &wgpu::Buffer)> = match entry {
+                    "gather_motion" => vec![
+                        u,
+                        sorted,
                         (2, &b.pos),
                         (3, &b.vel),
                         (9, &b.sorted_pos),
                         (10, &b.steer_out),
                     ],
-                    "gather_scalars" | "put_scalars" => &[
-                        (0, &b.reorder_u),
-                        (1, &b.sorted),
-                        (4, &b.energy),
-                        (5, &b.age),
-                        (6, &b.tribe_flags),
-                        (7, &b.ids),
-                        (11, &b.info),
-                    ],
-                    _ => &[
-                        (0, &b.reorder_u),
-                        (1, &b.sorted),
-                        (8, &b.genes),
-                        (11, &b.info),
-                        (12, &b.steer_out),
-                    ],
+                    "gather_scalars" => [u, sorted].into_iter().chain(scalars).collect(),
+                    "put_scalars" => [u].into_iter().chain(scalars).collect(),
+                    "gather_genes" => {
+                        vec![u, sorted, (8, &b.genes), (11, &b.info), (12, &b.steer_out)]
+                    }
+                    _ => vec![u, (8, &b.genes), (11, &b.info), (12, &b.steer_out)],
                 };
-                // put_scalars and put_genes do not read `sorted`.
-                let entries: Vec<(u32, &wgpu::Buffer)> = entries
-                    .iter()
-                    .copied()
-                    .filter(|&(k, _)| k != 1 || entry.starts_with("gather"))
-                    .collect();
                 let group = bind(ctx, &p, &format!("sim.reorder.{entry}"), &entries);
                 (p, group, all_slots)
             })
