@@ -1,4 +1,4 @@
-//! Times each pass of the tick (`evosim::sim::PASSES`: hash_count … resolve)
+//! Times each pass of the tick (`evosim::pass::Pass`: hash_count … resolve)
 //! on both backends, on the default scenario scaled to 10k and 100k
 //! entities. Every iteration is one whole tick; what is timed is the named
 //! pass's share of it: GPU timestamp queries on the GPU backend (where the
@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use evosim::sim::PASSES;
+use evosim::pass::Pass;
 use evosim::{Backend, Scenario, Simulation};
 
 fn world(n: u64, backend: Backend) -> Option<Simulation> {
@@ -43,13 +43,13 @@ fn passes(c: &mut Criterion) {
             g.sample_size(10)
                 .warm_up_time(Duration::from_millis(500))
                 .measurement_time(Duration::from_secs(3));
-            for (k, name) in PASSES.iter().enumerate() {
-                g.bench_function(*name, |b| {
+            for pass in Pass::ALL {
+                g.bench_function(pass.name(), |b| {
                     b.iter_custom(|iters| {
                         let mut total = Duration::ZERO;
                         for _ in 0..iters {
                             sim.step().expect("tick");
-                            total += sim.timings()[k];
+                            total += sim.timings()[pass];
                         }
                         total
                     })

@@ -10,12 +10,10 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use evosim::sim::PASSES;
+use evosim::pass::Pass;
 use evosim::{Backend, Scenario, Simulation};
 
 fn regions(c: &mut Criterion) {
-    let transfer = PASSES.iter().position(|p| *p == "transfer").expect("pass");
-    let resolve = PASSES.iter().position(|p| *p == "resolve").expect("pass");
     for n in [10_000u64, 100_000] {
         for threads in [1usize, 2] {
             let s = Scenario::default_scenario()
@@ -30,16 +28,16 @@ fn regions(c: &mut Criterion) {
                 .warm_up_time(Duration::from_millis(500))
                 .measurement_time(Duration::from_secs(3));
             for (label, which) in [
-                ("transfer", vec![transfer]),
-                ("resolve", vec![resolve]),
-                ("transfer+resolve", vec![transfer, resolve]),
+                ("transfer", vec![Pass::Transfer]),
+                ("resolve", vec![Pass::Resolve]),
+                ("transfer+resolve", vec![Pass::Transfer, Pass::Resolve]),
             ] {
                 g.bench_function(label, |b| {
                     b.iter_custom(|iters| {
                         let mut total = Duration::ZERO;
                         for _ in 0..iters {
                             sim.step().expect("tick");
-                            total += which.iter().map(|&k| sim.timings()[k]).sum::<Duration>();
+                            total += which.iter().map(|&p| sim.timings()[p]).sum::<Duration>();
                         }
                         total
                     })

@@ -5,18 +5,27 @@
 //!   the food grid and the structure-of-arrays entity storage;
 //! - [`cpu`]: the CPU engine, one module per per-entity pass (the twin of the
 //!   WGSL shaders in `shaders/`);
-//! - [`gpu`]: the wgpu backend (WGSL passes in `shaders/`), under construction;
+//! - [`gpu`]: the wgpu backend (WGSL passes in `shaders/`);
 //! - [`regions`]: event resolution (combat, deaths, reproduction) and
 //!   bookkeeping, shaped for the region worker pool;
-//! - [`sim`]: the [`Simulation`] API that every front end uses.
+//! - [`pass`]: the one list of the tick's passes, and their timings;
+//! - [`world`]: the state of a simulation ([`world::World`]);
+//! - [`engine`]: what advances a world by a tick, CPU or GPU;
+//! - [`snapshot`]: the save-file format, and a world in it;
+//! - [`sim`]: the [`Simulation`] API that every front end uses (a world, an
+//!   engine, the backend switch and the recovery from GPU failures);
+//! - [`app`]: the viewer, natively and in the browser.
 
 pub mod app;
 pub mod cpu;
+pub mod engine;
 pub mod gpu;
 pub mod model;
+pub mod pass;
 pub mod regions;
 pub mod sim;
 pub mod snapshot;
+pub mod world;
 
 pub use model::params::SimParams;
 pub use model::scenario::Scenario;

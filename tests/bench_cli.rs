@@ -72,7 +72,7 @@ fn check_row(r: &serde_json::Value, ticks: u64) {
     assert!(f("population_start") > 0.0 && f("population_end") > 0.0);
     assert_eq!(r["ticks"].as_u64(), Some(ticks));
     let passes = r["passes"].as_object().expect("passes is an object");
-    for name in evosim::sim::PASSES {
+    for name in evosim::pass::Pass::ALL.map(|p| p.name()) {
         let v = passes
             .get(name)
             .and_then(|v| v.as_f64())

@@ -28,10 +28,11 @@ use web_time::Instant;
 use super::ViewOptions;
 use crate::gpu::GpuContext;
 use crate::model::genes::GENE_COUNT;
+use crate::pass::Timings;
 use crate::regions::RegionStats;
 use crate::regions::grid::RegionGrid;
 use crate::regions::stats::{Counters, GeneStat, History};
-use crate::sim::{EntityView, PASSES};
+use crate::sim::EntityView;
 use crate::{Backend, Scenario, SimError, SimParams, Simulation};
 
 /// What the frame thread asks of the simulation thread.
@@ -121,7 +122,7 @@ pub struct SimView {
     /// The GPU adapter, on the GPU backend.
     pub adapter: Option<String>,
     /// Per-pass times of the last tick.
-    pub timings: [Duration; PASSES.len()],
+    pub timings: Timings,
     /// Regions.
     pub regions: RegionsView,
     /// The selected creature's id and slot.

@@ -9,7 +9,6 @@ use super::runner::SimView;
 use crate::Backend;
 use crate::model::genes::{GENE_NAMES, code, decode};
 use crate::model::scenario::parse_color;
-use crate::sim::PASSES;
 
 /// Simulation speeds offered, in ticks per frame.
 pub const SPEEDS: [f32; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
@@ -530,8 +529,8 @@ fn performance(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Req
         req.switch_backend = true;
     }
     egui::Grid::new("passes").striped(true).show(ui, |ui| {
-        for (name, t) in PASSES.iter().zip(sim.timings.iter()) {
-            ui.label(*name);
+        for (pass, t) in sim.timings.iter() {
+            ui.label(pass.name());
             ui.label(format!("{:.3} ms", t.as_secs_f64() * 1e3));
             ui.end_row();
         }

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::{CliError, parse_count};
-use evosim::sim::PASSES;
+use evosim::pass::Pass;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
 /// Which backends to measure.
@@ -124,10 +124,10 @@ impl Row {
     }
 
     fn pass_medians(&self) -> Vec<(&'static str, f64)> {
-        PASSES
+        Pass::ALL
             .iter()
             .enumerate()
-            .map(|(k, name)| (*name, quantile(&sorted(&self.pass_ms[k]), 0.5)))
+            .map(|(k, p)| (p.name(), quantile(&sorted(&self.pass_ms[k]), 0.5)))
             .collect()
     }
 
@@ -253,13 +253,13 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
     }
     let population_start = sim.population();
     let mut tick_ms = Vec::with_capacity(a.ticks as usize);
-    let mut pass_ms = vec![Vec::with_capacity(a.ticks as usize); PASSES.len()];
+    let mut pass_ms = vec![Vec::with_capacity(a.ticks as usize); Pass::COUNT];
     let mut entity_ticks = 0.0;
     for k in 0..a.ticks {
         let start = Instant::now();
         sim.step().map_err(|e| fail(&sim, e))?;
         tick_ms.push(start.elapsed().as_secs_f64() * 1e3);
-        for (acc, t) in pass_ms.iter_mut().zip(sim.timings()) {
+        for (acc, (_, t)) in pass_ms.iter_mut().zip(sim.timings().iter()) {
             acc.push(t.as_secs_f64() * 1e3);
         }
         entity_ticks += sim.population() as f64;
@@ -367,8 +367,8 @@ fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value
         "median per pass (ms; GPU rows: timestamp queries where the adapter has them, transfer and resolve on CPU timers):"
     );
     let _ = write!(o, "{:>10} {:<4}", "entities", "");
-    for p in PASSES {
-        let short: String = p.chars().take(9).collect();
+    for p in Pass::ALL {
+        let short: String = p.name().chars().take(9).collect();
         let _ = write!(o, " {short:>9}");
     }
     let _ = writeln!(o);

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{CliError, RunArgs};
 use evosim::model::genes::{GENE_COUNT, GENE_NAMES};
-use evosim::sim::PASSES;
+use evosim::pass::Pass;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
 pub fn run(a: RunArgs) -> Result<(), CliError> {
@@ -104,11 +104,11 @@ fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
         .progress_chars("=> "),
     );
     let start = Instant::now();
-    let mut pass_total = [0.0f64; PASSES.len()];
+    let mut pass_total = [0.0f64; Pass::COUNT];
     for k in 0..a.ticks {
         sim.step()
             .map_err(|e| CliError::Runtime(anyhow::anyhow!("tick {}: {e}", sim.tick())))?;
-        for (acc, t) in pass_total.iter_mut().zip(sim.timings()) {
+        for (acc, (_, t)) in pass_total.iter_mut().zip(sim.timings().iter()) {
             *acc += t.as_secs_f64();
         }
         if let Some(w) = csv.as_mut()
@@ -183,7 +183,7 @@ const SHORT: [&str; GENE_COUNT] = [
     "speed", "vision", "metab", "repro", "aggr", "cohes", "food", "diet", "view",
 ];
 
-fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; PASSES.len()]) {
+fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; Pass::COUNT]) {
     use std::fmt::Write as _;
     let mut o = String::new();
     let c = sim.counters();
@@ -212,8 +212,8 @@ fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; PASSES.len()]) 
         wall * 1e3 / ticks as f64
     );
     let _ = write!(o, "per pass (ms/tick):");
-    for (name, t) in PASSES.iter().zip(pass_total) {
-        let _ = write!(o, " {name} {:.3}", t * 1e3 / ticks as f64);
+    for (pass, t) in Pass::ALL.iter().zip(pass_total) {
+        let _ = write!(o, " {pass} {:.3}", t * 1e3 / ticks as f64);
     }
     let _ = writeln!(o);
     let _ = writeln!(

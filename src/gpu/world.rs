@@ -1,6 +1,6 @@
 //! The GPU-resident world: the entity SoA, the food grid and every per-tick
 //! scratch buffer live on the GPU; one tick records the passes in the order of
-//! [`crate::sim::PASSES`] and reads back only compact data:
+//! [`Pass::ALL`] and reads back only compact data:
 //!
 //! 1. after the passes: the three event counts, the food eaten (fixed point),
 //!    the population and migrations per region and the pass timestamps;
@@ -38,19 +38,13 @@ use crate::model::food::Food;
 use crate::model::genes::GENE_COUNT;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
+use crate::pass::Pass;
 use crate::regions::grid::RegionGrid;
 use crate::regions::stats::GeneStat;
 
-/// Number of timed GPU passes: the first entries of [`crate::sim::PASSES`]
+/// Number of timed GPU passes: the first entries of [`Pass::ALL`]
 /// (`hash_count` … `emit_events`), each its own compute pass.
-pub const TIMED: usize = 10;
-const T_REORDER: usize = 3;
-const T_STEER: usize = 4;
-const T_INTEGRATE: usize = 5;
-const T_FEED: usize = 6;
-const T_REGROW: usize = 7;
-const T_REGION: usize = 8;
-const T_EMIT: usize = 9;
+pub const TIMED: usize = Pass::GPU_TIMED;
 
 /// What one tick needs from the coordinator.
 #[derive(Debug, Clone, Copy)]
@@ -80,7 +74,7 @@ pub struct TickReadback {
     pub region_migrations: Vec<u32>,
     /// Food eaten this tick.
     pub food_eaten: f64,
-    /// Seconds per timed pass (the first [`TIMED`] of [`crate::sim::PASSES`];
+    /// Seconds per timed pass (the first [`TIMED`] of [`Pass::ALL`];
     /// timestamp queries), when the adapter has them.
     pub pass_s: Option<[f64; TIMED]>,
     /// Bytes copied to the CPU this tick.
@@ -360,8 +354,8 @@ impl GpuWorld {
         self.bytes_total
     }
 
-    fn timed(&self, k: usize) -> Option<wgpu::ComputePassTimestampWrites<'_>> {
-        self.timer.as_ref().and_then(|t| t.writes(k))
+    fn timed(&self, p: Pass) -> Option<wgpu::ComputePassTimestampWrites<'_>> {
+        self.timer.as_ref().and_then(|t| t.writes(p as usize))
     }
 
     fn set_uniforms(&self, ctx: &GpuContext, plan: &TickPlan, end: u32) {
@@ -443,35 +437,43 @@ impl GpuWorld {
         self.feed.clear(&mut enc, b);
         self.region_of.clear(&mut enc, b);
         self.emit.clear(&mut enc, b);
-        self.hash.record(&mut enc, b, |k| self.timed(k));
+        self.hash.record(&mut enc, b, |k| self.timed(Pass::ALL[k]));
         if plan.reorder {
             self.reorder
-                .record(&mut enc, b, plan.alive, self.timed(T_REORDER));
+                .record(&mut enc, b, plan.alive, self.timed(Pass::Reorder));
             // The hash again, over the renumbered slots (sorted becomes 0..alive).
             self.hash.record(&mut enc, b, |_| None);
         }
-        let begin = |enc: &mut wgpu::CommandEncoder, k: usize, label: &'static str| {
+        let begin = |enc: &mut wgpu::CommandEncoder, p: Pass, label: &'static str| {
             enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
                 label: Some(label),
-                timestamp_writes: self.timed(k),
+                timestamp_writes: self.timed(p),
             })
             .forget_lifetime()
         };
         {
-            let mut pass = begin(&mut enc, T_STEER, "sim.pass.steer");
+            let mut pass = begin(&mut enc, Pass::Steer, "sim.pass.steer");
             self.gather.record(&mut pass, plan.alive, end);
             self.steer.record(&mut pass, plan.alive);
         }
-        self.integrate
-            .record(&mut begin(&mut enc, T_INTEGRATE, "sim.pass.integrate"), end);
+        self.integrate.record(
+            &mut begin(&mut enc, Pass::Integrate, "sim.pass.integrate"),
+            end,
+        );
         self.feed
-            .record(&mut begin(&mut enc, T_FEED, "sim.pass.feed"), end);
-        self.food_regrow
-            .record(&mut begin(&mut enc, T_REGROW, "sim.pass.food_regrow"), b);
-        self.region_of
-            .record(&mut begin(&mut enc, T_REGION, "sim.pass.region_of"), end);
-        self.emit
-            .record(&mut begin(&mut enc, T_EMIT, "sim.pass.emit_events"), end);
+            .record(&mut begin(&mut enc, Pass::Feed, "sim.pass.feed"), end);
+        self.food_regrow.record(
+            &mut begin(&mut enc, Pass::FoodRegrow, "sim.pass.food_regrow"),
+            b,
+        );
+        self.region_of.record(
+            &mut begin(&mut enc, Pass::RegionOf, "sim.pass.region_of"),
+            end,
+        );
+        self.emit.record(
+            &mut begin(&mut enc, Pass::EmitEvents, "sim.pass.emit_events"),
+            end,
+        );
         let l = self.small_layout;
         let r = l.mig - l.pop;
         let dst = &self.small.buffer;
@@ -491,7 +493,7 @@ impl GpuWorld {
             let ts: Vec<u64> = bytemuck::pod_collect_to_vec(&small[l.ts as usize..]);
             let mut out = [0.0; TIMED];
             for (k, o) in out.iter_mut().enumerate() {
-                if k != T_REORDER || plan.reorder {
+                if k != Pass::Reorder as usize || plan.reorder {
                     *o = ts[2 * k + 1].saturating_sub(ts[2 * k]) as f64 * t.period_ns * 1e-9;
                 }
             }
@@ -767,30 +769,5 @@ impl GpuWorld {
         end: u32,
     ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
         self.stats.run_async(ctx, &self.b, end).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::PASSES;
-
-    #[test]
-    fn timed_passes_are_the_first_entries_of_the_pass_list() {
-        for (k, name) in [
-            (0, "hash_count"),
-            (1, "hash_scan"),
-            (2, "hash_scatter"),
-            (T_REORDER, "reorder"),
-            (T_STEER, "steer"),
-            (T_INTEGRATE, "integrate"),
-            (T_FEED, "feed"),
-            (T_REGROW, "food_regrow"),
-            (T_REGION, "region_of"),
-            (T_EMIT, "emit_events"),
-        ] {
-            assert_eq!(PASSES[k], name);
-        }
-        assert_eq!(T_EMIT + 1, TIMED);
     }
 }

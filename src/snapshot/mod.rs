@@ -17,11 +17,14 @@
 //! strings and arrays as a `u64` element count and the elements. The reader
 //! checks every count against the bytes that remain before it allocates
 //! anything, so a header claiming a huge size costs nothing; the checksum
-//! catches flipped bits; [`crate::Simulation::from_snapshot`] then checks the
-//! state itself for consistency before it builds a simulation.
+//! catches flipped bits; [`world::decode`] reads the fields of a world and
+//! [`world::restore`] puts them into one and checks it with
+//! [`crate::world::World::validate`] before a simulation runs it.
 //!
 //! Writes go to a temporary file in the same folder, then a rename: a crash
 //! mid-write leaves the previous snapshot whole.
+
+pub mod world;
 
 use std::io::Write;
 use std::path::Path;

@@ -1,0 +1,175 @@
+//! The CPU engine: every pass in plain Rust on the work pool (`src/cpu/`, one
+//! module per shader), then the region workers.
+
+use std::sync::Arc;
+use web_time::Instant;
+
+use super::pool::WorkPool;
+use crate::cpu::neighbors::HashView;
+use crate::cpu::steer::SteerInput;
+use crate::cpu::{self, Scratch};
+use crate::model::grid::Grid;
+use crate::pass::{Pass, Timings};
+use crate::regions::FreeSlots;
+use crate::world::World;
+
+/// The CPU engine's scratch: the spatial hash and the per-slot results.
+pub struct CpuEngine {
+    pool: Arc<WorkPool>,
+    hash_grid: Grid,
+    scratch: Scratch,
+    cursor: Vec<u32>,
+}
+
+/// A stopwatch that charges the time since its last lap to a pass.
+struct Laps<'a> {
+    t: &'a mut Timings,
+    clock: Instant,
+}
+
+impl Laps<'_> {
+    fn lap(&mut self, p: Pass) {
+        let now = Instant::now();
+        self.t[p] += now - self.clock;
+        self.clock = now;
+    }
+}
+
+impl CpuEngine {
+    /// The scratch for `world`'s grids and capacity, running on `pool`.
+    pub fn new(pool: Arc<WorkPool>, world: &World) -> Self {
+        let p = &world.params;
+        let hash_grid = Grid::new(p.world.width, p.world.height, p.hash.cell_size);
+        let scratch = Scratch::new(
+            world.entities.capacity(),
+            hash_grid.len(),
+            world.food.grid.len(),
+        );
+        Self {
+            pool,
+            cursor: vec![0; hash_grid.len()],
+            hash_grid,
+            scratch,
+        }
+    }
+
+    /// This tick's behaviour per slot (see [`cpu::Mode`]).
+    pub fn modes(&self) -> &[u8] {
+        &self.scratch.mode
+    }
+
+    /// Replaces the behaviour per slot (after a backend switch or a load).
+    pub fn set_modes(&mut self, modes: Vec<u8>) {
+        self.scratch.mode = modes;
+    }
+
+    /// Runs one tick on `world` (not counting it: the caller does), timing
+    /// each pass into `t`.
+    pub fn step(&mut self, world: &mut World, t: &mut Timings) {
+        *t = Timings::default();
+        let pool = Arc::clone(&self.pool);
+        pool.install(|| {
+            let mut laps = Laps {
+                t,
+                clock: Instant::now(),
+            };
+            // Every slot from `end` up is free: per-slot passes stop there
+            // (a reorder only lowers the mark: `end` stays an upper bound).
+            let end = world.ledger.free.live_end();
+            let alive = self.spatial_hash(world, end, &mut laps);
+            self.sense_and_move(world, end, alive, &mut laps);
+            self.feed_and_resolve(world, end, alive, &mut laps);
+        });
+    }
+
+    /// hash_count → hash_scan → hash_scatter → reorder; the living count.
+    fn spatial_hash(&mut self, w: &mut World, end: usize, laps: &mut Laps) -> usize {
+        let (e, s) = (&mut w.entities, &mut self.scratch);
+        cpu::hash_count::hash_count(
+            &self.hash_grid,
+            &e.pos[..end],
+            &e.tribe_flags[..end],
+            &mut s.cell_of[..end],
+            &mut s.counts,
+        );
+        laps.lap(Pass::HashCount);
+        cpu::hash_scan::hash_scan(&s.counts, &mut s.offsets);
+        laps.lap(Pass::HashScan);
+        cpu::hash_scatter::hash_scatter(
+            &s.cell_of[..end],
+            &s.offsets,
+            &e.id,
+            &e.pos,
+            &mut self.cursor,
+            &mut s.sorted,
+            &mut s.sorted_pos,
+        );
+        laps.lap(Pass::HashScatter);
+        let alive = s.offsets[self.hash_grid.len()] as usize;
+        let every = w.params.hash.reorder_interval;
+        if every > 0 && w.tick.is_multiple_of(every) {
+            let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of);
+            w.ledger.free = FreeSlots::new(n, e.capacity() as u32);
+            w.regions.forget_owners();
+        }
+        laps.lap(Pass::Reorder);
+        alive
+    }
+
+    /// steer → integrate.
+    fn sense_and_move(&mut self, w: &mut World, end: usize, alive: usize, laps: &mut Laps) {
+        let s = &mut self.scratch;
+        let p = &w.params;
+        cpu::steer::gather_info(&w.entities, &s.sorted[..alive], &mut s.info);
+        let inp = SteerInput {
+            p,
+            seed: w.seed,
+            tick: w.tick,
+            hash: HashView {
+                grid: &self.hash_grid,
+                offsets: &s.offsets,
+                sorted: &s.sorted,
+                sorted_pos: &s.sorted_pos,
+                pos: &w.entities.pos,
+                world: [p.world.width, p.world.height],
+            },
+            e: &w.entities,
+            terrain: &w.terrain,
+            food: &w.food,
+            info: &s.info,
+        };
+        cpu::steer::steer(
+            &inp,
+            &s.sorted[..alive],
+            &mut s.steer_out,
+            &mut s.acc[..end],
+            &mut s.intent[..end],
+            &mut s.mode[..end],
+        );
+        laps.lap(Pass::Steer);
+        cpu::integrate::integrate(p, &w.terrain, &s.acc[..end], &mut w.entities);
+        laps.lap(Pass::Integrate);
+    }
+
+    /// feed → food_regrow → region_of → emit_events → resolve.
+    fn feed_and_resolve(&mut self, w: &mut World, end: usize, alive: usize, laps: &mut Laps) {
+        let s = &mut self.scratch;
+        let (p, e, food) = (&w.params, &mut w.entities, &mut w.food);
+        let order = &s.sorted[..alive];
+        cpu::feed::feed_count(p, e, food, order, &mut s.food_cell, &mut s.eaters);
+        w.ledger.counters.food_eaten +=
+            cpu::feed::feed_apply(p, order, &s.food_cell, &mut s.eaters, e, food);
+        laps.lap(Pass::Feed);
+        cpu::food_regrow::food_regrow(p, food);
+        laps.lap(Pass::FoodRegrow);
+        w.regions.assign_owners(w.ledger.free.live_end(), e);
+        laps.lap(Pass::RegionOf);
+        let (seed, tick) = (w.seed, w.tick);
+        cpu::emit_events::emit_events(p, seed, tick, e, &s.intent[..end], &mut w.events);
+        laps.lap(Pass::EmitEvents);
+        let events = &w.events;
+        w.regions
+            .resolve(&mut w.ledger, p, seed, tick, &w.terrain, events, e);
+        laps.lap(Pass::Resolve);
+    }
+}

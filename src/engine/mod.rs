@@ -1,0 +1,49 @@
+//! The engines that advance a [`World`] by one tick: [`CpuEngine`] (plain
+//! Rust on a thread pool) or [`GpuEngine`] (WGSL compute on a wgpu device).
+//! Both run the passes of [`crate::pass::Pass`] in that order, then the
+//! region workers, and give the same world for the same seed (exactly on
+//! the CPU for any threads and regions; repeatably on one GPU adapter).
+//! An engine owns only scratch and devices; the state is the world's.
+
+pub mod cpu;
+pub mod gpu;
+pub mod pool;
+
+pub use cpu::CpuEngine;
+pub use gpu::GpuEngine;
+pub use pool::WorkPool;
+
+use crate::gpu::GpuError;
+use crate::pass::Timings;
+use crate::world::World;
+
+/// The engine in use.
+pub enum Engine {
+    /// The CPU engine.
+    Cpu(CpuEngine),
+    /// The GPU engine.
+    Gpu(Box<GpuEngine>),
+}
+
+impl Engine {
+    /// Runs one tick of `world`, timing each pass into `t`, and counts it.
+    /// On the CPU backend it never waits; on the GPU backend it awaits the
+    /// tick's readback (natively the device is polled, so the future is
+    /// ready at once).
+    pub async fn step(&mut self, world: &mut World, t: &mut Timings) -> Result<(), GpuError> {
+        match self {
+            Engine::Cpu(c) => c.step(world, t),
+            Engine::Gpu(g) => g.step(world, t).await?,
+        }
+        world.finish_tick();
+        Ok(())
+    }
+
+    /// The GPU engine, if that is the one in use.
+    pub fn gpu(&self) -> Option<&GpuEngine> {
+        match self {
+            Engine::Gpu(g) => Some(g),
+            Engine::Cpu(_) => None,
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! The `Simulation` API used by every front end: a [`World`] (the state)
+//! advanced by an [`Engine`] (CPU or GPU), with the blocking wrappers, the
+//! backend switch, and recovery when the GPU fails ([`recovery`]).
+//!
+//! [`Simulation::step`] runs one tick, in the order of [`crate::pass::Pass::ALL`]
+//! (DESIGN.md §3):
+//! 1. `hash_count` → `hash_scan` → `hash_scatter`: counting-sort spatial
+//!    hash (ascending id within a cell); `reorder` every
+//!    `hash.reorder_interval` ticks: the slots into cell order;
+//! 2. `steer`: sense and steer from last tick's state (neighbours in the
+//!    view cone, flocking, food, hunting, fleeing, wander, attack intents);
+//! 3. `integrate`: velocity, speed clamp, terrain sliding, wrap, energy, age;
+//! 4. `feed` then `food_regrow`;
+//! 5. `region_of`: the owner region of each entity;
+//! 6. `emit_events`: attacks, reproduction candidates, deaths;
+//! 7. on the GPU backend `transfer`: the compact readback and the write-back;
+//! 8. `resolve`: the region workers — combat, deaths, reproduction,
+//!    bookkeeping.
+
+mod access;
+mod backend;
+pub mod recovery;
+
+use std::sync::{Arc, OnceLock};
+
+pub use crate::world::HISTORY_INTERVAL;
+pub use backend::{Backend, SimError};
+pub use recovery::CHECKPOINT_INTERVAL;
+
+use crate::engine::{CpuEngine, Engine, GpuEngine, WorkPool};
+use crate::gpu::{GpuContext, GpuError};
+use crate::model::entities::Entities;
+use crate::model::food::Food;
+use crate::model::scenario::Scenario;
+use crate::pass::Timings;
+use crate::snapshot::SnapshotError;
+use crate::world::World;
+
+/// Summary of one tribe.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TribeSummary {
+    /// Name.
+    pub name: String,
+    /// Colour as RGB bytes.
+    pub color: [u8; 3],
+    /// Counters.
+    #[serde(flatten)]
+    pub counters: crate::regions::stats::TribeCounters,
+}
+
+/// One entity, for the inspector.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntityView {
+    /// Id.
+    pub id: u32,
+    /// Tribe.
+    pub tribe: u16,
+    /// Position (wu).
+    pub pos: [f32; 2],
+    /// Velocity (wu/s).
+    pub vel: [f32; 2],
+    /// Energy (e).
+    pub energy: f32,
+    /// Age (s).
+    pub age: f32,
+    /// Packed genes.
+    pub genes: [u32; 5],
+    /// Behaviour in the last tick ([`crate::cpu::Mode`] code).
+    pub mode: u8,
+}
+
+/// A running simulation.
+pub struct Simulation {
+    world: World,
+    engine: Engine,
+    pool: Arc<WorkPool>,
+    timings: Timings,
+    /// On the GPU backend: the full state, read back on first request after
+    /// each tick.
+    synced: OnceLock<Synced>,
+    notice: Option<String>,
+    faults: recovery::Faults,
+    /// On the GPU backend: the last checkpoint (tick, snapshot bytes).
+    checkpoint: Option<(u32, Vec<u8>)>,
+}
+
+/// A full copy of the GPU state.
+struct Synced {
+    entities: Entities,
+    food: Food,
+    modes: Vec<u8>,
+}
+
+impl Simulation {
+    /// Creates a simulation from a validated scenario, on `threads` worker
+    /// threads (0: one per core).
+    pub fn new(scenario: Scenario, backend: Backend, threads: usize) -> Result<Self, SimError> {
+        scenario.validate()?;
+        let (ctx, notice) = backend::open_gpu(backend)?;
+        Self::build(scenario, ctx, notice, threads)
+    }
+
+    /// Creates a simulation on the given GPU device (shared, e.g., with a
+    /// renderer), or on the CPU backend for `None`.
+    pub fn on_device(
+        scenario: Scenario,
+        ctx: Option<GpuContext>,
+        threads: usize,
+    ) -> Result<Self, SimError> {
+        Self::build(scenario, ctx, None, threads)
+    }
+
+    fn build(
+        scenario: Scenario,
+        ctx: Option<GpuContext>,
+        notice: Option<String>,
+        threads: usize,
+    ) -> Result<Self, SimError> {
+        scenario.validate()?;
+        let faults = recovery::Faults::from_env()?;
+        let pool = Arc::new(WorkPool::new(threads)?);
+        let threads = pool.threads();
+        let world = pool.install(|| World::new(scenario, threads, faults.worker()))?;
+        Self::around(world, pool, ctx, notice, faults)
+    }
+
+    /// A simulation of `world` on the CPU engine, then moved to the GPU of
+    /// `ctx` if one is given.
+    fn around(
+        mut world: World,
+        pool: Arc<WorkPool>,
+        ctx: Option<GpuContext>,
+        notice: Option<String>,
+        faults: recovery::Faults,
+    ) -> Result<Self, SimError> {
+        let engine = match ctx {
+            None => Engine::Cpu(CpuEngine::new(Arc::clone(&pool), &world)),
+            Some(ctx) => Engine::Gpu(Box::new(
+                GpuEngine::new(Arc::clone(&pool), ctx, &mut world)
+                    .map_err(|e| SimError::Backend(format!("GPU backend: {e}")))?,
+            )),
+        };
+        Ok(Self {
+            world,
+            engine,
+            pool,
+            timings: Timings::default(),
+            synced: OnceLock::new(),
+            notice,
+            faults,
+            checkpoint: None,
+        })
+    }
+
+    /// Runs one tick: the passes of [`crate::pass::Pass::ALL`], in order —
+    /// `hash_count` → `hash_scan` → `hash_scatter` (spatial hash) →
+    /// `reorder` (every `hash.reorder_interval` ticks) → `steer` →
+    /// `integrate` → `feed` → `food_regrow` → `region_of` → `emit_events` →
+    /// (GPU backend: `transfer`) → `resolve` (the region workers) — then the
+    /// tick is counted and the history sampled when due.
+    ///
+    /// On the GPU backend a failure (a readback failed, the device was lost)
+    /// moves the world to the CPU backend: it is rebuilt from the last
+    /// checkpoint (taken every [`CHECKPOINT_INTERVAL`] ticks), the ticks
+    /// since are recomputed on the CPU, this one included, and
+    /// [`Self::notice`] says so. It fails only if that fails too.
+    pub fn step(&mut self) -> Result<(), SimError> {
+        crate::gpu::readback::block_on(self.step_async()).unwrap_or_else(|| {
+            Err(SimError::Gpu(GpuError::Readback(
+                crate::gpu::readback::NO_BLOCKING.into(),
+            )))
+        })
+    }
+
+    /// [`Self::step`], awaiting the GPU's readbacks (the browser's form; on
+    /// the CPU backend it never waits).
+    pub async fn step_async(&mut self) -> Result<(), SimError> {
+        self.checkpoint_if_due().await;
+        self.unsync();
+        let tick = self.world.tick;
+        if let Engine::Gpu(g) = &self.engine
+            && self.faults.device_lost == Some(tick)
+        {
+            g.ctx.device.destroy();
+        }
+        if let Err(e) = self.engine.step(&mut self.world, &mut self.timings).await {
+            // The world is rebuilt on the CPU, this tick included.
+            return self.recover_on_cpu(tick, e.into());
+        }
+        Ok(())
+    }
+
+    /// Moves the running world to another backend without losing any state:
+    /// to the GPU on `ctx`, or to the CPU for `None` (the state is read back
+    /// in full). Fails, leaving the world where it was, if the GPU cannot
+    /// take it.
+    pub fn switch_backend(&mut self, ctx: Option<GpuContext>) -> Result<(), SimError> {
+        crate::gpu::readback::block_on(self.switch_backend_async(ctx)).unwrap_or_else(|| {
+            Err(SimError::Gpu(GpuError::Readback(
+                crate::gpu::readback::NO_BLOCKING.into(),
+            )))
+        })
+    }
+
+    /// [`Self::switch_backend`], awaiting the GPU's readbacks.
+    pub async fn switch_backend_async(&mut self, ctx: Option<GpuContext>) -> Result<(), SimError> {
+        if matches!(self.engine, Engine::Gpu(_)) {
+            if ctx.is_none() {
+                return self.to_cpu().await;
+            }
+            // GPU to GPU (another device): through the CPU.
+            self.to_cpu().await?;
+        }
+        let Some(ctx) = ctx else {
+            return Ok(());
+        };
+        let gpu = GpuEngine::new(Arc::clone(&self.pool), ctx, &mut self.world)?;
+        self.engine = Engine::Gpu(Box::new(gpu));
+        self.unsync();
+        self.checkpoint = None;
+        Ok(())
+    }
+
+    /// From the GPU engine to the CPU engine: the state read back in full.
+    async fn to_cpu(&mut self) -> Result<(), SimError> {
+        let Engine::Gpu(g) = &self.engine else {
+            return Ok(());
+        };
+        let e = g.gpu.read_entities_async(&g.ctx).await?;
+        let food = g.gpu.read_food_async(&g.ctx, &self.world.food).await?;
+        let modes = g.gpu.read_modes_async(&g.ctx).await?;
+        self.world.entities = e;
+        self.world.food = food;
+        let mut cpu = CpuEngine::new(Arc::clone(&self.pool), &self.world);
+        cpu.set_modes(modes);
+        self.engine = Engine::Cpu(cpu);
+        self.unsync();
+        let end = self.world.ledger.free.live_end();
+        self.world
+            .regions
+            .set_owners_from_positions(end, &self.world.entities);
+        Ok(())
+    }
+
+    /// Rebuilds the GPU pipelines of shader file `file` from the current
+    /// sources ([`crate::gpu::shaders::set_override`]); on failure the running
+    /// pipelines stay and the error is returned. Nothing to rebuild on the
+    /// CPU backend.
+    pub fn reload_shader(&mut self, file: &str) -> Result<(), String> {
+        match &mut self.engine {
+            Engine::Gpu(g) => g.gpu.reload(&g.ctx, file),
+            Engine::Cpu(_) => Ok(()),
+        }
+    }
+
+    /// Checks the world's invariants ([`World::validate`]); on the GPU
+    /// backend the state is read back in full first. The error names the
+    /// first broken invariant.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.world.validate_with(self.entities(), self.food())
+    }
+
+    /// The whole state as the bytes of a snapshot file (see
+    /// [`crate::snapshot`]); on the GPU backend the state is read back in
+    /// full first.
+    pub fn to_snapshot(&self) -> Result<Vec<u8>, SnapshotError> {
+        crate::snapshot::world::encode(&self.world, self.entities(), self.food())
+    }
+
+    /// Writes a snapshot to `path` (atomically: a temporary file, then a
+    /// rename).
+    pub fn save_snapshot(&self, path: &std::path::Path) -> Result<(), SnapshotError> {
+        crate::snapshot::write_atomic(path, &self.to_snapshot()?)
+    }
+
+    /// Reads and checks a snapshot file and resumes from it on `backend`
+    /// with `threads` workers; `regions` replaces the saved region grid
+    /// shape (the result does not depend on it).
+    pub fn resume(
+        path: &std::path::Path,
+        backend: Backend,
+        threads: usize,
+        regions: Option<(u32, u32)>,
+    ) -> Result<Self, SimError> {
+        let bytes = crate::snapshot::read_file(path)?;
+        Self::from_snapshot(&bytes, backend, threads, regions)
+    }
+
+    /// Resumes from snapshot bytes (see [`Self::resume`]). Every length is
+    /// checked before anything is allocated and the state is checked with
+    /// [`World::validate`] before a simulation runs it; any problem is an
+    /// error, never a panic.
+    pub fn from_snapshot(
+        bytes: &[u8],
+        backend: Backend,
+        threads: usize,
+        regions: Option<(u32, u32)>,
+    ) -> Result<Self, SimError> {
+        let saved = crate::snapshot::world::decode(bytes)?;
+        let mut scenario = saved.scenario.clone();
+        let saved_shape = (scenario.regions.rows, scenario.regions.cols);
+        if let Some((rows, cols)) = regions {
+            scenario.regions.rows = rows;
+            scenario.regions.cols = cols;
+        }
+        let keep_bounds = regions.is_none_or(|s| s == saved_shape);
+        let (ctx, notice) = backend::open_gpu(backend)?;
+        let faults = recovery::Faults::from_env()?;
+        let pool = Arc::new(WorkPool::new(threads)?);
+        let threads = pool.threads();
+        let mut world = pool.install(|| World::new(scenario, threads, faults.worker()))?;
+        crate::snapshot::world::restore(&mut world, saved, keep_bounds)?;
+        Self::around(world, pool, ctx, notice, faults)
+    }
+
+    /// Time spent in each pass during the last tick.
+    pub fn timings(&self) -> &Timings {
+        &self.timings
+    }
+}
+
+#[cfg(test)]
+mod tests;

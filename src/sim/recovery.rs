@@ -1,0 +1,99 @@
+//! When the GPU fails: in-memory checkpoints on the GPU backend and the move
+//! to the CPU backend from the last one; and the faults tests inject
+//! (`EVOSIM_FAULT`).
+
+use super::{Backend, SimError, Simulation};
+use crate::model::validate::InvalidField;
+use crate::regions::WorkerFault;
+
+/// Ticks between the GPU backend's in-memory checkpoints (the state it
+/// falls back to on the CPU if the device is lost).
+pub const CHECKPOINT_INTERVAL: u32 = 600;
+
+/// The faults injected for tests (`EVOSIM_FAULT`): one region worker panics
+/// or stalls once at a tick, or the GPU device is destroyed at the start of
+/// a tick.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// A region worker's fault and its tick.
+    pub worker: Option<(u32, WorkerFault)>,
+    /// Destroy the GPU device at the start of this tick.
+    pub device_lost: Option<u32>,
+}
+
+impl Faults {
+    /// The faults `EVOSIM_FAULT` asks for: `worker_panic@TICK`,
+    /// `worker_stall@TICK` or `device_lost@TICK`; none when unset.
+    pub fn from_env() -> Result<Self, SimError> {
+        let Ok(v) = std::env::var("EVOSIM_FAULT") else {
+            return Ok(Self::default());
+        };
+        let bad = || InvalidField {
+            field: "EVOSIM_FAULT".into(),
+            problem: format!(
+                "{v:?} is not understood (expected worker_panic@TICK, worker_stall@TICK or \
+                 device_lost@TICK)"
+            ),
+        };
+        let tick = |t: &str| t.trim().parse::<u32>().map_err(|_| bad());
+        let mut f = Self::default();
+        match v.trim().split_once('@') {
+            Some(("worker_panic", t)) => f.worker = Some((tick(t)?, WorkerFault::Panic)),
+            Some(("worker_stall", t)) => f.worker = Some((tick(t)?, WorkerFault::Stall)),
+            Some(("device_lost", t)) => f.device_lost = Some(tick(t)?),
+            _ => return Err(bad().into()),
+        }
+        Ok(f)
+    }
+
+    /// The region workers' fault.
+    pub fn worker(&self) -> Option<(u32, WorkerFault)> {
+        self.worker
+    }
+}
+
+impl Simulation {
+    /// Takes a checkpoint on the GPU backend when one is due.
+    pub(super) async fn checkpoint_if_due(&mut self) {
+        let tick = self.world.tick;
+        if self.engine.gpu().is_none()
+            || (self.checkpoint.is_some() && !tick.is_multiple_of(CHECKPOINT_INTERVAL))
+        {
+            return;
+        }
+        if let Err(e) = self.sync_async().await {
+            log::warn!("no checkpoint at tick {tick}: {e}");
+            return;
+        }
+        match self.to_snapshot() {
+            Ok(b) => self.checkpoint = Some((tick, b)),
+            Err(e) => log::warn!("no checkpoint at tick {tick}: {e}"),
+        }
+    }
+
+    /// The GPU failed during tick `tick`: rebuild the world on the CPU
+    /// backend from the last checkpoint, recompute the ticks since, and
+    /// finish this one. Without a checkpoint the error stands.
+    pub(super) fn recover_on_cpu(&mut self, tick: u32, err: SimError) -> Result<(), SimError> {
+        let Some((at, bytes)) = self.checkpoint.take() else {
+            return Err(err);
+        };
+        let g = &self.world.regions.grid;
+        let shape = Some((g.rows, g.cols));
+        let threads = self.pool.threads();
+        let mut cpu = Simulation::from_snapshot(&bytes, Backend::Cpu, threads, shape)?;
+        cpu.faults.device_lost = None;
+        while cpu.world.tick <= tick {
+            cpu.step()?;
+        }
+        let notice = format!(
+            "the GPU failed at tick {tick} ({err}); the run goes on on the CPU backend from \
+             the checkpoint of tick {at} ({} ticks recomputed)",
+            tick - at
+        );
+        log::warn!("{notice}");
+        cpu.notice = Some(notice);
+        *self = cpu;
+        Ok(())
+    }
+}

@@ -1,0 +1,268 @@
+//! A [`World`] as the payload of a snapshot file, and back.
+//!
+//! The payload holds the scenario (the terrain and every parameter follow
+//! from it), the tick, every entity slot, the food grid, the id counter and
+//! free slots, the counters, the region layout and the history.
+
+use super::{Reader, SnapshotError, Writer};
+use crate::model::entities::Entities;
+use crate::model::food::Food;
+use crate::model::grid::Grid;
+use crate::model::scenario::Scenario;
+use crate::regions::stats::{Counters, History, HistorySample, TribeCounters};
+use crate::regions::{FreeSlots, Ledger};
+use crate::world::World;
+
+/// Counters stored per tribe.
+const TRIBE_FIELDS: usize = 8;
+
+fn invalid(m: impl Into<String>) -> SnapshotError {
+    SnapshotError::Invalid(m.into())
+}
+
+/// The payload of `world`, with `e` and `food` as its entity slots and food
+/// grid (on the GPU backend, the ones read back).
+pub fn encode(world: &World, e: &Entities, food: &Food) -> Result<Vec<u8>, SnapshotError> {
+    let scenario = toml::to_string(&world.scenario)
+        .map_err(|e| invalid(format!("the scenario cannot be written: {e}")))?;
+    let mut w = Writer::new();
+    w.str(&scenario);
+    w.u32(world.tick);
+    w.u64(world.initial);
+    w.u32(world.ledger.next_id);
+    let c = &world.ledger.counters;
+    let tribes: Vec<u64> = c.tribes.iter().flat_map(tribe_fields).collect();
+    w.u64s(&tribes);
+    w.u64(c.births_dropped);
+    w.f64(c.food_eaten);
+    let free = &world.ledger.free;
+    w.u32(free.live_end() as u32);
+    w.u32(free.capacity());
+    w.words(&free.holes().collect::<Vec<u32>>());
+    w.words(&e.pos);
+    w.words(&e.vel);
+    w.words(&e.energy);
+    w.words(&e.age);
+    w.words(&e.tribe_flags);
+    w.words(&e.id);
+    w.words(&e.genes);
+    w.words(&food.amount);
+    w.words(&food.capacity);
+    w.words(&food.cooldown);
+    let g = &world.regions.grid;
+    w.u32(g.rows);
+    w.u32(g.cols);
+    w.words(&g.xs);
+    w.words(&g.ys);
+    w.u64(world.history.limit as u64);
+    w.u64(world.history.samples.len() as u64);
+    for h in &world.history.samples {
+        w.u32(h.tick);
+        w.u64s(&h.population);
+        w.u64(h.births);
+        w.u64(h.deaths);
+        w.u64(h.kills);
+        w.u64(h.starved);
+    }
+    Ok(w.finish())
+}
+
+fn tribe_fields(t: &TribeCounters) -> [u64; TRIBE_FIELDS] {
+    [
+        t.population,
+        t.initial,
+        t.births,
+        t.deaths,
+        t.kills,
+        t.starved,
+        t.old_age,
+        t.killed,
+    ]
+}
+
+/// The fields of a saved world, read and checked for size (not yet for
+/// consistency: [`restore`] does that).
+pub struct Saved {
+    /// The saved scenario, validated.
+    pub scenario: Scenario,
+    tick: u32,
+    initial: u64,
+    next_id: u32,
+    counters: Counters,
+    free: FreeSlots,
+    entities: Entities,
+    food: [Vec<f32>; 3],
+    bounds: (u32, u32, Vec<f32>, Vec<f32>),
+    history: History,
+}
+
+/// Reads the payload of a snapshot file. Every length is checked before
+/// anything is allocated; any problem is an error, never a panic.
+pub fn decode(bytes: &[u8]) -> Result<Saved, SnapshotError> {
+    let mut r = Reader::open(bytes)?;
+    let text = r.str("the scenario")?;
+    let scenario = Scenario::from_toml(&text, "the snapshot's scenario")
+        .map_err(|e| invalid(format!("its scenario: {e}")))?;
+    scenario
+        .validate()
+        .map_err(|e| invalid(format!("its scenario: {e}")))?;
+    let params = scenario.params();
+    let capacity = scenario.resolved_capacity() as usize;
+    let tribes = scenario.tribes.len();
+    let cells = Grid::new(
+        params.world.width,
+        params.world.height,
+        params.food.cell_size,
+    )
+    .len();
+    let tick = r.u32("the tick")?;
+    let initial = r.u64("the initial population")?;
+    let next_id = r.u32("the id counter")?;
+    let counters = read_counters(&mut r, tribes)?;
+    let high = r.u32("the slot high-water mark")?;
+    let cap = r.u32("the slot capacity")?;
+    if cap as usize != capacity {
+        return Err(invalid(format!(
+            "{cap} slots, but its scenario gives {capacity}"
+        )));
+    }
+    let holes = r.u32s(capacity, "the free slots")?;
+    let free = FreeSlots::from_parts(&holes, high, cap)
+        .ok_or_else(|| invalid("the free-slot list is inconsistent"))?;
+    let mut e = Entities::with_capacity(0);
+    e.pos = r.words(capacity, "positions")?;
+    e.vel = r.words(capacity, "velocities")?;
+    e.energy = r.words(capacity, "energies")?;
+    e.age = r.words(capacity, "ages")?;
+    e.tribe_flags = r.words(capacity, "tribes and flags")?;
+    e.id = r.words(capacity, "ids")?;
+    e.genes = r.words(capacity, "genes")?;
+    let food = [
+        r.words(cells, "food amounts")?,
+        r.words(cells, "food capacities")?,
+        r.words(cells, "food cooldowns")?,
+    ];
+    let bounds = read_bounds(&mut r)?;
+    let history = read_history(&mut r, tribes)?;
+    r.end()?;
+    Ok(Saved {
+        scenario,
+        tick,
+        initial,
+        next_id,
+        counters,
+        free,
+        entities: e,
+        food,
+        bounds,
+        history,
+    })
+}
+
+fn read_counters(r: &mut Reader, tribes: usize) -> Result<Counters, SnapshotError> {
+    let tc = r.u64s(tribes * TRIBE_FIELDS, "the tribe counters")?;
+    if tc.len() != tribes * TRIBE_FIELDS {
+        return Err(invalid(format!(
+            "{} tribe counters for {tribes} tribes",
+            tc.len()
+        )));
+    }
+    let mut counters = Counters::new(&vec![0; tribes]);
+    for (t, f) in counters
+        .tribes
+        .iter_mut()
+        .zip(tc.chunks_exact(TRIBE_FIELDS))
+    {
+        *t = TribeCounters {
+            population: f[0],
+            initial: f[1],
+            births: f[2],
+            deaths: f[3],
+            kills: f[4],
+            starved: f[5],
+            old_age: f[6],
+            killed: f[7],
+        };
+    }
+    counters.births_dropped = r.u64("births dropped")?;
+    counters.food_eaten = r.f64("food eaten")?;
+    Ok(counters)
+}
+
+fn read_bounds(r: &mut Reader) -> Result<(u32, u32, Vec<f32>, Vec<f32>), SnapshotError> {
+    let rows = r.u32("region rows")?;
+    let cols = r.u32("region columns")?;
+    if !(1..=256).contains(&rows) || !(1..=256).contains(&cols) {
+        return Err(invalid(format!("a {rows}x{cols} region grid")));
+    }
+    let xs = r.words(cols as usize + 1, "region columns")?;
+    let ys = r.words(rows as usize + 1, "region rows")?;
+    Ok((rows, cols, xs, ys))
+}
+
+fn read_history(r: &mut Reader, tribes: usize) -> Result<History, SnapshotError> {
+    let limit = r.u64("the history limit")?;
+    let samples = r.u64("the history length")?;
+    if limit == 0 || limit > 1 << 20 || samples > limit {
+        return Err(invalid(format!(
+            "a history of {samples} samples with limit {limit}"
+        )));
+    }
+    let mut history = History::new(limit as usize);
+    for _ in 0..samples {
+        let tick = r.u32("a history sample")?;
+        let population = r.u64s(tribes, "a history sample")?;
+        if population.len() != tribes {
+            return Err(invalid("a history sample has the wrong tribe count"));
+        }
+        history.push(HistorySample {
+            tick,
+            population,
+            births: r.u64("a history sample")?,
+            deaths: r.u64("a history sample")?,
+            kills: r.u64("a history sample")?,
+            starved: r.u64("a history sample")?,
+        });
+    }
+    Ok(history)
+}
+
+/// Puts a saved state into `world` (made from the saved scenario, perhaps
+/// with another region grid shape) and checks it with [`World::validate`].
+/// The saved region boundaries are kept when `keep_bounds` and the grid has
+/// the saved shape. On an error `world` is left half-restored: drop it.
+pub fn restore(world: &mut World, s: Saved, keep_bounds: bool) -> Result<(), SnapshotError> {
+    let capacity = s.entities.capacity();
+    let tribes = s.counters.tribes.len();
+    world.tick = s.tick;
+    world.initial = s.initial;
+    world.entities = s.entities;
+    let [amount, capacity_f, cooldown] = s.food;
+    world.food.amount = amount;
+    world.food.capacity = capacity_f;
+    world.food.cooldown = cooldown;
+    world.ledger = Ledger::new(capacity, 0, &vec![0; tribes]);
+    world.ledger.free = s.free;
+    world.ledger.next_id = s.next_id;
+    world.ledger.counters = s.counters;
+    world.history = s.history;
+    let (rows, cols, xs, ys) = s.bounds;
+    let g = &mut world.regions.grid;
+    let bounds_ok = |b: &[f32], len: f32| {
+        b.first() == Some(&0.0) && b.last() == Some(&len) && b.windows(2).all(|p| p[0] < p[1])
+    };
+    let (w, h) = (world.params.world.width, world.params.world.height);
+    if !bounds_ok(&xs, w) || !bounds_ok(&ys, h) {
+        return Err(invalid("the region boundaries do not split the world"));
+    }
+    if keep_bounds && (g.rows, g.cols) == (rows, cols) {
+        g.xs = xs;
+        g.ys = ys;
+    }
+    world.validate().map_err(invalid)?;
+    let end = world.ledger.free.live_end();
+    world
+        .regions
+        .set_owners_from_positions(end, &world.entities);
+    Ok(())
+}
