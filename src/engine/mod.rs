@@ -47,3 +47,14 @@ impl Engine {
         }
     }
 }
+
+// An engine and its world can move to another thread than the UI's (the
+// viewer's simulation thread natively; a Web Worker in the browser, where
+// wgpu's types are not `Send` and the worker owns them from the start).
+#[cfg(not(target_arch = "wasm32"))]
+const _: () = {
+    const fn movable<T: Send>() {}
+    movable::<Engine>();
+    movable::<World>();
+    movable::<crate::Simulation>();
+};
