@@ -55,7 +55,21 @@ fn gap(d: i64, l: f32, size: f32) -> f32 {
     }
 }
 
-/// One entity's query: who asks, from where, looking where, how far, how many.
+/// A column or row index one step outside `[0, n)` brought back inside
+/// (the search never reaches further: see [`axis_bounds`]).
+#[inline(always)]
+fn wrap_cell(v: i64, n: i64) -> i64 {
+    if v < 0 {
+        v + n
+    } else if v >= n {
+        v - n
+    } else {
+        v
+    }
+}
+
+/// One entity's query: who asks, from where, looking where, how far, how
+/// many, and how many it has accepted so far.
 struct Query {
     me: usize,
     p: Vec2,
@@ -63,6 +77,7 @@ struct Query {
     cos_half: f32,
     r2: f32,
     max: u32,
+    accepted: u32,
 }
 
 /// The cells a query visits and what lets it skip one unread.
@@ -144,9 +159,8 @@ impl Rings {
     fn ring(
         &self,
         h: &HashView<'_>,
-        q: &Query,
+        q: &mut Query,
         k: i64,
-        accepted: &mut u32,
         f: &mut impl FnMut(usize, usize, Vec2, f32),
     ) -> bool {
         let g = h.grid;
@@ -160,12 +174,7 @@ impl Rings {
             if gy2 > q.r2 {
                 continue;
             }
-            let mut y = self.cy + dy;
-            if y < 0 {
-                y += rows;
-            } else if y >= rows {
-                y -= rows;
-            }
+            let y = wrap_cell(self.cy + dy, rows);
             let full_row = dy.abs() == k;
             let mut dx = -k;
             while dx <= k {
@@ -175,13 +184,8 @@ impl Rings {
                     && gx * gx + gy2 <= q.r2
                     && !self.behind(g, q.heading, dx, dy)
                 {
-                    let mut x = self.cx + dx;
-                    if x < 0 {
-                        x += cols;
-                    } else if x >= cols {
-                        x -= cols;
-                    }
-                    if scan_cell(h, q, (y * cols + x) as usize, accepted, f) {
+                    let x = wrap_cell(self.cx + dx, cols);
+                    if q.scan_cell(h, (y * cols + x) as usize, f) {
                         return true;
                     }
                 }
@@ -192,39 +196,40 @@ impl Rings {
     }
 }
 
-/// Visits the accepted entities of one hash cell in ascending id; returns
-/// whether the query is full.
-#[inline(always)]
-fn scan_cell(
-    h: &HashView<'_>,
-    q: &Query,
-    cell: usize,
-    accepted: &mut u32,
-    f: &mut impl FnMut(usize, usize, Vec2, f32),
-) -> bool {
-    let world = Vec2::from(h.world);
-    let (a, b) = (h.offsets[cell] as usize, h.offsets[cell + 1] as usize);
-    for (n, &other) in h.sorted_pos[a..b].iter().enumerate() {
-        let d = delta2(q.p, Vec2::from(other), world);
-        let d2 = d.length_squared();
-        if d2 > q.r2 {
-            continue;
+impl Query {
+    /// Visits the accepted entities of one hash cell in ascending id;
+    /// returns whether the query is full.
+    #[inline(always)]
+    fn scan_cell(
+        &mut self,
+        h: &HashView<'_>,
+        cell: usize,
+        f: &mut impl FnMut(usize, usize, Vec2, f32),
+    ) -> bool {
+        let world = Vec2::from(h.world);
+        let (a, b) = (h.offsets[cell] as usize, h.offsets[cell + 1] as usize);
+        for (n, &other) in h.sorted_pos[a..b].iter().enumerate() {
+            let d = delta2(self.p, Vec2::from(other), world);
+            let d2 = d.length_squared();
+            if d2 > self.r2 {
+                continue;
+            }
+            let j = h.sorted[a + n] as usize;
+            if j == self.me {
+                continue;
+            }
+            let dist = d2.sqrt();
+            if self.heading.dot(d) < self.cos_half * dist {
+                continue;
+            }
+            f(a + n, j, d, dist);
+            self.accepted += 1;
+            if self.accepted >= self.max {
+                return true;
+            }
         }
-        let j = h.sorted[a + n] as usize;
-        if j == q.me {
-            continue;
-        }
-        let dist = d2.sqrt();
-        if q.heading.dot(d) < q.cos_half * dist {
-            continue;
-        }
-        f(a + n, j, d, dist);
-        *accepted += 1;
-        if *accepted >= q.max {
-            return true;
-        }
+        false
     }
-    false
 }
 
 /// Visits the accepted neighbours of the entity at slot `me`, in order,
@@ -246,22 +251,22 @@ pub fn for_each_neighbor(
     if max == 0 {
         return 0;
     }
-    let q = Query {
+    let mut q = Query {
         me,
         p: Vec2::from(h.pos[me]),
         heading,
         cos_half,
         r2: radius * radius,
         max,
+        accepted: 0,
     };
     let rings = Rings::new(h.grid, &q, radius);
-    let mut accepted = 0u32;
     for k in 0..=rings.kmax {
-        if rings.ring(h, &q, k, &mut accepted, &mut f) {
+        if rings.ring(h, &mut q, k, &mut f) {
             break;
         }
     }
-    accepted
+    q.accepted
 }
 
 /// Cosine of half a view angle given in degrees (15°–90° half angles), by a
