@@ -11,6 +11,7 @@ use evosim::model::entities::Entities;
 use evosim::model::genes::{GENE_RANGES, Genes, pack};
 use evosim::model::grid::{Grid, delta};
 use evosim::model::rng::{rng4, unit};
+use glam::Vec2;
 
 struct Built {
     grid: Grid,
@@ -153,11 +154,11 @@ fn search_matches_brute_force_across_the_wrap() {
         let hv = view(&b, &e, w, h);
         for me in (0..e.capacity()).filter(|&i| e.alive(i)) {
             let a = unit(rng4(5, 0, me as u32, 0)[0]) * std::f32::consts::TAU;
-            let heading = [a.cos(), a.sin()];
+            let heading = Vec2::new(a.cos(), a.sin());
             for cos_half in [-1.0f32, 0.0, 0.5] {
                 let mut got = Vec::new();
                 for_each_neighbor(&hv, me, heading, r, cos_half, u32::MAX, |_, j, d, dist| {
-                    assert!((d[0] * d[0] + d[1] * d[1]).sqrt() - dist < 1e-3);
+                    assert!(d.length() - dist < 1e-3);
                     got.push(j)
                 });
                 let mut sorted_got = got.clone();
@@ -170,7 +171,7 @@ fn search_matches_brute_force_across_the_wrap() {
                 assert_eq!(dedup.len(), got.len(), "a neighbour was visited twice");
                 assert_eq!(
                     sorted_got,
-                    brute(&e, me, heading, r, cos_half, w, h),
+                    brute(&e, me, heading.into(), r, cos_half, w, h),
                     "world {w}x{h} r {r} slot {me}"
                 );
                 // Ring order outward; ascending id within one cell.
@@ -198,14 +199,12 @@ fn early_exit_takes_the_first_max_in_order() {
     let hv = view(&b, &e, w, h);
     for me in (0..e.capacity()).filter(|&i| e.alive(i)).take(200) {
         let mut all = Vec::new();
-        for_each_neighbor(&hv, me, [1.0, 0.0], 60.0, -1.0, u32::MAX, |_, j, _, _| {
+        for_each_neighbor(&hv, me, Vec2::X, 60.0, -1.0, u32::MAX, |_, j, _, _| {
             all.push(j)
         });
         for max in [1u32, 5, 24] {
             let mut some = Vec::new();
-            let n = for_each_neighbor(&hv, me, [1.0, 0.0], 60.0, -1.0, max, |_, j, _, _| {
-                some.push(j)
-            });
+            let n = for_each_neighbor(&hv, me, Vec2::X, 60.0, -1.0, max, |_, j, _, _| some.push(j));
             assert_eq!(n as usize, some.len());
             assert_eq!(some, all[..all.len().min(max as usize)]);
         }
@@ -236,7 +235,7 @@ fn view_cone_accepts_only_what_is_in_front() {
         for_each_neighbor(
             &hv,
             0,
-            [1.0, 0.0],
+            Vec2::X,
             50.0,
             cos_half_angle(deg),
             24,
@@ -249,7 +248,7 @@ fn view_cone_accepts_only_what_is_in_front() {
     assert_eq!(seen(90.0), vec![1, 4]);
     assert_eq!(seen(30.0), vec![1]);
     let mut all = Vec::new();
-    for_each_neighbor(&hv, 0, [1.0, 0.0], 50.0, -1.0, 24, |_, j, _, _| all.push(j));
+    for_each_neighbor(&hv, 0, Vec2::X, 50.0, -1.0, 24, |_, j, _, _| all.push(j));
     all.sort();
     assert_eq!(all, vec![1, 2, 3, 4, 5]);
 }

@@ -1,6 +1,7 @@
 //! `integrate`: `vel += acc·dt`, clamp to the speed gene, move with terrain
 //! sliding, wrap, pay basal and movement energy, age.
 
+use glam::Vec2;
 use rayon::prelude::*;
 
 use super::PAR_MIN_LEN;
@@ -51,29 +52,29 @@ pub fn integrate_one(
     age: &mut f32,
 ) {
     let dt = p.world.dt;
-    let mut v = [vel[0] + acc[0] * dt, vel[1] + acc[1] * dt];
+    let mut v = Vec2::from(*vel) + Vec2::from(acc) * dt;
     let max = gene(genes, Gene::Speed);
-    let s2 = v[0] * v[0] + v[1] * v[1];
+    let s2 = v.length_squared();
     if s2 > max * max {
-        let k = max / s2.sqrt();
-        v = [v[0] * k, v[1] * k];
+        v *= max / s2.sqrt();
     }
+    // Slide along an impassable cell's edge: keep the axis that stays passable.
     let (w, h) = (p.world.width, p.world.height);
-    let nx = wrap(pos[0] + v[0] * dt, w);
-    let ny = wrap(pos[1] + v[1] * dt, h);
+    let nx = wrap(pos[0] + v.x * dt, w);
+    let ny = wrap(pos[1] + v.y * dt, h);
     if terrain.passable([nx, ny]) {
         *pos = [nx, ny];
     } else if terrain.passable([nx, pos[1]]) {
         *pos = [nx, pos[1]];
-        v[1] = 0.0;
+        v.y = 0.0;
     } else if terrain.passable([pos[0], ny]) {
         *pos = [pos[0], ny];
-        v[0] = 0.0;
+        v.x = 0.0;
     } else {
-        v = [0.0, 0.0];
+        v = Vec2::ZERO;
     }
-    *vel = v;
-    let speed2 = v[0] * v[0] + v[1] * v[1];
+    *vel = v.into();
+    let speed2 = v.length_squared();
     let metabolism = gene(genes, Gene::Metabolism);
     *energy -= (p.energy.basal_of(metabolism) + p.energy.move_cost * speed2) * dt;
     *age += dt;

@@ -5,7 +5,9 @@
 //! wrap) and inside the view cone; the search stops as soon as `max`
 //! neighbours are accepted (early exit). Shared by `steer` and the tests.
 
-use crate::model::grid::{Grid, delta};
+use glam::Vec2;
+
+use crate::model::grid::{Grid, delta2};
 
 /// Margin (wu) by which a cell must lie behind an entity to be skipped unread.
 const CULL_MARGIN: f32 = 0.01;
@@ -40,6 +42,196 @@ fn axis_bounds(reach: i64, cells: i64) -> (i64, i64) {
     }
 }
 
+/// Distance along one axis from a point `l` into its own cell to the near
+/// edge of the cell `d` cells away (`size`: the cell size, 0 where the axis
+/// is not culled).
+#[inline(always)]
+fn gap(d: i64, l: f32, size: f32) -> f32 {
+    match d {
+        _ if size == 0.0 => 0.0,
+        0 => 0.0,
+        d if d > 0 => d as f32 * size - l,
+        d => l - (d + 1) as f32 * size,
+    }
+}
+
+/// A column or row index one step outside `[0, n)` brought back inside
+/// (the search never reaches further: see [`axis_bounds`]).
+#[inline(always)]
+fn wrap_cell(v: i64, n: i64) -> i64 {
+    if v < 0 {
+        v + n
+    } else if v >= n {
+        v - n
+    } else {
+        v
+    }
+}
+
+/// One entity's query: who asks, from where, looking where, how far, how
+/// many, and how many it has accepted so far.
+struct Query {
+    me: usize,
+    p: Vec2,
+    heading: Vec2,
+    cos_half: f32,
+    r2: f32,
+    max: u32,
+    accepted: u32,
+}
+
+/// The cells a query visits and what lets it skip one unread.
+struct Rings {
+    /// The own cell.
+    cx: i64,
+    cy: i64,
+    /// Offsets visited per axis: `[-lox, hix]`, `[-loy, hiy]`.
+    lox: i64,
+    hix: i64,
+    loy: i64,
+    hiy: i64,
+    /// The last ring.
+    kmax: i64,
+    /// Position inside the own cell, for culling cells wholly beyond the radius.
+    lx: f32,
+    ly: f32,
+    /// Cell sizes for the distance culling (0 on an axis where the search is
+    /// wider than the world: there a visited cell stands for several images,
+    /// so its geometry says nothing).
+    cull_w: f32,
+    cull_h: f32,
+    /// Whether cells behind the view cone are skipped (cones up to 180°, and
+    /// neither axis wider than the world).
+    cull_cone: bool,
+}
+
+impl Rings {
+    #[inline(always)]
+    fn new(g: &Grid, q: &Query, radius: f32) -> Self {
+        let (cx, cy) = g.cell_xy(q.p.into());
+        let (cx, cy) = (cx as i64, cy as i64);
+        let reach_x = (radius * g.inv_w + 1e-4).ceil() as i64;
+        let reach_y = (radius * g.inv_h + 1e-4).ceil() as i64;
+        let (lox, hix) = axis_bounds(reach_x, g.cols as i64);
+        let (loy, hiy) = axis_bounds(reach_y, g.rows as i64);
+        let clipped_x = 2 * reach_x >= g.cols as i64;
+        let clipped_y = 2 * reach_y >= g.rows as i64;
+        let all_around = q.cos_half < 0.0;
+        Self {
+            cx,
+            cy,
+            lox,
+            hix,
+            loy,
+            hiy,
+            kmax: lox.max(hix).max(loy).max(hiy),
+            lx: q.p.x - cx as f32 * g.cell_w,
+            ly: q.p.y - cy as f32 * g.cell_h,
+            cull_w: if clipped_x { 0.0 } else { g.cell_w },
+            cull_h: if clipped_y { 0.0 } else { g.cell_h },
+            cull_cone: !all_around && !clipped_x && !clipped_y,
+        }
+    }
+
+    /// Whether the cell `(dx, dy)` away lies wholly behind the entity (every
+    /// point at a negative dot product with the heading, by a margin): it
+    /// holds nobody inside a cone of up to 180°.
+    #[inline(always)]
+    fn behind(&self, g: &Grid, heading: Vec2, dx: i64, dy: i64) -> bool {
+        if !self.cull_cone {
+            return false;
+        }
+        let x = if heading.x > 0.0 {
+            (dx + 1) as f32 * g.cell_w - self.lx
+        } else {
+            dx as f32 * g.cell_w - self.lx
+        };
+        let y = if heading.y > 0.0 {
+            (dy + 1) as f32 * g.cell_h - self.ly
+        } else {
+            dy as f32 * g.cell_h - self.ly
+        };
+        heading.x * x + heading.y * y < -CULL_MARGIN
+    }
+
+    /// Visits ring `k` (row-major); returns whether the query is full.
+    #[inline(always)]
+    fn ring(
+        &self,
+        h: &HashView<'_>,
+        q: &mut Query,
+        k: i64,
+        f: &mut impl FnMut(usize, usize, Vec2, f32),
+    ) -> bool {
+        let g = h.grid;
+        let (cols, rows) = (g.cols as i64, g.rows as i64);
+        for dy in -k..=k {
+            if dy < -self.loy || dy > self.hiy {
+                continue;
+            }
+            let gy = gap(dy, self.ly, self.cull_h);
+            let gy2 = gy * gy;
+            if gy2 > q.r2 {
+                continue;
+            }
+            let y = wrap_cell(self.cy + dy, rows);
+            let full_row = dy.abs() == k;
+            let mut dx = -k;
+            while dx <= k {
+                let gx = gap(dx, self.lx, self.cull_w);
+                if dx >= -self.lox
+                    && dx <= self.hix
+                    && gx * gx + gy2 <= q.r2
+                    && !self.behind(g, q.heading, dx, dy)
+                {
+                    let x = wrap_cell(self.cx + dx, cols);
+                    if q.scan_cell(h, (y * cols + x) as usize, f) {
+                        return true;
+                    }
+                }
+                dx += if full_row || k == 0 { 1 } else { 2 * k };
+            }
+        }
+        false
+    }
+}
+
+impl Query {
+    /// Visits the accepted entities of one hash cell in ascending id;
+    /// returns whether the query is full.
+    #[inline(always)]
+    fn scan_cell(
+        &mut self,
+        h: &HashView<'_>,
+        cell: usize,
+        f: &mut impl FnMut(usize, usize, Vec2, f32),
+    ) -> bool {
+        let world = Vec2::from(h.world);
+        let (a, b) = (h.offsets[cell] as usize, h.offsets[cell + 1] as usize);
+        for (n, &other) in h.sorted_pos[a..b].iter().enumerate() {
+            let d = delta2(self.p, Vec2::from(other), world);
+            let d2 = d.length_squared();
+            if d2 > self.r2 {
+                continue;
+            }
+            let j = h.sorted[a + n] as usize;
+            if j == self.me {
+                continue;
+            }
+            let dist = d2.sqrt();
+            if self.heading.dot(d) < self.cos_half * dist {
+                continue;
+            }
+            f(a + n, j, d, dist);
+            self.accepted += 1;
+            if self.accepted >= self.max {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// Visits the accepted neighbours of the entity at slot `me`, in order,
 /// calling `f(sorted_index, slot, delta_to_neighbour, distance)`, where
 /// `sorted_index` is the neighbour's position in cell order (for reading data
@@ -50,113 +242,31 @@ fn axis_bounds(reach: i64, cells: i64) -> (i64, i64) {
 pub fn for_each_neighbor(
     h: &HashView<'_>,
     me: usize,
-    heading: [f32; 2],
+    heading: Vec2,
     radius: f32,
     cos_half: f32,
     max: u32,
-    mut f: impl FnMut(usize, usize, [f32; 2], f32),
+    mut f: impl FnMut(usize, usize, Vec2, f32),
 ) -> u32 {
-    let g = h.grid;
-    let p = h.pos[me];
-    let (cx, cy) = g.cell_xy(p);
-    let (cx, cy) = (cx as i64, cy as i64);
-    let reach_x = (radius * g.inv_w + 1e-4).ceil() as i64;
-    let reach_y = (radius * g.inv_h + 1e-4).ceil() as i64;
-    let (lox, hix) = axis_bounds(reach_x, g.cols as i64);
-    let (loy, hiy) = axis_bounds(reach_y, g.rows as i64);
-    let kmax = lox.max(hix).max(loy).max(hiy);
-    let r2 = radius * radius;
-    let mut accepted = 0u32;
     if max == 0 {
         return 0;
     }
-    // Position inside the own cell, for culling cells wholly beyond the radius.
-    let lx = p[0] - cx as f32 * g.cell_w;
-    let ly = p[1] - cy as f32 * g.cell_h;
-    // Where the search is wider than the world along an axis, a visited cell
-    // stands for several images: its geometry says nothing, so no culling there.
-    let clipped_x = 2 * reach_x >= g.cols as i64;
-    let clipped_y = 2 * reach_y >= g.rows as i64;
-    let gap = |d: i64, l: f32, size: f32| match d {
-        _ if size == 0.0 => 0.0,
-        0 => 0.0,
-        d if d > 0 => d as f32 * size - l,
-        d => l - (d + 1) as f32 * size,
+    let mut q = Query {
+        me,
+        p: Vec2::from(h.pos[me]),
+        heading,
+        cos_half,
+        r2: radius * radius,
+        max,
+        accepted: 0,
     };
-    // A cell wholly behind the entity (every point at a negative dot product
-    // with the heading, by a margin) holds nobody inside a cone of up to 180°.
-    let behind = |dx: i64, dy: i64| {
-        if cos_half < 0.0 || clipped_x || clipped_y {
-            return false;
-        }
-        let x = if heading[0] > 0.0 {
-            (dx + 1) as f32 * g.cell_w - lx
-        } else {
-            dx as f32 * g.cell_w - lx
-        };
-        let y = if heading[1] > 0.0 {
-            (dy + 1) as f32 * g.cell_h - ly
-        } else {
-            dy as f32 * g.cell_h - ly
-        };
-        heading[0] * x + heading[1] * y < -CULL_MARGIN
-    };
-    let (cols, rows) = (g.cols as i64, g.rows as i64);
-    for k in 0..=kmax {
-        for dy in -k..=k {
-            if dy < -loy || dy > hiy {
-                continue;
-            }
-            let gy = gap(dy, ly, if clipped_y { 0.0 } else { g.cell_h });
-            let gy2 = gy * gy;
-            if gy2 > r2 {
-                continue;
-            }
-            let mut y = cy + dy;
-            if y < 0 {
-                y += rows;
-            } else if y >= rows {
-                y -= rows;
-            }
-            let full_row = dy.abs() == k;
-            let mut dx = -k;
-            while dx <= k {
-                let gx = gap(dx, lx, if clipped_x { 0.0 } else { g.cell_w });
-                if dx >= -lox && dx <= hix && gx * gx + gy2 <= r2 && !behind(dx, dy) {
-                    let mut x = cx + dx;
-                    if x < 0 {
-                        x += cols;
-                    } else if x >= cols {
-                        x -= cols;
-                    }
-                    let cell = (y * cols + x) as usize;
-                    let (a, b) = (h.offsets[cell] as usize, h.offsets[cell + 1] as usize);
-                    for (n, q) in h.sorted_pos[a..b].iter().enumerate() {
-                        let d = [delta(p[0], q[0], h.world[0]), delta(p[1], q[1], h.world[1])];
-                        let d2 = d[0] * d[0] + d[1] * d[1];
-                        if d2 > r2 {
-                            continue;
-                        }
-                        let j = h.sorted[a + n] as usize;
-                        if j == me {
-                            continue;
-                        }
-                        let dist = d2.sqrt();
-                        if heading[0] * d[0] + heading[1] * d[1] < cos_half * dist {
-                            continue;
-                        }
-                        f(a + n, j, d, dist);
-                        accepted += 1;
-                        if accepted >= max {
-                            return accepted;
-                        }
-                    }
-                }
-                dx += if full_row || k == 0 { 1 } else { 2 * k };
-            }
+    let rings = Rings::new(h.grid, &q, radius);
+    for k in 0..=rings.kmax {
+        if rings.ring(h, &mut q, k, &mut f) {
+            break;
         }
     }
-    accepted
+    q.accepted
 }
 
 /// Cosine of half a view angle given in degrees (15°–90° half angles), by a

@@ -8,6 +8,7 @@
 //! Output: an acceleration, a behaviour, and an attack intent when the prey is
 //! within reach and the roll `fight_probability · aggression · dt` passes.
 
+use glam::Vec2;
 use rayon::prelude::*;
 
 use super::neighbors::{HashView, cos_half_angle, for_each_neighbor};
@@ -16,7 +17,7 @@ use crate::model::entities::{Entities, TRIBE_MASK};
 use crate::model::food::Food;
 use crate::model::genes::{Gene, gene};
 use crate::model::grid::wrap;
-use crate::model::params::SimParams;
+use crate::model::params::{SimParams, SteeringParams};
 use crate::model::rng::{rng4, signed_unit, stream, unit};
 use crate::model::terrain::Terrain;
 
@@ -145,174 +146,226 @@ pub fn steer(
     }
 }
 
-#[inline]
-fn len(v: [f32; 2]) -> f32 {
-    (v[0] * v[0] + v[1] * v[1]).sqrt()
+/// What steering knows of the entity it steers.
+struct Me {
+    pos: Vec2,
+    vel: Vec2,
+    /// Unit vector along the velocity (+x when at rest).
+    heading: Vec2,
+    tribe: u32,
+    diet: f32,
+    hunting: bool,
+    flees: bool,
+    /// Sensing radius (wu), longer while hunting.
+    vision: f32,
+    cos_half: f32,
+}
+
+impl Me {
+    #[inline(always)]
+    fn new(inp: &SteerInput<'_>, i: usize) -> Self {
+        let (p, e) = (inp.p, inp.e);
+        let g = &e.genes[i];
+        let vel = Vec2::from(e.vel[i]);
+        let speed = vel.length();
+        let heading = if speed > 1e-6 { vel / speed } else { Vec2::X };
+        let diet = gene(g, Gene::Diet);
+        let hungry = e.energy[i] < p.energy.hungry * p.energy.max;
+        let hunting = diet > p.combat.hunt_diet && hungry;
+        Self {
+            pos: Vec2::from(e.pos[i]),
+            vel,
+            heading,
+            tribe: e.tribe_flags[i] & TRIBE_MASK,
+            diet,
+            hunting,
+            flees: diet < p.combat.flee_diet,
+            vision: gene(g, Gene::Vision) * if hunting { p.combat.hunt_vision } else { 1.0 },
+            cos_half: cos_half_angle(gene(g, Gene::ViewAngle)),
+        }
+    }
+}
+
+/// The best prey seen so far.
+#[derive(Clone, Copy)]
+struct Prey {
+    score: f32,
+    slot: usize,
+    d: Vec2,
+    dist: f32,
+}
+
+/// What the neighbour search gathered.
+#[derive(Default)]
+struct Sensed {
+    /// Separation: away from neighbours inside the personal space.
+    sep: Vec2,
+    /// Sum of the own tribe's velocities and offsets, and their count.
+    ali: Vec2,
+    coh: Vec2,
+    same: u32,
+    /// Away from other tribes' hunters, and their count.
+    flee: Vec2,
+    threats: u32,
+    prey: Option<Prey>,
+}
+
+/// Runs the neighbour search and sums what steering reads of the neighbours.
+#[inline(always)]
+fn sense(inp: &SteerInput<'_>, i: usize, me: &Me) -> Sensed {
+    let p = inp.p;
+    let s = &p.steering;
+    let mut seen = Sensed::default();
+    let max = p.hash.max_neighbors;
+    for_each_neighbor(
+        &inp.hash,
+        i,
+        me.heading,
+        me.vision,
+        me.cos_half,
+        max,
+        |k, j, d, dist| {
+            let n = &inp.info[k];
+            let inv = if dist > 1e-6 { 1.0 / dist } else { 0.0 };
+            if dist < s.personal_space {
+                let w = (1.0 - dist / s.personal_space) * inv;
+                seen.sep -= d * w;
+            }
+            if n.tribe == me.tribe {
+                seen.ali += Vec2::from(n.vel);
+                seen.coh += d;
+                seen.same += 1;
+                return;
+            }
+            if me.flees && n.diet > p.combat.hunt_diet {
+                let w = (1.0 - dist / me.vision).max(0.0) * inv;
+                seen.flee -= d * w;
+                seen.threats += 1;
+            }
+            if me.hunting {
+                let score = (n.energy + 10.0) / (dist + 5.0);
+                if seen.prey.is_none_or(|b| score > b.score) {
+                    seen.prey = Some(Prey {
+                        score,
+                        slot: j,
+                        d,
+                        dist,
+                    });
+                }
+            }
+        },
+    );
+    seen
+}
+
+/// Separation, then alignment and cohesion with the own tribe.
+#[inline(always)]
+fn flock(s: &SteeringParams, seen: &Sensed, vel: Vec2, cohesion_gene: f32) -> Vec2 {
+    let mut acc = seen.sep * s.separation;
+    if seen.same > 0 {
+        let n = seen.same as f32;
+        let wa = s.alignment * cohesion_gene;
+        let wc = s.cohesion * cohesion_gene;
+        acc += (seen.ali / n - vel) * wa + seen.coh / n * wc;
+    }
+    acc
+}
+
+/// Flee, else hunt, else seek food: adds the chosen force to `acc` and
+/// returns the behaviour and the attack intent.
+#[inline(always)]
+fn behave(
+    inp: &SteerInput<'_>,
+    i: usize,
+    me: &Me,
+    seen: &Sensed,
+    r: [u32; 4],
+    acc: &mut Vec2,
+) -> (Mode, u32) {
+    let p = inp.p;
+    let s = &p.steering;
+    if seen.threats > 0 {
+        let l = seen.flee.length();
+        if l > 1e-6 {
+            *acc += seen.flee / l * s.flee;
+        }
+        return (Mode::Flee, NONE);
+    }
+    if let Some(prey) = seen.prey {
+        if prey.dist > 1e-6 {
+            *acc += prey.d / prey.dist * s.hunt;
+        }
+        let roll =
+            p.combat.fight_probability * gene(&inp.e.genes[i], Gene::Aggression) * p.world.dt;
+        let strikes = prey.dist <= p.combat.reach && unit(r[1]) < roll;
+        return (Mode::Hunt, if strikes { prey.slot as u32 } else { NONE });
+    }
+    if me.diet < p.food.graze_diet && inp.e.energy[i] < p.energy.max && seek_food(inp, i, me, acc) {
+        return (Mode::Graze, NONE);
+    }
+    (Mode::Wander, NONE)
 }
 
 /// Steers the living entity in slot `i`.
 pub fn steer_one(inp: &SteerInput<'_>, i: usize) -> SteerOut {
     let (p, e) = (inp.p, inp.e);
     let s = &p.steering;
-    let g = &e.genes[i];
-    let pos = e.pos[i];
-    let vel = e.vel[i];
-    let speed = len(vel);
-    let heading = if speed > 1e-6 {
-        [vel[0] / speed, vel[1] / speed]
-    } else {
-        [1.0, 0.0]
-    };
-    let tribe = e.tribe_flags[i] & TRIBE_MASK;
-    let diet = gene(g, Gene::Diet);
-    let hungry = e.energy[i] < p.energy.hungry * p.energy.max;
-    let hunting = diet > p.combat.hunt_diet && hungry;
-    let flees = diet < p.combat.flee_diet;
-    let vision = gene(g, Gene::Vision) * if hunting { p.combat.hunt_vision } else { 1.0 };
-    let cos_half = cos_half_angle(gene(g, Gene::ViewAngle));
-    let cohesion_gene = gene(g, Gene::Cohesion);
-
-    let mut sep = [0.0f32; 2];
-    let (mut ali, mut coh, mut same) = ([0.0f32; 2], [0.0f32; 2], 0u32);
-    let (mut flee, mut threats) = ([0.0f32; 2], 0u32);
-    let mut prey: Option<(f32, usize, [f32; 2], f32)> = None;
-    for_each_neighbor(
-        &inp.hash,
-        i,
-        heading,
-        vision,
-        cos_half,
-        p.hash.max_neighbors,
-        |k, j, d, dist| {
-            let n = &inp.info[k];
-            let inv = if dist > 1e-6 { 1.0 / dist } else { 0.0 };
-            if dist < s.personal_space {
-                let w = (1.0 - dist / s.personal_space) * inv;
-                sep[0] -= d[0] * w;
-                sep[1] -= d[1] * w;
-            }
-            if n.tribe == tribe {
-                ali[0] += n.vel[0];
-                ali[1] += n.vel[1];
-                coh[0] += d[0];
-                coh[1] += d[1];
-                same += 1;
-                return;
-            }
-            if flees && n.diet > p.combat.hunt_diet {
-                let w = (1.0 - dist / vision).max(0.0) * inv;
-                flee[0] -= d[0] * w;
-                flee[1] -= d[1] * w;
-                threats += 1;
-            }
-            if hunting {
-                let score = (n.energy + 10.0) / (dist + 5.0);
-                if prey.is_none_or(|b| score > b.0) {
-                    prey = Some((score, j, d, dist));
-                }
-            }
-        },
-    );
-
-    let mut acc = [sep[0] * s.separation, sep[1] * s.separation];
-    if same > 0 {
-        let n = same as f32;
-        let wa = s.alignment * cohesion_gene;
-        let wc = s.cohesion * cohesion_gene;
-        acc[0] += (ali[0] / n - vel[0]) * wa + coh[0] / n * wc;
-        acc[1] += (ali[1] / n - vel[1]) * wa + coh[1] / n * wc;
-    }
-    let mut mode = Mode::Wander;
-    let mut intent = NONE;
+    let me = Me::new(inp, i);
+    let seen = sense(inp, i, &me);
+    let mut acc = flock(s, &seen, me.vel, gene(&e.genes[i], Gene::Cohesion));
     let r = rng4(inp.seed, inp.tick, e.id[i], stream::STEER);
-    if threats > 0 {
-        let l = len(flee);
-        if l > 1e-6 {
-            acc[0] += flee[0] / l * s.flee;
-            acc[1] += flee[1] / l * s.flee;
-        }
-        mode = Mode::Flee;
-    } else if let Some((_, j, d, dist)) = prey {
-        if dist > 1e-6 {
-            acc[0] += d[0] / dist * s.hunt;
-            acc[1] += d[1] / dist * s.hunt;
-        }
-        mode = Mode::Hunt;
-        let roll = p.combat.fight_probability * gene(g, Gene::Aggression) * p.world.dt;
-        if dist <= p.combat.reach && unit(r[1]) < roll {
-            intent = j as u32;
-        }
-    } else if diet < p.food.graze_diet
-        && e.energy[i] < p.energy.max
-        && seek_food(inp, i, pos, heading, vision, cos_half, vel, &mut acc)
-    {
-        mode = Mode::Graze;
-    }
-    acc[0] += signed_unit(r[2]) * s.wander;
-    acc[1] += signed_unit(r[3]) * s.wander;
-    avoid_terrain(inp, e.id[i], pos, heading, &mut acc);
-    let l = len(acc);
+    let (mode, intent) = behave(inp, i, &me, &seen, r, &mut acc);
+    acc += Vec2::new(signed_unit(r[2]), signed_unit(r[3])) * s.wander;
+    avoid_terrain(inp, e.id[i], me.pos, me.heading, &mut acc);
+    let l = acc.length();
     if l > s.max_accel {
-        let k = s.max_accel / l;
-        acc = [acc[0] * k, acc[1] * k];
+        acc *= s.max_accel / l;
     }
-    SteerOut { acc, intent, mode }
+    SteerOut {
+        acc: acc.into(),
+        intent,
+        mode,
+    }
+}
+
+/// `pos` wrapped into the world, per axis.
+#[inline(always)]
+fn wrap_world(p: &SimParams, pos: Vec2) -> Vec2 {
+    Vec2::new(wrap(pos.x, p.world.width), wrap(pos.y, p.world.height))
 }
 
 /// Food seeking: graze (brake) where the own cell is good enough, else steer
 /// toward the best sampled cell above the food-standards threshold.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the kernel's inputs, as in the shader"
-)]
-fn seek_food(
-    inp: &SteerInput<'_>,
-    i: usize,
-    pos: [f32; 2],
-    heading: [f32; 2],
-    vision: f32,
-    cos_half: f32,
-    vel: [f32; 2],
-    acc: &mut [f32; 2],
-) -> bool {
+fn seek_food(inp: &SteerInput<'_>, i: usize, me: &Me, acc: &mut Vec2) -> bool {
     let p = inp.p;
     let food = inp.food;
     let threshold = gene(&inp.e.genes[i], Gene::FoodStandards) * p.food.capacity;
-    let here = food.amount[food.grid.index(pos) as usize];
+    let here = food.amount[food.grid.index(me.pos.into()) as usize];
     if here > threshold && here > 0.0 {
-        acc[0] -= vel[0] * 2.0;
-        acc[1] -= vel[1] * 2.0;
+        *acc -= me.vel * 2.0;
         return true;
     }
-    let (w, h) = (p.world.width, p.world.height);
-    let mut best: Option<(f32, [f32; 2])> = None;
+    let mut best: Option<(f32, Vec2)> = None;
     let mut taken = 0;
     for smp in FOOD_SAMPLES {
         if taken >= p.steering.food_samples {
             break;
         }
-        if smp[0] < cos_half {
+        if smp[0] < me.cos_half {
             continue;
         }
         taken += 1;
-        let dir = [
-            heading[0] * smp[0] - heading[1] * smp[1],
-            heading[0] * smp[1] + heading[1] * smp[0],
-        ];
-        let dist = vision * smp[2];
-        let q = [
-            wrap(pos[0] + dir[0] * dist, w),
-            wrap(pos[1] + dir[1] * dist, h),
-        ];
-        let amount = food.amount[food.grid.index(q) as usize];
+        // The heading turned by the sample's angle (the shader's products and sums).
+        let dir = me.heading.rotate(Vec2::new(smp[0], smp[1]));
+        let q = wrap_world(p, me.pos + dir * (me.vision * smp[2]));
+        let amount = food.amount[food.grid.index(q.into()) as usize];
         if amount > threshold && best.is_none_or(|b| amount > b.0) {
             best = Some((amount, dir));
         }
     }
     match best {
         Some((_, dir)) => {
-            acc[0] += dir[0] * p.steering.food;
-            acc[1] += dir[1] * p.steering.food;
+            *acc += dir * p.steering.food;
             true
         }
         None => false,
@@ -321,48 +374,27 @@ fn seek_food(
 
 /// Terrain look-ahead: when the point `lookahead` ahead is impassable, turn
 /// 60° toward whichever side is passable (left first for even ids), else back off.
-fn avoid_terrain(
-    inp: &SteerInput<'_>,
-    id: u32,
-    pos: [f32; 2],
-    heading: [f32; 2],
-    acc: &mut [f32; 2],
-) {
+fn avoid_terrain(inp: &SteerInput<'_>, id: u32, pos: Vec2, heading: Vec2, acc: &mut Vec2) {
     let s = &inp.p.steering;
-    let (w, h) = (inp.p.world.width, inp.p.world.height);
-    let ahead = |d: [f32; 2]| {
-        [
-            wrap(pos[0] + d[0] * s.lookahead, w),
-            wrap(pos[1] + d[1] * s.lookahead, h),
-        ]
+    let passable_ahead = |d: Vec2| {
+        let q = wrap_world(inp.p, pos + d * s.lookahead);
+        inp.terrain.passable(q.into())
     };
-    if inp.terrain.passable(ahead(heading)) {
+    if passable_ahead(heading) {
         return;
     }
+    // cos and sin of 60°.
     const C: f32 = 0.5;
     const S: f32 = 0.866_025_4;
-    let left = [
-        heading[0] * C - heading[1] * S,
-        heading[0] * S + heading[1] * C,
-    ];
-    let right = [
-        heading[0] * C + heading[1] * S,
-        -heading[0] * S + heading[1] * C,
-    ];
+    let left = heading.rotate(Vec2::new(C, S));
+    let right = heading.rotate(Vec2::new(C, -S));
     let sides = if id.is_multiple_of(2) {
         [left, right]
     } else {
         [right, left]
     };
-    let target = sides.into_iter().find(|&d| inp.terrain.passable(ahead(d)));
-    match target {
-        Some(d) => {
-            acc[0] += (d[0] - heading[0]) * s.terrain;
-            acc[1] += (d[1] - heading[1]) * s.terrain;
-        }
-        None => {
-            acc[0] -= heading[0] * s.terrain;
-            acc[1] -= heading[1] * s.terrain;
-        }
+    match sides.into_iter().find(|&d| passable_ahead(d)) {
+        Some(d) => *acc += (d - heading) * s.terrain,
+        None => *acc -= heading * s.terrain,
     }
 }

@@ -14,55 +14,50 @@ pub const PACKED_WORDS: usize = 5;
 /// Nine 16-bit genes in five 32-bit words.
 pub type PackedGenes = [u32; PACKED_WORDS];
 
-/// Index of each gene in [`Genes`] and in the packed words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(usize)]
-pub enum Gene {
-    /// Top speed (wu/s), 5–25.
-    Speed = 0,
-    /// Vision radius (wu), 5–100.
-    Vision = 1,
-    /// Metabolism (dimensionless), 0.01–2: energy burn, eating speed, lifespan.
-    Metabolism = 2,
-    /// Reproduction chance (1/s), 0–0.2.
-    ReproChance = 3,
-    /// Aggression, 0–1: attack rate and damage.
-    Aggression = 4,
-    /// Cohesion with the own tribe, 0–0.75.
-    Cohesion = 5,
-    /// Food standards, 0–1: the least food a cell must hold to be sought.
-    FoodStandards = 6,
-    /// Diet, −1 (herbivore) … +1 (carnivore).
-    Diet = 7,
-    /// View cone's full angle (degrees), 30–180.
-    ViewAngle = 8,
+/// Declares every gene once: its index (in [`Genes`], the packed words and
+/// `shaders/common/genes.wgsl`), its name in scenario files and output, its
+/// range and its meaning. Generates [`Gene`], [`GENE_NAMES`] and [`GENE_RANGES`].
+macro_rules! genes {
+    ($( $(#[doc = $doc:literal])* $gene:ident = $k:literal, $name:literal, [$lo:expr, $hi:expr]; )*) => {
+        /// Index of each gene in [`Genes`] and in the packed words.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(usize)]
+        pub enum Gene {
+            $(
+                $(#[doc = $doc])*
+                #[doc = concat!("\n\n`", $name, "`, ", stringify!($lo), " to ", stringify!($hi), ".")]
+                $gene = $k,
+            )*
+        }
+
+        /// Gene names, in index order, as used in scenario files and output.
+        pub const GENE_NAMES: [&str; GENE_COUNT] = [$($name),*];
+
+        /// Each gene's `(min, max)`, in index order.
+        pub const GENE_RANGES: [(f32, f32); GENE_COUNT] = [$(($lo, $hi)),*];
+    };
 }
 
-/// Gene names, in index order, as used in scenario files and output.
-pub const GENE_NAMES: [&str; GENE_COUNT] = [
-    "speed",
-    "vision",
-    "metabolism",
-    "repro_chance",
-    "aggression",
-    "cohesion",
-    "food_standards",
-    "diet",
-    "view_angle",
-];
-
-/// Each gene's `(min, max)`, in index order.
-pub const GENE_RANGES: [(f32, f32); GENE_COUNT] = [
-    (5.0, 25.0),
-    (5.0, 100.0),
-    (0.01, 2.0),
-    (0.0, 0.2),
-    (0.0, 1.0),
-    (0.0, 0.75),
-    (0.0, 1.0),
-    (-1.0, 1.0),
-    (30.0, 180.0),
-];
+genes! {
+    /// Top speed (wu/s).
+    Speed = 0, "speed", [5.0, 25.0];
+    /// Vision radius (wu).
+    Vision = 1, "vision", [5.0, 100.0];
+    /// Metabolism (dimensionless): energy burn, eating speed, lifespan.
+    Metabolism = 2, "metabolism", [0.01, 2.0];
+    /// Reproduction chance (1/s).
+    ReproChance = 3, "repro_chance", [0.0, 0.2];
+    /// Aggression: attack rate and damage.
+    Aggression = 4, "aggression", [0.0, 1.0];
+    /// Cohesion with the own tribe.
+    Cohesion = 5, "cohesion", [0.0, 0.75];
+    /// Food standards: the least food a cell must hold to be sought.
+    FoodStandards = 6, "food_standards", [0.0, 1.0];
+    /// Diet: −1 herbivore … +1 carnivore.
+    Diet = 7, "diet", [-1.0, 1.0];
+    /// View cone's full angle (degrees).
+    ViewAngle = 8, "view_angle", [30.0, 180.0];
+}
 
 /// Unpacked genes, in index order (see [`Gene`]).
 #[derive(Debug, Clone, Copy, PartialEq)]

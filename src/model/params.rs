@@ -1,6 +1,7 @@
 //! `SimParams`: every constant of the world model, with its unit, default and
 //! allowed range declared once (the macro below generates the struct, its
-//! `Default`, and its range validation from the same line).
+//! `Default`, its range validation and the default and range in each field's
+//! documentation from the same line).
 //!
 //! Units: world units (wu) for lengths, seconds (s) for time, energy units (e)
 //! for energy, food units (f) for food. Every rate is per second and is
@@ -21,7 +22,14 @@ macro_rules! param_group {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(default, deny_unknown_fields)]
         pub struct $name {
-            $( $(#[doc = $doc])* pub $field: $ty, )*
+            $(
+                $(#[doc = $doc])*
+                #[doc = concat!(
+                    "\n\nDefault ", stringify!($default),
+                    "; allowed ", stringify!($lo), " to ", stringify!($hi), "."
+                )]
+                pub $field: $ty,
+            )*
         }
 
         impl Default for $name {
@@ -42,11 +50,11 @@ macro_rules! param_group {
 param_group! {
     /// The world's extent and the tick length.
     WorldParams, "world" {
-        /// World width (wu); the world wraps around (torus). Default 8192.
+        /// World width (wu); the world wraps around (torus).
         width: f32 = 8192.0, [64, 1_048_576];
-        /// World height (wu). Default 8192.
+        /// World height (wu).
         height: f32 = 8192.0, [64, 1_048_576];
-        /// Fixed tick length (s). Default 1/60.
+        /// Fixed tick length (s).
         dt: f32 = 1.0 / 60.0, [0.001, 0.1];
     }
 }
@@ -54,27 +62,27 @@ param_group! {
 param_group! {
     /// Terrain from seeded value noise: impassable ocean and mountain, four food biomes.
     TerrainParams, "terrain" {
-        /// Terrain cell size (wu). Default 64.
+        /// Terrain cell size (wu).
         cell_size: f32 = 64.0, [4, 65536];
-        /// Size of the largest noise feature (wu). Default 1400.
+        /// Size of the largest noise feature (wu).
         noise_scale: f32 = 1400.0, [16, 1_048_576];
-        /// Elevation below which a cell is ocean (0–1; 0 disables ocean). Default 0.30.
+        /// Elevation below which a cell is ocean (0 disables ocean).
         ocean_level: f32 = 0.30, [0, 1];
-        /// Elevation above which a cell is mountain (0–1; 1 disables mountains). Default 0.72.
+        /// Elevation above which a cell is mountain (1 disables mountains).
         mountain_level: f32 = 0.72, [0, 1];
-        /// Moisture above which land is forest (0–1). Default 0.58.
+        /// Moisture above which land is forest.
         forest_moisture: f32 = 0.58, [0, 1];
-        /// Moisture above which land is grassland (0–1). Default 0.46.
+        /// Moisture above which land is grassland.
         grassland_moisture: f32 = 0.46, [0, 1];
-        /// Moisture above which land is savanna, below it desert (0–1). Default 0.36.
+        /// Moisture above which land is savanna, below it desert.
         savanna_moisture: f32 = 0.36, [0, 1];
-        /// Food capacity multiplier in forest. Default 3.0.
+        /// Food capacity multiplier in forest.
         forest_food: f32 = 3.0, [0, 100];
-        /// Food capacity multiplier in grassland. Default 1.5.
+        /// Food capacity multiplier in grassland.
         grassland_food: f32 = 1.5, [0, 100];
-        /// Food capacity multiplier in savanna. Default 0.8.
+        /// Food capacity multiplier in savanna.
         savanna_food: f32 = 0.8, [0, 100];
-        /// Food capacity multiplier in desert. Default 0.15.
+        /// Food capacity multiplier in desert.
         desert_food: f32 = 0.15, [0, 100];
     }
 }
@@ -82,23 +90,23 @@ param_group! {
 param_group! {
     /// The food grid: logistic regrowth toward a per-cell capacity.
     FoodParams, "food" {
-        /// Food cell size (wu). Default 16.
+        /// Food cell size (wu).
         cell_size: f32 = 16.0, [1, 65536];
-        /// Food capacity of a cell before the biome multiplier (f). Default 4.
+        /// Food capacity of a cell before the biome multiplier (f).
         capacity: f32 = 4.0, [0, 1_000_000];
-        /// Logistic regrowth rate (1/s). Default 0.05.
+        /// Logistic regrowth rate (1/s).
         regrow_rate: f32 = 0.05, [0, 100];
-        /// Regrowth seed, as a fraction of capacity, so that bare cells regrow (0–1). Default 0.05.
+        /// Regrowth seed, as a fraction of capacity, so that bare cells regrow.
         seed_fraction: f32 = 0.05, [0, 1];
-        /// Delay before a cell that was just eaten regrows (s). Default 2.
+        /// Delay before a cell that was just eaten regrows (s).
         cooldown: f32 = 2.0, [0, 3600];
-        /// Most food one grazer eats per second at metabolism 1 (f/s). Default 6.
+        /// Most food one grazer eats per second at metabolism 1 (f/s).
         bite: f32 = 6.0, [0, 1_000_000];
-        /// Energy gained per food unit at full plant efficiency (e/f). Default 2.
+        /// Energy gained per food unit at full plant efficiency (e/f).
         energy_per_unit: f32 = 2.0, [0, 10_000];
-        /// Initial food as a fraction of capacity (0–1). Default 0.7.
+        /// Initial food as a fraction of capacity.
         initial_fill: f32 = 0.7, [0, 1];
-        /// Entities with a diet gene below this graze (−1 herbivore … +1 carnivore). Default 0.5.
+        /// Entities with a diet gene below this graze (−1 herbivore … +1 carnivore).
         graze_diet: f32 = 0.5, [-1, 1];
     }
 }
@@ -106,12 +114,12 @@ param_group! {
 param_group! {
     /// The spatial hash used for neighbour queries.
     HashParams, "hash" {
-        /// Hash cell size (wu). Default 40.
+        /// Hash cell size (wu).
         cell_size: f32 = 40.0, [1, 65536];
-        /// Most neighbours accepted per entity per tick (early exit). Default 24.
+        /// Most neighbours accepted per entity per tick (early exit).
         max_neighbors: u32 = 24, [1, 256];
         /// Ticks between re-sorting the entity slots into cell order, for memory
-        /// locality (0: never). Changes slot numbers, never ids. Default 30.
+        /// locality (0: never). Changes slot numbers, never ids.
         reorder_interval: u32 = 30, [0, 1_000_000];
     }
 }
@@ -119,23 +127,23 @@ param_group! {
 param_group! {
     /// Energy budget, life cycle and reproduction.
     EnergyParams, "energy" {
-        /// Largest energy an entity holds (e). Default 100.
+        /// Largest energy an entity holds (e).
         max: f32 = 100.0, [1, 1_000_000];
-        /// Energy of a spawned entity (e). Default 60.
+        /// Energy of a spawned entity (e).
         initial: f32 = 60.0, [0, 1_000_000];
-        /// Basal cost (e/s), multiplied by (0.5 + metabolism gene). Default 0.5.
+        /// Basal cost (e/s), multiplied by (0.5 + metabolism gene).
         basal: f32 = 0.5, [0, 1_000_000];
-        /// Movement cost per squared speed ((e/s)/(wu/s)²). Default 0.0008.
+        /// Movement cost per squared speed ((e/s)/(wu/s)²).
         move_cost: f32 = 0.0008, [0, 1000];
-        /// Energy above which an entity may reproduce (e). Default 55.
+        /// Energy above which an entity may reproduce (e).
         repro_threshold: f32 = 55.0, [0, 1_000_000];
-        /// Share of the parent's energy given to the child (0.01–0.99). Default 0.4.
+        /// Share of the parent's energy given to the child.
         child_share: f32 = 0.4, [0.01, 0.99];
-        /// Lifespan at metabolism 1 (s); ×(1.25 − 0.25·metabolism). Default 300.
+        /// Lifespan at metabolism 1 (s); ×(1.25 − 0.25·metabolism).
         lifespan: f32 = 300.0, [1, 1_000_000_000];
-        /// Age before which an entity cannot reproduce (s). Default 8.
+        /// Age before which an entity cannot reproduce (s).
         maturity: f32 = 8.0, [0, 1_000_000_000];
-        /// Energy fraction below which an entity is hungry (hunts, seeks food) (0–1). Default 0.7.
+        /// Energy fraction below which an entity is hungry (hunts, seeks food).
         hungry: f32 = 0.7, [0, 1];
     }
 }
@@ -143,23 +151,23 @@ param_group! {
 param_group! {
     /// Hunting and combat.
     CombatParams, "combat" {
-        /// Distance within which an attack lands (wu). Default 6.
+        /// Distance within which an attack lands (wu).
         reach: f32 = 6.0, [0, 100_000];
-        /// Attack rate at aggression 1 (1/s); the roll is `fight_probability·aggression·dt`. Default 4.
+        /// Attack rate at aggression 1 (1/s); the roll is `fight_probability·aggression·dt`.
         fight_probability: f32 = 4.0, [0, 10_000];
-        /// Damage of one attack before modifiers (e). Default 10.
+        /// Damage of one attack before modifiers (e).
         damage: f32 = 10.0, [0, 1_000_000];
-        /// Extra damage per other attacker of the same tribe on the same target (fraction). Default 0.3.
+        /// Extra damage per other attacker of the same tribe on the same target (fraction).
         pack_bonus: f32 = 0.3, [0, 100];
-        /// Energy an attacker gains per damage dealt, times its diet (e/e). Default 0.5.
+        /// Energy an attacker gains per damage dealt, times its diet (e/e).
         gain: f32 = 0.5, [0, 100];
-        /// Energy gained for a kill, times the killer's diet (e). Default 15.
+        /// Energy gained for a kill, times the killer's diet (e).
         kill_bonus: f32 = 15.0, [0, 1_000_000];
-        /// Entities with a diet gene above this hunt when hungry. Default 0.2.
+        /// Entities with a diet gene above this hunt when hungry.
         hunt_diet: f32 = 0.2, [-1, 1];
-        /// Entities with a diet gene below this flee from hunters in view. Default 0.0.
+        /// Entities with a diet gene below this flee from hunters in view.
         flee_diet: f32 = 0.0, [-1, 1];
-        /// Vision multiplier while hungry and hunting (1–3). Default 1.3.
+        /// Vision multiplier while hungry and hunting.
         hunt_vision: f32 = 1.3, [1, 3];
     }
 }
@@ -167,29 +175,29 @@ param_group! {
 param_group! {
     /// Steering weights (accelerations in wu/s²) and sensing limits.
     SteeringParams, "steering" {
-        /// Distance under which neighbours push each other apart (wu). Default 10.
+        /// Distance under which neighbours push each other apart (wu).
         personal_space: f32 = 10.0, [0, 100_000];
-        /// Separation weight (wu/s²). Default 50.
+        /// Separation weight (wu/s²).
         separation: f32 = 50.0, [0, 1_000_000];
-        /// Alignment weight with the own tribe, times the cohesion gene (1/s). Default 2.
+        /// Alignment weight with the own tribe, times the cohesion gene (1/s).
         alignment: f32 = 2.0, [0, 1_000_000];
-        /// Cohesion weight toward the own tribe's centre, times the cohesion gene (1/s²). Default 1.5.
+        /// Cohesion weight toward the own tribe's centre, times the cohesion gene (1/s²).
         cohesion: f32 = 1.5, [0, 1_000_000];
-        /// Flee weight away from hunters in view (wu/s²). Default 80.
+        /// Flee weight away from hunters in view (wu/s²).
         flee: f32 = 80.0, [0, 1_000_000];
-        /// Pursuit weight toward the chosen prey (wu/s²). Default 70.
+        /// Pursuit weight toward the chosen prey (wu/s²).
         hunt: f32 = 70.0, [0, 1_000_000];
-        /// Food-seeking weight toward the best food cell in view (wu/s²). Default 30.
+        /// Food-seeking weight toward the best food cell in view (wu/s²).
         food: f32 = 30.0, [0, 1_000_000];
-        /// Random wander weight (wu/s²). Default 10.
+        /// Random wander weight (wu/s²).
         wander: f32 = 10.0, [0, 1_000_000];
-        /// Terrain avoidance weight (wu/s²). Default 120.
+        /// Terrain avoidance weight (wu/s²).
         terrain: f32 = 120.0, [0, 1_000_000];
-        /// Terrain look-ahead distance (wu). Default 20.
+        /// Terrain look-ahead distance (wu).
         lookahead: f32 = 20.0, [0, 100_000];
-        /// Largest steering acceleration (wu/s²). Default 80.
+        /// Largest steering acceleration (wu/s²).
         max_accel: f32 = 80.0, [0, 1_000_000];
-        /// Food cells sampled per entity per tick (0–16). Default 6.
+        /// Food cells sampled per entity per tick.
         food_samples: u32 = 6, [0, 16];
     }
 }
@@ -197,13 +205,13 @@ param_group! {
 param_group! {
     /// Mutation of a child's genes.
     MutationParams, "mutation" {
-        /// Chance that a gene mutates at birth (0–1). Default 0.3.
+        /// Chance that a gene mutates at birth.
         rate: f32 = 0.3, [0, 1];
-        /// Standard deviation of a small step, as a fraction of the gene's range (0–1). Default 0.05.
+        /// Standard deviation of a small step, as a fraction of the gene's range.
         step: f32 = 0.05, [0, 1];
-        /// Chance that a mutation is a large jump instead (0–1). Default 0.03.
+        /// Chance that a mutation is a large jump instead.
         jump_chance: f32 = 0.03, [0, 1];
-        /// Largest jump, as a fraction of the gene's range (0–1). Default 0.25.
+        /// Largest jump, as a fraction of the gene's range.
         jump: f32 = 0.25, [0, 1];
     }
 }
@@ -211,14 +219,14 @@ param_group! {
 param_group! {
     /// The region grid of the CPU worker pool.
     RegionParams, "regions" {
-        /// Region rows; 0 adapts to the thread count. Default 0.
+        /// Region rows; 0 adapts to the thread count.
         rows: u32 = 0, [0, 256];
-        /// Region columns; 0 adapts to the thread count. Default 0.
+        /// Region columns; 0 adapts to the thread count.
         cols: u32 = 0, [0, 256];
         /// Width of the read-only ghost strip along region borders (wu); at least
-        /// `combat.reach + 1`. Default 100.
+        /// `combat.reach + 1`.
         ghost_width: f32 = 100.0, [0, 1_000_000];
-        /// Ticks between moves of the region boundaries toward equal load (0: never). Default 600.
+        /// Ticks between moves of the region boundaries toward equal load (0: never).
         rebalance_interval: u32 = 600, [0, 1_000_000_000];
     }
 }

@@ -7,35 +7,46 @@ use super::grid::Grid;
 use super::params::{TerrainParams, WorldParams};
 use super::rng::{rng, stream, unit};
 
-/// Kind of a terrain cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Biome {
+/// Declares every biome once: its code in the terrain grid (and in the
+/// shaders' terrain buffer), its name and its meaning. Generates [`Biome`],
+/// [`Biome::ALL`] and [`Biome::name`].
+macro_rules! biomes {
+    ($( $(#[doc = $doc:literal])* $biome:ident = $code:literal, $name:literal; )*) => {
+        /// Kind of a terrain cell.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum Biome {
+            $( $(#[doc = $doc])* $biome = $code, )*
+        }
+
+        impl Biome {
+            /// All biomes, in code order.
+            pub const ALL: [Biome; 6] = [$(Biome::$biome),*];
+
+            /// Lower-case name.
+            pub fn name(self) -> &'static str {
+                [$($name),*][self as usize]
+            }
+        }
+    };
+}
+
+biomes! {
     /// Impassable water.
-    Ocean = 0,
+    Ocean = 0, "ocean";
     /// Impassable rock.
-    Mountain = 1,
+    Mountain = 1, "mountain";
     /// Richest food.
-    Forest = 2,
+    Forest = 2, "forest";
     /// Rich food.
-    Grassland = 3,
+    Grassland = 3, "grassland";
     /// Poor food.
-    Savanna = 4,
+    Savanna = 4, "savanna";
     /// Barely any food.
-    Desert = 5,
+    Desert = 5, "desert";
 }
 
 impl Biome {
-    /// All biomes, in code order.
-    pub const ALL: [Biome; 6] = [
-        Biome::Ocean,
-        Biome::Mountain,
-        Biome::Forest,
-        Biome::Grassland,
-        Biome::Savanna,
-        Biome::Desert,
-    ];
-
     /// The biome of a stored code.
     #[inline]
     pub fn from_code(c: u8) -> Biome {
@@ -46,18 +57,6 @@ impl Biome {
     #[inline]
     pub fn passable(self) -> bool {
         self as u8 >= 2
-    }
-
-    /// Lower-case name.
-    pub fn name(self) -> &'static str {
-        [
-            "ocean",
-            "mountain",
-            "forest",
-            "grassland",
-            "savanna",
-            "desert",
-        ][self as usize]
     }
 
     /// Food capacity multiplier of this biome.

@@ -24,111 +24,28 @@
 //! the measured load every `regions.rebalance_interval` ticks.
 
 pub mod combat;
+mod free_slots;
 pub mod grid;
 pub mod pool;
 pub mod reproduction;
+mod resolve;
 pub mod stats;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use web_time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cpu::NONE;
-use crate::cpu::emit_events::{DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
 use crate::model::genes::PackedGenes;
 use crate::model::params::SimParams;
-use crate::model::terrain::Terrain;
-use combat::{CombatInput, CombatOut, combat_region};
+pub use free_slots::FreeSlots;
 use grid::RegionGrid;
 use pool::{PhaseTime, Task, WorkerPool};
-use reproduction::{BirthInput, BirthOut, births_region};
 use stats::Counters;
-
-/// The free slots, lowest first: every slot from `high` up is free, and
-/// `holes` holds the free slots below it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FreeSlots {
-    holes: BTreeSet<u32>,
-    high: u32,
-    capacity: u32,
-}
-
-impl FreeSlots {
-    /// Slots `0..used` taken, `used..capacity` free.
-    pub fn new(used: u32, capacity: u32) -> Self {
-        Self {
-            holes: BTreeSet::new(),
-            high: used,
-            capacity,
-        }
-    }
-
-    /// Takes the lowest free slot.
-    pub fn pop_lowest(&mut self) -> Option<u32> {
-        if let Some(h) = self.holes.pop_first() {
-            return Some(h);
-        }
-        (self.high < self.capacity).then(|| {
-            self.high += 1;
-            self.high - 1
-        })
-    }
-
-    /// Returns a slot to the free set.
-    pub fn release(&mut self, slot: u32) {
-        debug_assert!(
-            slot < self.high && !self.holes.contains(&slot),
-            "slot {slot} released twice"
-        );
-        self.holes.insert(slot);
-    }
-
-    /// The free slots below [`Self::live_end`], ascending.
-    pub fn holes(&self) -> impl Iterator<Item = u32> + '_ {
-        self.holes.iter().copied()
-    }
-
-    /// Total slots.
-    pub fn capacity(&self) -> u32 {
-        self.capacity
-    }
-
-    /// The free set with these holes below `high` (every slot from `high` up
-    /// free); `None` unless `high <= capacity` and every hole is below
-    /// `high`, without repeats.
-    pub fn from_parts(holes: &[u32], high: u32, capacity: u32) -> Option<Self> {
-        if high > capacity || holes.iter().any(|&h| h >= high) {
-            return None;
-        }
-        let set: BTreeSet<u32> = holes.iter().copied().collect();
-        (set.len() == holes.len()).then_some(Self {
-            holes: set,
-            high,
-            capacity,
-        })
-    }
-
-    /// One past the highest slot that may hold a living entity.
-    pub fn live_end(&self) -> usize {
-        self.high as usize
-    }
-
-    /// Number of free slots.
-    pub fn len(&self) -> usize {
-        self.holes.len() + (self.capacity - self.high) as usize
-    }
-
-    /// Whether no slot is free.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
 
 /// Per-slot fate during resolution: `FATE_NONE`, or `1 + DeathCause`.
 pub const FATE_NONE: u8 = 0;
@@ -158,25 +75,6 @@ pub fn find(list: &[Snap], slot: u32) -> Option<&Snap> {
     list.binary_search_by_key(&slot, |s| s.slot)
         .ok()
         .map(|k| &list[k])
-}
-
-fn snap(e: &Entities, fate: &[u8], slot: u32) -> Snap {
-    let i = slot as usize;
-    Snap {
-        slot,
-        id: e.id[i],
-        tribe: e.tribe(i),
-        fate: fate[i],
-        energy: e.energy[i],
-        pos: e.pos[i],
-        genes: e.genes[i],
-    }
-}
-
-fn snaps(e: &Entities, fate: &[u8], mut slots: Vec<u32>) -> Vec<Snap> {
-    slots.sort_unstable();
-    slots.dedup();
-    slots.into_iter().map(|s| snap(e, fate, s)).collect()
 }
 
 /// What the event resolution owns across ticks: the free slots, the id
@@ -241,8 +139,11 @@ pub struct Regions {
     /// The grid.
     pub grid: RegionGrid,
     pool: WorkerPool,
-    home: Vec<u32>,
-    next_home: Vec<u32>,
+    /// The region owning each slot this tick ([`NONE`] when free), as the
+    /// GPU's `owner` buffer.
+    owner: Vec<u32>,
+    /// Scratch for [`Self::assign_owners`]: the owners being computed.
+    next_owner: Vec<u32>,
     /// Per-region statistics.
     pub stats: Vec<RegionStats>,
     /// Cumulative timing.
@@ -284,8 +185,8 @@ impl Regions {
         Self {
             grid,
             pool: WorkerPool::new(threads),
-            home: vec![NONE; capacity],
-            next_home: vec![NONE; capacity],
+            owner: vec![NONE; capacity],
+            next_owner: vec![NONE; capacity],
             stats: vec![RegionStats::default(); n],
             timing: RegionTiming::default(),
             load: vec![0.0; n],
@@ -314,13 +215,13 @@ impl Regions {
     /// Forgets every entity's owner (after slots were renumbered): the next
     /// tick counts no migrations.
     pub fn forget_owners(&mut self) {
-        self.home.fill(NONE);
-        self.next_home.fill(NONE);
+        self.owner.fill(NONE);
+        self.next_owner.fill(NONE);
     }
 
     /// The region that owns each slot this tick ([`NONE`] for free slots).
     pub fn owners(&self) -> &[u32] {
-        &self.home
+        &self.owner
     }
 
     fn run_phase<T: Send + 'static>(
@@ -359,173 +260,6 @@ impl Regions {
         regions.into_iter().zip(out).collect()
     }
 
-    /// Resolves one tick's events: combat, deaths, reproduction.
-    #[expect(clippy::too_many_arguments, reason = "the tick's whole context")]
-    pub fn resolve(
-        &mut self,
-        ledger: &mut Ledger,
-        p: &Arc<SimParams>,
-        seed: u64,
-        tick: u32,
-        terrain: &Arc<Terrain>,
-        ev: &Events,
-        e: &mut Entities,
-    ) {
-        let clock = Instant::now();
-        let phases_before = self.timing.phases_s;
-        let n = self.grid.len();
-        self.births.clear();
-        let home = &self.home;
-        for st in &mut self.stats {
-            st.events = 0;
-        }
-        for (d, cause) in &ev.deaths {
-            ledger.fate[d.slot as usize] = 1 + *cause as u8;
-            self.stats[home[d.slot as usize] as usize].events += 1;
-        }
-
-        // Phase 1: combat, by the region owning the target.
-        let mut inputs: Vec<CombatInput> = vec![CombatInput::default(); n];
-        for a in &ev.attacks {
-            inputs[home[a.target as usize] as usize].attacks.push(*a);
-        }
-        let ghost_reach = p.regions.ghost_width;
-        let mut tasks: Vec<(usize, Task<CombatOut>)> = Vec::new();
-        for (r, mut input) in inputs.into_iter().enumerate() {
-            if input.attacks.is_empty() {
-                continue;
-            }
-            self.stats[r].events += input.attacks.len() as u64;
-            let (mut owned, mut ghosts) = (Vec::new(), Vec::new());
-            for a in &input.attacks {
-                owned.push(a.target);
-                if home[a.attacker as usize] as usize == r {
-                    owned.push(a.attacker);
-                } else {
-                    debug_assert!(
-                        self.grid.distance_to(r as u32, e.pos[a.attacker as usize]) <= ghost_reach,
-                        "attacker outside the ghost strip"
-                    );
-                    ghosts.push(a.attacker);
-                }
-            }
-            input.owned = snaps(e, &ledger.fate, owned);
-            input.ghosts = snaps(e, &ledger.fate, ghosts);
-            let params = p.clone();
-            let input = Arc::new(input);
-            tasks.push((r, Arc::new(move || combat_region(&params, &input))));
-        }
-        let combat = self.run_phase("combat", tick, tasks);
-
-        // Exchange: commit targets and kills, free the dead, route gains to inboxes.
-        let mut killed = Vec::new();
-        let mut inbox: Vec<Vec<(u32, u32, f32)>> = vec![Vec::new(); n];
-        for (_, out) in &combat {
-            for &(slot, energy) in &out.target_energy {
-                e.energy[slot as usize] = energy;
-            }
-            for &(id, slot, killer_tribe) in &out.killed {
-                ledger.fate[slot as usize] = 1 + DeathCause::Killed as u8;
-                ledger.counters.kill(killer_tribe);
-                killed.push((id, slot));
-            }
-            for &g in &out.gains {
-                inbox[self.home[g.1 as usize] as usize].push(g);
-            }
-        }
-        let mut dead: Vec<(u32, u32)> = ev
-            .deaths
-            .iter()
-            .map(|(d, _)| (d.id, d.slot))
-            .chain(killed)
-            .collect();
-        dead.sort_unstable();
-        for &(_, slot) in &dead {
-            let cause = match ledger.fate[slot as usize] {
-                1 => DeathCause::Starved,
-                2 => DeathCause::OldAge,
-                _ => DeathCause::Killed,
-            };
-            ledger.counters.death(e.tribe(slot as usize), cause);
-            e.kill(slot as usize);
-            ledger.free.release(slot);
-        }
-
-        // Phase 2: inboxes and births, by the region owning the parent.
-        let mut candidates: Vec<Vec<EntityEvent>> = vec![Vec::new(); n];
-        for c in &ev.repro {
-            candidates[self.home[c.slot as usize] as usize].push(*c);
-        }
-        let mut tasks: Vec<(usize, Task<BirthOut>)> = Vec::new();
-        for (r, (mut gains, cands)) in inbox.into_iter().zip(candidates).enumerate() {
-            if gains.is_empty() && cands.is_empty() {
-                continue;
-            }
-            self.stats[r].events += cands.len() as u64;
-            gains.sort_unstable_by_key(|g| g.0);
-            let slots = gains
-                .iter()
-                .map(|g| g.1)
-                .chain(cands.iter().map(|c| c.slot))
-                .collect();
-            let input = Arc::new(BirthInput {
-                members: snaps(e, &ledger.fate, slots),
-                gains,
-                candidates: cands,
-            });
-            let (params, terrain) = (p.clone(), terrain.clone());
-            tasks.push((
-                r,
-                Arc::new(move || births_region(&params, seed, tick, &terrain, &input)),
-            ));
-        }
-        let births = self.run_phase("births", tick, tasks);
-
-        // Commit: inbox energies, then births in ascending parent id.
-        let mut requests = Vec::new();
-        for (_, out) in births {
-            for &(slot, energy) in &out.energy {
-                e.energy[slot as usize] = energy;
-            }
-            requests.extend(out.requests);
-        }
-        requests.sort_unstable_by_key(|b| b.parent_id);
-        for b in requests {
-            let Some(slot) = ledger.free.pop_lowest() else {
-                ledger.counters.births_dropped += 1;
-                continue;
-            };
-            let id = ledger.next_id;
-            ledger.next_id += 1;
-            e.energy[b.parent_slot as usize] = b.parent_energy;
-            e.set(
-                slot as usize,
-                id,
-                b.tribe,
-                b.pos,
-                b.vel,
-                b.energy,
-                0.0,
-                b.genes,
-            );
-            ledger.counters.birth(b.tribe);
-            let r = self.grid.region_of(b.pos);
-            self.home[slot as usize] = r;
-            self.births.push(slot);
-            self.stats[r as usize].births_in += 1;
-        }
-        for &(_, slot) in &dead {
-            ledger.fate[slot as usize] = FATE_NONE;
-            if e.tribe_flags[slot as usize] & crate::model::entities::FLAG_ALIVE == 0 {
-                self.home[slot as usize] = NONE;
-            }
-        }
-        self.account(p, tick, e, ledger.free.live_end());
-        let total = clock.elapsed().as_secs_f64();
-        self.timing.coordinator_s += total - (self.timing.phases_s - phases_before);
-        self.timing.ticks += 1;
-    }
-
     /// The slots that received a child in the last resolved tick, in order.
     pub fn births(&self) -> &[u32] {
         &self.births
@@ -551,7 +285,7 @@ impl Regions {
             st.migrations_in += m as u64;
         }
         for (slot, owner) in owners {
-            self.home[slot as usize] = owner;
+            self.owner[slot as usize] = owner;
         }
     }
 
@@ -559,7 +293,7 @@ impl Regions {
     /// counting (the GPU counted already); for rebalancing on the GPU backend.
     pub fn set_owners_from_positions(&mut self, end: usize, e: &Entities) {
         for i in 0..end {
-            self.home[i] = if e.alive(i) {
+            self.owner[i] = if e.alive(i) {
                 self.grid.region_of(e.pos[i])
             } else {
                 NONE
@@ -571,7 +305,7 @@ impl Regions {
     /// populations. The CPU backend's `region_of` step, run before [`Regions::resolve`].
     pub fn assign_owners(&mut self, end: usize, e: &Entities) {
         let grid = &self.grid;
-        self.next_home[..end]
+        self.next_owner[..end]
             .par_iter_mut()
             .with_min_len(4096)
             .enumerate()
@@ -586,7 +320,7 @@ impl Regions {
             st.population = 0;
         }
         for i in 0..end {
-            let (old, new) = (self.home[i], self.next_home[i]);
+            let (old, new) = (self.owner[i], self.next_owner[i]);
             if new != NONE {
                 self.stats[new as usize].population += 1;
                 if old != NONE && old != new {
@@ -594,8 +328,8 @@ impl Regions {
                 }
             }
         }
-        std::mem::swap(&mut self.home, &mut self.next_home);
-        self.next_home[..end].fill(NONE);
+        std::mem::swap(&mut self.owner, &mut self.next_owner);
+        self.next_owner[..end].fill(NONE);
     }
 
     /// Load bookkeeping and, at the interval, boundary rebalancing: each living
@@ -614,33 +348,11 @@ impl Regions {
                 .map(|(l, s)| l / s.population.max(1) as f64)
                 .collect();
             let points: Vec<([f32; 2], f64)> = (0..end)
-                .filter(|&i| e.alive(i) && self.home[i] != NONE)
-                .map(|i| (e.pos[i], per[self.home[i] as usize]))
+                .filter(|&i| e.alive(i) && self.owner[i] != NONE)
+                .map(|i| (e.pos[i], per[self.owner[i] as usize]))
                 .collect();
             self.grid.rebalance(&points);
             self.load.fill(0.0);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::FreeSlots;
-
-    #[test]
-    fn free_slots_hand_out_the_lowest_first() {
-        let mut f = FreeSlots::new(3, 6);
-        assert_eq!(f.len(), 3);
-        f.release(1);
-        f.release(0);
-        assert_eq!(f.pop_lowest(), Some(0));
-        assert_eq!(f.pop_lowest(), Some(1));
-        assert_eq!(f.pop_lowest(), Some(3));
-        f.release(2);
-        assert_eq!(f.pop_lowest(), Some(2));
-        assert_eq!(f.pop_lowest(), Some(4));
-        assert_eq!(f.pop_lowest(), Some(5));
-        assert_eq!(f.pop_lowest(), None);
-        assert!(f.is_empty());
     }
 }

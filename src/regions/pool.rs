@@ -153,6 +153,29 @@ fn spawn(worker: usize, generation: usize, reports: Sender<Report>) -> Worker {
     }
 }
 
+/// Task `i` with its output type erased, for a worker's batch.
+fn erase<T: Send + 'static>(tasks: &[Task<T>], i: usize) -> (usize, AnyTask) {
+    let t = tasks[i].clone();
+    (i, Arc::new(move || Box::new(t()) as Box<dyn Any + Send>))
+}
+
+/// Runs every task in order on this thread (no workers: the browser).
+fn run_inline<T>(tasks: &[Task<T>], start: Instant) -> (Vec<T>, Vec<Duration>, PhaseTime) {
+    let mut busy = Vec::with_capacity(tasks.len());
+    let results = tasks
+        .iter()
+        .map(|t| {
+            let clock = Instant::now();
+            let out = t();
+            busy.push(clock.elapsed());
+            out
+        })
+        .collect();
+    let total = busy.iter().sum();
+    let wall = start.elapsed();
+    (results, busy, PhaseTime { wall, busy: total })
+}
+
 impl WorkerPool {
     /// A pool of `threads` workers (at least one). In the browser
     /// (wasm32), which has no threads, the pool has no workers and runs
@@ -210,35 +233,18 @@ impl WorkerPool {
         regions: &[usize],
     ) -> (Vec<T>, Vec<Duration>, PhaseTime) {
         let start = Instant::now();
-        let n = tasks.len();
         if self.workers.is_empty() {
-            // No threads (the browser): every task in order, on this thread.
-            let mut busy = Vec::with_capacity(n);
-            let results = tasks
-                .iter()
-                .map(|t| {
-                    let clock = Instant::now();
-                    let out = t();
-                    busy.push(clock.elapsed());
-                    out
-                })
-                .collect();
-            let total = busy.iter().sum();
-            let wall = start.elapsed();
-            return (results, busy, PhaseTime { wall, busy: total });
+            return run_inline(tasks, start);
         }
+        let n = tasks.len();
         let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
         let mut busy = vec![Duration::ZERO; n];
-        let wrap = |i: usize| -> (usize, AnyTask) {
-            let t = tasks[i].clone();
-            (i, Arc::new(move || Box::new(t()) as Box<dyn Any + Send>))
-        };
         let k = self.workers.len();
         let mut batches = 0;
         // The tasks each worker has not reported yet.
         let mut pending: Vec<Vec<usize>> = vec![Vec::new(); k];
         for w in 0..k.min(n) {
-            self.send(w, (w..n).step_by(k).map(wrap).collect());
+            self.send(w, (w..n).step_by(k).map(|i| erase(tasks, i)).collect());
             pending[w] = (w..n).step_by(k).collect();
             batches += 1;
         }
@@ -249,32 +255,8 @@ impl WorkerPool {
             }
         };
         while batches > 0 {
-            let report = match self.reports.recv_timeout(self.watchdog) {
-                Ok(r) => r,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    let stuck: Vec<String> = pending
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| !p.is_empty())
-                        .map(|(w, p)| {
-                            let r: Vec<String> =
-                                p.iter().map(|&i| regions[i].to_string()).collect();
-                            format!("worker {w} (region {})", r.join(", "))
-                        })
-                        .collect();
-                    let line = format!(
-                        "watchdog: {context}: no report for {:.1} s from {}; still waiting",
-                        start.elapsed().as_secs_f64(),
-                        stuck.join("; ")
-                    );
-                    log::warn!("{line}");
-                    self.stalls += 1;
-                    self.last_stall = Some(line);
-                    continue;
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    unreachable!("the pool holds a sender, so the channel stays open")
-                }
+            let Some(report) = self.next_report(context, start, &pending, regions) else {
+                continue;
             };
             match report {
                 Report::Done { worker, done } => {
@@ -298,7 +280,7 @@ impl WorkerPool {
                     pending[worker] = std::iter::once(failed)
                         .chain(rest.iter().copied())
                         .collect();
-                    let again = std::iter::once(failed).chain(rest).map(wrap).collect();
+                    let again = pending[worker].iter().map(|&i| erase(tasks, i)).collect();
                     self.send(worker, again);
                 }
             }
@@ -316,6 +298,43 @@ impl WorkerPool {
                 busy: total,
             },
         )
+    }
+
+    /// The next worker report, or `None` when the watchdog's bound passed
+    /// first: then the workers and regions still pending are reported.
+    fn next_report(
+        &mut self,
+        context: &str,
+        start: Instant,
+        pending: &[Vec<usize>],
+        regions: &[usize],
+    ) -> Option<Report> {
+        match self.reports.recv_timeout(self.watchdog) {
+            Ok(r) => Some(r),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let stuck: Vec<String> = pending
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| !p.is_empty())
+                    .map(|(w, p)| {
+                        let r: Vec<String> = p.iter().map(|&i| regions[i].to_string()).collect();
+                        format!("worker {w} (region {})", r.join(", "))
+                    })
+                    .collect();
+                let line = format!(
+                    "watchdog: {context}: no report for {:.1} s from {}; still waiting",
+                    start.elapsed().as_secs_f64(),
+                    stuck.join("; ")
+                );
+                log::warn!("{line}");
+                self.stalls += 1;
+                self.last_stall = Some(line);
+                None
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                unreachable!("the pool holds a sender, so the channel stays open")
+            }
+        }
     }
 
     fn send(&mut self, worker: usize, batch: Batch) {

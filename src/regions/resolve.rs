@@ -1,0 +1,260 @@
+//! [`Regions::resolve`], one method per phase in the order of the module doc
+//! of [`super`]: combat (parallel), exchange, births (parallel), commit.
+
+use std::sync::Arc;
+use web_time::Instant;
+
+use super::combat::{CombatInput, CombatOut, combat_region};
+use super::pool::Task;
+use super::reproduction::{BirthInput, BirthOut, births_region};
+use super::{FATE_NONE, Ledger, Regions, Snap};
+use crate::cpu::NONE;
+use crate::cpu::emit_events::{DeathCause, EntityEvent, Events};
+use crate::model::entities::Entities;
+use crate::model::params::SimParams;
+use crate::model::terrain::Terrain;
+
+/// An attacker's energy gain for its owner's inbox: (attacker id, slot, gain).
+type Gain = (u32, u32, f32);
+
+/// What one tick's resolution reads besides the state it changes.
+struct TickContext<'a> {
+    p: &'a Arc<SimParams>,
+    seed: u64,
+    tick: u32,
+    terrain: &'a Arc<Terrain>,
+    ev: &'a Events,
+}
+
+fn snap(e: &Entities, fate: &[u8], slot: u32) -> Snap {
+    let i = slot as usize;
+    Snap {
+        slot,
+        id: e.id[i],
+        tribe: e.tribe(i),
+        fate: fate[i],
+        energy: e.energy[i],
+        pos: e.pos[i],
+        genes: e.genes[i],
+    }
+}
+
+fn snaps(e: &Entities, fate: &[u8], mut slots: Vec<u32>) -> Vec<Snap> {
+    slots.sort_unstable();
+    slots.dedup();
+    slots.into_iter().map(|s| snap(e, fate, s)).collect()
+}
+
+impl Regions {
+    /// Resolves one tick's events: combat, deaths, reproduction.
+    #[expect(clippy::too_many_arguments, reason = "the tick's whole context")]
+    pub fn resolve(
+        &mut self,
+        ledger: &mut Ledger,
+        p: &Arc<SimParams>,
+        seed: u64,
+        tick: u32,
+        terrain: &Arc<Terrain>,
+        ev: &Events,
+        e: &mut Entities,
+    ) {
+        let clock = Instant::now();
+        let phases_before = self.timing.phases_s;
+        let cx = TickContext {
+            p,
+            seed,
+            tick,
+            terrain,
+            ev,
+        };
+        self.births.clear();
+        self.mark_deaths(ledger, ev);
+        let combat = self.combat_phase(&cx, ledger, e);
+        let (inbox, dead) = self.exchange(ledger, &combat, ev, e);
+        let births = self.births_phase(&cx, ledger, inbox, e);
+        self.commit(ledger, births, e);
+        for &(_, slot) in &dead {
+            ledger.fate[slot as usize] = FATE_NONE;
+            if !e.alive(slot as usize) {
+                self.owner[slot as usize] = NONE;
+            }
+        }
+        self.account(p, tick, e, ledger.free.live_end());
+        let total = clock.elapsed().as_secs_f64();
+        self.timing.coordinator_s += total - (self.timing.phases_s - phases_before);
+        self.timing.ticks += 1;
+    }
+
+    /// Resets this tick's event counts and marks the starved and the old.
+    fn mark_deaths(&mut self, ledger: &mut Ledger, ev: &Events) {
+        for st in &mut self.stats {
+            st.events = 0;
+        }
+        for (d, cause) in &ev.deaths {
+            ledger.fate[d.slot as usize] = 1 + *cause as u8;
+            self.stats[self.owner[d.slot as usize] as usize].events += 1;
+        }
+    }
+
+    /// Phase 1: combat, by the region owning the target.
+    fn combat_phase(
+        &mut self,
+        cx: &TickContext<'_>,
+        ledger: &Ledger,
+        e: &Entities,
+    ) -> Vec<(usize, CombatOut)> {
+        let owner = &self.owner;
+        let mut inputs: Vec<CombatInput> = vec![CombatInput::default(); self.grid.len()];
+        for a in &cx.ev.attacks {
+            inputs[owner[a.target as usize] as usize].attacks.push(*a);
+        }
+        let ghost_reach = cx.p.regions.ghost_width;
+        let mut tasks: Vec<(usize, Task<CombatOut>)> = Vec::new();
+        for (r, mut input) in inputs.into_iter().enumerate() {
+            if input.attacks.is_empty() {
+                continue;
+            }
+            self.stats[r].events += input.attacks.len() as u64;
+            let (mut owned, mut ghosts) = (Vec::new(), Vec::new());
+            for a in &input.attacks {
+                owned.push(a.target);
+                if owner[a.attacker as usize] as usize == r {
+                    owned.push(a.attacker);
+                } else {
+                    debug_assert!(
+                        self.grid.distance_to(r as u32, e.pos[a.attacker as usize]) <= ghost_reach,
+                        "attacker outside the ghost strip"
+                    );
+                    ghosts.push(a.attacker);
+                }
+            }
+            input.owned = snaps(e, &ledger.fate, owned);
+            input.ghosts = snaps(e, &ledger.fate, ghosts);
+            let params = cx.p.clone();
+            let input = Arc::new(input);
+            tasks.push((r, Arc::new(move || combat_region(&params, &input))));
+        }
+        self.run_phase("combat", cx.tick, tasks)
+    }
+
+    /// Exchange: commits target energies and kills, frees the dead in
+    /// ascending id, and routes attacker gains to their owners' inboxes.
+    /// Returns the inboxes and the dead (id, slot), ascending.
+    fn exchange(
+        &mut self,
+        ledger: &mut Ledger,
+        combat: &[(usize, CombatOut)],
+        ev: &Events,
+        e: &mut Entities,
+    ) -> (Vec<Vec<Gain>>, Vec<(u32, u32)>) {
+        let mut killed = Vec::new();
+        let mut inbox: Vec<Vec<Gain>> = vec![Vec::new(); self.grid.len()];
+        for (_, out) in combat {
+            for &(slot, energy) in &out.target_energy {
+                e.energy[slot as usize] = energy;
+            }
+            for &(id, slot, killer_tribe) in &out.killed {
+                ledger.fate[slot as usize] = 1 + DeathCause::Killed as u8;
+                ledger.counters.kill(killer_tribe);
+                killed.push((id, slot));
+            }
+            for &g in &out.gains {
+                inbox[self.owner[g.1 as usize] as usize].push(g);
+            }
+        }
+        let mut dead: Vec<(u32, u32)> = ev
+            .deaths
+            .iter()
+            .map(|(d, _)| (d.id, d.slot))
+            .chain(killed)
+            .collect();
+        dead.sort_unstable();
+        for &(_, slot) in &dead {
+            let cause = match ledger.fate[slot as usize] {
+                1 => DeathCause::Starved,
+                2 => DeathCause::OldAge,
+                _ => DeathCause::Killed,
+            };
+            ledger.counters.death(e.tribe(slot as usize), cause);
+            e.kill(slot as usize);
+            ledger.free.release(slot);
+        }
+        (inbox, dead)
+    }
+
+    /// Phase 2: inboxes and births, by the region owning the parent.
+    fn births_phase(
+        &mut self,
+        cx: &TickContext<'_>,
+        ledger: &Ledger,
+        inbox: Vec<Vec<Gain>>,
+        e: &Entities,
+    ) -> Vec<(usize, BirthOut)> {
+        let mut candidates: Vec<Vec<EntityEvent>> = vec![Vec::new(); self.grid.len()];
+        for c in &cx.ev.repro {
+            candidates[self.owner[c.slot as usize] as usize].push(*c);
+        }
+        let mut tasks: Vec<(usize, Task<BirthOut>)> = Vec::new();
+        for (r, (mut gains, cands)) in inbox.into_iter().zip(candidates).enumerate() {
+            if gains.is_empty() && cands.is_empty() {
+                continue;
+            }
+            self.stats[r].events += cands.len() as u64;
+            gains.sort_unstable_by_key(|g| g.0);
+            let slots = gains
+                .iter()
+                .map(|g| g.1)
+                .chain(cands.iter().map(|c| c.slot))
+                .collect();
+            let input = Arc::new(BirthInput {
+                members: snaps(e, &ledger.fate, slots),
+                gains,
+                candidates: cands,
+            });
+            let (params, terrain, seed, tick) =
+                (cx.p.clone(), cx.terrain.clone(), cx.seed, cx.tick);
+            tasks.push((
+                r,
+                Arc::new(move || births_region(&params, seed, tick, &terrain, &input)),
+            ));
+        }
+        self.run_phase("births", cx.tick, tasks)
+    }
+
+    /// Commit: inbox energies, then births in ascending parent id, each
+    /// child in the lowest free slot with the next id.
+    fn commit(&mut self, ledger: &mut Ledger, births: Vec<(usize, BirthOut)>, e: &mut Entities) {
+        let mut requests = Vec::new();
+        for (_, out) in births {
+            for &(slot, energy) in &out.energy {
+                e.energy[slot as usize] = energy;
+            }
+            requests.extend(out.requests);
+        }
+        requests.sort_unstable_by_key(|b| b.parent_id);
+        for b in requests {
+            let Some(slot) = ledger.free.pop_lowest() else {
+                ledger.counters.births_dropped += 1;
+                continue;
+            };
+            let id = ledger.next_id;
+            ledger.next_id += 1;
+            e.energy[b.parent_slot as usize] = b.parent_energy;
+            e.set(
+                slot as usize,
+                id,
+                b.tribe,
+                b.pos,
+                b.vel,
+                b.energy,
+                0.0,
+                b.genes,
+            );
+            ledger.counters.birth(b.tribe);
+            let r = self.grid.region_of(b.pos);
+            self.owner[slot as usize] = r;
+            self.births.push(slot);
+            self.stats[r as usize].births_in += 1;
+        }
+    }
+}
