@@ -2,6 +2,7 @@
 //! and backend, as a table and as JSON. The measure of every performance
 //! claim in this project (tests never time anything).
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -9,7 +10,8 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use super::{CliError, parse_count};
+use super::CliError;
+use evosim::model::count::parse_count;
 use evosim::sim::PASSES;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
@@ -292,9 +294,19 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
     })
 }
 
+/// The results as the table printed on stdout.
 fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value) -> String {
-    use std::fmt::Write as _;
     let mut o = String::new();
+    write_setting(&mut o, a, scenario, m);
+    write_tick_times(&mut o, rows);
+    write_gpu_buffers(&mut o, rows);
+    write_pass_medians(&mut o, rows);
+    write_largest_at_30(&mut o, rows);
+    o
+}
+
+/// What was measured, and on what machine.
+fn write_setting(o: &mut String, a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value) {
     let _ = writeln!(
         o,
         "evosim bench: scenario {:?} at constant density, seed {}, {} timed ticks after {} warm-up",
@@ -314,6 +326,10 @@ fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value
             ""
         }
     );
+}
+
+/// One line per run: tick-time quantiles, throughput, memory, population.
+fn write_tick_times(o: &mut String, rows: &[Row]) {
     let _ = writeln!(
         o,
         "{:>10} {:<4} {:>9} {:>9} {:>9} {:>12} {:>8} {:>9} {:>21}  adapter",
@@ -345,6 +361,10 @@ fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value
             r.adapter
         );
     }
+}
+
+/// The GPU runs' buffer memory by kind.
+fn write_gpu_buffers(o: &mut String, rows: &[Row]) {
     for r in rows.iter().filter(|r| r.gpu_bytes > 0) {
         let k = r.gpu_kinds;
         let mb = |b: u64| b as f64 / 1e6;
@@ -362,6 +382,10 @@ fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value
             mb(k.other)
         );
     }
+}
+
+/// Each pass's median time per run.
+fn write_pass_medians(o: &mut String, rows: &[Row]) {
     let _ = writeln!(
         o,
         "median per pass (ms; GPU rows: timestamp queries where the adapter has them, transfer and resolve on CPU timers):"
@@ -379,6 +403,10 @@ fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value
         }
         let _ = writeln!(o);
     }
+}
+
+/// Per backend, the largest count that runs at 30 ticks per second.
+fn write_largest_at_30(o: &mut String, rows: &[Row]) {
     let fastest = |b: &str| {
         rows.iter()
             .filter(|r| r.backend == b && r.median_ms() <= 1e3 / 30.0)
@@ -394,7 +422,6 @@ fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value
             );
         }
     }
-    o
 }
 
 pub fn bench(a: BenchArgs) -> Result<(), CliError> {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use evosim::model::count::parse_count;
 use evosim::{Backend, Scenario};
 
 /// evosim — an evolution simulation of up to millions of creatures.
@@ -161,27 +162,6 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
-}
-
-/// Parses an entity count: digits with an optional k or M suffix.
-pub(crate) fn parse_count(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let (digits, mult) = match t.chars().last() {
-        Some('k' | 'K') => (&t[..t.len() - 1], 1_000),
-        Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000),
-        _ => (t, 1),
-    };
-    let n: f64 = digits
-        .parse()
-        .map_err(|_| format!("{s:?} is not a number (examples: 5000, 10k, 1M)"))?;
-    let v = n * mult as f64;
-    if !(v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64) {
-        return Err(format!(
-            "{s:?} must be a whole number from 1 to {}",
-            u32::MAX
-        ));
-    }
-    Ok(v as u64)
 }
 
 /// Parses a region grid `ROWSxCOLS`, each 1 to 256.

@@ -125,6 +125,11 @@ pub fn delta(a: f32, b: f32, size: f32) -> f32 {
     d
 }
 
+/// [`delta`] per axis: the shortest displacement from `a` to `b` on a torus of `size`.
+pub fn delta2(a: glam::Vec2, b: glam::Vec2, size: glam::Vec2) -> glam::Vec2 {
+    glam::Vec2::new(delta(a.x, b.x, size.x), delta(a.y, b.y, size.y))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

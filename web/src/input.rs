@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use evosim::app::App;
+use glam::Vec2;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -13,18 +14,18 @@ use wasm_bindgen::prelude::*;
 struct State {
     events: Vec<egui::Event>,
     /// Canvas size in device pixels, as of the last frame.
-    size: [f32; 2],
+    size: Vec2,
     /// Pointer in device pixels.
-    cursor: [f32; 2],
-    drag_from: Option<[f32; 2]>,
-    pressed_at: Option<[f32; 2]>,
+    cursor: Vec2,
+    drag_from: Option<Vec2>,
+    pressed_at: Option<Vec2>,
     modifiers: egui::Modifiers,
 }
 
 impl State {
     /// Records a button of `e` going down or up for egui; returns the
     /// pointer in device pixels.
-    fn button(&mut self, e: &web_sys::PointerEvent, pressed: bool) -> [f32; 2] {
+    fn button(&mut self, e: &web_sys::PointerEvent, pressed: bool) -> Vec2 {
         let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
         self.modifiers = modifiers(e);
         if let Some(button) = button(e.button()) {
@@ -36,8 +37,7 @@ impl State {
                 modifiers,
             });
         }
-        let r = crate::page::pixel_ratio();
-        [pos.x * r, pos.y * r]
+        Vec2::new(pos.x, pos.y) * crate::page::pixel_ratio()
     }
 }
 
@@ -52,7 +52,7 @@ impl Events {
     /// This frame's egui input; `size` in device pixels.
     pub fn take(&self, size: [u32; 2], ppp: f32) -> egui::RawInput {
         let mut s = self.state.borrow_mut();
-        s.size = [size[0] as f32, size[1] as f32];
+        s.size = Vec2::new(size[0] as f32, size[1] as f32);
         egui::RawInput {
             events: std::mem::take(&mut s.events),
             time: Some(js_sys::Date::now() / 1000.0),
@@ -125,11 +125,11 @@ pub fn listen(
             let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
             let mut s = s.borrow_mut();
             s.events.push(egui::Event::PointerMoved(pos));
-            let p = [pos.x * ratio(), pos.y * ratio()];
+            let p = Vec2::new(pos.x, pos.y) * ratio();
             if let Some(from) = s.drag_from
                 && let Ok(mut app) = a.try_borrow_mut()
             {
-                app.camera.pan(p[0] - from[0], p[1] - from[1]);
+                app.camera.pan(p - from);
                 s.drag_from = Some(p);
             }
             s.cursor = p;
@@ -168,8 +168,8 @@ pub fn listen(
             let mut s = s.borrow_mut();
             let p = s.button(&e, false);
             if let Some(at) = s.pressed_at.take() {
-                let moved = (at[0] - p[0]).abs() + (at[1] - p[1]).abs();
-                if moved < 4.0
+                // A click, not a drag (moved under 4 pixels).
+                if (at - p).abs().element_sum() < 4.0
                     && let Ok(mut app) = a.try_borrow_mut()
                 {
                     app.pick(s.size, at);
