@@ -62,7 +62,9 @@ impl SimState {
         })
     }
 
-    /// Whether a shader folder is watched (the loop then wakes up to look).
+    /// Whether a shader folder is watched (the thread then wakes up to look;
+    /// nothing is watched in the browser).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn watching(&self) -> bool {
         self.watch.is_some()
     }

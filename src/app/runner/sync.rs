@@ -1,10 +1,14 @@
 //! The mailbox between the frame thread and the simulation's loop: ticks
 //! granted, commands queued, the latest view, and the GPU gate.
 
-// In the browser wgpu's handles are neither Send nor Sync; the runner has no
-// thread there (`SimRunner::start_local`), so its Arcs are never shared
-// across threads.
-#![cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
+#![cfg_attr(
+    target_arch = "wasm32",
+    expect(
+        clippy::arc_with_non_send_sync,
+        reason = "in the browser wgpu's handles are neither Send nor Sync; the runner has no \
+                  thread there (`SimRunner::start_local`), so its Arcs never cross threads"
+    )
+)]
 
 use std::collections::VecDeque;
 use std::future::Future;

@@ -196,7 +196,7 @@ fn inspector(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Reque
         v.age,
         v.pos[0],
         v.pos[1],
-        (v.vel[0] * v.vel[0] + v.vel[1] * v.vel[1]).sqrt()
+        glam::Vec2::from(v.vel).length()
     ));
     egui::Grid::new("inspected").show(ui, |ui| {
         for (k, name) in GENE_NAMES.iter().enumerate() {
