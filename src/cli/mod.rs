@@ -4,6 +4,7 @@ mod bench;
 mod run;
 mod view;
 
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -171,13 +172,15 @@ fn parse_regions(s: &str) -> Result<(u32, u32), String> {
             "{s:?} is not a region grid of the form ROWSxCOLS with each from 1 to 256 (example: 4x4)"
         )
     };
-    let (r, c) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-    let r: u32 = r.trim().parse().map_err(|_| bad())?;
-    let c: u32 = c.trim().parse().map_err(|_| bad())?;
-    if !(1..=256).contains(&r) || !(1..=256).contains(&c) {
-        return Err(bad());
-    }
-    Ok((r, c))
+    parse_pair(s, 1..=256).ok_or_else(bad)
+}
+
+/// Two numbers written `AxB` (or `AXB`), each within `range`.
+pub(crate) fn parse_pair(s: &str, range: RangeInclusive<u32>) -> Option<(u32, u32)> {
+    let (a, b) = s.trim().split_once(['x', 'X'])?;
+    let a: u32 = a.trim().parse().ok()?;
+    let b: u32 = b.trim().parse().ok()?;
+    (range.contains(&a) && range.contains(&b)).then_some((a, b))
 }
 
 /// A command's failure: bad input (exit 2) or a runtime failure (exit 1).

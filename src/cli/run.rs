@@ -164,6 +164,29 @@ fn progress_bar(a: &RunArgs) -> ProgressBar {
     bar
 }
 
+/// The event totals reported, as the CSV names its columns.
+const EVENTS: [&str; 6] = [
+    "births",
+    "deaths",
+    "kills",
+    "starved",
+    "old_age",
+    "births_dropped",
+];
+
+/// The totals of [`EVENTS`] so far, in that order.
+fn event_totals(sim: &Simulation) -> [u64; 6] {
+    let c = sim.counters();
+    [
+        c.total(|t| t.births),
+        c.total(|t| t.deaths),
+        c.total(|t| t.kills),
+        c.total(|t| t.starved),
+        c.total(|t| t.old_age),
+        c.births_dropped,
+    ]
+}
+
 /// The `--stats-csv` file: a header naming the columns, then one row every
 /// `--stats-every` ticks.
 struct StatsCsv(csv::Writer<BufWriter<File>>);
@@ -173,17 +196,10 @@ impl StatsCsv {
     fn create(path: &Path, sim: &Simulation) -> anyhow::Result<Self> {
         let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut w = Self(csv::Writer::from_writer(BufWriter::new(f)));
-        let fixed = [
-            "tick",
-            "population",
-            "births",
-            "deaths",
-            "kills",
-            "starved",
-            "old_age",
-            "births_dropped",
-        ]
-        .map(String::from);
+        let fixed = ["tick", "population"]
+            .into_iter()
+            .chain(EVENTS)
+            .map(String::from);
         // Tribe names are the scenario's: kept free of the separators so
         // that the header needs no quoting.
         let tribes = sim
@@ -198,20 +214,12 @@ impl StatsCsv {
 
     /// Writes the row of the current tick.
     fn row(&mut self, sim: &Simulation) -> csv::Result<()> {
-        let c = sim.counters();
-        let fixed = [
-            sim.tick() as u64,
-            sim.population(),
-            c.total(|t| t.births),
-            c.total(|t| t.deaths),
-            c.total(|t| t.kills),
-            c.total(|t| t.starved),
-            c.total(|t| t.old_age),
-            c.births_dropped,
-        ];
-        let tribes = c.tribes.iter().map(|t| t.population);
+        let fixed = [sim.tick() as u64, sim.population()]
+            .into_iter()
+            .chain(event_totals(sim));
+        let tribes = sim.counters().tribes.iter().map(|t| t.population);
         self.0
-            .write_record(fixed.into_iter().chain(tribes).map(|n| n.to_string()))
+            .write_record(fixed.chain(tribes).map(|n| n.to_string()))
     }
 
     /// Flushes the file.
@@ -227,7 +235,6 @@ const SHORT: [&str; GENE_COUNT] = [
 fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; PASSES.len()]) {
     use std::fmt::Write as _;
     let mut o = String::new();
-    let c = sim.counters();
     let ticks = sim.tick().max(1);
     let dt = sim.params().world.dt as f64;
     let _ = writeln!(
@@ -257,17 +264,17 @@ fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; PASSES.len()]) 
         let _ = write!(o, " {name} {:.3}", t * 1e3 / ticks as f64);
     }
     let _ = writeln!(o);
+    let events: Vec<String> = EVENTS
+        .iter()
+        .zip(event_totals(sim))
+        .map(|(name, n)| format!("{} {n}", name.replace('_', " ")))
+        .collect();
     let _ = writeln!(
         o,
-        "population {} (initial {}): births {}, deaths {}, kills {}, starved {}, old age {}, births dropped {}",
+        "population {} (initial {}): {}",
         sim.population(),
         sim.initial_population(),
-        c.total(|t| t.births),
-        c.total(|t| t.deaths),
-        c.total(|t| t.kills),
-        c.total(|t| t.starved),
-        c.total(|t| t.old_age),
-        c.births_dropped
+        events.join(", ")
     );
     let genes = sim.gene_stats();
     let _ = write!(

@@ -70,13 +70,7 @@ fn parse_speed(s: &str) -> Result<usize, String> {
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
     let bad =
         || format!("{s:?} is not a size WIDTHxHEIGHT from 64x64 to 8192x8192 (example: 1280x800)");
-    let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-    let w: u32 = w.trim().parse().map_err(|_| bad())?;
-    let h: u32 = h.trim().parse().map_err(|_| bad())?;
-    if !(64..=8192).contains(&w) || !(64..=8192).contains(&h) {
-        return Err(bad());
-    }
-    Ok((w, h))
+    super::parse_pair(s, 64..=8192).ok_or_else(bad)
 }
 
 /// Whether a window can be opened here.

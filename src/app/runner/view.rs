@@ -180,6 +180,14 @@ impl SimView {
         v
     }
 
+    /// The backend, and on the GPU its adapter: `gpu on NAME`.
+    pub fn backend_and_adapter(&self) -> String {
+        match &self.adapter {
+            Some(a) => format!("{} on {a}", self.backend.name()),
+            None => self.backend.name().to_string(),
+        }
+    }
+
     /// Updates the per-tick figures.
     pub(super) fn refresh(&mut self, sim: &Simulation) {
         self.tick = sim.tick();

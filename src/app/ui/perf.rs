@@ -86,14 +86,7 @@ fn frame_times(ui: &mut egui::Ui, st: &UiState) {
 
 /// The backend running, and the switch to the other.
 fn backend(ui: &mut egui::Ui, sim: &SimView, req: &mut Requests) {
-    ui.label(format!(
-        "backend {}{}",
-        sim.backend.name(),
-        sim.adapter
-            .as_ref()
-            .map(|a| format!(" on {a}"))
-            .unwrap_or_default()
-    ));
+    ui.label(format!("backend {}", sim.backend_and_adapter()));
     let other = if sim.backend != Backend::Cpu {
         "CPU"
     } else {
