@@ -216,7 +216,7 @@ fn simulation_thread_runs_what_it_is_granted() {
     let e = direct.entities();
     let slot = (0..e.capacity()).find(|&i| e.alive(i)).unwrap();
     r.send(Command::Pick {
-        at: e.pos[slot],
+        at: e.pos[slot].into(),
         radius: 0.01,
     });
     r.sync();

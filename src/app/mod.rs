@@ -23,6 +23,8 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use web_time::Instant;
 
+use glam::Vec2;
+
 use camera::Camera;
 use render::{Style, WorldRenderer};
 use runner::{Command, SimRunner, SimView};
@@ -113,9 +115,8 @@ impl App {
         let view = runner.view();
         let p = &view.params;
         let camera = Camera::fit(
-            [p.world.width, p.world.height],
-            size[0].max(1) as f32,
-            size[1].max(1) as f32,
+            Vec2::new(p.world.width, p.world.height),
+            Vec2::new(size[0].max(1) as f32, size[1].max(1) as f32),
         );
         let egui_renderer = egui_wgpu::Renderer::new(&ctx.device, format, Default::default());
         Self {
@@ -183,10 +184,10 @@ impl App {
             self.ui.paused = true;
         }
         self.halted_seen = v.halted;
-        let world = [v.params.world.width, v.params.world.height];
+        let world = Vec2::new(v.params.world.width, v.params.world.height);
         if world != self.camera.world {
             self.camera.world = world;
-            self.camera.look_at([world[0] * 0.5, world[1] * 0.5]);
+            self.camera.look_at(world * 0.5);
         }
         let now = Instant::now();
         self.ticks_log.push_back((now, v.tick));
@@ -253,7 +254,7 @@ impl App {
 
     /// Selects the creature nearest to pixel `px` (within 12 pixels); the
     /// simulation thread answers in a later view.
-    pub fn pick(&mut self, size: [f32; 2], px: [f32; 2]) {
+    pub fn pick(&mut self, size: Vec2, px: Vec2) {
         let at = self.camera.screen_to_world(size, px);
         let radius = 12.0 / self.camera.zoom;
         self.runner.send(Command::Pick { at, radius });
@@ -268,42 +269,65 @@ impl App {
         size: [u32; 2],
         ppp: f32,
     ) -> egui::PlatformOutput {
-        let now = Instant::now();
-        let dt = now.duration_since(self.last).as_secs_f32();
-        self.last = now;
-        self.ui.frame_times.push_back(dt);
-        while self.ui.frame_times.len() > 240 {
-            self.ui.frame_times.pop_front();
-        }
+        self.note_frame_time();
         input.screen_rect = Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
             egui::vec2(size[0] as f32 / ppp, size[1] as f32 / ppp),
         ));
         self.advance();
+        let fsize = Vec2::new(size[0] as f32, size[1] as f32);
+        let out = self.panels(input, fsize);
+        let style = Style {
+            mode: self.ui.mode,
+            terrain: self.ui.terrain,
+            food: self.ui.food,
+            selected: self.view.selected.map(|s| s.1),
+        };
+        self.renderer
+            .prepare(&self.ctx, &self.view, &self.camera, fsize, &style);
+        self.paint(out, target, size)
+    }
+
+    /// Records the time since the last frame for the performance panel.
+    fn note_frame_time(&mut self) {
+        let now = Instant::now();
+        let dt = now.duration_since(self.last).as_secs_f32();
+        self.last = now;
+        self.ui.frame_times.push_back(dt);
+        while self.ui.frame_times.len() > ui::FRAME_TIMES {
+            self.ui.frame_times.pop_front();
+        }
+    }
+
+    /// Runs the panels and overlays (`size` pixels) and carries out what
+    /// they asked; returns egui's output to paint.
+    fn panels(&mut self, input: egui::RawInput, size: Vec2) -> egui::FullOutput {
         let was_paused = self.ui.paused;
         let mut requests = Requests::default();
         let view = self.view.clone();
         let st = &mut self.ui;
         let cam = self.camera;
-        let fsize = [size[0] as f32, size[1] as f32];
-        let mut out = self.egui.run_pass(input, |ctx| {
+        let out = self.egui.run_pass(input, |ctx| {
             requests = ui::panels(ctx, &view, st);
-            ui::world_overlays(ctx, &view, st, &cam, fsize);
+            ui::world_overlays(ctx, &view, st, &cam, size);
         });
         self.apply(requests, was_paused);
         if self.ui.follow
             && let Some(v) = view.inspected
         {
-            self.camera.look_at(v.pos);
+            self.camera.look_at(Vec2::from(v.pos));
         }
-        let style = Style {
-            mode: self.ui.mode,
-            terrain: self.ui.terrain,
-            food: self.ui.food,
-            selected: view.selected.map(|s| s.1),
-        };
-        self.renderer
-            .prepare(&self.ctx, &view, &self.camera, fsize, &style);
+        out
+    }
+
+    /// Draws the world and then the panels into `target` (`size` pixels)
+    /// and submits the frame.
+    fn paint(
+        &mut self,
+        mut out: egui::FullOutput,
+        target: &wgpu::TextureView,
+        size: [u32; 2],
+    ) -> egui::PlatformOutput {
         let jobs = self.egui.tessellate(out.shapes, out.pixels_per_point);
         let screen = egui_wgpu::ScreenDescriptor {
             size_in_pixels: size,

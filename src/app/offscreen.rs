@@ -55,14 +55,7 @@ pub fn screenshot(
     Ok(Shot {
         frames,
         ticks: v.tick,
-        backend: format!(
-            "{}{}",
-            v.backend.name(),
-            v.adapter
-                .as_ref()
-                .map(|a| format!(" on {a}"))
-                .unwrap_or_default()
-        ),
+        backend: v.backend_and_adapter(),
     })
 }
 

@@ -3,8 +3,10 @@
 //! to the CPU); on the CPU backend from buffers the simulation thread
 //! uploads after each batch of ticks (see [`super::runner`]).
 
+use glam::Vec2;
+
 use super::camera::Camera;
-use super::runner::SimView;
+use super::runner::{DrawBuffers, DrawSource, SimView};
 use crate::gpu::GpuContext;
 use crate::gpu::layout::ViewUniform;
 use crate::gpu::shaders::source;
@@ -58,49 +60,7 @@ impl WorldRenderer {
             label: Some("view.shader"),
             source: wgpu::ShaderSource::Wgsl(source("render").into()),
         });
-        let storage = |binding: u32, vis: wgpu::ShaderStages| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility: vis,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Storage { read_only: true },
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        };
-        // Everything is also visible to the splat compute pass.
-        let all =
-            wgpu::ShaderStages::VERTEX | wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE;
-        let mut entries = vec![wgpu::BindGroupLayoutEntry {
-            binding: 0,
-            visibility: all,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Uniform,
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        }];
-        for b in 1..=8 {
-            entries.push(storage(b, all));
-        }
-        let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("view.layout"),
-            entries: &entries,
-        });
-        let splat_layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("view.splat_layout"),
-            entries: &[wgpu::BindGroupLayoutEntry {
-                binding: 0,
-                visibility: wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE,
-                ty: wgpu::BindingType::Buffer {
-                    ty: wgpu::BufferBindingType::Storage { read_only: false },
-                    has_dynamic_offset: false,
-                    min_binding_size: None,
-                },
-                count: None,
-            }],
-        });
+        let (layout, splat_layout) = bind_layouts(d);
         let pl = d.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("view.pipeline_layout"),
             bind_group_layouts: &[Some(&layout), Some(&splat_layout)],
@@ -114,49 +74,10 @@ impl WorldRenderer {
             compilation_options: Default::default(),
             cache: None,
         });
-        let pipeline = |label: &str, vs: &str, fs: &str, topology: wgpu::PrimitiveTopology| {
-            d.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some(label),
-                layout: Some(&pl),
-                vertex: wgpu::VertexState {
-                    module: &module,
-                    entry_point: Some(vs),
-                    compilation_options: Default::default(),
-                    buffers: &[],
-                },
-                fragment: Some(wgpu::FragmentState {
-                    module: &module,
-                    entry_point: Some(fs),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format,
-                        blend: None,
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
-                }),
-                primitive: wgpu::PrimitiveState {
-                    topology,
-                    ..Default::default()
-                },
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                multiview_mask: None,
-                cache: None,
-            })
-        };
+        let pipeline = |label, vs, fs| render_pipeline(d, &pl, &module, format, label, vs, fs);
         Self {
-            background: pipeline(
-                "view.background",
-                "background_vs",
-                "background_fs",
-                wgpu::PrimitiveTopology::TriangleList,
-            ),
-            creatures: pipeline(
-                "view.creatures",
-                "creature_vs",
-                "creature_fs",
-                wgpu::PrimitiveTopology::TriangleList,
-            ),
+            background: pipeline("view.background", "background_vs", "background_fs"),
+            creatures: pipeline("view.creatures", "creature_vs", "creature_fs"),
             as_points: false,
             splat,
             splat_layout,
@@ -180,26 +101,9 @@ impl WorldRenderer {
         ctx: &GpuContext,
         sim: &SimView,
         camera: &Camera,
-        size: [f32; 2],
+        size: Vec2,
         style: &Style,
     ) {
-        let p = &sim.params;
-        let world = [p.world.width, p.world.height];
-        let view_w = size[0] / camera.zoom;
-        let view_h = size[1] / camera.zoom;
-        // Copies of the world each side so that the view is covered.
-        let tiles = |view: f32, len: f32| ((view / len - 1.0) * 0.5).ceil().max(0.0) as u32;
-        let (tiles_x, tiles_y) = (tiles(view_w, world[0]), tiles(view_h, world[1]));
-        let mut tribe_colors = [[0.8, 0.8, 0.8, 1.0]; 16];
-        for (k, t) in sim.scenario.tribes.iter().take(16).enumerate() {
-            let c = parse_color(&t.color).unwrap_or([200; 3]);
-            tribe_colors[k] = [
-                srgb_to_linear(c[0]),
-                srgb_to_linear(c[1]),
-                srgb_to_linear(c[2]),
-                1.0,
-            ];
-        }
         let Some(draw) = &sim.draw else {
             self.group = None;
             return;
@@ -208,69 +112,46 @@ impl WorldRenderer {
             let group = self.bind(ctx, &draw.buffers);
             self.group = Some((draw.id, group));
         }
-        let capacity = draw.live_end;
-        let [terrain_cols, terrain_rows] = draw.terrain_dims;
-        let [food_cols, food_rows] = draw.food_dims;
-        let uni = ViewUniform {
-            center: camera.center,
-            scale: [2.0 * camera.zoom / size[0], 2.0 * camera.zoom / size[1]],
-            world,
-            viewport: size,
-            tiles_x,
-            tiles_y,
-            capacity: capacity.max(1),
-            mode: style.mode,
-            selected: style.selected.unwrap_or(crate::cpu::NONE),
-            size: (4.0 / camera.zoom).max(3.0),
-            energy_max: p.energy.max,
-            lifespan: p.energy.lifespan,
-            show_terrain: style.terrain as u32,
-            terrain_cols,
-            terrain_rows,
-            food_cols,
-            food_rows,
-            show_food: style.food as u32,
-            food_max: p.food.capacity * 3.0,
-            corners: 3,
-            tribe_colors,
-        };
-        self.instances = capacity * (2 * tiles_x + 1) * (2 * tiles_y + 1);
+        let mut uni = view_uniform(sim, draw, camera, size, style);
+        self.instances = uni.capacity * (2 * uni.tiles_x + 1) * (2 * uni.tiles_y + 1);
         // Crowded and far out (a creature's own 3 wu under 1.5 px, over
         // 50,000 slots drawn): a pixel each, splatted by a compute pass.
         self.as_points = 3.0 * camera.zoom < 1.5 && self.instances > 50_000;
-        let uni = ViewUniform {
-            corners: if self.as_points { 0 } else { 3 },
-            ..uni
-        };
-        let px = [size[0].max(1.0) as u32, size[1].max(1.0) as u32];
-        if self.splat_target.as_ref().is_none_or(|t| t.1 != px) {
-            let bytes = (px[0] as u64 * px[1] as u64 * 4).max(256);
-            let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("view.splat"),
-                size: bytes,
-                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            });
-            let group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: Some("view.splat_group"),
-                layout: &self.splat_layout,
-                entries: &[wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: buffer.as_entire_binding(),
-                }],
-            });
-            self.splat_target = Some((buffer, px, group));
-        }
+        uni.corners = if self.as_points { 0 } else { 3 };
+        self.fit_splat_target(ctx, [size.x.max(1.0) as u32, size.y.max(1.0) as u32]);
         ctx.queue
             .write_buffer(&self.uniform, 0, bytemuck::bytes_of(&uni));
     }
 
-    fn bind(&self, ctx: &GpuContext, b: &[wgpu::Buffer; 8]) -> wgpu::BindGroup {
+    /// Makes the splat target (one word per pixel) `px` pixels, if it is not.
+    fn fit_splat_target(&mut self, ctx: &GpuContext, px: [u32; 2]) {
+        if self.splat_target.as_ref().is_some_and(|t| t.1 == px) {
+            return;
+        }
+        let bytes = (px[0] as u64 * px[1] as u64 * 4).max(256);
+        let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("view.splat"),
+            size: bytes,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("view.splat_group"),
+            layout: &self.splat_layout,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: buffer.as_entire_binding(),
+            }],
+        });
+        self.splat_target = Some((buffer, px, group));
+    }
+
+    fn bind(&self, ctx: &GpuContext, b: &DrawBuffers) -> wgpu::BindGroup {
         let mut entries = vec![wgpu::BindGroupEntry {
             binding: 0,
             resource: self.uniform.as_entire_binding(),
         }];
-        for (k, buf) in b.iter().enumerate() {
+        for (k, buf) in b.in_binding_order().into_iter().enumerate() {
             entries.push(wgpu::BindGroupEntry {
                 binding: k as u32 + 1,
                 resource: buf.as_entire_binding(),
@@ -321,4 +202,137 @@ impl WorldRenderer {
             pass.draw(0..3 * self.instances, 0..1);
         }
     }
+}
+
+/// The view uniform for drawing `draw` (of `sim`) through `camera` into
+/// `size` pixels; creatures as triangles (`corners` 3).
+fn view_uniform(
+    sim: &SimView,
+    draw: &DrawSource,
+    camera: &Camera,
+    size: Vec2,
+    style: &Style,
+) -> ViewUniform {
+    let p = &sim.params;
+    let world = Vec2::new(p.world.width, p.world.height);
+    let view = size / camera.zoom;
+    // Copies of the world each side so that the view is covered.
+    let tiles = |view: f32, len: f32| ((view / len - 1.0) * 0.5).ceil().max(0.0) as u32;
+    let [terrain_cols, terrain_rows] = draw.terrain_dims;
+    let [food_cols, food_rows] = draw.food_dims;
+    ViewUniform {
+        center: camera.center.to_array(),
+        scale: (2.0 * camera.zoom / size).to_array(),
+        world: world.to_array(),
+        viewport: size.to_array(),
+        tiles_x: tiles(view.x, world.x),
+        tiles_y: tiles(view.y, world.y),
+        capacity: draw.live_end.max(1),
+        mode: style.mode,
+        selected: style.selected.unwrap_or(crate::cpu::NONE),
+        size: (4.0 / camera.zoom).max(3.0),
+        energy_max: p.energy.max,
+        lifespan: p.energy.lifespan,
+        show_terrain: style.terrain as u32,
+        terrain_cols,
+        terrain_rows,
+        food_cols,
+        food_rows,
+        show_food: style.food as u32,
+        food_max: p.food.capacity * 3.0,
+        corners: 3,
+        tribe_colors: tribe_colors(sim),
+    }
+}
+
+/// The first 16 tribes' colours, linear RGBA (the rest light grey).
+fn tribe_colors(sim: &SimView) -> [[f32; 4]; 16] {
+    let mut out = [[0.8, 0.8, 0.8, 1.0]; 16];
+    for (k, t) in sim.scenario.tribes.iter().take(16).enumerate() {
+        let c = parse_color(&t.color).unwrap_or([200; 3]);
+        out[k] = [
+            srgb_to_linear(c[0]),
+            srgb_to_linear(c[1]),
+            srgb_to_linear(c[2]),
+            1.0,
+        ];
+    }
+    out
+}
+
+/// The view's bind group layouts: the uniform and the simulation's
+/// buffers (group 0), and the splat target (group 1).
+fn bind_layouts(d: &wgpu::Device) -> (wgpu::BindGroupLayout, wgpu::BindGroupLayout) {
+    // Everything is also visible to the splat compute pass.
+    let all =
+        wgpu::ShaderStages::VERTEX | wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE;
+    let buffer = |binding: u32, visibility: wgpu::ShaderStages, ty: wgpu::BufferBindingType| {
+        wgpu::BindGroupLayoutEntry {
+            binding,
+            visibility,
+            ty: wgpu::BindingType::Buffer {
+                ty,
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        }
+    };
+    let read_only = wgpu::BufferBindingType::Storage { read_only: true };
+    let mut entries = vec![buffer(0, all, wgpu::BufferBindingType::Uniform)];
+    entries.extend((1..=8).map(|b| buffer(b, all, read_only)));
+    let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some("view.layout"),
+        entries: &entries,
+    });
+    let splat_layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some("view.splat_layout"),
+        entries: &[buffer(
+            0,
+            wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE,
+            wgpu::BufferBindingType::Storage { read_only: false },
+        )],
+    });
+    (layout, splat_layout)
+}
+
+/// A triangle-list pipeline of `module`'s entry points `vs` and `fs`,
+/// drawing into `format`.
+fn render_pipeline(
+    d: &wgpu::Device,
+    layout: &wgpu::PipelineLayout,
+    module: &wgpu::ShaderModule,
+    format: wgpu::TextureFormat,
+    label: &str,
+    vs: &str,
+    fs: &str,
+) -> wgpu::RenderPipeline {
+    d.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some(label),
+        layout: Some(layout),
+        vertex: wgpu::VertexState {
+            module,
+            entry_point: Some(vs),
+            compilation_options: Default::default(),
+            buffers: &[],
+        },
+        fragment: Some(wgpu::FragmentState {
+            module,
+            entry_point: Some(fs),
+            compilation_options: Default::default(),
+            targets: &[Some(wgpu::ColorTargetState {
+                format,
+                blend: None,
+                write_mask: wgpu::ColorWrites::ALL,
+            })],
+        }),
+        primitive: wgpu::PrimitiveState {
+            topology: wgpu::PrimitiveTopology::TriangleList,
+            ..Default::default()
+        },
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState::default(),
+        multiview_mask: None,
+        cache: None,
+    })
 }

@@ -12,6 +12,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use glam::Vec2;
+
 use winit::application::ApplicationHandler;
 use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, EventLoop};
@@ -85,9 +87,10 @@ struct Running {
     config: wgpu::SurfaceConfiguration,
     app: App,
     egui_state: egui_winit::State,
-    cursor: [f32; 2],
-    drag_from: Option<[f32; 2]>,
-    pressed_at: Option<[f32; 2]>,
+    /// The pointer (pixels).
+    cursor: Vec2,
+    drag_from: Option<Vec2>,
+    pressed_at: Option<Vec2>,
     report: WindowReport,
     /// Frames left to pretend the window is minimized (exercise).
     minimized_for: u32,
@@ -197,7 +200,7 @@ impl Viewer {
             config,
             app,
             egui_state,
-            cursor: [0.0; 2],
+            cursor: Vec2::ZERO,
             drag_from: None,
             pressed_at: None,
             report: WindowReport::default(),
@@ -363,8 +366,8 @@ impl Running {
         self.report.ticks = self.app.view().tick;
     }
 
-    fn size(&self) -> [f32; 2] {
-        [self.config.width as f32, self.config.height as f32]
+    fn size(&self) -> Vec2 {
+        Vec2::new(self.config.width as f32, self.config.height as f32)
     }
 }
 
@@ -402,9 +405,9 @@ impl ApplicationHandler for Viewer {
                 }
             }
             WindowEvent::CursorMoved { position, .. } => {
-                let p = [position.x as f32, position.y as f32];
+                let p = Vec2::new(position.x as f32, position.y as f32);
                 if let Some(from) = r.drag_from {
-                    r.app.camera.pan(p[0] - from[0], p[1] - from[1]);
+                    r.app.camera.pan(p - from);
                     r.drag_from = Some(p);
                 }
                 r.cursor = p;
@@ -420,8 +423,8 @@ impl ApplicationHandler for Viewer {
                 }
                 ElementState::Released => {
                     if let Some(at) = r.pressed_at.take() {
-                        let moved = (at[0] - r.cursor[0]).abs() + (at[1] - r.cursor[1]).abs();
-                        if moved < 4.0 {
+                        // A click, not a drag (moved under 4 pixels).
+                        if (at - r.cursor).abs().element_sum() < 4.0 {
                             let size = r.size();
                             r.app.pick(size, at);
                         }

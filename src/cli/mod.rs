@@ -4,10 +4,12 @@ mod bench;
 mod run;
 mod view;
 
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use evosim::model::count::parse_count;
 use evosim::{Backend, Scenario};
 
 /// evosim — an evolution simulation of up to millions of creatures.
@@ -163,27 +165,6 @@ pub struct RunArgs {
     quiet: bool,
 }
 
-/// Parses an entity count: digits with an optional k or M suffix.
-pub(crate) fn parse_count(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let (digits, mult) = match t.chars().last() {
-        Some('k' | 'K') => (&t[..t.len() - 1], 1_000),
-        Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000),
-        _ => (t, 1),
-    };
-    let n: f64 = digits
-        .parse()
-        .map_err(|_| format!("{s:?} is not a number (examples: 5000, 10k, 1M)"))?;
-    let v = n * mult as f64;
-    if !(v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64) {
-        return Err(format!(
-            "{s:?} must be a whole number from 1 to {}",
-            u32::MAX
-        ));
-    }
-    Ok(v as u64)
-}
-
 /// Parses a region grid `ROWSxCOLS`, each 1 to 256.
 fn parse_regions(s: &str) -> Result<(u32, u32), String> {
     let bad = || {
@@ -191,13 +172,15 @@ fn parse_regions(s: &str) -> Result<(u32, u32), String> {
             "{s:?} is not a region grid of the form ROWSxCOLS with each from 1 to 256 (example: 4x4)"
         )
     };
-    let (r, c) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-    let r: u32 = r.trim().parse().map_err(|_| bad())?;
-    let c: u32 = c.trim().parse().map_err(|_| bad())?;
-    if !(1..=256).contains(&r) || !(1..=256).contains(&c) {
-        return Err(bad());
-    }
-    Ok((r, c))
+    parse_pair(s, 1..=256).ok_or_else(bad)
+}
+
+/// Two numbers written `AxB` (or `AXB`), each within `range`.
+pub(crate) fn parse_pair(s: &str, range: RangeInclusive<u32>) -> Option<(u32, u32)> {
+    let (a, b) = s.trim().split_once(['x', 'X'])?;
+    let a: u32 = a.trim().parse().ok()?;
+    let b: u32 = b.trim().parse().ok()?;
+    (range.contains(&a) && range.contains(&b)).then_some((a, b))
 }
 
 /// A command's failure: bad input (exit 2) or a runtime failure (exit 1).

@@ -2,6 +2,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -63,6 +64,32 @@ fn save(sim: &Simulation, path: &std::path::Path) -> Result<(), CliError> {
 }
 
 fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
+    announce_backend(sim);
+    let mut csv = match &a.stats_csv {
+        Some(path) => Some(StatsCsv::create(path, sim).map_err(CliError::Runtime)?),
+        None => None,
+    };
+    let start = Instant::now();
+    let pass_total = run_ticks(a, sim, csv.as_mut())?;
+    let wall = start.elapsed().as_secs_f64();
+    if let Some(w) = csv {
+        w.finish().map_err(|e| CliError::Runtime(e.into()))?;
+    }
+    if let Some(path) = &a.snapshot {
+        save(sim, path)?;
+        if !a.quiet {
+            eprintln!("wrote {} (tick {})", path.display(), sim.tick());
+        }
+    }
+    print_summary(sim, wall, &pass_total);
+    if a.json {
+        emit(&format!("{}\n", summary_json(sim, wall)));
+    }
+    Ok(())
+}
+
+/// Says on stderr which backend runs (and why, after a fallback).
+fn announce_backend(sim: &Simulation) {
     if let Some(n) = sim.notice() {
         // A fallback taken (no adapter, the device lost): a warning.
         log::warn!("{n}");
@@ -79,31 +106,17 @@ fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
             .map(|a| format!(" on {a}"))
             .unwrap_or_default()
     );
-    let mut csv = match &a.stats_csv {
-        Some(path) => {
-            let f = File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))
-                .map_err(CliError::Runtime)?;
-            let mut w = BufWriter::new(f);
-            write_csv_header(&mut w, sim).map_err(|e| CliError::Runtime(e.into()))?;
-            write_csv_row(&mut w, sim).map_err(|e| CliError::Runtime(e.into()))?;
-            Some(w)
-        }
-        None => None,
-    };
-    let bar = if a.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(a.ticks as u64)
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} tick {pos}/{len} [{bar:30}] {per_sec} ETA {eta} {msg}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    let start = Instant::now();
+}
+
+/// Runs `--ticks` ticks with the per-tick duties (CSV rows, invariant
+/// checks, periodic snapshots, the progress bar); returns each pass's total
+/// time (s).
+fn run_ticks(
+    a: &RunArgs,
+    sim: &mut Simulation,
+    mut csv: Option<&mut StatsCsv>,
+) -> Result<[f64; Pass::COUNT], CliError> {
+    let bar = progress_bar(a);
     let mut pass_total = [0.0f64; Pass::COUNT];
     for k in 0..a.ticks {
         sim.step()
@@ -114,7 +127,7 @@ fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
         if let Some(w) = csv.as_mut()
             && sim.tick().is_multiple_of(a.stats_every)
         {
-            write_csv_row(w, sim).map_err(|e| CliError::Runtime(e.into()))?;
+            w.row(sim).map_err(|e| CliError::Runtime(e.into()))?;
         }
         if a.check_invariants {
             sim.check_invariants()
@@ -131,52 +144,88 @@ fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
         }
     }
     bar.finish_and_clear();
-    let wall = start.elapsed().as_secs_f64();
-    if let Some(mut w) = csv {
-        w.flush().map_err(|e| CliError::Runtime(e.into()))?;
-    }
-    if let Some(path) = &a.snapshot {
-        save(sim, path)?;
-        if !a.quiet {
-            eprintln!("wrote {} (tick {})", path.display(), sim.tick());
-        }
-    }
-    print_summary(sim, wall, &pass_total);
-    if a.json {
-        emit(&format!("{}\n", summary_json(sim, wall)));
-    }
-    Ok(())
+    Ok(pass_total)
 }
 
-fn write_csv_header(w: &mut impl Write, sim: &Simulation) -> std::io::Result<()> {
-    write!(
-        w,
-        "tick,population,births,deaths,kills,starved,old_age,births_dropped"
-    )?;
-    for t in &sim.scenario().tribes {
-        write!(w, ",pop_{}", t.name.replace([',', '"', '\n'], "_"))?;
-    }
-    writeln!(w)
+/// The progress bar on stderr (hidden with `--quiet`).
+fn progress_bar(a: &RunArgs) -> ProgressBar {
+    let bar = if a.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(a.ticks as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} tick {pos}/{len} [{bar:30}] {per_sec} ETA {eta} {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
 }
 
-fn write_csv_row(w: &mut impl Write, sim: &Simulation) -> std::io::Result<()> {
+/// The event totals reported, as the CSV names its columns.
+const EVENTS: [&str; 6] = [
+    "births",
+    "deaths",
+    "kills",
+    "starved",
+    "old_age",
+    "births_dropped",
+];
+
+/// The totals of [`EVENTS`] so far, in that order.
+fn event_totals(sim: &Simulation) -> [u64; 6] {
     let c = sim.counters();
-    write!(
-        w,
-        "{},{},{},{},{},{},{},{}",
-        sim.tick(),
-        sim.population(),
+    [
         c.total(|t| t.births),
         c.total(|t| t.deaths),
         c.total(|t| t.kills),
         c.total(|t| t.starved),
         c.total(|t| t.old_age),
-        c.births_dropped
-    )?;
-    for t in &c.tribes {
-        write!(w, ",{}", t.population)?;
+        c.births_dropped,
+    ]
+}
+
+/// The `--stats-csv` file: a header naming the columns, then one row every
+/// `--stats-every` ticks.
+struct StatsCsv(csv::Writer<BufWriter<File>>);
+
+impl StatsCsv {
+    /// Creates `path` and writes the header and the row of the current tick.
+    fn create(path: &Path, sim: &Simulation) -> anyhow::Result<Self> {
+        let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut w = Self(csv::Writer::from_writer(BufWriter::new(f)));
+        let fixed = ["tick", "population"]
+            .into_iter()
+            .chain(EVENTS)
+            .map(String::from);
+        // Tribe names are the scenario's: kept free of the separators so
+        // that the header needs no quoting.
+        let tribes = sim
+            .scenario()
+            .tribes
+            .iter()
+            .map(|t| format!("pop_{}", t.name.replace([',', '"', '\n'], "_")));
+        w.0.write_record(fixed.into_iter().chain(tribes))?;
+        w.row(sim)?;
+        Ok(w)
     }
-    writeln!(w)
+
+    /// Writes the row of the current tick.
+    fn row(&mut self, sim: &Simulation) -> csv::Result<()> {
+        let fixed = [sim.tick() as u64, sim.population()]
+            .into_iter()
+            .chain(event_totals(sim));
+        let tribes = sim.counters().tribes.iter().map(|t| t.population);
+        self.0
+            .write_record(fixed.chain(tribes).map(|n| n.to_string()))
+    }
+
+    /// Flushes the file.
+    fn finish(mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 const SHORT: [&str; GENE_COUNT] = [
@@ -186,7 +235,6 @@ const SHORT: [&str; GENE_COUNT] = [
 fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; Pass::COUNT]) {
     use std::fmt::Write as _;
     let mut o = String::new();
-    let c = sim.counters();
     let ticks = sim.tick().max(1);
     let dt = sim.params().world.dt as f64;
     let _ = writeln!(
@@ -216,17 +264,17 @@ fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; Pass::COUNT]) {
         let _ = write!(o, " {pass} {:.3}", t * 1e3 / ticks as f64);
     }
     let _ = writeln!(o);
+    let events: Vec<String> = EVENTS
+        .iter()
+        .zip(event_totals(sim))
+        .map(|(name, n)| format!("{} {n}", name.replace('_', " ")))
+        .collect();
     let _ = writeln!(
         o,
-        "population {} (initial {}): births {}, deaths {}, kills {}, starved {}, old age {}, births dropped {}",
+        "population {} (initial {}): {}",
         sim.population(),
         sim.initial_population(),
-        c.total(|t| t.births),
-        c.total(|t| t.deaths),
-        c.total(|t| t.kills),
-        c.total(|t| t.starved),
-        c.total(|t| t.old_age),
-        c.births_dropped
+        events.join(", ")
     );
     let genes = sim.gene_stats();
     let _ = write!(

@@ -1,10 +1,11 @@
 //! `evosim view`: the windowed viewer, or screenshot mode.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{BackendArg, CliError, parse_count};
+use super::{BackendArg, CliError};
 use evosim::app::{ViewOptions, offscreen, window};
 use evosim::gpu::GpuContext;
+use evosim::model::count::parse_count;
 use evosim::{Backend, Scenario};
 
 /// Options of `evosim view`.
@@ -69,13 +70,7 @@ fn parse_speed(s: &str) -> Result<usize, String> {
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
     let bad =
         || format!("{s:?} is not a size WIDTHxHEIGHT from 64x64 to 8192x8192 (example: 1280x800)");
-    let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-    let w: u32 = w.trim().parse().map_err(|_| bad())?;
-    let h: u32 = h.trim().parse().map_err(|_| bad())?;
-    if !(64..=8192).contains(&w) || !(64..=8192).contains(&h) {
-        return Err(bad());
-    }
-    Ok((w, h))
+    super::parse_pair(s, 64..=8192).ok_or_else(bad)
 }
 
 /// Whether a window can be opened here.
@@ -113,6 +108,25 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
             dir.display()
         )));
     }
+    let backend: Backend = a.backend.into();
+    let options = ViewOptions {
+        scenario: scenario(&a)?,
+        entities: a.entities,
+        backend,
+        threads: a.threads,
+        paused: a.paused,
+        speed: a.speed,
+        stop_at: None,
+        watch_shaders: a.watch_shaders.clone(),
+    };
+    match &a.screenshot {
+        Some(path) => screenshot(&a, options, path),
+        None => in_window(&a, options),
+    }
+}
+
+/// The scenario asked for: loaded, seeded, resized and validated.
+fn scenario(a: &ViewArgs) -> Result<Scenario, CliError> {
     let mut scenario = match &a.scenario {
         Some(path) => Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?,
         None => Scenario::default_scenario(),
@@ -128,77 +142,69 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
     scenario
         .validate()
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    let backend: Backend = a.backend.into();
-    let options = ViewOptions {
-        scenario,
-        entities: a.entities,
-        backend,
-        threads: a.threads,
-        paused: a.paused,
-        speed: a.speed,
-        stop_at: None,
-        watch_shaders: a.watch_shaders.clone(),
-    };
-    match a.screenshot {
-        Some(path) => {
-            let ctx = GpuContext::new().map_err(|e| {
-                CliError::Usage(format!(
-                    "the viewer draws with the GPU and {e} (on a machine without a GPU, \
-                     `apt-get install mesa-vulkan-drivers` gives a software one)"
-                ))
-            })?;
-            let size = [a.size.0, a.size.1];
-            let shot = offscreen::screenshot(ctx, options, a.frames.unwrap_or(60), size, &path)
-                .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
-            eprintln!(
-                "wrote {} ({}×{}, frame {}, tick {}, backend {})",
-                path.display(),
-                size[0],
-                size[1],
-                shot.frames,
-                shot.ticks,
-                shot.backend
-            );
-            Ok(())
-        }
-        None => {
-            if !display_available() {
-                return Err(CliError::Usage(
-                    "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); \
-                     run headless with `evosim run`, or write a screenshot with \
-                     `evosim view --screenshot shot.png`"
-                        .into(),
-                ));
-            }
-            let wo = window::WindowOptions {
-                frames: a.frames,
-                exercise: a.exercise_surface,
-            };
-            let r = window::run(options, wo).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
-            if a.frames.is_some() {
-                eprintln!(
-                    "window: {} frames drawn of {} redraws in {:.1} s ({:.1} frames/s; frame time \
-                     median {:.1} ms, p95 {:.1} ms, max {:.1} ms); tick {}; size {}x{}; \
-                     surface reconfigured {}, recreated {}, outdated {}, minimized frames {}, \
-                     drawn since the last change {}",
-                    r.drawn,
-                    r.redraws,
-                    r.seconds,
-                    r.fps(),
-                    r.frame_ms_quantile(0.5),
-                    r.frame_ms_quantile(0.95),
-                    r.frame_ms_quantile(1.0),
-                    r.ticks,
-                    r.size[0],
-                    r.size[1],
-                    r.reconfigured,
-                    r.recreated,
-                    r.outdated,
-                    r.skipped_minimized,
-                    r.drawn_since_change
-                );
-            }
-            Ok(())
-        }
+    Ok(scenario)
+}
+
+/// Screenshot mode: frames drawn offscreen, the last one written to `path`.
+fn screenshot(a: &ViewArgs, options: ViewOptions, path: &Path) -> Result<(), CliError> {
+    let ctx = GpuContext::new().map_err(|e| {
+        CliError::Usage(format!(
+            "the viewer draws with the GPU and {e} (on a machine without a GPU, \
+             `apt-get install mesa-vulkan-drivers` gives a software one)"
+        ))
+    })?;
+    let size = [a.size.0, a.size.1];
+    let shot = offscreen::screenshot(ctx, options, a.frames.unwrap_or(60), size, path)
+        .map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+    eprintln!(
+        "wrote {} ({}×{}, frame {}, tick {}, backend {})",
+        path.display(),
+        size[0],
+        size[1],
+        shot.frames,
+        shot.ticks,
+        shot.backend
+    );
+    Ok(())
+}
+
+/// The window; with `--frames`, its frame statistics at the end.
+fn in_window(a: &ViewArgs, options: ViewOptions) -> Result<(), CliError> {
+    if !display_available() {
+        return Err(CliError::Usage(
+            "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); \
+             run headless with `evosim run`, or write a screenshot with \
+             `evosim view --screenshot shot.png`"
+                .into(),
+        ));
     }
+    let wo = window::WindowOptions {
+        frames: a.frames,
+        exercise: a.exercise_surface,
+    };
+    let r = window::run(options, wo).map_err(|e| CliError::Runtime(anyhow::anyhow!(e)))?;
+    if a.frames.is_some() {
+        eprintln!(
+            "window: {} frames drawn of {} redraws in {:.1} s ({:.1} frames/s; frame time \
+             median {:.1} ms, p95 {:.1} ms, max {:.1} ms); tick {}; size {}x{}; \
+             surface reconfigured {}, recreated {}, outdated {}, minimized frames {}, \
+             drawn since the last change {}",
+            r.drawn,
+            r.redraws,
+            r.seconds,
+            r.fps(),
+            r.frame_ms_quantile(0.5),
+            r.frame_ms_quantile(0.95),
+            r.frame_ms_quantile(1.0),
+            r.ticks,
+            r.size[0],
+            r.size[1],
+            r.reconfigured,
+            r.recreated,
+            r.outdated,
+            r.skipped_minimized,
+            r.drawn_since_change
+        );
+    }
+    Ok(())
 }

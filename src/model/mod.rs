@@ -1,5 +1,6 @@
 //! The world model: everything that defines a simulation's state and rules.
 
+pub mod count;
 pub mod entities;
 pub mod food;
 pub mod genes;

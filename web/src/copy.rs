@@ -36,16 +36,11 @@ pub fn run(
     let app = start_app(&params, scenario, &ctx, FrameTarget::FORMAT, size)?;
     let events = input::listen(&canvas, app.clone())?;
     let target = Rc::new(RefCell::new(FrameTarget::new(&ctx.device, size)));
-    // A frame's readback is in flight: the next frame waits for it.
-    let busy = Rc::new(Cell::new(false));
-    // Frames share the one GPU queue with the ticks, and a software adapter
-    // takes long over both: after each frame, wait twice as long as it took
-    // before the next, so that the ticks keep at least two thirds of it.
-    let next_at = Rc::new(Cell::new(0.0f64));
+    let pace = Pace::default();
     page::every_frame(move || {
         // The instance must outlive every GPU callback.
         let _ = &instance;
-        if busy.get() || js_sys::Date::now() < next_at.get() {
+        if !pace.ready() {
             return;
         }
         let started = js_sys::Date::now();
@@ -68,32 +63,65 @@ pub fn run(
             ctx.queue.submit([enc.finish()]);
             publish(&app, &ctx);
         }
-        busy.set(true);
-        let (ctx, target, busy, ctx2d) = (ctx.clone(), target.clone(), busy.clone(), ctx2d.clone());
-        let next_at = next_at.clone();
+        pace.busy.set(true);
+        let put = put_frame(ctx.clone(), target.clone(), ctx2d.clone());
+        let pace = pace.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let (buffer, bytes) = {
-                let t = target.borrow();
-                (t.buffer.clone(), t.bytes())
-            };
-            match evosim::gpu::readback::map_copy_async(&ctx.device, &buffer, bytes).await {
-                Ok(data) => {
-                    let t = target.borrow();
-                    let pixels = t.pixels(&data);
-                    if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-                        Clamped(&pixels),
-                        t.size[0],
-                        t.size[1],
-                    ) {
-                        let _ = ctx2d.put_image_data(&img, 0.0, 0.0);
-                    }
-                }
-                Err(e) => page::log_error(&format!("cannot copy the frame: {e}")),
-            }
-            let now = js_sys::Date::now();
-            next_at.set(now + 2.0 * (now - started));
-            busy.set(false);
+            put.await;
+            pace.done(started);
         });
     });
     Ok(())
+}
+
+/// When the next frame may start. Frames share the one GPU queue with the
+/// ticks, and a software adapter takes long over both: after each frame,
+/// wait twice as long as it took before the next, so that the ticks keep at
+/// least two thirds of it.
+#[derive(Clone, Default)]
+struct Pace {
+    /// A frame's readback is in flight: the next frame waits for it.
+    busy: Rc<Cell<bool>>,
+    /// Not before this time (ms since the epoch).
+    next_at: Rc<Cell<f64>>,
+}
+
+impl Pace {
+    fn ready(&self) -> bool {
+        !self.busy.get() && js_sys::Date::now() >= self.next_at.get()
+    }
+
+    /// The frame that began at `started` (ms) is on the page.
+    fn done(&self, started: f64) {
+        let now = js_sys::Date::now();
+        self.next_at.set(now + 2.0 * (now - started));
+        self.busy.set(false);
+    }
+}
+
+/// Reads the frame in `target` back (awaited) and puts it into the 2D
+/// canvas.
+async fn put_frame(
+    ctx: GpuContext,
+    target: Rc<RefCell<FrameTarget>>,
+    ctx2d: web_sys::CanvasRenderingContext2d,
+) {
+    let (buffer, bytes) = {
+        let t = target.borrow();
+        (t.buffer.clone(), t.bytes())
+    };
+    match evosim::gpu::readback::map_copy_async(&ctx.device, &buffer, bytes).await {
+        Ok(data) => {
+            let t = target.borrow();
+            let pixels = t.pixels(&data);
+            if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&pixels),
+                t.size[0],
+                t.size[1],
+            ) {
+                let _ = ctx2d.put_image_data(&img, 0.0, 0.0);
+            }
+        }
+        Err(e) => page::log_error(&format!("cannot copy the frame: {e}")),
+    }
 }

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use evosim::app::App;
+use glam::Vec2;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -13,18 +14,18 @@ use wasm_bindgen::prelude::*;
 struct State {
     events: Vec<egui::Event>,
     /// Canvas size in device pixels, as of the last frame.
-    size: [f32; 2],
+    size: Vec2,
     /// Pointer in device pixels.
-    cursor: [f32; 2],
-    drag_from: Option<[f32; 2]>,
-    pressed_at: Option<[f32; 2]>,
+    cursor: Vec2,
+    drag_from: Option<Vec2>,
+    pressed_at: Option<Vec2>,
     modifiers: egui::Modifiers,
 }
 
 impl State {
     /// Records a button of `e` going down or up for egui; returns the
     /// pointer in device pixels.
-    fn button(&mut self, e: &web_sys::PointerEvent, pressed: bool) -> [f32; 2] {
+    fn button(&mut self, e: &web_sys::PointerEvent, pressed: bool) -> Vec2 {
         let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
         self.modifiers = modifiers(e);
         if let Some(button) = button(e.button()) {
@@ -36,8 +37,7 @@ impl State {
                 modifiers,
             });
         }
-        let r = crate::page::pixel_ratio();
-        [pos.x * r, pos.y * r]
+        Vec2::new(pos.x, pos.y) * crate::page::pixel_ratio()
     }
 }
 
@@ -52,7 +52,7 @@ impl Events {
     /// This frame's egui input; `size` in device pixels.
     pub fn take(&self, size: [u32; 2], ppp: f32) -> egui::RawInput {
         let mut s = self.state.borrow_mut();
-        s.size = [size[0] as f32, size[1] as f32];
+        s.size = Vec2::new(size[0] as f32, size[1] as f32);
         egui::RawInput {
             events: std::mem::take(&mut s.events),
             time: Some(js_sys::Date::now() / 1000.0),
@@ -88,17 +88,21 @@ fn button(b: i16) -> Option<egui::PointerButton> {
     }
 }
 
+/// What the handlers share: the events gathered and the viewer.
+type Shared = (Rc<RefCell<State>>, Rc<RefCell<App>>);
+
+/// A handler of one DOM event.
+type Handler = Box<dyn FnMut(web_sys::Event)>;
+
 /// Listens on `canvas` (pointer, wheel) and the window (keys).
 pub fn listen(
     canvas: &web_sys::HtmlCanvasElement,
     app: Rc<RefCell<App>>,
 ) -> Result<Events, String> {
     let state = Rc::new(RefCell::new(State::default()));
+    let shared = || (state.clone(), app.clone());
     let mut listeners = Vec::new();
-    let mut on = |target: &web_sys::EventTarget,
-                  name: &str,
-                  f: Box<dyn FnMut(web_sys::Event)>|
-     -> Result<(), String> {
+    let mut on = |target: &web_sys::EventTarget, name: &str, f: Handler| -> Result<(), String> {
         let cb = Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
         target
             .add_event_listener_with_callback(name, cb.as_ref().unchecked_ref())
@@ -106,163 +110,161 @@ pub fn listen(
         listeners.push(cb);
         Ok(())
     };
-    let ratio = crate::page::pixel_ratio;
-    let over_panels = |app: &Rc<RefCell<App>>| {
-        app.try_borrow()
-            .map(|a| a.egui.is_pointer_over_egui() || a.egui.egui_wants_pointer_input())
-            .unwrap_or(true)
-    };
     let target: &web_sys::EventTarget = canvas.as_ref();
-
-    let (s, a) = (state.clone(), app.clone());
-    on(
-        target,
-        "pointermove",
-        Box::new(move |e| {
-            let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
-                return;
-            };
-            let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
-            let mut s = s.borrow_mut();
-            s.events.push(egui::Event::PointerMoved(pos));
-            let p = [pos.x * ratio(), pos.y * ratio()];
-            if let Some(from) = s.drag_from
-                && let Ok(mut app) = a.try_borrow_mut()
-            {
-                app.camera.pan(p[0] - from[0], p[1] - from[1]);
-                s.drag_from = Some(p);
-            }
-            s.cursor = p;
-        }),
-    )?;
-
-    let (s, a) = (state.clone(), app.clone());
-    let c = canvas.clone();
+    on(target, "pointermove", pointer_move(shared()))?;
     on(
         target,
         "pointerdown",
-        Box::new(move |e| {
-            let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
-                return;
-            };
-            let _ = c.set_pointer_capture(e.pointer_id());
-            let over = over_panels(&a);
-            let mut s = s.borrow_mut();
-            let p = s.button(&e, true);
-            s.cursor = p;
-            if e.button() == 0 && !over {
-                s.drag_from = Some(p);
-                s.pressed_at = Some(p);
-            }
-        }),
+        pointer_down(shared(), canvas.clone()),
     )?;
-
-    let (s, a) = (state.clone(), app.clone());
-    on(
-        target,
-        "pointerup",
-        Box::new(move |e| {
-            let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
-                return;
-            };
-            let mut s = s.borrow_mut();
-            let p = s.button(&e, false);
-            if let Some(at) = s.pressed_at.take() {
-                let moved = (at[0] - p[0]).abs() + (at[1] - p[1]).abs();
-                if moved < 4.0
-                    && let Ok(mut app) = a.try_borrow_mut()
-                {
-                    app.pick(s.size, at);
-                }
-            }
-            s.drag_from = None;
-        }),
-    )?;
-
+    on(target, "pointerup", pointer_up(shared()))?;
     let s = state.clone();
     on(
         target,
         "pointerleave",
-        Box::new(move |_| {
-            s.borrow_mut().events.push(egui::Event::PointerGone);
-        }),
+        Box::new(move |_| s.borrow_mut().events.push(egui::Event::PointerGone)),
     )?;
-
-    let (s, a) = (state.clone(), app.clone());
-    on(
-        target,
-        "wheel",
-        Box::new(move |e| {
-            let Ok(e) = e.dyn_into::<web_sys::WheelEvent>() else {
-                return;
-            };
-            e.prevent_default();
-            let (unit, scale) = match e.delta_mode() {
-                web_sys::WheelEvent::DOM_DELTA_LINE => (egui::MouseWheelUnit::Line, 1.0),
-                web_sys::WheelEvent::DOM_DELTA_PAGE => (egui::MouseWheelUnit::Page, 1.0),
-                _ => (egui::MouseWheelUnit::Point, 1.0),
-            };
-            let delta = egui::vec2(-e.delta_x() as f32, -e.delta_y() as f32) * scale;
-            let over = over_panels(&a);
-            let mut s = s.borrow_mut();
-            if over {
-                let modifiers = modifiers(&e);
-                s.events.push(egui::Event::MouseWheel {
-                    unit,
-                    delta,
-                    phase: egui::TouchPhase::Move,
-                    source: egui::MouseWheelSource::Unknown,
-                    modifiers,
-                });
-            } else if let Ok(mut app) = a.try_borrow_mut() {
-                let lines = match unit {
-                    egui::MouseWheelUnit::Point => delta.y / 100.0,
-                    _ => delta.y,
-                };
-                let (size, cursor) = (s.size, s.cursor);
-                app.camera.zoom_at(size, cursor, 1.15f32.powf(lines));
-            }
-        }),
-    )?;
-
+    on(target, "wheel", wheel(shared()))?;
     let window: web_sys::EventTarget = web_sys::window().ok_or("no window")?.into();
-    for (name, pressed) in [("keydown", true), ("keyup", false)] {
-        let s = state.clone();
-        on(
-            &window,
-            name,
-            Box::new(move |e| {
-                let Ok(e) = e.dyn_into::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                let modifiers = egui::Modifiers {
-                    alt: e.alt_key(),
-                    ctrl: e.ctrl_key(),
-                    shift: e.shift_key(),
-                    mac_cmd: e.meta_key(),
-                    command: e.ctrl_key() || e.meta_key(),
-                };
-                let name = e.key();
-                let mut s = s.borrow_mut();
-                s.modifiers = modifiers;
-                if let Some(key) = egui::Key::from_name(&name) {
-                    s.events.push(egui::Event::Key {
-                        key,
-                        physical_key: None,
-                        pressed,
-                        repeat: e.repeat(),
-                        modifiers,
-                    });
-                }
-                if pressed && name.chars().count() == 1 && !modifiers.ctrl && !modifiers.mac_cmd {
-                    s.events.push(egui::Event::Text(name));
-                }
-            }),
-        )?;
-    }
+    on(&window, "keydown", key(state.clone(), true))?;
+    on(&window, "keyup", key(state.clone(), false))?;
     Ok(Events {
         state,
         _listeners: listeners,
+    })
+}
+
+/// Whether the pointer is over the panels (or the viewer is busy: then
+/// egui gets the event, the camera does not).
+fn over_panels(app: &RefCell<App>) -> bool {
+    app.try_borrow()
+        .map(|a| a.egui.is_pointer_over_egui() || a.egui.egui_wants_pointer_input())
+        .unwrap_or(true)
+}
+
+/// Pointer moves: to egui, and a drag pans the camera.
+fn pointer_move((s, a): Shared) -> Handler {
+    Box::new(move |e| {
+        let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
+            return;
+        };
+        let pos = egui::pos2(e.offset_x() as f32, e.offset_y() as f32);
+        let mut s = s.borrow_mut();
+        s.events.push(egui::Event::PointerMoved(pos));
+        let p = Vec2::new(pos.x, pos.y) * crate::page::pixel_ratio();
+        if let Some(from) = s.drag_from
+            && let Ok(mut app) = a.try_borrow_mut()
+        {
+            app.camera.pan(p - from);
+            s.drag_from = Some(p);
+        }
+        s.cursor = p;
+    })
+}
+
+/// A button down: to egui; outside the panels the left one starts a drag
+/// (or a click).
+fn pointer_down((s, a): Shared, canvas: web_sys::HtmlCanvasElement) -> Handler {
+    Box::new(move |e| {
+        let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
+            return;
+        };
+        let _ = canvas.set_pointer_capture(e.pointer_id());
+        let over = over_panels(&a);
+        let mut s = s.borrow_mut();
+        let p = s.button(&e, true);
+        s.cursor = p;
+        if e.button() == 0 && !over {
+            s.drag_from = Some(p);
+            s.pressed_at = Some(p);
+        }
+    })
+}
+
+/// A button up: to egui; a click (not a drag) picks the creature there.
+fn pointer_up((s, a): Shared) -> Handler {
+    Box::new(move |e| {
+        let Ok(e) = e.dyn_into::<web_sys::PointerEvent>() else {
+            return;
+        };
+        let mut s = s.borrow_mut();
+        let p = s.button(&e, false);
+        if let Some(at) = s.pressed_at.take() {
+            // A click, not a drag (moved under 4 pixels).
+            if (at - p).abs().element_sum() < 4.0
+                && let Ok(mut app) = a.try_borrow_mut()
+            {
+                app.pick(s.size, at);
+            }
+        }
+        s.drag_from = None;
+    })
+}
+
+/// The wheel: scrolls the panels under the pointer, else zooms the camera
+/// about the pointer.
+fn wheel((s, a): Shared) -> Handler {
+    Box::new(move |e| {
+        let Ok(e) = e.dyn_into::<web_sys::WheelEvent>() else {
+            return;
+        };
+        e.prevent_default();
+        let unit = match e.delta_mode() {
+            web_sys::WheelEvent::DOM_DELTA_LINE => egui::MouseWheelUnit::Line,
+            web_sys::WheelEvent::DOM_DELTA_PAGE => egui::MouseWheelUnit::Page,
+            _ => egui::MouseWheelUnit::Point,
+        };
+        let delta = egui::vec2(-e.delta_x() as f32, -e.delta_y() as f32);
+        let over = over_panels(&a);
+        let mut s = s.borrow_mut();
+        if over {
+            let modifiers = modifiers(&e);
+            s.events.push(egui::Event::MouseWheel {
+                unit,
+                delta,
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Unknown,
+                modifiers,
+            });
+        } else if let Ok(mut app) = a.try_borrow_mut() {
+            let lines = match unit {
+                egui::MouseWheelUnit::Point => delta.y / 100.0,
+                _ => delta.y,
+            };
+            let (size, cursor) = (s.size, s.cursor);
+            app.camera.zoom_at(size, cursor, 1.15f32.powf(lines));
+        }
+    })
+}
+
+/// A key going down (`pressed`) or up: to egui, with the text it types.
+fn key(s: Rc<RefCell<State>>, pressed: bool) -> Handler {
+    Box::new(move |e| {
+        let Ok(e) = e.dyn_into::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        let modifiers = egui::Modifiers {
+            alt: e.alt_key(),
+            ctrl: e.ctrl_key(),
+            shift: e.shift_key(),
+            mac_cmd: e.meta_key(),
+            command: e.ctrl_key() || e.meta_key(),
+        };
+        let name = e.key();
+        let mut s = s.borrow_mut();
+        s.modifiers = modifiers;
+        if let Some(key) = egui::Key::from_name(&name) {
+            s.events.push(egui::Event::Key {
+                key,
+                physical_key: None,
+                pressed,
+                repeat: e.repeat(),
+                modifiers,
+            });
+        }
+        if pressed && name.chars().count() == 1 && !modifiers.ctrl && !modifiers.mac_cmd {
+            s.events.push(egui::Event::Text(name));
+        }
     })
 }
 

@@ -29,10 +29,14 @@ use evosim::app::runner::SimRunner;
 use evosim::app::ui::SPEEDS;
 use evosim::app::{App, ViewOptions};
 use evosim::gpu::GpuContext;
+use evosim::model::count::parse_count;
 use evosim::{Backend, Scenario};
 use wasm_bindgen::prelude::*;
 
 use page::Status;
+
+/// The most entities `?entities=` accepts.
+const MAX_ENTITIES: u64 = 2_000_000;
 
 /// What the URL asked for.
 #[derive(Debug, Clone)]
@@ -89,11 +93,11 @@ impl Params {
             let bad = |what: &str| format!("URL parameter {k}={v:?}: {what}");
             match k {
                 "entities" => {
-                    p.entities = Some(
-                        parse_count(v)
-                            .filter(|n| (1..=2_000_000).contains(n))
-                            .ok_or_else(|| bad("a count from 1 to 2M (10k, 1.5m, 3000)"))?,
-                    )
+                    let n = parse_count(v).map_err(|e| bad(&e.to_string()))?;
+                    if n > MAX_ENTITIES {
+                        return Err(bad("a count from 1 to 2M (10k, 1.5m, 3000)"));
+                    }
+                    p.entities = Some(n);
                 }
                 "seed" => p.seed = Some(v.parse().map_err(|_| bad("an integer seed"))?),
                 "scenario" => {
@@ -136,20 +140,6 @@ impl Params {
         }
         Ok(p)
     }
-}
-
-/// `3000`, `10k`, `1.5m`.
-fn parse_count(s: &str) -> Option<u64> {
-    let s = s.trim().to_ascii_lowercase();
-    let (num, mul) = match s.strip_suffix('k') {
-        Some(n) => (n, 1e3),
-        None => match s.strip_suffix('m') {
-            Some(n) => (n, 1e6),
-            None => (s.as_str(), 1.0),
-        },
-    };
-    let v: f64 = num.parse().ok()?;
-    (v.is_finite() && v >= 0.0).then(|| (v * mul).round() as u64)
 }
 
 /// The scenario the parameters name, resized and seeded as `evosim run

@@ -9,7 +9,10 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use super::{CliError, parse_count};
+mod table;
+
+use super::CliError;
+use evosim::model::count::parse_count;
 use evosim::pass::Pass;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
@@ -292,111 +295,6 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
     })
 }
 
-fn table(rows: &[Row], a: &BenchArgs, scenario: &Scenario, m: &serde_json::Value) -> String {
-    use std::fmt::Write as _;
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "evosim bench: scenario {:?} at constant density, seed {}, {} timed ticks after {} warm-up",
-        scenario.name, scenario.seed, a.ticks, a.warmup
-    );
-    let _ = writeln!(
-        o,
-        "machine: {} cores ({}), {:.1} GiB, {} {}{}",
-        m["cores"],
-        m["cpu"].as_str().unwrap_or("cpu unknown"),
-        m["memory_gib"].as_f64().unwrap_or(0.0),
-        m["os"].as_str().unwrap_or(""),
-        m["arch"].as_str().unwrap_or(""),
-        if cfg!(debug_assertions) {
-            " — debug build: figures are not representative"
-        } else {
-            ""
-        }
-    );
-    let _ = writeln!(
-        o,
-        "{:>10} {:<4} {:>9} {:>9} {:>9} {:>12} {:>8} {:>9} {:>21}  adapter",
-        "entities",
-        "",
-        "median ms",
-        "p95 ms",
-        "p99 ms",
-        "Mentity·t/s",
-        "RSS MB",
-        "GPU B/slot",
-        "population start→end"
-    );
-    for r in rows {
-        let s = sorted(&r.tick_ms);
-        let _ = writeln!(
-            o,
-            "{:>10} {:<4} {:>9.2} {:>9.2} {:>9.2} {:>12.2} {:>8} {:>9} {:>21}  {}",
-            r.entities,
-            r.backend,
-            quantile(&s, 0.5),
-            quantile(&s, 0.95),
-            quantile(&s, 0.99),
-            r.entity_ticks_per_s() / 1e6,
-            r.rss_mb.map_or("-".into(), |v| format!("{v:.0}")),
-            r.gpu_storage_per_slot()
-                .map_or("-".into(), |v| format!("{v:.0}")),
-            format!("{}→{}", r.population_start, r.population_end),
-            r.adapter
-        );
-    }
-    for r in rows.iter().filter(|r| r.gpu_bytes > 0) {
-        let k = r.gpu_kinds;
-        let mb = |b: u64| b as f64 / 1e6;
-        let _ = writeln!(
-            o,
-            "GPU buffers at {} entities: {:.1} MB ({:.0} B per entity) = per-slot storage {:.0} B × {} slots ({:.1} MB) + hash grid {:.1} MB + terrain and food grids {:.1} MB + other {:.1} MB",
-            r.entities,
-            mb(r.gpu_bytes),
-            r.gpu_bytes_per_entity().unwrap_or(0.0),
-            r.gpu_storage_per_slot().unwrap_or(0.0),
-            r.capacity,
-            mb(k.slots),
-            mb(k.hash_grid),
-            mb(k.world_grids),
-            mb(k.other)
-        );
-    }
-    let _ = writeln!(
-        o,
-        "median per pass (ms; GPU rows: timestamp queries where the adapter has them, transfer and resolve on CPU timers):"
-    );
-    let _ = write!(o, "{:>10} {:<4}", "entities", "");
-    for p in Pass::ALL {
-        let short: String = p.name().chars().take(9).collect();
-        let _ = write!(o, " {short:>9}");
-    }
-    let _ = writeln!(o);
-    for r in rows {
-        let _ = write!(o, "{:>10} {:<4}", r.entities, r.backend);
-        for (_, v) in r.pass_medians() {
-            let _ = write!(o, " {v:>9.3}");
-        }
-        let _ = writeln!(o);
-    }
-    let fastest = |b: &str| {
-        rows.iter()
-            .filter(|r| r.backend == b && r.median_ms() <= 1e3 / 30.0)
-            .map(|r| r.entities)
-            .max()
-    };
-    for b in ["cpu", "gpu"] {
-        if rows.iter().any(|r| r.backend == b) {
-            let _ = writeln!(
-                o,
-                "largest N at ≥ 30 ticks/s (median ≤ 33.3 ms) on {b}: {}",
-                fastest(b).map_or("none of those run".into(), |n| n.to_string())
-            );
-        }
-    }
-    o
-}
-
 pub fn bench(a: BenchArgs) -> Result<(), CliError> {
     let mut scenario = match &a.scenario {
         Some(path) => Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?,
@@ -453,7 +351,7 @@ pub fn bench(a: BenchArgs) -> Result<(), CliError> {
         }
         rows.push(row);
     }
-    let text = table(&rows, &a, &scenario, &m);
+    let text = table::table(&rows, &a, &scenario, &m);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
     if let Some(path) = &a.json {

@@ -1,0 +1,203 @@
+//! What the simulation thread publishes for the frame thread: the figures
+//! the panels show ([`SimView`]) and the buffers the renderer draws from
+//! ([`DrawSource`]).
+
+use std::sync::Arc;
+
+use glam::Vec2;
+
+use crate::model::genes::GENE_COUNT;
+use crate::pass::Timings;
+use crate::regions::RegionStats;
+use crate::regions::grid::RegionGrid;
+use crate::regions::stats::{Counters, GeneStat, History};
+use crate::sim::EntityView;
+use crate::{Backend, Scenario, SimParams, Simulation};
+
+/// The region grid and its figures, as the panels show them.
+#[derive(Debug, Clone)]
+pub struct RegionsView {
+    /// The grid.
+    pub grid: RegionGrid,
+    /// Per-region statistics.
+    pub stats: Vec<RegionStats>,
+    /// Worker threads.
+    pub threads: usize,
+    /// Worker restarts so far.
+    pub restarts: u64,
+    /// Phases the watchdog reported stuck so far, and the last report.
+    pub stalls: (u64, Option<String>),
+    /// Region work per tick, mean so far (ms).
+    pub work_ms: f64,
+}
+
+impl RegionsView {
+    fn of(sim: &Simulation) -> Self {
+        let r = sim.regions();
+        RegionsView {
+            grid: r.grid.clone(),
+            stats: r.stats.clone(),
+            threads: r.threads(),
+            restarts: r.restarts(),
+            stalls: (r.stalls().0, r.stalls().1.map(str::to_string)),
+            work_ms: r.timing.work_s * 1e3 / r.timing.ticks.max(1) as f64,
+        }
+    }
+}
+
+/// The storage buffers `shaders/render.wgsl` reads, one per binding: the
+/// simulation's own on the GPU backend, uploads on the CPU backend.
+#[derive(Debug, Clone)]
+pub struct DrawBuffers {
+    /// Positions (`vec2<f32>` per slot).
+    pub pos: wgpu::Buffer,
+    /// Velocities (`vec2<f32>` per slot).
+    pub vel: wgpu::Buffer,
+    /// Tribe and flags (`u32` per slot).
+    pub tribe_flags: wgpu::Buffer,
+    /// Packed genes (five `u32` per slot).
+    pub genes: wgpu::Buffer,
+    /// Energy (`f32` per slot).
+    pub energy: wgpu::Buffer,
+    /// Age (`f32` per slot).
+    pub age: wgpu::Buffer,
+    /// Terrain kind per terrain cell (`u32`).
+    pub terrain: wgpu::Buffer,
+    /// Food amount per food cell (`f32`).
+    pub food: wgpu::Buffer,
+}
+
+impl DrawBuffers {
+    /// The buffers in the order of their bindings (1 to 8) in
+    /// `shaders/render.wgsl`.
+    pub fn in_binding_order(&self) -> [&wgpu::Buffer; 8] {
+        [
+            &self.pos,
+            &self.vel,
+            &self.tribe_flags,
+            &self.genes,
+            &self.energy,
+            &self.age,
+            &self.terrain,
+            &self.food,
+        ]
+    }
+}
+
+/// The buffers the renderer binds and what it needs to know about them.
+/// A new `id` means new buffers.
+#[derive(Debug, Clone)]
+pub struct DrawSource {
+    /// Changes whenever the buffers do.
+    pub id: u64,
+    /// The buffers.
+    pub buffers: DrawBuffers,
+    /// One past the highest slot that may hold a living entity.
+    pub live_end: u32,
+    /// Terrain grid columns and rows.
+    pub terrain_dims: [u32; 2],
+    /// Food grid columns and rows.
+    pub food_dims: [u32; 2],
+}
+
+/// What the viewer shows of the simulation, published after each batch of
+/// ticks and after each command.
+#[derive(Debug, Clone)]
+pub struct SimView {
+    /// Ticks run.
+    pub tick: u32,
+    /// Derived parameters.
+    pub params: Arc<SimParams>,
+    /// The scenario.
+    pub scenario: Arc<Scenario>,
+    /// Living entities.
+    pub population: u64,
+    /// Cumulative counters.
+    pub counters: Counters,
+    /// Population history.
+    pub history: Arc<History>,
+    /// Gene statistics per tribe (refreshed every 60 ticks).
+    pub genes: Arc<Vec<[GeneStat; GENE_COUNT]>>,
+    /// The backend running.
+    pub backend: Backend,
+    /// The GPU adapter, on the GPU backend.
+    pub adapter: Option<String>,
+    /// Per-pass times of the last tick.
+    pub timings: Timings,
+    /// Regions.
+    pub regions: RegionsView,
+    /// The selected creature's id and slot.
+    pub selected: Option<(u32, u32)>,
+    /// The selected creature, while it lives.
+    pub inspected: Option<EntityView>,
+    /// Positions of the creatures it sees (nearest first, each the copy
+    /// nearest to it across the wrap), refreshed a few times a second.
+    pub neighbors: Vec<Vec2>,
+    /// What to draw.
+    pub draw: Option<DrawSource>,
+    /// The last error or notice (a failed load, switch or tick).
+    pub message: Option<String>,
+    /// The simulation stopped on an error and runs no more ticks.
+    pub halted: bool,
+    /// Wall time of the last batch's ticks, per tick (ms).
+    pub tick_ms: f32,
+    /// The speed asked for is more than the simulation keeps up with.
+    pub behind: bool,
+    /// [`Simulation::state_hash`], once the simulation has stopped at
+    /// [`super::super::ViewOptions::stop_at`].
+    pub state_hash: Option<u64>,
+    /// Shader files reloaded so far (`--watch-shaders`).
+    pub shader_reloads: u64,
+}
+
+impl SimView {
+    /// The view of a freshly built or changed simulation.
+    pub(super) fn of(sim: &Simulation) -> Self {
+        let mut v = Self {
+            tick: 0,
+            params: Arc::new(sim.params().clone()),
+            scenario: Arc::new(sim.scenario().clone()),
+            population: 0,
+            counters: sim.counters().clone(),
+            history: Arc::new(sim.history().clone()),
+            genes: Arc::new(sim.gene_stats()),
+            backend: sim.backend(),
+            adapter: sim.adapter(),
+            timings: *sim.timings(),
+            regions: RegionsView::of(sim),
+            selected: None,
+            inspected: None,
+            neighbors: Vec::new(),
+            draw: None,
+            message: None,
+            halted: false,
+            tick_ms: 0.0,
+            behind: false,
+            state_hash: None,
+            shader_reloads: 0,
+        };
+        v.refresh(sim);
+        v
+    }
+
+    /// The backend, and on the GPU its adapter: `gpu on NAME`.
+    pub fn backend_and_adapter(&self) -> String {
+        match &self.adapter {
+            Some(a) => format!("{} on {a}", self.backend.name()),
+            None => self.backend.name().to_string(),
+        }
+    }
+
+    /// Updates the per-tick figures.
+    pub(super) fn refresh(&mut self, sim: &Simulation) {
+        self.tick = sim.tick();
+        self.population = sim.population();
+        self.counters = sim.counters().clone();
+        let h = sim.history();
+        if h.samples.back().map(|s| s.tick) != self.history.samples.back().map(|s| s.tick) {
+            self.history = Arc::new(h.clone());
+        }
+        self.timings = *sim.timings();
+        self.regions = RegionsView::of(sim);
+    }
+}

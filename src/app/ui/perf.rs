@@ -1,0 +1,101 @@
+//! The performance panel: frame and tick rates, the frame-time graph, the
+//! backend and its switch, per-pass times, and the region workers.
+
+use egui::Color32;
+use egui_plot::{Line, PlotPoints};
+
+use super::stats::chart;
+use super::{FRAME_TIMES, Requests, SPEEDS, SimView, UiState};
+use crate::Backend;
+
+pub(super) fn performance(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Requests) {
+    rates(ui, sim, st);
+    frame_times(ui, st);
+    backend(ui, sim, req);
+    egui::Grid::new("passes").striped(true).show(ui, |ui| {
+        for (pass, t) in sim.timings.iter() {
+            ui.label(pass.name());
+            ui.label(format!("{:.3} ms", t.as_secs_f64() * 1e3));
+            ui.end_row();
+        }
+    });
+    let r = &sim.regions;
+    ui.label(format!(
+        "regions {}×{} on {} workers, {} restarts; region work {:.2} ms/tick",
+        r.grid.rows, r.grid.cols, r.threads, r.restarts, r.work_ms
+    ));
+    if let (n @ 1.., last) = &r.stalls {
+        ui.colored_label(
+            Color32::from_rgb(240, 180, 90),
+            format!(
+                "watchdog: {n} stuck phases; last: {}",
+                last.as_deref().unwrap_or("")
+            ),
+        );
+    }
+}
+
+/// Frames and ticks per second, and whether the simulation keeps up.
+fn rates(ui: &mut egui::Ui, sim: &SimView, st: &UiState) {
+    ui.label(format!(
+        "{:.1} frames/s   {:.1} ticks/s",
+        st.frames_per_s(),
+        st.ticks_per_s
+    ));
+    ui.label(format!(
+        "{:.2} ms per tick; the simulation runs on its own thread",
+        sim.tick_ms
+    ));
+    if sim.behind && !st.paused {
+        ui.colored_label(
+            Color32::from_rgb(240, 200, 100),
+            format!(
+                "frame pacing: the simulation keeps up with {:.1} of the {:.1} ticks/s asked; \
+                 it slows down, the frames do not",
+                st.ticks_per_s,
+                SPEEDS[st.speed] * st.frames_per_s()
+            ),
+        );
+    }
+}
+
+/// The last [`FRAME_TIMES`] frame times (ms), at least up to 30 frames/s's.
+fn frame_times(ui: &mut egui::Ui, st: &UiState) {
+    let points: PlotPoints = st
+        .frame_times
+        .iter()
+        .enumerate()
+        .map(|(k, &t)| [k as f64, t as f64 * 1e3])
+        .collect();
+    chart("frame_times", 60.0)
+        .include_x(0.0)
+        .include_x(FRAME_TIMES as f64)
+        .include_y(0.0)
+        .include_y(1e3 / 30.0)
+        .show_x(false)
+        .y_axis_label("frame ms")
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("frame time", points)
+                    .color(Color32::from_rgb(120, 180, 240))
+                    .width(1.0),
+            );
+        });
+}
+
+/// The backend running, and the switch to the other.
+fn backend(ui: &mut egui::Ui, sim: &SimView, req: &mut Requests) {
+    ui.label(format!("backend {}", sim.backend_and_adapter()));
+    let other = if sim.backend != Backend::Cpu {
+        "CPU"
+    } else {
+        "GPU"
+    };
+    if ui
+        .button(format!("switch to the {other} backend"))
+        .on_hover_text("keeps the world as it is")
+        .clicked()
+    {
+        req.switch_backend = true;
+    }
+}
