@@ -4,11 +4,7 @@
 // grows if it has room; the values written for the other lanes are the ones
 // read, so the result is the scalar rule's, cell by cell. (The buffers are
 // padded to whole vec4s; the padding has capacity 0 and never grows.)
-
-@group(0) @binding(0) var<uniform> u: StepUniform;
-@group(0) @binding(1) var<storage, read> capacity: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> amount: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> cooldown: array<vec4<f32>>;
+// Bindings: `KERNEL` in src/gpu/food_regrow.rs; shared structs and constants: src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -6,20 +6,9 @@
 // `add_offsets` adds each block's scanned total back. Few workgroups and few
 // barriers per value: software rasterizers (lavapipe) pay dearly for barriers.
 // Twin of src/cpu/hash_scan.rs.
+// Bindings: `KERNEL` in src/gpu/hash_scan.rs; shared structs and constants: src/gpu/layout.rs.
 
 const SCAN_PER_THREAD: u32 = 16u;
-const SCAN_BLOCK: u32 = 4096u;
-
-struct ScanUniform {
-    n: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
-}
-
-@group(0) @binding(0) var<uniform> scan: ScanUniform;
-@group(0) @binding(1) var<storage, read_write> data: array<u32>;
-@group(0) @binding(2) var<storage, read_write> block_sums: array<u32>;
 
 var<workgroup> tmp: array<u32, 256>;
 

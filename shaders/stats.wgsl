@@ -7,25 +7,9 @@
 // src/regions/stats.rs `gene_stats`; src/gpu/world.rs turns the words into
 // means, spreads and ranges. Each workgroup first reduces the first
 // WG_TRIBES tribes in workgroup memory, then adds its totals to `out`.
+// Bindings: `KERNEL` in src/gpu/stats.rs; shared structs and constants: src/gpu/layout.rs.
 
-// Layout: src/gpu/layout.rs `StatsUniform` (and STATS_STRIDE, STATS_ENERGY_SCALE).
-struct StatsUniform {
-    n: u32,
-    tribes: u32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-const STATS_STRIDE: u32 = 201u;
-const STATS_HIST: u32 = 57u;
-const STATS_ENERGY_SCALE: f32 = 256.0;
 const WG_TRIBES: u32 = 16u;
-
-@group(0) @binding(0) var<uniform> u: StatsUniform;
-@group(0) @binding(1) var<storage, read> genes: array<Genome>;
-@group(0) @binding(2) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(3) var<storage, read> energy: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<atomic<u32>>;
 
 var<workgroup> local: array<atomic<u32>, 3216>;
 

@@ -530,7 +530,7 @@ impl Simulation {
             e.tribe_flags[alive as usize..].fill(0);
         }
         ledger.counters.food_eaten += out.food_eaten;
-        for r in &out.snaps {
+        for r in &out.participants {
             let i = r.slot as usize;
             e.pos[i] = r.pos;
             e.energy[i] = r.energy;
@@ -541,7 +541,7 @@ impl Simulation {
         regions.set_gpu_owners(
             &out.region_population,
             &out.region_migrations,
-            out.snaps.iter().map(|r| (r.slot, r.owner)),
+            out.participants.iter().map(|r| (r.slot, r.owner)),
         );
         let rebalance = Regions::rebalance_due(p, tick);
         if rebalance {
@@ -561,7 +561,7 @@ impl Simulation {
         let mut born: Vec<u32> = regions.births().to_vec();
         born.sort_unstable();
         let mut slots: Vec<u32> = out
-            .snaps
+            .participants
             .iter()
             .map(|r| r.slot)
             .chain(born.iter().copied())
@@ -587,9 +587,7 @@ impl Simulation {
                     energy: e.energy[i],
                     age: e.age[i],
                     full: born.binary_search(&slot).is_ok() as u32,
-                    _pad0: 0,
                     genes: e.genes[i],
-                    _pad1: [0; 3],
                 }
             })
             .collect();

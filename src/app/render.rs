@@ -8,6 +8,7 @@ use super::runner::SimView;
 use crate::gpu::GpuContext;
 use crate::gpu::layout::ViewUniform;
 use crate::gpu::shaders::source;
+use crate::gpu::wgsl::uniform_bytes;
 use crate::model::scenario::parse_color;
 
 /// What the renderer draws, chosen in the viewer.
@@ -163,7 +164,7 @@ impl WorldRenderer {
             splat_target: None,
             uniform: d.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("view.uniform"),
-                size: std::mem::size_of::<ViewUniform>() as u64,
+                size: <ViewUniform as encase::ShaderSize>::SHADER_SIZE.get(),
                 usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),
@@ -212,10 +213,10 @@ impl WorldRenderer {
         let [terrain_cols, terrain_rows] = draw.terrain_dims;
         let [food_cols, food_rows] = draw.food_dims;
         let uni = ViewUniform {
-            center: camera.center,
-            scale: [2.0 * camera.zoom / size[0], 2.0 * camera.zoom / size[1]],
-            world,
-            viewport: size,
+            center: camera.center.into(),
+            scale: [2.0 * camera.zoom / size[0], 2.0 * camera.zoom / size[1]].into(),
+            world: world.into(),
+            viewport: size.into(),
             tiles_x,
             tiles_y,
             capacity: capacity.max(1),
@@ -232,7 +233,7 @@ impl WorldRenderer {
             show_food: style.food as u32,
             food_max: p.food.capacity * 3.0,
             corners: 3,
-            tribe_colors,
+            tribe_colors: tribe_colors.map(glam::Vec4::from),
         };
         self.instances = capacity * (2 * tiles_x + 1) * (2 * tiles_y + 1);
         // Crowded and far out (a creature's own 3 wu under 1.5 px, over
@@ -262,7 +263,7 @@ impl WorldRenderer {
             self.splat_target = Some((buffer, px, group));
         }
         ctx.queue
-            .write_buffer(&self.uniform, 0, bytemuck::bytes_of(&uni));
+            .write_buffer(&self.uniform, 0, &uniform_bytes(&uni));
     }
 
     fn bind(&self, ctx: &GpuContext, b: &[wgpu::Buffer; 8]) -> wgpu::BindGroup {

@@ -3,42 +3,42 @@
 //! the host sorts each list by id before use, which makes it equal to the
 //! CPU's. Twin of `src/cpu/emit_events.rs`.
 
-use super::buffers::{Buffers, bind, dispatch, put, set, submit};
+use super::buffers::{Buffers, put, set, submit};
+use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
 use super::layout::{EmitUniform, GpuSteerOut};
-use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 
+/// The shader's bindings: `steer_out` (the intent words are read), the three
+/// list lengths, the attacks (target id, attacker id, target slot, attacker
+/// slot) and one list for reproduction candidates (id, slot; from the front)
+/// and deaths (id, slot | cause; from the back).
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "emit_events",
+    entries: MAIN,
+    bindings: &[
+        uniform("u", "EmitUniform", |b| &b.emit_u),
+        read("energy", "array<f32>", |b| &b.energy),
+        read("age", "array<f32>", |b| &b.age),
+        read("genes", "array<Genome>", |b| &b.genes),
+        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+        read("ids", "array<u32>", |b| &b.ids),
+        read("steer_out", "array<u32>", |b| &b.steer_out),
+        read_write("counts", "array<atomic<u32>, 3>", |b| &b.counts),
+        read_write("attacks", "array<vec4<u32>>", |b| b.attacks()),
+        read_write("entity_events", "array<vec2<u32>>", |b| b.entity_events()),
+    ],
+};
+
 /// The pipeline and its bindings.
-pub struct EmitEvents {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
-}
+pub struct EmitEvents(Kernel);
 
 impl EmitEvents {
     /// Builds the pass over `b` (reads the intents in `steer_out`).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "emit_events", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.emit_events",
-            &[
-                (0, &b.emit_u),
-                (1, &b.energy),
-                (2, &b.age),
-                (3, &b.genes),
-                (4, &b.tribe_flags),
-                (5, &b.ids),
-                (6, &b.steer_out),
-                (7, &b.counts),
-                (8, b.attacks()),
-                (9, b.entity_events()),
-            ],
-        );
-        Self { pipeline, group }
+        Self(Kernel::new(ctx, &KERNEL, b, &[]))
     }
 
     /// Clears the counts (before the compute pass).
@@ -48,21 +48,23 @@ impl EmitEvents {
 
     /// Records the pass over slots `0..end`.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.pipeline, &self.group, end);
+        self.0.dispatch(pass, "main", end);
     }
 }
 
-/// The uniform for `n` slots at `tick`.
-pub fn uniform(p: &SimParams, seed: u64, tick: u32, n: u32) -> EmitUniform {
-    EmitUniform {
-        n,
-        tick,
-        seed_lo: seed as u32,
-        seed_hi: (seed >> 32) as u32,
-        dt: p.world.dt,
-        lifespan: p.energy.lifespan,
-        maturity: p.energy.maturity,
-        repro_threshold: p.energy.repro_threshold,
+impl EmitUniform {
+    /// The uniform for `n` slots at `tick`.
+    pub fn new(p: &SimParams, seed: u64, tick: u32, n: u32) -> Self {
+        Self {
+            n,
+            tick,
+            seed_lo: seed as u32,
+            seed_hi: (seed >> 32) as u32,
+            dt: p.world.dt,
+            lifespan: p.energy.lifespan,
+            maturity: p.energy.maturity,
+            repro_threshold: p.energy.repro_threshold,
+        }
     }
 }
 
@@ -140,7 +142,7 @@ pub fn run(
         })
         .collect();
     put(ctx, &b.steer_out, &words);
-    set(ctx, &b.emit_u, &uniform(p, seed, tick, n as u32));
+    set(ctx, &b.emit_u, &EmitUniform::new(p, seed, tick, n as u32));
     let pass = EmitEvents::new(ctx, &b);
     submit(ctx, "sim.pass.emit_events", |c| pass.record(c, n as u32));
     let c: Vec<u32> = Buffers::read(ctx, &b.counts, 3)?;

@@ -6,80 +6,54 @@
 //! the food eaten in fixed point). `eaters` is zero between ticks, so it is
 //! never cleared. Twin of `src/cpu/feed.rs`.
 
-use super::buffers::{Buffers, bind, dispatch, set, submit};
+use super::buffers::{Buffers, set, submit};
+use super::kernel::{Kernel, KernelDecl, read, read_write, uniform};
 use super::layout::{FOOD_FIXED, StepUniform};
-use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
+/// The shader's bindings and what each step uses: the food cells, the
+/// grazer counts, the food and the energy are written by one step and read by
+/// another (under a second name); `eaten` is the food eaten this tick in
+/// 1/[`FOOD_FIXED`] units, a 64-bit lo/hi pair.
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "feed",
+    entries: &[
+        (
+            "count",
+            "u pos genes tribe_flags food_cell_of eaters energy_in",
+        ),
+        ("gain", "u genes eaters_in cell_in amount_in energy"),
+        ("settle", "u food_cell_of eaters amount cooldown eaten"),
+    ],
+    bindings: &[
+        uniform("u", "StepUniform", |b| &b.step_u),
+        read("pos", "array<vec2<f32>>", |b| &b.pos),
+        read("genes", "array<Genome>", |b| &b.genes),
+        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+        read_write("food_cell_of", "array<u32>", |b| b.food_cell()),
+        read_write("eaters", "array<atomic<u32>>", |b| &b.eaters),
+        read("eaters_in", "array<u32>", |b| &b.eaters),
+        read_write("amount", "array<f32>", |b| &b.food_amount),
+        read_write("cooldown", "array<f32>", |b| &b.food_cooldown),
+        read("cell_in", "array<u32>", |b| b.food_cell()),
+        read("amount_in", "array<f32>", |b| &b.food_amount),
+        read_write("energy", "array<f32>", |b| &b.energy),
+        read("energy_in", "array<f32>", |b| &b.energy),
+        read_write("eaten", "array<atomic<u32>, 2>", |b| &b.eaten),
+    ],
+};
+
 /// The pipelines and their bindings.
-pub struct Feed {
-    count: wgpu::ComputePipeline,
-    gain: wgpu::ComputePipeline,
-    settle: wgpu::ComputePipeline,
-    count_group: wgpu::BindGroup,
-    gain_group: wgpu::BindGroup,
-    settle_group: wgpu::BindGroup,
-}
+pub struct Feed(Kernel);
 
 impl Feed {
     /// Builds the pass over `b`.
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let d = &ctx.device;
-        let count = pipeline(d, "feed", "count");
-        let gain = pipeline(d, "feed", "gain");
-        let settle = pipeline(d, "feed", "settle");
-        let count_group = bind(
-            ctx,
-            &count,
-            "sim.feed.count",
-            &[
-                (0, &b.step_u),
-                (1, &b.pos),
-                (2, &b.genes),
-                (3, &b.tribe_flags),
-                (4, b.food_cell()),
-                (5, &b.eaters),
-                (13, &b.energy),
-            ],
-        );
-        let gain_group = bind(
-            ctx,
-            &gain,
-            "sim.feed.gain",
-            &[
-                (0, &b.step_u),
-                (2, &b.genes),
-                (6, &b.eaters),
-                (10, b.food_cell()),
-                (11, &b.food_amount),
-                (12, &b.energy),
-            ],
-        );
-        let settle_group = bind(
-            ctx,
-            &settle,
-            "sim.feed.settle",
-            &[
-                (0, &b.step_u),
-                (4, b.food_cell()),
-                (5, &b.eaters),
-                (7, &b.food_amount),
-                (8, &b.food_cooldown),
-                (14, &b.eaten),
-            ],
-        );
-        Self {
-            count,
-            gain,
-            settle,
-            count_group,
-            gain_group,
-            settle_group,
-        }
+        Self(Kernel::new(ctx, &KERNEL, b, &[]))
     }
 
     /// Clears the food-eaten sum (before the compute pass).
@@ -94,12 +68,12 @@ impl Feed {
     }
 
     fn record_count(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.count, &self.count_group, end);
+        self.0.dispatch(pass, "count", end);
     }
 
     fn record_eat(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.gain, &self.gain_group, end);
-        dispatch(pass, &self.settle, &self.settle_group, end);
+        self.0.dispatch(pass, "gain", end);
+        self.0.dispatch(pass, "settle", end);
     }
 }
 

@@ -1,46 +1,39 @@
 //! `food_regrow` on the GPU: logistic regrowth toward each cell's capacity
 //! once its cooldown has run out. Twin of `src/cpu/food_regrow.rs`.
 
-use super::buffers::{Buffers, Sizes, bind, dispatch, set, submit};
+use super::buffers::{Buffers, Sizes, set, submit};
+use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
 use super::layout::StepUniform;
-use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
+/// The shader's bindings (the food grids as vec4s: four cells each).
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "food_regrow",
+    entries: MAIN,
+    bindings: &[
+        uniform("u", "StepUniform", |b| &b.step_u),
+        read("capacity", "array<vec4<f32>>", |b| &b.food_capacity),
+        read_write("amount", "array<vec4<f32>>", |b| &b.food_amount),
+        read_write("cooldown", "array<vec4<f32>>", |b| &b.food_cooldown),
+    ],
+};
+
 /// The pipeline and its bindings.
-pub struct FoodRegrow {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
-}
+pub struct FoodRegrow(Kernel);
 
 impl FoodRegrow {
     /// Builds the pass over `b`.
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "food_regrow", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.food_regrow",
-            &[
-                (0, &b.step_u),
-                (1, &b.food_capacity),
-                (2, &b.food_amount),
-                (3, &b.food_cooldown),
-            ],
-        );
-        Self { pipeline, group }
+        Self(Kernel::new(ctx, &KERNEL, b, &[]))
     }
 
     /// Records the pass over every food cell, four per invocation.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
-        dispatch(
-            pass,
-            &self.pipeline,
-            &self.group,
-            b.sizes.food_cells.div_ceil(4),
-        );
+        self.0
+            .dispatch(pass, "main", b.sizes.food_cells.div_ceil(4));
     }
 }
 

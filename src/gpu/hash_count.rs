@@ -2,36 +2,33 @@
 //! per cell (integer atomics). Twin of `src/cpu/hash_count.rs`.
 
 use super::GpuContext;
-use super::buffers::{Buffers, bind, dispatch};
-use super::shaders::pipeline;
+use super::buffers::Buffers;
+use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
+
+/// The shader's bindings (`counts`: the hash offsets, zeroed first).
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "hash_count",
+    entries: MAIN,
+    bindings: &[
+        uniform("grid", "GridUniform", |b| &b.grid_u),
+        read("pos", "array<vec2<f32>>", |b| &b.pos),
+        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+        read_write("cell_of", "array<u32>", |b| b.cell_of()),
+        read_write("counts", "array<atomic<u32>>", |b| &b.offsets),
+    ],
+};
 
 /// The pipeline and its bindings.
-pub struct HashCount {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
-}
+pub struct HashCount(Kernel);
 
 impl HashCount {
     /// Builds the pass over `b`.
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "hash_count", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.hash_count",
-            &[
-                (0, &b.grid_u),
-                (1, &b.pos),
-                (2, &b.tribe_flags),
-                (3, b.cell_of()),
-                (4, &b.offsets),
-            ],
-        );
-        Self { pipeline, group }
+        Self(Kernel::new(ctx, &KERNEL, b, &[]))
     }
 
     /// Records the pass over every slot (`offsets` must be zero).
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
-        dispatch(pass, &self.pipeline, &self.group, b.sizes.capacity);
+        self.0.dispatch(pass, "main", b.sizes.capacity);
     }
 }

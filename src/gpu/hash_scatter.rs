@@ -5,61 +5,47 @@
 //! `src/cpu/hash_scatter.rs`.
 
 use super::GpuContext;
-use super::buffers::{Buffers, bind, dispatch};
-use super::shaders::pipeline;
+use super::buffers::Buffers;
+use super::kernel::{Kernel, KernelDecl, read, read_write, uniform};
+
+/// The shader's bindings and what each entry point uses (`unsorted` is
+/// written by `scatter`, read by `rank` as `unsorted_in`).
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "hash_scatter",
+    entries: &[
+        ("scatter", "grid cell_of offsets cursor unsorted"),
+        (
+            "rank",
+            "grid cell_of offsets unsorted_in ids pos sorted sorted_pos",
+        ),
+    ],
+    bindings: &[
+        uniform("grid", "GridUniform", |b| &b.grid_u),
+        read("cell_of", "array<u32>", |b| b.cell_of()),
+        read("offsets", "array<u32>", |b| &b.offsets),
+        read_write("cursor", "array<atomic<u32>>", |b| &b.cursor),
+        read_write("unsorted", "array<u32>", |b| b.unsorted()),
+        read("unsorted_in", "array<u32>", |b| b.unsorted()),
+        read("ids", "array<u32>", |b| &b.ids),
+        read("pos", "array<vec2<f32>>", |b| &b.pos),
+        read_write("sorted", "array<u32>", |b| &b.sorted),
+        read_write("sorted_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
+    ],
+};
 
 /// The pipelines and their bindings.
-pub struct HashScatter {
-    scatter: wgpu::ComputePipeline,
-    rank: wgpu::ComputePipeline,
-    scatter_group: wgpu::BindGroup,
-    rank_group: wgpu::BindGroup,
-}
+pub struct HashScatter(Kernel);
 
 impl HashScatter {
     /// Builds the pass over `b`.
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let scatter = pipeline(&ctx.device, "hash_scatter", "scatter");
-        let rank = pipeline(&ctx.device, "hash_scatter", "rank");
-        let scatter_group = bind(
-            ctx,
-            &scatter,
-            "sim.hash_scatter.scatter",
-            &[
-                (0, &b.grid_u),
-                (1, b.cell_of()),
-                (2, &b.offsets),
-                (3, &b.cursor),
-                (4, b.unsorted()),
-            ],
-        );
-        let rank_group = bind(
-            ctx,
-            &rank,
-            "sim.hash_scatter.rank",
-            &[
-                (0, &b.grid_u),
-                (1, b.cell_of()),
-                (2, &b.offsets),
-                (5, b.unsorted()),
-                (6, &b.ids),
-                (7, &b.pos),
-                (8, &b.sorted),
-                (9, &b.sorted_pos),
-            ],
-        );
-        Self {
-            scatter,
-            rank,
-            scatter_group,
-            rank_group,
-        }
+        Self(Kernel::new(ctx, &KERNEL, b, &[]))
     }
 
     /// Records both steps over every slot (`cursor` must be zero).
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
         let n = b.sizes.capacity;
-        dispatch(pass, &self.scatter, &self.scatter_group, n);
-        dispatch(pass, &self.rank, &self.rank_group, n);
+        self.0.dispatch(pass, "scatter", n);
+        self.0.dispatch(pass, "rank", n);
     }
 }

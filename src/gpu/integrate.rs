@@ -2,46 +2,43 @@
 //! clamp, terrain sliding, toroidal wrap, energy and age. Twin of
 //! `src/cpu/integrate.rs`.
 
-use super::buffers::{Buffers, bind, dispatch, put, set, submit};
+use super::buffers::{Buffers, put, set, submit};
+use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
 use super::layout::{GpuSteerOut, StepUniform};
-use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
+/// The shader's bindings (`steer_out`: the accelerations are read).
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "integrate",
+    entries: MAIN,
+    bindings: &[
+        uniform("u", "StepUniform", |b| &b.step_u),
+        read("steer_out", "array<u32>", |b| &b.steer_out),
+        read("genes", "array<Genome>", |b| &b.genes),
+        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+        read("terrain", "array<u32>", |b| &b.terrain),
+        read_write("pos", "array<vec2<f32>>", |b| &b.pos),
+        read_write("vel", "array<vec2<f32>>", |b| &b.vel),
+        read_write("energy", "array<f32>", |b| &b.energy),
+        read_write("age", "array<f32>", |b| &b.age),
+    ],
+};
+
 /// The pipeline and its bindings.
-pub struct Integrate {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
-}
+pub struct Integrate(Kernel);
 
 impl Integrate {
     /// Builds the pass over `b` (reads `steer_out`, `step_u`).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "integrate", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.integrate",
-            &[
-                (0, &b.step_u),
-                (1, &b.steer_out),
-                (2, &b.genes),
-                (3, &b.tribe_flags),
-                (4, &b.terrain),
-                (5, &b.pos),
-                (6, &b.vel),
-                (7, &b.energy),
-                (8, &b.age),
-            ],
-        );
-        Self { pipeline, group }
+        Self(Kernel::new(ctx, &KERNEL, b, &[]))
     }
 
     /// Records the pass over slots `0..end`.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.pipeline, &self.group, end);
+        self.0.dispatch(pass, "main", end);
     }
 }
 

@@ -3,39 +3,37 @@
 //! region workers' bookkeeping; twin of `RegionGrid::region_of` and
 //! `Regions::assign_owners` in `src/regions/`).
 
-use super::buffers::{Buffers, Sizes, bind, dispatch, put, set, submit};
+use super::buffers::{Buffers, Sizes, put, set, submit};
+use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
 use super::layout::RegionUniform;
-use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::regions::grid::RegionGrid;
 
+/// The shader's bindings (`owner` holds the previous owners until the pass
+/// replaces them).
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "region_of",
+    entries: MAIN,
+    bindings: &[
+        uniform("u", "RegionUniform", |b| &b.region_u),
+        read("pos", "array<vec2<f32>>", |b| &b.pos),
+        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+        read("xs", "array<f32>", |b| &b.xs),
+        read("ys", "array<f32>", |b| &b.ys),
+        read_write("owner", "array<u32>", |b| &b.owner),
+        read_write("population", "array<atomic<u32>>", |b| &b.region_pop),
+        read_write("migrations", "array<atomic<u32>>", |b| &b.region_mig),
+    ],
+};
+
 /// The pipeline and its bindings.
-pub struct RegionOf {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
-}
+pub struct RegionOf(Kernel);
 
 impl RegionOf {
     /// Builds the pass over `b` (`region_u`: slots, grid, forget flag).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "region_of", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.region_of",
-            &[
-                (0, &b.region_u),
-                (1, &b.pos),
-                (2, &b.tribe_flags),
-                (3, &b.xs),
-                (4, &b.ys),
-                (6, &b.owner),
-                (7, &b.region_pop),
-                (8, &b.region_mig),
-            ],
-        );
-        Self { pipeline, group }
+        Self(Kernel::new(ctx, &KERNEL, b, &[]))
     }
 
     /// Clears the per-region counts (before the compute pass).
@@ -46,7 +44,7 @@ impl RegionOf {
 
     /// Records the pass over slots `0..end`.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.pipeline, &self.group, end);
+        self.0.dispatch(pass, "main", end);
     }
 }
 

@@ -4,37 +4,34 @@
 //! squares of the 16-bit codes, their range and a 16-bin histogram. Twin of
 //! `regions::stats::gene_stats`.
 
-use super::buffers::{Buffers, Sizes, bind, dispatch, set};
+use super::buffers::{Buffers, Sizes, set};
+use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
 use super::layout::{STATS_ENERGY_SCALE, STATS_HIST, STATS_STRIDE, StatsUniform};
-use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::genes::{GENE_COUNT, GENE_RANGES};
 use crate::regions::stats::GeneStat;
 
+/// The shader's bindings (`out`: [`STATS_STRIDE`] words per tribe).
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "stats",
+    entries: MAIN,
+    bindings: &[
+        uniform("u", "StatsUniform", |b| &b.stats_u),
+        read("genes", "array<Genome>", |b| &b.genes),
+        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+        read("energy", "array<f32>", |b| &b.energy),
+        read_write("out", "array<atomic<u32>>", |b| &b.stats_out),
+    ],
+};
+
 /// The pipeline and its bindings.
-pub struct Stats {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
-}
+pub struct Stats(Kernel);
 
 impl Stats {
     /// Builds the pass over `b`.
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "stats", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.stats",
-            &[
-                (0, &b.stats_u),
-                (1, &b.genes),
-                (2, &b.tribe_flags),
-                (3, &b.energy),
-                (4, &b.stats_out),
-            ],
-        );
-        Self { pipeline, group }
+        Self(Kernel::new(ctx, &KERNEL, b, &[]))
     }
 
     /// Reduces slots `0..end` and reads the result: gene statistics and
@@ -56,15 +53,7 @@ impl Stats {
         end: u32,
     ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
         let tribes = b.sizes.tribes;
-        set(
-            ctx,
-            &b.stats_u,
-            &StatsUniform {
-                n: end,
-                tribes,
-                _pad: [0; 2],
-            },
-        );
+        set(ctx, &b.stats_u, &StatsUniform { n: end, tribes });
         let mut enc = ctx
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -76,7 +65,7 @@ impl Stats {
                 label: Some("sim.pass.stats"),
                 timestamp_writes: None,
             });
-            dispatch(&mut pass, &self.pipeline, &self.group, end);
+            self.0.dispatch(&mut pass, "main", end);
         }
         ctx.queue.submit([enc.finish()]);
         let w: Vec<u32> =

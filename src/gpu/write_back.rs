@@ -3,17 +3,36 @@
 //! changed slots are contiguous in the list and in memory). No CPU twin: the
 //! CPU backend's workers write the entities in place.
 
-use super::buffers::{Buffers, bind, dispatch, put, set, submit};
+use encase::ShaderSize;
+
+use super::buffers::{Buffers, put_records, set, submit};
+use super::kernel::{Access, Kernel, KernelDecl, MAIN, own, read_write, uniform};
 use super::layout::{WriteBackUniform, WriteRecord};
-use super::shaders::pipeline;
 use super::{GpuContext, GpuError};
+
+/// The shader's bindings (`records`: the pass's own input).
+pub const KERNEL: KernelDecl = KernelDecl {
+    shader: "write_back",
+    entries: MAIN,
+    bindings: &[
+        uniform("u", "WriteBackUniform", |b| &b.write_u),
+        own(Access::Read, "records", "array<WriteRecord>", 0),
+        read_write("pos", "array<vec2<f32>>", |b| &b.pos),
+        read_write("vel", "array<vec2<f32>>", |b| &b.vel),
+        read_write("energy", "array<f32>", |b| &b.energy),
+        read_write("age", "array<f32>", |b| &b.age),
+        read_write("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+        read_write("ids", "array<u32>", |b| &b.ids),
+        read_write("genes", "array<Genome>", |b| &b.genes),
+        read_write("owner", "array<u32>", |b| &b.owner),
+    ],
+};
 
 /// The pipeline, its input (grown as needed) and bindings.
 pub struct WriteBack {
-    pipeline: wgpu::ComputePipeline,
+    kernel: Kernel,
     records: wgpu::Buffer,
     capacity: u64,
-    group: wgpu::BindGroup,
 }
 
 impl WriteBack {
@@ -29,35 +48,16 @@ impl WriteBack {
 
     /// Builds the pass over `b` with room for `records` records.
     pub fn new(ctx: &GpuContext, b: &Buffers, records: u64) -> Result<Self, GpuError> {
-        let pipeline = pipeline(&ctx.device, "write_back", "main");
         let capacity = records.max(1).next_power_of_two();
         let input = ctx.storage(
             "sim.write_back.records",
-            capacity * std::mem::size_of::<WriteRecord>() as u64,
+            capacity * WriteRecord::SHADER_SIZE.get(),
             wgpu::BufferUsages::empty(),
         )?;
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.write_back",
-            &[
-                (0, &b.write_u),
-                (1, &input),
-                (2, &b.pos),
-                (3, &b.vel),
-                (4, &b.energy),
-                (5, &b.age),
-                (6, &b.tribe_flags),
-                (7, &b.ids),
-                (8, &b.genes),
-                (9, &b.owner),
-            ],
-        );
         Ok(Self {
-            pipeline,
+            kernel: Kernel::new(ctx, &KERNEL, b, &[&input]),
             records: input,
             capacity,
-            group,
         })
     }
 
@@ -75,17 +75,11 @@ impl WriteBack {
         if records.len() as u64 > self.capacity {
             *self = Self::new(ctx, b, records.len() as u64)?;
         }
-        put(ctx, &self.records, records);
-        set(
-            ctx,
-            &b.write_u,
-            &WriteBackUniform {
-                n: records.len() as u32,
-                _pad: [0; 3],
-            },
-        );
+        let n = records.len() as u32;
+        put_records(ctx, &self.records, records);
+        set(ctx, &b.write_u, &WriteBackUniform { n });
         submit(ctx, "sim.pass.write_back", |c| {
-            dispatch(c, &self.pipeline, &self.group, records.len() as u32)
+            self.kernel.dispatch(c, "main", n)
         });
         Ok(())
     }
