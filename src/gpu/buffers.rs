@@ -455,4 +455,10 @@ impl Sizes {
             tribes,
         }
     }
+
+    /// The food grid in vec4s (four cells each; the food buffers are padded
+    /// to whole vec4s): `food_regrow`'s invocations.
+    pub fn food_quads(&self) -> u32 {
+        self.food_cells.div_ceil(4)
+    }
 }

@@ -4,51 +4,45 @@
 //! CPU's. Twin of `src/cpu/emit_events.rs`.
 
 use super::buffers::{Buffers, put, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
 use super::layout::{EmitUniform, GpuSteerOut};
 use super::{GpuContext, GpuError};
 use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 
-/// The shader's bindings: `steer_out` (the intent words are read), the three
-/// list lengths, the attacks (target id, attacker id, target slot, attacker
-/// slot) and one list for reproduction candidates (id, slot; from the front)
-/// and deaths (id, slot | cause; from the back).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "emit_events",
-    entries: MAIN,
-    bindings: &[
-        uniform("u", "EmitUniform", |b| &b.emit_u),
-        read("energy", "array<f32>", |b| &b.energy),
-        read("age", "array<f32>", |b| &b.age),
-        read("genes", "array<Genome>", |b| &b.genes),
-        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read("ids", "array<u32>", |b| &b.ids),
-        read("steer_out", "array<u32>", |b| &b.steer_out),
-        read_write("counts", "array<atomic<u32>, 3>", |b| &b.counts),
-        read_write("attacks", "array<vec4<u32>>", |b| b.attacks()),
-        read_write("entity_events", "array<vec2<u32>>", |b| b.entity_events()),
-    ],
-};
+/// `emit_events`' shader: reads the intent words in `steer_out`; appends the
+/// attacks (target id, attacker id, target slot, attacker slot) and, in one
+/// list, the reproduction candidates (id, slot; from the front) and the
+/// deaths (id, slot | cause; from the back), counting them in `counts`.
+pub struct EmitEventsShader;
 
-/// The pipeline and its bindings.
-pub struct EmitEvents(Kernel);
+impl Shader for EmitEventsShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "emit_events",
+        entries: MAIN,
+        bindings: &[
+            uniform("u", "EmitUniform", |b| &b.emit_u),
+            read("energy", "array<f32>", |b| &b.energy),
+            read("age", "array<f32>", |b| &b.age),
+            read("genes", "array<Genome>", |b| &b.genes),
+            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read("ids", "array<u32>", |b| &b.ids),
+            read("steer_out", "array<u32>", |b| &b.steer_out),
+            read_write("counts", "array<atomic<u32>, 3>", |b| &b.counts),
+            read_write("attacks", "array<vec4<u32>>", |b| b.attacks()),
+            read_write("entity_events", "array<vec2<u32>>", |b| b.entity_events()),
+        ],
+    };
+}
+
+/// The pass: [`Kernel::record`] over slots `0..end` (after [`EmitEvents::clear`]).
+pub type EmitEvents = Kernel<EmitEventsShader>;
 
 impl EmitEvents {
-    /// Builds the pass over `b` (reads the intents in `steer_out`).
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
-    }
-
     /// Clears the counts (before the compute pass).
     pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
         enc.clear_buffer(&b.counts, 0, None);
-    }
-
-    /// Records the pass over slots `0..end`.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        self.0.dispatch(pass, "main", end);
     }
 }
 

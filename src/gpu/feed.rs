@@ -7,7 +7,7 @@
 //! never cleared. Twin of `src/cpu/feed.rs`.
 
 use super::buffers::{Buffers, set, submit};
-use super::kernel::{Kernel, KernelDecl, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader, read, read_write, uniform};
 use super::layout::{FOOD_FIXED, StepUniform};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -15,65 +15,50 @@ use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// The shader's bindings and what each step uses: the food cells, the
+/// d`'s shader: its bindings and what each step uses: the food cells, the
 /// grazer counts, the food and the energy are written by one step and read by
 /// another (under a second name); `eaten` is the food eaten this tick in
 /// 1/[`FOOD_FIXED`] units, a 64-bit lo/hi pair.
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "feed",
-    entries: &[
-        (
-            "count",
-            "u pos genes tribe_flags food_cell_of eaters energy_in",
-        ),
-        ("gain", "u genes eaters_in cell_in amount_in energy"),
-        ("settle", "u food_cell_of eaters amount cooldown eaten"),
-    ],
-    bindings: &[
-        uniform("u", "StepUniform", |b| &b.step_u),
-        read("pos", "array<vec2<f32>>", |b| &b.pos),
-        read("genes", "array<Genome>", |b| &b.genes),
-        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read_write("food_cell_of", "array<u32>", |b| b.food_cell()),
-        read_write("eaters", "array<atomic<u32>>", |b| &b.eaters),
-        read("eaters_in", "array<u32>", |b| &b.eaters),
-        read_write("amount", "array<f32>", |b| &b.food_amount),
-        read_write("cooldown", "array<f32>", |b| &b.food_cooldown),
-        read("cell_in", "array<u32>", |b| b.food_cell()),
-        read("amount_in", "array<f32>", |b| &b.food_amount),
-        read_write("energy", "array<f32>", |b| &b.energy),
-        read("energy_in", "array<f32>", |b| &b.energy),
-        read_write("eaten", "array<atomic<u32>, 2>", |b| &b.eaten),
-    ],
-};
+pub struct FeedShader;
 
-/// The pipelines and their bindings.
-pub struct Feed(Kernel);
+impl Shader for FeedShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "feed",
+        entries: &[
+            (
+                "count",
+                "u pos genes tribe_flags food_cell_of eaters energy_in",
+            ),
+            ("gain", "u genes eaters_in cell_in amount_in energy"),
+            ("settle", "u food_cell_of eaters amount cooldown eaten"),
+        ],
+        bindings: &[
+            uniform("u", "StepUniform", |b| &b.step_u),
+            read("pos", "array<vec2<f32>>", |b| &b.pos),
+            read("genes", "array<Genome>", |b| &b.genes),
+            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read_write("food_cell_of", "array<u32>", |b| b.food_cell()),
+            read_write("eaters", "array<atomic<u32>>", |b| &b.eaters),
+            read("eaters_in", "array<u32>", |b| &b.eaters),
+            read_write("amount", "array<f32>", |b| &b.food_amount),
+            read_write("cooldown", "array<f32>", |b| &b.food_cooldown),
+            read("cell_in", "array<u32>", |b| b.food_cell()),
+            read("amount_in", "array<f32>", |b| &b.food_amount),
+            read_write("energy", "array<f32>", |b| &b.energy),
+            read("energy_in", "array<f32>", |b| &b.energy),
+            read_write("eaten", "array<atomic<u32>, 2>", |b| &b.eaten),
+        ],
+    };
+}
+
+/// The pass: [`Kernel::record`] (`count`, `gain`, `settle`) over slots `0..end`
+/// (after [`Feed::clear`]).
+pub type Feed = Kernel<FeedShader>;
 
 impl Feed {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
-    }
-
     /// Clears the food-eaten sum (before the compute pass).
     pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
         enc.clear_buffer(&b.eaten, 0, None);
-    }
-
-    /// Records the three steps over slots `0..end`.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        self.record_count(pass, end);
-        self.record_eat(pass, end);
-    }
-
-    fn record_count(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        self.0.dispatch(pass, "count", end);
-    }
-
-    fn record_eat(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        self.0.dispatch(pass, "gain", end);
-        self.0.dispatch(pass, "settle", end);
     }
 }
 
@@ -117,11 +102,15 @@ pub fn run(
     );
     let pass = Feed::new(ctx, &b);
     let cells = food.grid.len();
+    let n32 = n as u32;
     submit(ctx, "sim.pass.feed.count", |c| {
-        pass.record_count(c, n as u32)
+        pass.dispatch(c, "count", n32)
     });
     let eaters = Buffers::read(ctx, &b.eaters, cells)?;
-    submit(ctx, "sim.pass.feed.eat", |c| pass.record_eat(c, n as u32));
+    submit(ctx, "sim.pass.feed.eat", |c| {
+        pass.dispatch(c, "gain", n32);
+        pass.dispatch(c, "settle", n32);
+    });
     Ok(FeedReadback {
         food_cell: Buffers::read(ctx, b.food_cell(), n)?,
         eaters,

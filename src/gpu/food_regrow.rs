@@ -2,40 +2,31 @@
 //! once its cooldown has run out. Twin of `src/cpu/food_regrow.rs`.
 
 use super::buffers::{Buffers, Sizes, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
 use super::layout::StepUniform;
 use super::{GpuContext, GpuError};
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// The shader's bindings (the food grids as vec4s: four cells each).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "food_regrow",
-    entries: MAIN,
-    bindings: &[
-        uniform("u", "StepUniform", |b| &b.step_u),
-        read("capacity", "array<vec4<f32>>", |b| &b.food_capacity),
-        read_write("amount", "array<vec4<f32>>", |b| &b.food_amount),
-        read_write("cooldown", "array<vec4<f32>>", |b| &b.food_cooldown),
-    ],
-};
+/// `food_regrow`'s shader (the food grids as vec4s: four cells each).
+pub struct FoodRegrowShader;
 
-/// The pipeline and its bindings.
-pub struct FoodRegrow(Kernel);
-
-impl FoodRegrow {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
-    }
-
-    /// Records the pass over every food cell, four per invocation.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
-        self.0
-            .dispatch(pass, "main", b.sizes.food_cells.div_ceil(4));
-    }
+impl Shader for FoodRegrowShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "food_regrow",
+        entries: MAIN,
+        bindings: &[
+            uniform("u", "StepUniform", |b| &b.step_u),
+            read("capacity", "array<vec4<f32>>", |b| &b.food_capacity),
+            read_write("amount", "array<vec4<f32>>", |b| &b.food_amount),
+            read_write("cooldown", "array<vec4<f32>>", |b| &b.food_cooldown),
+        ],
+    };
 }
+
+/// The pass: [`Kernel::record`] over [`super::buffers::Sizes::food_quads`].
+pub type FoodRegrow = Kernel<FoodRegrowShader>;
 
 /// Runs `food_regrow` on a copy of `food`; returns the result.
 pub fn run(
@@ -52,6 +43,8 @@ pub fn run(
         &StepUniform::new(p, &terrain.grid, &food.grid, 0),
     );
     let pass = FoodRegrow::new(ctx, &b);
-    submit(ctx, "sim.pass.food_regrow", |c| pass.record(c, &b));
+    submit(ctx, "sim.pass.food_regrow", |c| {
+        pass.record(c, b.sizes.food_quads())
+    });
     b.read_food(ctx, food)
 }

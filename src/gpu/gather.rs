@@ -4,37 +4,41 @@
 //! `cpu::steer::gather_info` and the end of `cpu::steer::steer`.
 
 use super::buffers::{Buffers, Sizes, put, set, submit};
-use super::kernel::{Kernel, KernelDecl, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader, read, read_write, uniform};
 use super::layout::{GatherUniform, GpuInfo, GpuSteerOut, STEER_WORDS};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
-/// The shader's bindings and what each entry point uses.
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "gather",
-    entries: &[
-        ("gather_info", "u sorted vel energy genes tribe_flags info"),
-        ("reset_slots", "u steer_out"),
-    ],
-    bindings: &[
-        uniform("u", "GatherUniform", |b| &b.gather_u),
-        read("sorted", "array<u32>", |b| &b.sorted),
-        read("vel", "array<vec2<f32>>", |b| &b.vel),
-        read("energy", "array<f32>", |b| &b.energy),
-        read("genes", "array<Genome>", |b| &b.genes),
-        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read_write("info", "array<GpuInfo>", |b| &b.info),
-        read_write("steer_out", "array<u32>", |b| &b.steer_out),
-    ],
-};
+/// `gather`'s shader: its bindings and what each entry point uses.
+pub struct GatherShader;
+
+impl Shader for GatherShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "gather",
+        entries: &[
+            ("gather_info", "u sorted vel energy genes tribe_flags info"),
+            ("reset_slots", "u steer_out"),
+        ],
+        bindings: &[
+            uniform("u", "GatherUniform", |b| &b.gather_u),
+            read("sorted", "array<u32>", |b| &b.sorted),
+            read("vel", "array<vec2<f32>>", |b| &b.vel),
+            read("energy", "array<f32>", |b| &b.energy),
+            read("genes", "array<Genome>", |b| &b.genes),
+            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read_write("info", "array<GpuInfo>", |b| &b.info),
+            read_write("steer_out", "array<u32>", |b| &b.steer_out),
+        ],
+    };
+}
 
 /// The pipelines and their bindings.
-pub struct Gather(Kernel);
+pub struct Gather(Kernel<GatherShader>);
 
 impl Gather {
     /// Builds the passes over `b` (`gather_u`: living entities, slots).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
+        Self(Kernel::new(ctx, b))
     }
 
     /// Records `gather_info` over the `alive` entities in cell order, then

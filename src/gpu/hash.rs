@@ -66,15 +66,16 @@ impl Hash {
             label: Some(label),
             timestamp_writes: ts(k),
         };
+        let n = b.sizes.capacity;
         self.count.record(
             &mut enc.begin_compute_pass(&desc(0, "sim.pass.hash_count")),
-            b,
+            n,
         );
         self.scan
             .record(&mut enc.begin_compute_pass(&desc(1, "sim.pass.hash_scan")));
         self.scatter.record(
             &mut enc.begin_compute_pass(&desc(2, "sim.pass.hash_scatter")),
-            b,
+            n,
         );
     }
 }

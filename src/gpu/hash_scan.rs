@@ -7,7 +7,7 @@
 use wgpu::util::DeviceExt;
 
 use super::buffers::Buffers;
-use super::kernel::{Access, Kernel, KernelDecl, own};
+use super::kernel::{Access, Kernel, KernelDecl, Shader, own};
 use super::layout::ScanUniform;
 use super::wgsl::uniform_bytes;
 use super::{GpuContext, GpuError};
@@ -15,17 +15,21 @@ use super::{GpuContext, GpuError};
 /// Values scanned per workgroup (`SCAN_BLOCK`).
 pub const SCAN_BLOCK: u32 = 4096;
 
-/// The shader's bindings, all per level: its length, its data (the hash
-/// offsets, or the level below's block sums) and its block sums.
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "hash_scan",
-    entries: &[("scan_blocks", "*"), ("add_offsets", "*")],
-    bindings: &[
-        own(Access::Uniform, "scan", "ScanUniform", 0),
-        own(Access::ReadWrite, "data", "array<u32>", 1),
-        own(Access::ReadWrite, "block_sums", "array<u32>", 2),
-    ],
-};
+/// `hash_scan`'s shader: its bindings, all per level: its length, its data
+/// (the hash offsets, or the level below's block sums) and its block sums.
+pub struct HashScanShader;
+
+impl Shader for HashScanShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "hash_scan",
+        entries: &[("scan_blocks", "*"), ("add_offsets", "*")],
+        bindings: &[
+            own(Access::Uniform, "scan", "ScanUniform", 0),
+            own(Access::ReadWrite, "data", "array<u32>", 1),
+            own(Access::ReadWrite, "block_sums", "array<u32>", 2),
+        ],
+    };
+}
 
 struct Level {
     n: u32,
@@ -36,7 +40,7 @@ struct Level {
 
 /// The pipelines and one set of bindings per level.
 pub struct HashScan {
-    kernel: Kernel,
+    kernel: Kernel<HashScanShader>,
     levels: Vec<Level>,
 }
 
@@ -51,7 +55,7 @@ impl HashScan {
 
     /// Builds the levels for `b.offsets` (hash cells + 1 entries).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Result<Self, GpuError> {
-        let kernel = Kernel::unbound(ctx, &KERNEL);
+        let kernel = Kernel::unbound(ctx);
         let mut levels: Vec<Level> = Vec::new();
         let mut len = b.sizes.hash.len() as u32 + 1;
         loop {

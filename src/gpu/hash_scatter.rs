@@ -4,48 +4,37 @@
 //! and does not depend on timing; positions are gathered alongside. Twin of
 //! `src/cpu/hash_scatter.rs`.
 
-use super::GpuContext;
-use super::buffers::Buffers;
-use super::kernel::{Kernel, KernelDecl, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader, read, read_write, uniform};
 
-/// The shader's bindings and what each entry point uses (`unsorted` is
-/// written by `scatter`, read by `rank` as `unsorted_in`).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "hash_scatter",
-    entries: &[
-        ("scatter", "grid cell_of offsets cursor unsorted"),
-        (
-            "rank",
-            "grid cell_of offsets unsorted_in ids pos sorted sorted_pos",
-        ),
-    ],
-    bindings: &[
-        uniform("grid", "GridUniform", |b| &b.grid_u),
-        read("cell_of", "array<u32>", |b| b.cell_of()),
-        read("offsets", "array<u32>", |b| &b.offsets),
-        read_write("cursor", "array<atomic<u32>>", |b| &b.cursor),
-        read_write("unsorted", "array<u32>", |b| b.unsorted()),
-        read("unsorted_in", "array<u32>", |b| b.unsorted()),
-        read("ids", "array<u32>", |b| &b.ids),
-        read("pos", "array<vec2<f32>>", |b| &b.pos),
-        read_write("sorted", "array<u32>", |b| &b.sorted),
-        read_write("sorted_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
-    ],
-};
+/// `hash_scatter`'s shader: its bindings and what each entry point uses
+/// (`unsorted` is written by `scatter`, read by `rank` as `unsorted_in`).
+pub struct HashScatterShader;
 
-/// The pipelines and their bindings.
-pub struct HashScatter(Kernel);
-
-impl HashScatter {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
-    }
-
-    /// Records both steps over every slot (`cursor` must be zero).
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
-        let n = b.sizes.capacity;
-        self.0.dispatch(pass, "scatter", n);
-        self.0.dispatch(pass, "rank", n);
-    }
+impl Shader for HashScatterShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "hash_scatter",
+        entries: &[
+            ("scatter", "grid cell_of offsets cursor unsorted"),
+            (
+                "rank",
+                "grid cell_of offsets unsorted_in ids pos sorted sorted_pos",
+            ),
+        ],
+        bindings: &[
+            uniform("grid", "GridUniform", |b| &b.grid_u),
+            read("cell_of", "array<u32>", |b| b.cell_of()),
+            read("offsets", "array<u32>", |b| &b.offsets),
+            read_write("cursor", "array<atomic<u32>>", |b| &b.cursor),
+            read_write("unsorted", "array<u32>", |b| b.unsorted()),
+            read("unsorted_in", "array<u32>", |b| b.unsorted()),
+            read("ids", "array<u32>", |b| &b.ids),
+            read("pos", "array<vec2<f32>>", |b| &b.pos),
+            read_write("sorted", "array<u32>", |b| &b.sorted),
+            read_write("sorted_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
+        ],
+    };
 }
+
+/// The pass: [`Kernel::record`] (`scatter`, then `rank`) over every slot
+/// (`cursor` zeroed first).
+pub type HashScatter = Kernel<HashScatterShader>;

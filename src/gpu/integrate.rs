@@ -3,44 +3,37 @@
 //! `src/cpu/integrate.rs`.
 
 use super::buffers::{Buffers, put, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
 use super::layout::{GpuSteerOut, StepUniform};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// The shader's bindings (`steer_out`: the accelerations are read).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "integrate",
-    entries: MAIN,
-    bindings: &[
-        uniform("u", "StepUniform", |b| &b.step_u),
-        read("steer_out", "array<u32>", |b| &b.steer_out),
-        read("genes", "array<Genome>", |b| &b.genes),
-        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read("terrain", "array<u32>", |b| &b.terrain),
-        read_write("pos", "array<vec2<f32>>", |b| &b.pos),
-        read_write("vel", "array<vec2<f32>>", |b| &b.vel),
-        read_write("energy", "array<f32>", |b| &b.energy),
-        read_write("age", "array<f32>", |b| &b.age),
-    ],
-};
+/// `integrate`'s shader: reads the steering results (`steer_out`) and
+/// the step uniform; moves, slows and ages the living.
+pub struct IntegrateShader;
 
-/// The pipeline and its bindings.
-pub struct Integrate(Kernel);
-
-impl Integrate {
-    /// Builds the pass over `b` (reads `steer_out`, `step_u`).
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
-    }
-
-    /// Records the pass over slots `0..end`.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        self.0.dispatch(pass, "main", end);
-    }
+impl Shader for IntegrateShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "integrate",
+        entries: MAIN,
+        bindings: &[
+            uniform("u", "StepUniform", |b| &b.step_u),
+            read("steer_out", "array<u32>", |b| &b.steer_out),
+            read("genes", "array<Genome>", |b| &b.genes),
+            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read("terrain", "array<u32>", |b| &b.terrain),
+            read_write("pos", "array<vec2<f32>>", |b| &b.pos),
+            read_write("vel", "array<vec2<f32>>", |b| &b.vel),
+            read_write("energy", "array<f32>", |b| &b.energy),
+            read_write("age", "array<f32>", |b| &b.age),
+        ],
+    };
 }
+
+/// The pass: [`Kernel::record`] over slots `0..end`.
+pub type Integrate = Kernel<IntegrateShader>;
 
 /// Runs `integrate` on a copy of `e` with accelerations `acc`; returns the result.
 pub fn run(

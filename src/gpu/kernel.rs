@@ -3,7 +3,11 @@
 //! buffer), and which bindings each entry point uses; from that one
 //! declaration come the WGSL binding lines (prepended to the shader by
 //! [`super::shaders::source`]), each entry point's bind group layout and
-//! pipeline, and its bind group, so that none of them can disagree.
+//! pipeline, and its bind group, so that none of them can disagree. The pass
+//! itself is a [`Kernel`] of its [`Shader`] (with the pass's own methods
+//! where it needs more than [`Kernel::record`]).
+
+use std::marker::PhantomData;
 
 use super::GpuContext;
 use super::buffers::Buffers;
@@ -139,32 +143,39 @@ impl KernelDecl {
     }
 }
 
-/// A shader's pipelines (one per entry point) and their bind groups.
-pub struct Kernel {
-    decl: &'static KernelDecl,
+/// A compute shader of a pass: its declaration.
+pub trait Shader {
+    /// The shader's bindings and entry points.
+    const DECL: KernelDecl;
+}
+
+/// A pass: shader `S`'s pipelines (one per entry point) and their bind
+/// groups over the world's buffers.
+pub struct Kernel<S: Shader> {
     layouts: Vec<wgpu::BindGroupLayout>,
     pipelines: Vec<wgpu::ComputePipeline>,
     groups: Vec<wgpu::BindGroup>,
+    shader: PhantomData<S>,
 }
 
-impl Kernel {
-    /// Builds the pipelines of `decl` and binds them to `b` and the pass's
-    /// own buffers `own`.
-    pub fn new(
-        ctx: &GpuContext,
-        decl: &'static KernelDecl,
-        b: &Buffers,
-        own: &[&wgpu::Buffer],
-    ) -> Self {
-        let mut k = Self::unbound(ctx, decl);
+impl<S: Shader> Kernel<S> {
+    /// Builds the pipelines and binds them to `b`.
+    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
+        Self::with_own(ctx, b, &[])
+    }
+
+    /// Builds the pipelines and binds them to `b` and the pass's own
+    /// buffers `own`.
+    pub fn with_own(ctx: &GpuContext, b: &Buffers, own: &[&wgpu::Buffer]) -> Self {
+        let mut k = Self::unbound(ctx);
         k.groups = k.bind(ctx, b, own);
         k
     }
 
-    /// Builds the pipelines of `decl` only, for [`Self::dispatch_in`] with
-    /// bind groups from [`Self::bind`].
-    pub fn unbound(ctx: &GpuContext, decl: &'static KernelDecl) -> Self {
-        let d = &ctx.device;
+    /// Builds the pipelines only, for [`Self::dispatch_in`] with bind groups
+    /// from [`Self::bind`].
+    pub fn unbound(ctx: &GpuContext) -> Self {
+        let (d, decl) = (&ctx.device, &S::DECL);
         let name = decl.shader;
         let module = d.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some(&format!("sim.shader.{name}")),
@@ -192,10 +203,10 @@ impl Kernel {
             layouts.push(layout);
         }
         Self {
-            decl,
             layouts,
             pipelines,
             groups: Vec::new(),
+            shader: PhantomData,
         }
     }
 
@@ -207,26 +218,33 @@ impl Kernel {
         b: &Buffers,
         own: &[&wgpu::Buffer],
     ) -> Vec<wgpu::BindGroup> {
-        let name = self.decl.shader;
+        let decl = &S::DECL;
         let buffer = |s: Source| match s {
             Source::Shared(get) => get(b),
             Source::Own(k) => own[k],
         };
-        (self.decl.entries.iter().zip(&self.layouts))
+        (decl.entries.iter().zip(&self.layouts))
             .map(|(&(entry, _), layout)| {
-                let entries: Vec<wgpu::BindGroupEntry<'_>> = (self.decl.uses(entry).into_iter())
+                let entries: Vec<wgpu::BindGroupEntry<'_>> = (decl.uses(entry).into_iter())
                     .map(|(k, binding)| wgpu::BindGroupEntry {
                         binding: k,
                         resource: buffer(binding.source).as_entire_binding(),
                     })
                     .collect();
                 ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-                    label: Some(&format!("sim.{name}.{entry}")),
+                    label: Some(&format!("sim.{}.{entry}", decl.shader)),
                     layout,
                     entries: &entries,
                 })
             })
             .collect()
+    }
+
+    /// Records every entry point, in order, each over `items` invocations.
+    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, items: u32) {
+        for &(entry, _) in S::DECL.entries {
+            self.dispatch(pass, entry, items);
+        }
     }
 
     /// Records entry point `entry` over `items` invocations (nothing for none).
@@ -246,9 +264,9 @@ impl Kernel {
         if x == 0 {
             return;
         }
-        let k = (self.decl.entries.iter())
+        let k = (S::DECL.entries.iter())
             .position(|(e, _)| *e == entry)
-            .unwrap_or_else(|| panic!("{} has no entry point {entry}", self.decl.shader));
+            .unwrap_or_else(|| panic!("{} has no entry point {entry}", S::DECL.shader));
         pass.set_pipeline(&self.pipelines[k]);
         pass.set_bind_group(0, &groups[k], &[]);
         pass.dispatch_workgroups(x, y, 1);

@@ -44,22 +44,23 @@ pub mod world;
 pub mod write_back;
 
 pub use context::{GpuContext, GpuError};
+use kernel::Shader;
 
 /// The bindings of every compute shader built with [`kernel::Kernel`]
 /// (looked up by shader name when its source is assembled).
 pub const KERNELS: &[&kernel::KernelDecl] = &[
-    &hash_count::KERNEL,
-    &hash_scan::KERNEL,
-    &hash_scatter::KERNEL,
-    &reorder::KERNEL,
-    &gather::KERNEL,
-    &steer::KERNEL,
-    &integrate::KERNEL,
-    &feed::KERNEL,
-    &food_regrow::KERNEL,
-    &region_of::KERNEL,
-    &emit_events::KERNEL,
-    &participants::KERNEL,
-    &write_back::KERNEL,
-    &stats::KERNEL,
+    &hash_count::HashCountShader::DECL,
+    &hash_scan::HashScanShader::DECL,
+    &hash_scatter::HashScatterShader::DECL,
+    &reorder::ReorderShader::DECL,
+    &gather::GatherShader::DECL,
+    &steer::SteerShader::DECL,
+    &integrate::IntegrateShader::DECL,
+    &feed::FeedShader::DECL,
+    &food_regrow::FoodRegrowShader::DECL,
+    &region_of::RegionOfShader::DECL,
+    &emit_events::EmitEventsShader::DECL,
+    &participants::ParticipantsShader::DECL,
+    &write_back::WriteBackShader::DECL,
+    &stats::StatsShader::DECL,
 ];

@@ -6,32 +6,36 @@
 use encase::ShaderSize;
 
 use super::buffers::{Buffers, Sizes, put, set, submit};
-use super::kernel::{Access, Kernel, KernelDecl, MAIN, own, read, uniform};
+use super::kernel::{Access, Kernel, KernelDecl, MAIN, Shader, own, read, uniform};
 use super::layout::{ParticipantRecord, ParticipantsUniform};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
-/// The shader's bindings (`records`: the pass's own output).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "participants",
-    entries: MAIN,
-    bindings: &[
-        uniform("u", "ParticipantsUniform", |b| &b.participants_u),
-        read("attacks", "array<vec4<u32>>", |b| b.attacks()),
-        read("entity_events", "array<vec2<u32>>", |b| b.entity_events()),
-        read("pos", "array<vec2<f32>>", |b| &b.pos),
-        read("energy", "array<f32>", |b| &b.energy),
-        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read("ids", "array<u32>", |b| &b.ids),
-        read("genes", "array<Genome>", |b| &b.genes),
-        read("owner", "array<u32>", |b| &b.owner),
-        own(Access::ReadWrite, "records", "array<ParticipantRecord>", 0),
-    ],
-};
+/// `participants`' shader (`records`: the pass's own output).
+pub struct ParticipantsShader;
+
+impl Shader for ParticipantsShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "participants",
+        entries: MAIN,
+        bindings: &[
+            uniform("u", "ParticipantsUniform", |b| &b.participants_u),
+            read("attacks", "array<vec4<u32>>", |b| b.attacks()),
+            read("entity_events", "array<vec2<u32>>", |b| b.entity_events()),
+            read("pos", "array<vec2<f32>>", |b| &b.pos),
+            read("energy", "array<f32>", |b| &b.energy),
+            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read("ids", "array<u32>", |b| &b.ids),
+            read("genes", "array<Genome>", |b| &b.genes),
+            read("owner", "array<u32>", |b| &b.owner),
+            own(Access::ReadWrite, "records", "array<ParticipantRecord>", 0),
+        ],
+    };
+}
 
 /// The pipeline, its output (grown as needed) and bindings.
 pub struct Participants {
-    kernel: Kernel,
+    kernel: Kernel<ParticipantsShader>,
     /// The records.
     pub records: wgpu::Buffer,
     capacity: u64,
@@ -57,7 +61,7 @@ impl Participants {
             wgpu::BufferUsages::empty(),
         )?;
         Ok(Self {
-            kernel: Kernel::new(ctx, &KERNEL, b, &[&out]),
+            kernel: Kernel::with_own(ctx, b, &[&out]),
             records: out,
             capacity,
         })

@@ -4,47 +4,41 @@
 //! `Regions::assign_owners` in `src/regions/`).
 
 use super::buffers::{Buffers, Sizes, put, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
 use super::layout::RegionUniform;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::regions::grid::RegionGrid;
 
-/// The shader's bindings (`owner` holds the previous owners until the pass
-/// replaces them).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "region_of",
-    entries: MAIN,
-    bindings: &[
-        uniform("u", "RegionUniform", |b| &b.region_u),
-        read("pos", "array<vec2<f32>>", |b| &b.pos),
-        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read("xs", "array<f32>", |b| &b.xs),
-        read("ys", "array<f32>", |b| &b.ys),
-        read_write("owner", "array<u32>", |b| &b.owner),
-        read_write("population", "array<atomic<u32>>", |b| &b.region_pop),
-        read_write("migrations", "array<atomic<u32>>", |b| &b.region_mig),
-    ],
-};
+/// `region_of`'s shader: `owner` holds the previous owners until the pass
+/// replaces them.
+pub struct RegionOfShader;
 
-/// The pipeline and its bindings.
-pub struct RegionOf(Kernel);
+impl Shader for RegionOfShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "region_of",
+        entries: MAIN,
+        bindings: &[
+            uniform("u", "RegionUniform", |b| &b.region_u),
+            read("pos", "array<vec2<f32>>", |b| &b.pos),
+            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read("xs", "array<f32>", |b| &b.xs),
+            read("ys", "array<f32>", |b| &b.ys),
+            read_write("owner", "array<u32>", |b| &b.owner),
+            read_write("population", "array<atomic<u32>>", |b| &b.region_pop),
+            read_write("migrations", "array<atomic<u32>>", |b| &b.region_mig),
+        ],
+    };
+}
+
+/// The pass: [`Kernel::record`] over slots `0..end` (after [`RegionOf::clear`]).
+pub type RegionOf = Kernel<RegionOfShader>;
 
 impl RegionOf {
-    /// Builds the pass over `b` (`region_u`: slots, grid, forget flag).
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
-    }
-
     /// Clears the per-region counts (before the compute pass).
     pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
         enc.clear_buffer(&b.region_pop, 0, None);
         enc.clear_buffer(&b.region_mig, 0, None);
-    }
-
-    /// Records the pass over slots `0..end`.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        self.0.dispatch(pass, "main", end);
     }
 }
 

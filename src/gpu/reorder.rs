@@ -4,52 +4,56 @@
 //! slots above are freed. Twin of `src/cpu/reorder.rs`.
 
 use super::buffers::{Buffers, Sizes, put, set};
-use super::kernel::{Kernel, KernelDecl, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader, read, read_write, uniform};
 use super::layout::GatherUniform;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
-/// The shader's bindings and its entry points, in the order they run, with
-/// the bindings each uses. The scratch:
-/// positions in the hash's `sorted_pos`, velocities in the first
-/// 2 × capacity words of `steer_out`, energy, age, flags and id, then genes
-/// words 0-3 in `info`, genes word 4 in `steer_out` from word 2 × capacity.
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "reorder",
-    entries: &[
-        ("gather_motion", "u sorted pos vel tmp_pos tmp_vel"),
-        (
-            "gather_scalars",
-            "u sorted energy age tribe_flags ids tmp_words",
-        ),
-        ("put_scalars", "u energy age tribe_flags ids tmp_words"),
-        ("gather_genes", "u sorted genes tmp_words tmp_word"),
-        ("put_genes", "u genes tmp_words tmp_word"),
-    ],
-    bindings: &[
-        uniform("u", "GatherUniform", |b| &b.reorder_u),
-        read("sorted", "array<u32>", |b| &b.sorted),
-        read("pos", "array<vec2<f32>>", |b| &b.pos),
-        read("vel", "array<vec2<f32>>", |b| &b.vel),
-        read_write("energy", "array<f32>", |b| &b.energy),
-        read_write("age", "array<f32>", |b| &b.age),
-        read_write("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read_write("ids", "array<u32>", |b| &b.ids),
-        read_write("genes", "array<Genome>", |b| &b.genes),
-        read_write("tmp_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
-        read_write("tmp_vel", "array<vec2<f32>>", |b| &b.steer_out),
-        read_write("tmp_words", "array<vec4<u32>>", |b| &b.info),
-        read_write("tmp_word", "array<u32>", |b| &b.steer_out),
-    ],
-};
+/// `reorder`'s shader: its bindings and its entry points, in the order they
+/// run, with the bindings each uses. The scratch: positions in the hash's
+/// `sorted_pos`, velocities in the first 2 × capacity words of `steer_out`,
+/// energy, age, flags and id, then genes words 0-3 in `info`, genes word 4 in
+/// `steer_out` from word 2 × capacity.
+pub struct ReorderShader;
+
+impl Shader for ReorderShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "reorder",
+        entries: &[
+            ("gather_motion", "u sorted pos vel tmp_pos tmp_vel"),
+            (
+                "gather_scalars",
+                "u sorted energy age tribe_flags ids tmp_words",
+            ),
+            ("put_scalars", "u energy age tribe_flags ids tmp_words"),
+            ("gather_genes", "u sorted genes tmp_words tmp_word"),
+            ("put_genes", "u genes tmp_words tmp_word"),
+        ],
+        bindings: &[
+            uniform("u", "GatherUniform", |b| &b.reorder_u),
+            read("sorted", "array<u32>", |b| &b.sorted),
+            read("pos", "array<vec2<f32>>", |b| &b.pos),
+            read("vel", "array<vec2<f32>>", |b| &b.vel),
+            read_write("energy", "array<f32>", |b| &b.energy),
+            read_write("age", "array<f32>", |b| &b.age),
+            read_write("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read_write("ids", "array<u32>", |b| &b.ids),
+            read_write("genes", "array<Genome>", |b| &b.genes),
+            read_write("tmp_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
+            read_write("tmp_vel", "array<vec2<f32>>", |b| &b.steer_out),
+            read_write("tmp_words", "array<vec4<u32>>", |b| &b.info),
+            read_write("tmp_word", "array<u32>", |b| &b.steer_out),
+        ],
+    };
+}
 
 /// The pipelines and their bindings.
-pub struct Reorder(Kernel);
+pub struct Reorder(Kernel<ReorderShader>);
 
 impl Reorder {
     /// Builds the pass over `b` (`reorder_u`: living entities, capacity).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
+        Self(Kernel::new(ctx, b))
     }
 
     /// Records the permutation (one compute pass, with `ts`) and the copies
@@ -66,7 +70,7 @@ impl Reorder {
                 label: Some("sim.pass.reorder"),
                 timestamp_writes: ts,
             });
-            for &(entry, _) in KERNEL.entries {
+            for &(entry, _) in ReorderShader::DECL.entries {
                 // Every slot's scalars are put back: the free ones are cleared.
                 let n = if entry == "put_scalars" {
                     b.sizes.capacity

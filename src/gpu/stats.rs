@@ -5,35 +5,34 @@
 //! `regions::stats::gene_stats`.
 
 use super::buffers::{Buffers, Sizes, set};
-use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
 use super::layout::{STATS_ENERGY_SCALE, STATS_HIST, STATS_STRIDE, StatsUniform};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::genes::{GENE_COUNT, GENE_RANGES};
 use crate::regions::stats::GeneStat;
 
-/// The shader's bindings (`out`: [`STATS_STRIDE`] words per tribe).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "stats",
-    entries: MAIN,
-    bindings: &[
-        uniform("u", "StatsUniform", |b| &b.stats_u),
-        read("genes", "array<Genome>", |b| &b.genes),
-        read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read("energy", "array<f32>", |b| &b.energy),
-        read_write("out", "array<atomic<u32>>", |b| &b.stats_out),
-    ],
-};
+/// `stats`' shader (`out`: [`STATS_STRIDE`] words per tribe).
+pub struct StatsShader;
 
-/// The pipeline and its bindings.
-pub struct Stats(Kernel);
+impl Shader for StatsShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "stats",
+        entries: MAIN,
+        bindings: &[
+            uniform("u", "StatsUniform", |b| &b.stats_u),
+            read("genes", "array<Genome>", |b| &b.genes),
+            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read("energy", "array<f32>", |b| &b.energy),
+            read_write("out", "array<atomic<u32>>", |b| &b.stats_out),
+        ],
+    };
+}
+
+/// The pass: [`Stats::run`].
+pub type Stats = Kernel<StatsShader>;
 
 impl Stats {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
-    }
-
     /// Reduces slots `0..end` and reads the result: gene statistics and
     /// the energy sum per tribe.
     pub fn run(
@@ -65,7 +64,7 @@ impl Stats {
                 label: Some("sim.pass.stats"),
                 timestamp_writes: None,
             });
-            self.0.dispatch(&mut pass, "main", end);
+            self.dispatch(&mut pass, "main", end);
         }
         ctx.queue.submit([enc.finish()]);
         let w: Vec<u32> =

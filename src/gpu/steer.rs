@@ -5,7 +5,7 @@
 //! `src/cpu/neighbors.rs`.
 
 use super::buffers::{Buffers, Sizes, put, put_records, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
 use super::layout::{GpuInfo, GpuSteerOut, STEER_WORDS};
 use super::wgsl::wgsl_struct;
 use super::{GpuContext, GpuError};
@@ -15,24 +15,31 @@ use crate::model::grid::Grid;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// The shader's bindings (`steer_out`: results per slot; steer writes the
-/// living, gather's `reset_slots` cleared all).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "steer",
-    entries: MAIN,
-    bindings: &[
-        uniform("u", "SteerUniform", |b| &b.steer_u),
-        read("offsets", "array<u32>", |b| &b.offsets),
-        read("sorted_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
-        read("info", "array<GpuInfo>", |b| &b.info),
-        read("genes", "array<Genome>", |b| &b.genes),
-        read("terrain_cells", "array<u32>", |b| &b.terrain),
-        read("food_amount", "array<f32>", |b| &b.food_amount),
-        read("sorted", "array<u32>", |b| &b.sorted),
-        read("ids", "array<u32>", |b| &b.ids),
-        read_write("steer_out", "array<u32>", |b| &b.steer_out),
-    ],
-};
+/// `steer`'s shader: reads `info` from [`super::gather`]; writes each
+/// living slot's results to `steer_out` (gather's `reset_slots` cleared all).
+pub struct SteerShader;
+
+impl Shader for SteerShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "steer",
+        entries: MAIN,
+        bindings: &[
+            uniform("u", "SteerUniform", |b| &b.steer_u),
+            read("offsets", "array<u32>", |b| &b.offsets),
+            read("sorted_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
+            read("info", "array<GpuInfo>", |b| &b.info),
+            read("genes", "array<Genome>", |b| &b.genes),
+            read("terrain_cells", "array<u32>", |b| &b.terrain),
+            read("food_amount", "array<f32>", |b| &b.food_amount),
+            read("sorted", "array<u32>", |b| &b.sorted),
+            read("ids", "array<u32>", |b| &b.ids),
+            read_write("steer_out", "array<u32>", |b| &b.steer_out),
+        ],
+    };
+}
+
+/// The pass: [`Kernel::record`] over the `alive` entities in cell order.
+pub type Steer = Kernel<SteerShader>;
 
 wgsl_struct! {
     /// Everything `steer` reads that is not per entity.
@@ -176,21 +183,6 @@ impl SteerUniform {
             lookahead: s.lookahead,
             max_accel: s.max_accel,
         }
-    }
-}
-
-/// The pipeline and its bindings.
-pub struct Steer(Kernel);
-
-impl Steer {
-    /// Builds the pass over `b` (reads `info` from [`super::gather`]).
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        Self(Kernel::new(ctx, &KERNEL, b, &[]))
-    }
-
-    /// Records the pass over the `alive` entities in cell order.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, alive: u32) {
-        self.0.dispatch(pass, "main", alive);
     }
 }
 

@@ -466,8 +466,10 @@ impl GpuWorld {
             .record(&mut begin(&mut enc, T_INTEGRATE, "sim.pass.integrate"), end);
         self.feed
             .record(&mut begin(&mut enc, T_FEED, "sim.pass.feed"), end);
-        self.food_regrow
-            .record(&mut begin(&mut enc, T_REGROW, "sim.pass.food_regrow"), b);
+        self.food_regrow.record(
+            &mut begin(&mut enc, T_REGROW, "sim.pass.food_regrow"),
+            b.sizes.food_quads(),
+        );
         self.region_of
             .record(&mut begin(&mut enc, T_REGION, "sim.pass.region_of"), end);
         self.emit

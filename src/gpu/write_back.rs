@@ -6,31 +6,35 @@
 use encase::ShaderSize;
 
 use super::buffers::{Buffers, put_records, set, submit};
-use super::kernel::{Access, Kernel, KernelDecl, MAIN, own, read_write, uniform};
+use super::kernel::{Access, Kernel, KernelDecl, MAIN, Shader, own, read_write, uniform};
 use super::layout::{WriteBackUniform, WriteRecord};
 use super::{GpuContext, GpuError};
 
-/// The shader's bindings (`records`: the pass's own input).
-pub const KERNEL: KernelDecl = KernelDecl {
-    shader: "write_back",
-    entries: MAIN,
-    bindings: &[
-        uniform("u", "WriteBackUniform", |b| &b.write_u),
-        own(Access::Read, "records", "array<WriteRecord>", 0),
-        read_write("pos", "array<vec2<f32>>", |b| &b.pos),
-        read_write("vel", "array<vec2<f32>>", |b| &b.vel),
-        read_write("energy", "array<f32>", |b| &b.energy),
-        read_write("age", "array<f32>", |b| &b.age),
-        read_write("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-        read_write("ids", "array<u32>", |b| &b.ids),
-        read_write("genes", "array<Genome>", |b| &b.genes),
-        read_write("owner", "array<u32>", |b| &b.owner),
-    ],
-};
+/// `write_back`'s shader (`records`: the pass's own input).
+pub struct WriteBackShader;
+
+impl Shader for WriteBackShader {
+    const DECL: KernelDecl = KernelDecl {
+        shader: "write_back",
+        entries: MAIN,
+        bindings: &[
+            uniform("u", "WriteBackUniform", |b| &b.write_u),
+            own(Access::Read, "records", "array<WriteRecord>", 0),
+            read_write("pos", "array<vec2<f32>>", |b| &b.pos),
+            read_write("vel", "array<vec2<f32>>", |b| &b.vel),
+            read_write("energy", "array<f32>", |b| &b.energy),
+            read_write("age", "array<f32>", |b| &b.age),
+            read_write("tribe_flags", "array<u32>", |b| &b.tribe_flags),
+            read_write("ids", "array<u32>", |b| &b.ids),
+            read_write("genes", "array<Genome>", |b| &b.genes),
+            read_write("owner", "array<u32>", |b| &b.owner),
+        ],
+    };
+}
 
 /// The pipeline, its input (grown as needed) and bindings.
 pub struct WriteBack {
-    kernel: Kernel,
+    kernel: Kernel<WriteBackShader>,
     records: wgpu::Buffer,
     capacity: u64,
 }
@@ -55,7 +59,7 @@ impl WriteBack {
             wgpu::BufferUsages::empty(),
         )?;
         Ok(Self {
-            kernel: Kernel::new(ctx, &KERNEL, b, &[&input]),
+            kernel: Kernel::with_own(ctx, b, &[&input]),
             records: input,
             capacity,
         })
