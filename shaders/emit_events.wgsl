@@ -2,7 +2,8 @@
 // reproduction candidates, appended with integer atomics (the order inside a
 // list depends on timing; the host sorts each list by id before use, which
 // makes it equal to the CPU's). Twin of src/cpu/emit_events.rs.
-// Bindings: `KERNEL` in src/gpu/emit_events.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/emit_events.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 const COUNT_ATTACKS: u32 = 0u;
 const COUNT_REPRO: u32 = 1u;

@@ -6,7 +6,8 @@
 // takes the count back to zero (atomic exchange) removes n × share from the
 // cell, sets its cooldown and adds to the food eaten. Twin of
 // src/cpu/feed.rs. `eaters` is zero before `count` and again after `settle`.
-// Bindings: `KERNEL` in src/gpu/feed.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/feed.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn count(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -56,9 +57,9 @@ fn settle(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
     if n == 0u {
         return;
     }
-    let t = share_of(amount[c], n);
-    amount[c] = max(amount[c] - t * f32(n), 0.0);
-    cooldown[c] = u.food_cooldown;
+    let t = share_of(food_amount[c], n);
+    food_amount[c] = max(food_amount[c] - t * f32(n), 0.0);
+    food_cooldown[c] = u.food_cooldown;
     // 64-bit add of the cell's share in fixed point (huge food capacities
     // exceed 32 bits).
     let x = t * f32(n) * FOOD_FIXED;

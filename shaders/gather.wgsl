@@ -2,7 +2,8 @@
 // cell order (twin of cpu::steer::gather_info); `reset_slots` clears the
 // per-slot steering results before steer writes those of the living (twin of
 // the end of cpu::steer::steer).
-// Bindings: `KERNEL` in src/gpu/gather.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/gather.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn gather_info(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

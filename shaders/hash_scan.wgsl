@@ -6,7 +6,8 @@
 // `add_offsets` adds each block's scanned total back. Few workgroups and few
 // barriers per value: software rasterizers (lavapipe) pay dearly for barriers.
 // Twin of src/cpu/hash_scan.rs.
-// Bindings: `KERNEL` in src/gpu/hash_scan.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/hash_scan.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 const SCAN_PER_THREAD: u32 = 16u;
 
@@ -25,7 +26,7 @@ fn scan_blocks(
     var sum = 0u;
     for (var k = 0u; k < SCAN_PER_THREAD; k = k + 1u) {
         own[k] = sum;
-        if base + k < scan.n {
+        if base + k < u.n {
             sum = sum + data[base + k];
         }
     }
@@ -42,7 +43,7 @@ fn scan_blocks(
     }
     let before = tmp[lid.x] - sum;
     for (var k = 0u; k < SCAN_PER_THREAD; k = k + 1u) {
-        if base + k < scan.n {
+        if base + k < u.n {
             data[base + k] = own[k] + before;
         }
     }
@@ -57,7 +58,7 @@ fn add_offsets(
     @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
     let i = flat_index(gid, nwg);
-    if i < scan.n {
+    if i < u.n {
         data[i] = data[i] + block_sums[i / SCAN_BLOCK];
     }
 }

@@ -4,12 +4,13 @@
 // its cell's offset plus the number of cell mates with a smaller id, which
 // is the same on every run and equals the CPU's order. Twin of
 // src/cpu/hash_scatter.rs. `cursor` must be zeroed before `scatter`.
-// Bindings: `KERNEL` in src/gpu/hash_scatter.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/hash_scatter.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn scatter(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let i = flat_index(gid, nwg);
-    if i >= grid.n {
+    if i >= u.n {
         return;
     }
     let c = cell_of[i];
@@ -23,7 +24,7 @@ fn scatter(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
 @compute @workgroup_size(256)
 fn rank(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let i = flat_index(gid, nwg);
-    if i >= grid.n {
+    if i >= u.n {
         return;
     }
     let c = cell_of[i];

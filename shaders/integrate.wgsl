@@ -2,7 +2,8 @@
 // sliding, wrap, pay basal and movement energy, age. Twin of
 // src/cpu/integrate.rs (floats agree within rounding: WGSL division and sqrt
 // are not exactly rounded).
-// Bindings: `KERNEL` in src/gpu/integrate.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/integrate.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 fn passable(p: vec2<f32>) -> bool {
     return terrain[terrain_cell(u, p)] >= 2u;

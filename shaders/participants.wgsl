@@ -4,7 +4,8 @@
 // cross to the CPU (twin of the `Snap` copies in src/regions/mod.rs).
 // Record k: attack k / 2 (target, then attacker), then the candidates, then
 // the deaths (which emit_events wrote at the back of `entity_events`).
-// Bindings: `KERNEL` in src/gpu/participants.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/participants.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -3,7 +3,8 @@
 // since the previous owners (which `owner` holds until this pass replaces
 // them: no second array). Twin of RegionGrid::region_of and
 // Regions::assign_owners in src/regions/. Counts must be zeroed first.
-// Bindings: `KERNEL` in src/gpu/region_of.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/region_of.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -5,7 +5,8 @@
 // sorted positions, steer's results and info, which the hash and steer
 // rebuild afterwards) and put back, by these entry points in order and by
 // two buffer copies (positions and velocities) after them.
-// Bindings: `KERNEL` in src/gpu/reorder.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/reorder.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn gather_motion(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -6,8 +6,9 @@
 // histogram of the codes (bin = code >> 12). Twin of
 // src/regions/stats.rs `gene_stats`; src/gpu/world.rs turns the words into
 // means, spreads and ranges. Each workgroup first reduces the first
-// WG_TRIBES tribes in workgroup memory, then adds its totals to `out`.
-// Bindings: `KERNEL` in src/gpu/stats.rs; shared structs and constants: src/gpu/layout.rs.
+// WG_TRIBES tribes in workgroup memory, then adds its totals to `stats_out`.
+// Its bindings are declared in src/gpu/stats.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 const WG_TRIBES: u32 = 16u;
 
@@ -32,9 +33,9 @@ fn add_local(i: u32, v: u32) {
 }
 
 fn add_global(i: u32, v: u32) {
-    let old = atomicAdd(&out[i], v);
+    let old = atomicAdd(&stats_out[i], v);
     if old + v < old {
-        atomicAdd(&out[i + 1u], 1u);
+        atomicAdd(&stats_out[i + 1u], 1u);
     }
 }
 
@@ -68,16 +69,16 @@ fn main(
             }
         } else if t < u.tribes {
             let b = t * STATS_STRIDE;
-            atomicAdd(&out[b], 1u);
+            atomicAdd(&stats_out[b], 1u);
             add_global(b + 1u, e);
             for (var k = 0u; k < 9u; k = k + 1u) {
                 let q = gene_code(g, k);
                 let o = b + 3u + 6u * k;
                 add_global(o, q);
                 add_global(o + 2u, q * q);
-                atomicMax(&out[o + 4u], q);
-                atomicMax(&out[o + 5u], 65535u - q);
-                atomicAdd(&out[b + STATS_HIST + 16u * k + (q >> 12u)], 1u);
+                atomicMax(&stats_out[o + 4u], q);
+                atomicMax(&stats_out[o + 5u], 65535u - q);
+                atomicAdd(&stats_out[b + STATS_HIST + 16u * k + (q >> 12u)], 1u);
             }
         }
     }
@@ -90,11 +91,11 @@ fn main(
         }
         let f = k % STATS_STRIDE;
         if is_max(f) {
-            atomicMax(&out[k], v);
+            atomicMax(&stats_out[k], v);
         } else if is_lo(f) {
             add_global(k, v);
         } else {
-            atomicAdd(&out[k], v);
+            atomicAdd(&stats_out[k], v);
         }
     }
 }

@@ -4,7 +4,8 @@
 // by distance and by lying behind the view cone, early exit after
 // max_neighbors accepted), the same forces, the same RNG draws. Floats agree
 // within rounding (WGSL division and sqrt are not exactly rounded).
-// Bindings: `KERNEL` in src/gpu/steer.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/steer.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 const CULL_MARGIN: f32 = 0.01;
 
@@ -44,7 +45,7 @@ fn cos_half_angle(view_angle_deg: f32) -> f32 {
 }
 
 fn passable(p: vec2<f32>) -> bool {
-    return terrain_cells[grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p)] >= 2u;
+    return terrain[grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p)] >= 2u;
 }
 
 fn food_at(p: vec2<f32>) -> f32 {

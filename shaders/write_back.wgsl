@@ -4,7 +4,8 @@
 // Every record sets energy, flags and owner (kills, combat, inbox gains,
 // parents' costs); a `full` record (a child in a reused or new slot) sets
 // every field.
-// Bindings: `KERNEL` in src/gpu/write_back.rs; shared structs and constants: src/gpu/layout.rs.
+// Its bindings are declared in src/gpu/write_back.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -87,7 +87,7 @@ fn entry_points_bind_exactly_what_they_use() {
                 .filter_map(|(_, g)| g.binding.as_ref().map(|b| b.binding))
                 .collect();
             got.sort_unstable();
-            let want: Vec<u32> = decl.uses(&ep.name).iter().map(|(b, _)| *b).collect();
+            let want: Vec<u32> = decl.uses(&ep.name).iter().map(|(b, _, _)| *b).collect();
             assert_eq!(got, want, "{name}::{}: bindings used vs declared", ep.name);
         }
     }

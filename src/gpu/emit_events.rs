@@ -4,8 +4,11 @@
 //! CPU's. Twin of `src/cpu/emit_events.rs`.
 
 use super::buffers::{Buffers, put, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{EmitUniform, GpuSteerOut};
+use super::views::{
+    AGE, ATTACKS, COUNTS, EMIT, ENERGY, ENTITY_EVENTS, GENES, IDS, STEER_OUT, TRIBE_FLAGS,
+};
 use super::{GpuContext, GpuError};
 use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
@@ -18,33 +21,14 @@ use crate::model::params::SimParams;
 pub struct EmitEventsShader;
 
 impl Shader for EmitEventsShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "emit_events",
-        entries: MAIN,
-        bindings: &[
-            uniform("u", "EmitUniform", |b| &b.emit_u),
-            read("energy", "array<f32>", |b| &b.energy),
-            read("age", "array<f32>", |b| &b.age),
-            read("genes", "array<Genome>", |b| &b.genes),
-            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-            read("ids", "array<u32>", |b| &b.ids),
-            read("steer_out", "array<u32>", |b| &b.steer_out),
-            read_write("counts", "array<atomic<u32>, 3>", |b| &b.counts),
-            read_write("attacks", "array<vec4<u32>>", |b| b.attacks()),
-            read_write("entity_events", "array<vec2<u32>>", |b| b.entity_events()),
-        ],
-    };
+    const DECL: KernelDecl = KernelDecl::new("emit_events", EMIT)
+        .read(&[ENERGY, AGE, GENES, TRIBE_FLAGS, IDS, STEER_OUT])
+        .read_write(&[COUNTS, ATTACKS, ENTITY_EVENTS])
+        .zeroed(&[COUNTS]);
 }
 
 /// The pass: [`Kernel::record`] over slots `0..end` (after [`EmitEvents::clear`]).
 pub type EmitEvents = Kernel<EmitEventsShader>;
-
-impl EmitEvents {
-    /// Clears the counts (before the compute pass).
-    pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
-        enc.clear_buffer(&b.counts, 0, None);
-    }
-}
 
 impl EmitUniform {
     /// The uniform for `n` slots at `tick`.

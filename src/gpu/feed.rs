@@ -7,13 +7,23 @@
 //! never cleared. Twin of `src/cpu/feed.rs`.
 
 use super::buffers::{Buffers, set, submit};
-use super::kernel::{Kernel, KernelDecl, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::{FOOD_FIXED, StepUniform};
+use super::views::{
+    EATEN, EATERS, ENERGY, FOOD_AMOUNT, FOOD_CELL, FOOD_COOLDOWN, GENES, POS, STEP, TRIBE_FLAGS,
+};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
+
+/// What a step reads of the buffers another step writes (a second binding
+/// of each, read only).
+const EATERS_IN: View = EATERS.named("eaters_in").typed("array<u32>");
+const CELL_IN: View = FOOD_CELL.named("cell_in");
+const AMOUNT_IN: View = FOOD_AMOUNT.named("amount_in");
+const ENERGY_IN: View = ENERGY.named("energy_in");
 
 /// d`'s shader: its bindings and what each step uses: the food cells, the
 /// grazer counts, the food and the energy are written by one step and read by
@@ -22,45 +32,34 @@ use crate::model::terrain::Terrain;
 pub struct FeedShader;
 
 impl Shader for FeedShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "feed",
-        entries: &[
+    const DECL: KernelDecl = KernelDecl::new("feed", STEP)
+        .read(&[
+            POS,
+            GENES,
+            TRIBE_FLAGS,
+            EATERS_IN,
+            CELL_IN,
+            AMOUNT_IN,
+            ENERGY_IN,
+        ])
+        .read_write(&[FOOD_CELL, EATERS, FOOD_AMOUNT, FOOD_COOLDOWN, ENERGY, EATEN])
+        .entries(&[
             (
                 "count",
                 "u pos genes tribe_flags food_cell_of eaters energy_in",
             ),
             ("gain", "u genes eaters_in cell_in amount_in energy"),
-            ("settle", "u food_cell_of eaters amount cooldown eaten"),
-        ],
-        bindings: &[
-            uniform("u", "StepUniform", |b| &b.step_u),
-            read("pos", "array<vec2<f32>>", |b| &b.pos),
-            read("genes", "array<Genome>", |b| &b.genes),
-            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-            read_write("food_cell_of", "array<u32>", |b| b.food_cell()),
-            read_write("eaters", "array<atomic<u32>>", |b| &b.eaters),
-            read("eaters_in", "array<u32>", |b| &b.eaters),
-            read_write("amount", "array<f32>", |b| &b.food_amount),
-            read_write("cooldown", "array<f32>", |b| &b.food_cooldown),
-            read("cell_in", "array<u32>", |b| b.food_cell()),
-            read("amount_in", "array<f32>", |b| &b.food_amount),
-            read_write("energy", "array<f32>", |b| &b.energy),
-            read("energy_in", "array<f32>", |b| &b.energy),
-            read_write("eaten", "array<atomic<u32>, 2>", |b| &b.eaten),
-        ],
-    };
+            (
+                "settle",
+                "u food_cell_of eaters food_amount food_cooldown eaten",
+            ),
+        ])
+        .zeroed(&[EATEN]);
 }
 
 /// The pass: [`Kernel::record`] (`count`, `gain`, `settle`) over slots `0..end`
 /// (after [`Feed::clear`]).
 pub type Feed = Kernel<FeedShader>;
-
-impl Feed {
-    /// Clears the food-eaten sum (before the compute pass).
-    pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
-        enc.clear_buffer(&b.eaten, 0, None);
-    }
-}
 
 /// The food eaten from the two words of `eaten`.
 pub fn eaten(words: &[u32]) -> f64 {

@@ -2,27 +2,24 @@
 //! once its cooldown has run out. Twin of `src/cpu/food_regrow.rs`.
 
 use super::buffers::{Buffers, Sizes, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::StepUniform;
+use super::views::{FOOD_AMOUNT, FOOD_CAPACITY, FOOD_COOLDOWN, STEP};
 use super::{GpuContext, GpuError};
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
+/// The food grids as vec4s: four cells each.
+const VEC4S: &str = "array<vec4<f32>>";
+
 /// `food_regrow`'s shader (the food grids as vec4s: four cells each).
 pub struct FoodRegrowShader;
 
 impl Shader for FoodRegrowShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "food_regrow",
-        entries: MAIN,
-        bindings: &[
-            uniform("u", "StepUniform", |b| &b.step_u),
-            read("capacity", "array<vec4<f32>>", |b| &b.food_capacity),
-            read_write("amount", "array<vec4<f32>>", |b| &b.food_amount),
-            read_write("cooldown", "array<vec4<f32>>", |b| &b.food_cooldown),
-        ],
-    };
+    const DECL: KernelDecl = KernelDecl::new("food_regrow", STEP)
+        .read(&[FOOD_CAPACITY.typed(VEC4S)])
+        .read_write(&[FOOD_AMOUNT.typed(VEC4S), FOOD_COOLDOWN.typed(VEC4S)]);
 }
 
 /// The pass: [`Kernel::record`] over [`super::buffers::Sizes::food_quads`].

@@ -4,8 +4,9 @@
 //! `cpu::steer::gather_info` and the end of `cpu::steer::steer`.
 
 use super::buffers::{Buffers, Sizes, put, set, submit};
-use super::kernel::{Kernel, KernelDecl, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{GatherUniform, GpuInfo, GpuSteerOut, STEER_WORDS};
+use super::views::{ENERGY, GATHER, GENES, INFO, SORTED, STEER_OUT, TRIBE_FLAGS, VEL};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
@@ -13,23 +14,13 @@ use crate::model::entities::Entities;
 pub struct GatherShader;
 
 impl Shader for GatherShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "gather",
-        entries: &[
+    const DECL: KernelDecl = KernelDecl::new("gather", GATHER)
+        .read(&[SORTED, VEL, ENERGY, GENES, TRIBE_FLAGS])
+        .read_write(&[INFO, STEER_OUT])
+        .entries(&[
             ("gather_info", "u sorted vel energy genes tribe_flags info"),
             ("reset_slots", "u steer_out"),
-        ],
-        bindings: &[
-            uniform("u", "GatherUniform", |b| &b.gather_u),
-            read("sorted", "array<u32>", |b| &b.sorted),
-            read("vel", "array<vec2<f32>>", |b| &b.vel),
-            read("energy", "array<f32>", |b| &b.energy),
-            read("genes", "array<Genome>", |b| &b.genes),
-            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-            read_write("info", "array<GpuInfo>", |b| &b.info),
-            read_write("steer_out", "array<u32>", |b| &b.steer_out),
-        ],
-    };
+        ]);
 }
 
 /// The pipelines and their bindings.

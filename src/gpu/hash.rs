@@ -60,8 +60,8 @@ impl Hash {
         b: &Buffers,
         ts: impl Fn(usize) -> Option<wgpu::ComputePassTimestampWrites<'q>>,
     ) {
-        enc.clear_buffer(&b.offsets, 0, None);
-        enc.clear_buffer(&b.cursor, 0, None);
+        self.count.clear(enc, b);
+        self.scatter.clear(enc, b);
         let desc = |k: usize, label: &'static str| wgpu::ComputePassDescriptor {
             label: Some(label),
             timestamp_writes: ts(k),

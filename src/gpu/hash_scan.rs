@@ -7,7 +7,7 @@
 use wgpu::util::DeviceExt;
 
 use super::buffers::Buffers;
-use super::kernel::{Access, Kernel, KernelDecl, Shader, own};
+use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::ScanUniform;
 use super::wgsl::uniform_bytes;
 use super::{GpuContext, GpuError};
@@ -20,15 +20,12 @@ pub const SCAN_BLOCK: u32 = 4096;
 pub struct HashScanShader;
 
 impl Shader for HashScanShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "hash_scan",
-        entries: &[("scan_blocks", "*"), ("add_offsets", "*")],
-        bindings: &[
-            own(Access::Uniform, "scan", "ScanUniform", 0),
-            own(Access::ReadWrite, "data", "array<u32>", 1),
-            own(Access::ReadWrite, "block_sums", "array<u32>", 2),
-        ],
-    };
+    const DECL: KernelDecl = KernelDecl::new("hash_scan", View::own("u", "ScanUniform", 0))
+        .read_write(&[
+            View::own("data", "array<u32>", 1),
+            View::own("block_sums", "array<u32>", 2),
+        ])
+        .entries(&[("scan_blocks", "*"), ("add_offsets", "*")]);
 }
 
 struct Level {

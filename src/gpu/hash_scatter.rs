@@ -4,35 +4,28 @@
 //! and does not depend on timing; positions are gathered alongside. Twin of
 //! `src/cpu/hash_scatter.rs`.
 
-use super::kernel::{Kernel, KernelDecl, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader, View};
+use super::views::{CELL_OF, CURSOR, GRID, IDS, OFFSETS, POS, SORTED, SORTED_POS, UNSORTED};
+
+/// `rank` reads what `scatter` wrote.
+const UNSORTED_IN: View = UNSORTED.named("unsorted_in");
 
 /// `hash_scatter`'s shader: its bindings and what each entry point uses
 /// (`unsorted` is written by `scatter`, read by `rank` as `unsorted_in`).
 pub struct HashScatterShader;
 
 impl Shader for HashScatterShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "hash_scatter",
-        entries: &[
-            ("scatter", "grid cell_of offsets cursor unsorted"),
+    const DECL: KernelDecl = KernelDecl::new("hash_scatter", GRID)
+        .read(&[CELL_OF, OFFSETS, UNSORTED_IN, IDS, POS])
+        .read_write(&[CURSOR, UNSORTED, SORTED, SORTED_POS])
+        .entries(&[
+            ("scatter", "u cell_of offsets cursor unsorted"),
             (
                 "rank",
-                "grid cell_of offsets unsorted_in ids pos sorted sorted_pos",
+                "u cell_of offsets unsorted_in ids pos sorted sorted_pos",
             ),
-        ],
-        bindings: &[
-            uniform("grid", "GridUniform", |b| &b.grid_u),
-            read("cell_of", "array<u32>", |b| b.cell_of()),
-            read("offsets", "array<u32>", |b| &b.offsets),
-            read_write("cursor", "array<atomic<u32>>", |b| &b.cursor),
-            read_write("unsorted", "array<u32>", |b| b.unsorted()),
-            read("unsorted_in", "array<u32>", |b| b.unsorted()),
-            read("ids", "array<u32>", |b| &b.ids),
-            read("pos", "array<vec2<f32>>", |b| &b.pos),
-            read_write("sorted", "array<u32>", |b| &b.sorted),
-            read_write("sorted_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
-        ],
-    };
+        ])
+        .zeroed(&[CURSOR]);
 }
 
 /// The pass: [`Kernel::record`] (`scatter`, then `rank`) over every slot

@@ -3,8 +3,9 @@
 //! `src/cpu/integrate.rs`.
 
 use super::buffers::{Buffers, put, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{GpuSteerOut, StepUniform};
+use super::views::{AGE, ENERGY, GENES, POS, STEER_OUT, STEP, TERRAIN, TRIBE_FLAGS, VEL};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
@@ -15,21 +16,9 @@ use crate::model::terrain::Terrain;
 pub struct IntegrateShader;
 
 impl Shader for IntegrateShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "integrate",
-        entries: MAIN,
-        bindings: &[
-            uniform("u", "StepUniform", |b| &b.step_u),
-            read("steer_out", "array<u32>", |b| &b.steer_out),
-            read("genes", "array<Genome>", |b| &b.genes),
-            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-            read("terrain", "array<u32>", |b| &b.terrain),
-            read_write("pos", "array<vec2<f32>>", |b| &b.pos),
-            read_write("vel", "array<vec2<f32>>", |b| &b.vel),
-            read_write("energy", "array<f32>", |b| &b.energy),
-            read_write("age", "array<f32>", |b| &b.age),
-        ],
-    };
+    const DECL: KernelDecl = KernelDecl::new("integrate", STEP)
+        .read(&[STEER_OUT, GENES, TRIBE_FLAGS, TERRAIN])
+        .read_write(&[POS, VEL, ENERGY, AGE]);
 }
 
 /// The pass: [`Kernel::record`] over slots `0..end`.

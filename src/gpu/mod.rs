@@ -39,6 +39,7 @@ pub mod reorder;
 pub mod shaders;
 pub mod stats;
 pub mod steer;
+pub mod views;
 pub mod wgsl;
 pub mod world;
 pub mod write_back;

@@ -3,11 +3,12 @@
 //! these records cross to the CPU. No CPU twin: the CPU backend reads the
 //! entities in place (the `Snap` copies in `src/regions/mod.rs`).
 
-use encase::ShaderSize;
-
 use super::buffers::{Buffers, Sizes, put, set, submit};
-use super::kernel::{Access, Kernel, KernelDecl, MAIN, Shader, own, read, uniform};
+use super::kernel::{KernelDecl, RecordKernel, Shader, View};
 use super::layout::{ParticipantRecord, ParticipantsUniform};
+use super::views::{
+    ATTACKS, ENERGY, ENTITY_EVENTS, GENES, IDS, OWNER, PARTICIPANTS, POS, TRIBE_FLAGS,
+};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
@@ -15,71 +16,24 @@ use crate::model::entities::Entities;
 pub struct ParticipantsShader;
 
 impl Shader for ParticipantsShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "participants",
-        entries: MAIN,
-        bindings: &[
-            uniform("u", "ParticipantsUniform", |b| &b.participants_u),
-            read("attacks", "array<vec4<u32>>", |b| b.attacks()),
-            read("entity_events", "array<vec2<u32>>", |b| b.entity_events()),
-            read("pos", "array<vec2<f32>>", |b| &b.pos),
-            read("energy", "array<f32>", |b| &b.energy),
-            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-            read("ids", "array<u32>", |b| &b.ids),
-            read("genes", "array<Genome>", |b| &b.genes),
-            read("owner", "array<u32>", |b| &b.owner),
-            own(Access::ReadWrite, "records", "array<ParticipantRecord>", 0),
-        ],
-    };
+    const DECL: KernelDecl = KernelDecl::new("participants", PARTICIPANTS)
+        .read(&[
+            ATTACKS,
+            ENTITY_EVENTS,
+            POS,
+            ENERGY,
+            TRIBE_FLAGS,
+            IDS,
+            GENES,
+            OWNER,
+        ])
+        .read_write(&[View::own("records", "array<ParticipantRecord>", 0)]);
 }
 
-/// The pipeline, its output (grown as needed) and bindings.
-pub struct Participants {
-    kernel: Kernel<ParticipantsShader>,
-    /// The records.
-    pub records: wgpu::Buffer,
-    capacity: u64,
-}
-
-impl Participants {
-    /// Records the buffer holds.
-    pub fn capacity(&self) -> u64 {
-        self.capacity
-    }
-
-    /// Bytes of the record buffer.
-    pub fn bytes(&self) -> u64 {
-        self.records.size()
-    }
-
-    /// Builds the pass over `b` with room for `records` records.
-    pub fn new(ctx: &GpuContext, b: &Buffers, records: u64) -> Result<Self, GpuError> {
-        let capacity = records.max(1).next_power_of_two();
-        let out = ctx.storage(
-            "sim.participants.records",
-            capacity * ParticipantRecord::SHADER_SIZE.get(),
-            wgpu::BufferUsages::empty(),
-        )?;
-        Ok(Self {
-            kernel: Kernel::with_own(ctx, b, &[&out]),
-            records: out,
-            capacity,
-        })
-    }
-
-    /// Makes room for `records` records.
-    pub fn reserve(&mut self, ctx: &GpuContext, b: &Buffers, records: u64) -> Result<(), GpuError> {
-        if records > self.capacity {
-            *self = Self::new(ctx, b, records)?;
-        }
-        Ok(())
-    }
-
-    /// Records the pass for the counts in `participants_u` (`m` records in all).
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, m: u32) {
-        self.kernel.dispatch(pass, "main", m);
-    }
-}
+/// The pass, with its output (grown as needed): [`RecordKernel::record`]
+/// for the counts in `participants_u` (`2 × attacks + candidates + deaths`
+/// records in all).
+pub type Participants = RecordKernel<ParticipantsShader, ParticipantRecord>;
 
 /// Runs `participants` over event lists laid out as `emit_events` leaves them
 /// (`entity_events` holds `n` entries `[id, slot | cause << 31]`: candidates

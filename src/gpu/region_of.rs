@@ -4,8 +4,9 @@
 //! `Regions::assign_owners` in `src/regions/`).
 
 use super::buffers::{Buffers, Sizes, put, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::RegionUniform;
+use super::views::{MIGRATIONS, OWNER, POPULATION, POS, REGION, TRIBE_FLAGS, XS, YS};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::regions::grid::RegionGrid;
@@ -15,32 +16,14 @@ use crate::regions::grid::RegionGrid;
 pub struct RegionOfShader;
 
 impl Shader for RegionOfShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "region_of",
-        entries: MAIN,
-        bindings: &[
-            uniform("u", "RegionUniform", |b| &b.region_u),
-            read("pos", "array<vec2<f32>>", |b| &b.pos),
-            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-            read("xs", "array<f32>", |b| &b.xs),
-            read("ys", "array<f32>", |b| &b.ys),
-            read_write("owner", "array<u32>", |b| &b.owner),
-            read_write("population", "array<atomic<u32>>", |b| &b.region_pop),
-            read_write("migrations", "array<atomic<u32>>", |b| &b.region_mig),
-        ],
-    };
+    const DECL: KernelDecl = KernelDecl::new("region_of", REGION)
+        .read(&[POS, TRIBE_FLAGS, XS, YS])
+        .read_write(&[OWNER, POPULATION, MIGRATIONS])
+        .zeroed(&[POPULATION, MIGRATIONS]);
 }
 
 /// The pass: [`Kernel::record`] over slots `0..end` (after [`RegionOf::clear`]).
 pub type RegionOf = Kernel<RegionOfShader>;
-
-impl RegionOf {
-    /// Clears the per-region counts (before the compute pass).
-    pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
-        enc.clear_buffer(&b.region_pop, 0, None);
-        enc.clear_buffer(&b.region_mig, 0, None);
-    }
-}
 
 /// What `region_of` produces, read back.
 #[derive(Debug, Clone, PartialEq)]

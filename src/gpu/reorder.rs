@@ -4,10 +4,22 @@
 //! slots above are freed. Twin of `src/cpu/reorder.rs`.
 
 use super::buffers::{Buffers, Sizes, put, set};
-use super::kernel::{Kernel, KernelDecl, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::GatherUniform;
+use super::views::{
+    AGE, ENERGY, GENES, IDS, INFO, POS, REORDER, SORTED, SORTED_POS, STEER_OUT, TRIBE_FLAGS, VEL,
+};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
+
+/// The scratch: positions in the hash's `sorted_pos`, velocities in the
+/// first 2 × capacity words of `steer_out`, energy, age, flags and id, then
+/// genes words 0-3 in `info`, genes word 4 in `steer_out` from word
+/// 2 × capacity.
+const TMP_POS: View = SORTED_POS.named("tmp_pos");
+const TMP_VEL: View = STEER_OUT.named("tmp_vel").typed("array<vec2<f32>>");
+const TMP_WORDS: View = INFO.named("tmp_words").typed("array<vec4<u32>>");
+const TMP_WORD: View = STEER_OUT.named("tmp_word");
 
 /// `reorder`'s shader: its bindings and its entry points, in the order they
 /// run, with the bindings each uses. The scratch: positions in the hash's
@@ -17,9 +29,20 @@ use crate::model::entities::Entities;
 pub struct ReorderShader;
 
 impl Shader for ReorderShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "reorder",
-        entries: &[
+    const DECL: KernelDecl = KernelDecl::new("reorder", REORDER)
+        .read(&[SORTED, POS, VEL])
+        .read_write(&[
+            ENERGY,
+            AGE,
+            TRIBE_FLAGS,
+            IDS,
+            GENES,
+            TMP_POS,
+            TMP_VEL,
+            TMP_WORDS,
+            TMP_WORD,
+        ])
+        .entries(&[
             ("gather_motion", "u sorted pos vel tmp_pos tmp_vel"),
             (
                 "gather_scalars",
@@ -28,23 +51,7 @@ impl Shader for ReorderShader {
             ("put_scalars", "u energy age tribe_flags ids tmp_words"),
             ("gather_genes", "u sorted genes tmp_words tmp_word"),
             ("put_genes", "u genes tmp_words tmp_word"),
-        ],
-        bindings: &[
-            uniform("u", "GatherUniform", |b| &b.reorder_u),
-            read("sorted", "array<u32>", |b| &b.sorted),
-            read("pos", "array<vec2<f32>>", |b| &b.pos),
-            read("vel", "array<vec2<f32>>", |b| &b.vel),
-            read_write("energy", "array<f32>", |b| &b.energy),
-            read_write("age", "array<f32>", |b| &b.age),
-            read_write("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-            read_write("ids", "array<u32>", |b| &b.ids),
-            read_write("genes", "array<Genome>", |b| &b.genes),
-            read_write("tmp_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
-            read_write("tmp_vel", "array<vec2<f32>>", |b| &b.steer_out),
-            read_write("tmp_words", "array<vec4<u32>>", |b| &b.info),
-            read_write("tmp_word", "array<u32>", |b| &b.steer_out),
-        ],
-    };
+        ]);
 }
 
 /// The pipelines and their bindings.

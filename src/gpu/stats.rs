@@ -5,8 +5,9 @@
 //! `regions::stats::gene_stats`.
 
 use super::buffers::{Buffers, Sizes, set};
-use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{STATS_ENERGY_SCALE, STATS_HIST, STATS_STRIDE, StatsUniform};
+use super::views::{ENERGY, GENES, STATS, STATS_OUT, TRIBE_FLAGS};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::genes::{GENE_COUNT, GENE_RANGES};
@@ -16,17 +17,10 @@ use crate::regions::stats::GeneStat;
 pub struct StatsShader;
 
 impl Shader for StatsShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "stats",
-        entries: MAIN,
-        bindings: &[
-            uniform("u", "StatsUniform", |b| &b.stats_u),
-            read("genes", "array<Genome>", |b| &b.genes),
-            read("tribe_flags", "array<u32>", |b| &b.tribe_flags),
-            read("energy", "array<f32>", |b| &b.energy),
-            read_write("out", "array<atomic<u32>>", |b| &b.stats_out),
-        ],
-    };
+    const DECL: KernelDecl = KernelDecl::new("stats", STATS)
+        .read(&[GENES, TRIBE_FLAGS, ENERGY])
+        .read_write(&[STATS_OUT])
+        .zeroed(&[STATS_OUT]);
 }
 
 /// The pass: [`Stats::run`].
@@ -58,7 +52,7 @@ impl Stats {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("sim.stats"),
             });
-        enc.clear_buffer(&b.stats_out, 0, None);
+        self.clear(&mut enc, b);
         {
             let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
                 label: Some("sim.pass.stats"),

@@ -5,8 +5,11 @@
 //! `src/cpu/neighbors.rs`.
 
 use super::buffers::{Buffers, Sizes, put, put_records, set, submit};
-use super::kernel::{Kernel, KernelDecl, MAIN, Shader, read, read_write, uniform};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{GpuInfo, GpuSteerOut, STEER_WORDS};
+use super::views::{
+    FOOD_AMOUNT, GENES, IDS, INFO, OFFSETS, SORTED, SORTED_POS, STEER, STEER_OUT, TERRAIN,
+};
 use super::wgsl::wgsl_struct;
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -20,22 +23,18 @@ use crate::model::terrain::Terrain;
 pub struct SteerShader;
 
 impl Shader for SteerShader {
-    const DECL: KernelDecl = KernelDecl {
-        shader: "steer",
-        entries: MAIN,
-        bindings: &[
-            uniform("u", "SteerUniform", |b| &b.steer_u),
-            read("offsets", "array<u32>", |b| &b.offsets),
-            read("sorted_pos", "array<vec2<f32>>", |b| &b.sorted_pos),
-            read("info", "array<GpuInfo>", |b| &b.info),
-            read("genes", "array<Genome>", |b| &b.genes),
-            read("terrain_cells", "array<u32>", |b| &b.terrain),
-            read("food_amount", "array<f32>", |b| &b.food_amount),
-            read("sorted", "array<u32>", |b| &b.sorted),
-            read("ids", "array<u32>", |b| &b.ids),
-            read_write("steer_out", "array<u32>", |b| &b.steer_out),
-        ],
-    };
+    const DECL: KernelDecl = KernelDecl::new("steer", STEER)
+        .read(&[
+            OFFSETS,
+            SORTED_POS,
+            INFO,
+            GENES,
+            TERRAIN,
+            FOOD_AMOUNT,
+            SORTED,
+            IDS,
+        ])
+        .read_write(&[STEER_OUT]);
 }
 
 /// The pass: [`Kernel::record`] over the `alive` entities in cell order.
