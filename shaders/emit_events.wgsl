@@ -2,40 +2,12 @@
 // reproduction candidates, appended with integer atomics (the order inside a
 // list depends on timing; the host sorts each list by id before use, which
 // makes it equal to the CPU's). Twin of src/cpu/emit_events.rs.
+// Its bindings are declared in src/gpu/emit_events.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
-// Layout: src/gpu/layout.rs `EmitUniform` (checked by tests/shaders.rs).
-struct EmitUniform {
-    n: u32,
-    tick: u32,
-    seed_lo: u32,
-    seed_hi: u32,
-    dt: f32,
-    lifespan: f32,
-    maturity: f32,
-    repro_threshold: f32,
-}
-
-const STREAM_REPRODUCE: u32 = 0x0700u;
 const COUNT_ATTACKS: u32 = 0u;
 const COUNT_REPRO: u32 = 1u;
 const COUNT_DEATHS: u32 = 2u;
-// The death cause bit of an entity event's slot word (starved: clear).
-const DEATH_OLD_AGE: u32 = 0x80000000u;
-
-@group(0) @binding(0) var<uniform> u: EmitUniform;
-@group(0) @binding(1) var<storage, read> energy: array<f32>;
-@group(0) @binding(2) var<storage, read> age: array<f32>;
-@group(0) @binding(3) var<storage, read> genes: array<Genome>;
-@group(0) @binding(4) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(5) var<storage, read> ids: array<u32>;
-// Per-slot steering results (the intent word is read).
-@group(0) @binding(6) var<storage, read> steer_out: array<u32>;
-@group(0) @binding(7) var<storage, read_write> counts: array<atomic<u32>, 3>;
-// (target id, attacker id, target slot, attacker slot)
-@group(0) @binding(8) var<storage, read_write> attacks: array<vec4<u32>>;
-// Reproduction candidates (id, slot) and deaths (id, slot | cause << 31) share
-// one list: candidates from the front, deaths from the back.
-@group(0) @binding(9) var<storage, read_write> entity_events: array<vec2<u32>>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

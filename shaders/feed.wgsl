@@ -6,24 +6,8 @@
 // takes the count back to zero (atomic exchange) removes n × share from the
 // cell, sets its cooldown and adds to the food eaten. Twin of
 // src/cpu/feed.rs. `eaters` is zero before `count` and again after `settle`.
-
-@group(0) @binding(0) var<uniform> u: StepUniform;
-@group(0) @binding(1) var<storage, read> pos: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read> genes: array<Genome>;
-@group(0) @binding(3) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(4) var<storage, read_write> food_cell_of: array<u32>;
-@group(0) @binding(5) var<storage, read_write> eaters: array<atomic<u32>>;
-@group(0) @binding(6) var<storage, read> eaters_in: array<u32>;
-@group(0) @binding(7) var<storage, read_write> amount: array<f32>;
-@group(0) @binding(8) var<storage, read_write> cooldown: array<f32>;
-@group(0) @binding(10) var<storage, read> cell_in: array<u32>;
-@group(0) @binding(11) var<storage, read> amount_in: array<f32>;
-@group(0) @binding(12) var<storage, read_write> energy: array<f32>;
-@group(0) @binding(13) var<storage, read> energy_in: array<f32>;
-// Food eaten this tick in 1/FOOD_FIXED units, as a 64-bit lo/hi pair (cleared each tick).
-@group(0) @binding(14) var<storage, read_write> eaten: array<atomic<u32>, 2>;
-
-const FOOD_FIXED: f32 = 1048576.0;
+// Its bindings are declared in src/gpu/feed.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn count(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -73,9 +57,9 @@ fn settle(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
     if n == 0u {
         return;
     }
-    let t = share_of(amount[c], n);
-    amount[c] = max(amount[c] - t * f32(n), 0.0);
-    cooldown[c] = u.food_cooldown;
+    let t = share_of(food_amount[c], n);
+    food_amount[c] = max(food_amount[c] - t * f32(n), 0.0);
+    food_cooldown[c] = u.food_cooldown;
     // 64-bit add of the cell's share in fixed point (huge food capacities
     // exceed 32 bits).
     let x = t * f32(n) * FOOD_FIXED;

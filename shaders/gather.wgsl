@@ -2,22 +2,8 @@
 // cell order (twin of cpu::steer::gather_info); `reset_slots` clears the
 // per-slot steering results before steer writes those of the living (twin of
 // the end of cpu::steer::steer).
-
-struct GatherUniform {
-    n: u32,
-    capacity: u32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> u: GatherUniform;
-@group(0) @binding(1) var<storage, read> sorted: array<u32>;
-@group(0) @binding(2) var<storage, read> vel: array<vec2<f32>>;
-@group(0) @binding(3) var<storage, read> energy: array<f32>;
-@group(0) @binding(4) var<storage, read> genes: array<Genome>;
-@group(0) @binding(5) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(7) var<storage, read_write> info: array<Info>;
-@group(0) @binding(8) var<storage, read_write> steer_out: array<u32>;
+// Its bindings are declared in src/gpu/gather.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn gather_info(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -27,7 +13,7 @@ fn gather_info(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     }
     let s = sorted[k];
     let diet_tribe = (gene_code(genes[s], GENE_DIET) << 16u) | (tribe_flags[s] & 0xffffu);
-    info[k] = Info(vel[s], energy[s], diet_tribe);
+    info[k] = GpuInfo(vel[s], energy[s], diet_tribe);
 }
 
 @compute @workgroup_size(256)

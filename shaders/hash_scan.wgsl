@@ -6,20 +6,10 @@
 // `add_offsets` adds each block's scanned total back. Few workgroups and few
 // barriers per value: software rasterizers (lavapipe) pay dearly for barriers.
 // Twin of src/cpu/hash_scan.rs.
+// Its bindings are declared in src/gpu/hash_scan.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 const SCAN_PER_THREAD: u32 = 16u;
-const SCAN_BLOCK: u32 = 4096u;
-
-struct ScanUniform {
-    n: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
-}
-
-@group(0) @binding(0) var<uniform> scan: ScanUniform;
-@group(0) @binding(1) var<storage, read_write> data: array<u32>;
-@group(0) @binding(2) var<storage, read_write> block_sums: array<u32>;
 
 var<workgroup> tmp: array<u32, 256>;
 
@@ -36,7 +26,7 @@ fn scan_blocks(
     var sum = 0u;
     for (var k = 0u; k < SCAN_PER_THREAD; k = k + 1u) {
         own[k] = sum;
-        if base + k < scan.n {
+        if base + k < u.n {
             sum = sum + data[base + k];
         }
     }
@@ -53,7 +43,7 @@ fn scan_blocks(
     }
     let before = tmp[lid.x] - sum;
     for (var k = 0u; k < SCAN_PER_THREAD; k = k + 1u) {
-        if base + k < scan.n {
+        if base + k < u.n {
             data[base + k] = own[k] + before;
         }
     }
@@ -68,7 +58,7 @@ fn add_offsets(
     @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
     let i = flat_index(gid, nwg);
-    if i < scan.n {
+    if i < u.n {
         data[i] = data[i] + block_sums[i / SCAN_BLOCK];
     }
 }

@@ -4,22 +4,13 @@
 // its cell's offset plus the number of cell mates with a smaller id, which
 // is the same on every run and equals the CPU's order. Twin of
 // src/cpu/hash_scatter.rs. `cursor` must be zeroed before `scatter`.
-
-@group(0) @binding(0) var<uniform> grid: GridUniform;
-@group(0) @binding(1) var<storage, read> cell_of: array<u32>;
-@group(0) @binding(2) var<storage, read> offsets: array<u32>;
-@group(0) @binding(3) var<storage, read_write> cursor: array<atomic<u32>>;
-@group(0) @binding(4) var<storage, read_write> unsorted: array<u32>;
-@group(0) @binding(5) var<storage, read> unsorted_in: array<u32>;
-@group(0) @binding(6) var<storage, read> ids: array<u32>;
-@group(0) @binding(7) var<storage, read> pos: array<vec2<f32>>;
-@group(0) @binding(8) var<storage, read_write> sorted: array<u32>;
-@group(0) @binding(9) var<storage, read_write> sorted_pos: array<vec2<f32>>;
+// Its bindings are declared in src/gpu/hash_scatter.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn scatter(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let i = flat_index(gid, nwg);
-    if i >= grid.n {
+    if i >= u.n {
         return;
     }
     let c = cell_of[i];
@@ -33,7 +24,7 @@ fn scatter(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
 @compute @workgroup_size(256)
 fn rank(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let i = flat_index(gid, nwg);
-    if i >= grid.n {
+    if i >= u.n {
         return;
     }
     let c = cell_of[i];

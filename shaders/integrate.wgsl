@@ -2,17 +2,8 @@
 // sliding, wrap, pay basal and movement energy, age. Twin of
 // src/cpu/integrate.rs (floats agree within rounding: WGSL division and sqrt
 // are not exactly rounded).
-
-@group(0) @binding(0) var<uniform> u: StepUniform;
-// Per-slot steering results (the acceleration is read).
-@group(0) @binding(1) var<storage, read> steer_out: array<u32>;
-@group(0) @binding(2) var<storage, read> genes: array<Genome>;
-@group(0) @binding(3) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(4) var<storage, read> terrain: array<u32>;
-@group(0) @binding(5) var<storage, read_write> pos: array<vec2<f32>>;
-@group(0) @binding(6) var<storage, read_write> vel: array<vec2<f32>>;
-@group(0) @binding(7) var<storage, read_write> energy: array<f32>;
-@group(0) @binding(8) var<storage, read_write> age: array<f32>;
+// Its bindings are declared in src/gpu/integrate.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 fn passable(p: vec2<f32>) -> bool {
     return terrain[terrain_cell(u, p)] >= 2u;

@@ -3,23 +3,8 @@
 // since the previous owners (which `owner` holds until this pass replaces
 // them: no second array). Twin of RegionGrid::region_of and
 // Regions::assign_owners in src/regions/. Counts must be zeroed first.
-
-struct RegionUniform {
-    n: u32,
-    rows: u32,
-    cols: u32,
-    // 1: the previous owners are forgotten (slots were renumbered).
-    forget: u32,
-}
-
-@group(0) @binding(0) var<uniform> u: RegionUniform;
-@group(0) @binding(1) var<storage, read> pos: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(3) var<storage, read> xs: array<f32>;
-@group(0) @binding(4) var<storage, read> ys: array<f32>;
-@group(0) @binding(6) var<storage, read_write> owner: array<u32>;
-@group(0) @binding(7) var<storage, read_write> population: array<atomic<u32>>;
-@group(0) @binding(8) var<storage, read_write> migrations: array<atomic<u32>>;
+// Its bindings are declared in src/gpu/region_of.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -7,31 +7,6 @@
 // view is wider or taller than the world, drawn again beside it. `capacity`
 // is the number of slots drawn per copy (one past the last living slot).
 
-// Layout: src/app/render.rs `ViewUniform`.
-struct ViewUniform {
-    center: vec2<f32>,
-    scale: vec2<f32>,
-    world: vec2<f32>,
-    viewport: vec2<f32>,
-    tiles_x: u32,
-    capacity: u32,
-    mode: u32,
-    selected: u32,
-    size: f32,
-    energy_max: f32,
-    lifespan: f32,
-    show_terrain: u32,
-    terrain_cols: u32,
-    terrain_rows: u32,
-    food_cols: u32,
-    food_rows: u32,
-    show_food: u32,
-    food_max: f32,
-    tiles_y: u32,
-    corners: u32,
-    tribe_colors: array<vec4<f32>, 16>,
-}
-
 @group(0) @binding(0) var<uniform> v: ViewUniform;
 @group(0) @binding(1) var<storage, read> pos: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read> vel: array<vec2<f32>>;

@@ -5,30 +5,8 @@
 // sorted positions, steer's results and info, which the hash and steer
 // rebuild afterwards) and put back, by these entry points in order and by
 // two buffer copies (positions and velocities) after them.
-
-struct ReorderUniform {
-    n: u32,
-    capacity: u32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-@group(0) @binding(0) var<uniform> u: ReorderUniform;
-@group(0) @binding(1) var<storage, read> sorted: array<u32>;
-@group(0) @binding(2) var<storage, read> pos: array<vec2<f32>>;
-@group(0) @binding(3) var<storage, read> vel: array<vec2<f32>>;
-@group(0) @binding(4) var<storage, read_write> energy: array<f32>;
-@group(0) @binding(5) var<storage, read_write> age: array<f32>;
-@group(0) @binding(6) var<storage, read_write> tribe_flags: array<u32>;
-@group(0) @binding(7) var<storage, read_write> ids: array<u32>;
-@group(0) @binding(8) var<storage, read_write> genes: array<Genome>;
-// Scratch: positions (in the hash's sorted_pos), velocities (the first
-// 2 × capacity words of steer_out), energy, age, flags and id, then genes
-// words 0-3 (in info), genes word 4 (steer_out from word 2 × capacity).
-@group(0) @binding(9) var<storage, read_write> tmp_pos: array<vec2<f32>>;
-@group(0) @binding(10) var<storage, read_write> tmp_vel: array<vec2<f32>>;
-@group(0) @binding(11) var<storage, read_write> tmp_words: array<vec4<u32>>;
-@group(0) @binding(12) var<storage, read_write> tmp_word: array<u32>;
+// Its bindings are declared in src/gpu/reorder.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn gather_motion(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -1,17 +1,6 @@
 // Evaluates rng4 for a list of inputs, for the test against the committed
 // Rust vectors (tests/data/rng_vectors.csv).
 
-struct RngInput {
-    seed_lo: u32,
-    seed_hi: u32,
-    tick: u32,
-    id: u32,
-    stream: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
-}
-
 @group(0) @binding(0) var<storage, read> inputs: array<RngInput>;
 @group(0) @binding(1) var<storage, read_write> outputs: array<vec4<u32>>;
 

@@ -6,26 +6,11 @@
 // histogram of the codes (bin = code >> 12). Twin of
 // src/regions/stats.rs `gene_stats`; src/gpu/world.rs turns the words into
 // means, spreads and ranges. Each workgroup first reduces the first
-// WG_TRIBES tribes in workgroup memory, then adds its totals to `out`.
+// WG_TRIBES tribes in workgroup memory, then adds its totals to `stats_out`.
+// Its bindings are declared in src/gpu/stats.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
-// Layout: src/gpu/layout.rs `StatsUniform` (and STATS_STRIDE, STATS_ENERGY_SCALE).
-struct StatsUniform {
-    n: u32,
-    tribes: u32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-const STATS_STRIDE: u32 = 201u;
-const STATS_HIST: u32 = 57u;
-const STATS_ENERGY_SCALE: f32 = 256.0;
 const WG_TRIBES: u32 = 16u;
-
-@group(0) @binding(0) var<uniform> u: StatsUniform;
-@group(0) @binding(1) var<storage, read> genes: array<Genome>;
-@group(0) @binding(2) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(3) var<storage, read> energy: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<atomic<u32>>;
 
 var<workgroup> local: array<atomic<u32>, 3216>;
 
@@ -48,9 +33,9 @@ fn add_local(i: u32, v: u32) {
 }
 
 fn add_global(i: u32, v: u32) {
-    let old = atomicAdd(&out[i], v);
+    let old = atomicAdd(&stats_out[i], v);
     if old + v < old {
-        atomicAdd(&out[i + 1u], 1u);
+        atomicAdd(&stats_out[i + 1u], 1u);
     }
 }
 
@@ -84,16 +69,16 @@ fn main(
             }
         } else if t < u.tribes {
             let b = t * STATS_STRIDE;
-            atomicAdd(&out[b], 1u);
+            atomicAdd(&stats_out[b], 1u);
             add_global(b + 1u, e);
             for (var k = 0u; k < 9u; k = k + 1u) {
                 let q = gene_code(g, k);
                 let o = b + 3u + 6u * k;
                 add_global(o, q);
                 add_global(o + 2u, q * q);
-                atomicMax(&out[o + 4u], q);
-                atomicMax(&out[o + 5u], 65535u - q);
-                atomicAdd(&out[b + STATS_HIST + 16u * k + (q >> 12u)], 1u);
+                atomicMax(&stats_out[o + 4u], q);
+                atomicMax(&stats_out[o + 5u], 65535u - q);
+                atomicAdd(&stats_out[b + STATS_HIST + 16u * k + (q >> 12u)], 1u);
             }
         }
     }
@@ -106,11 +91,11 @@ fn main(
         }
         let f = k % STATS_STRIDE;
         if is_max(f) {
-            atomicMax(&out[k], v);
+            atomicMax(&stats_out[k], v);
         } else if is_lo(f) {
             add_global(k, v);
         } else {
-            atomicAdd(&out[k], v);
+            atomicAdd(&stats_out[k], v);
         }
     }
 }

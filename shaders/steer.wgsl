@@ -4,96 +4,10 @@
 // by distance and by lying behind the view cone, early exit after
 // max_neighbors accepted), the same forces, the same RNG draws. Floats agree
 // within rounding (WGSL division and sqrt are not exactly rounded).
+// Its bindings are declared in src/gpu/steer.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
-// Layout: src/gpu/layout.rs `SteerUniform` (checked by tests/shaders.rs).
-struct SteerUniform {
-    n: u32,
-    max_neighbors: u32,
-    food_samples: u32,
-    tick: u32,
-    seed_lo: u32,
-    seed_hi: u32,
-    hash_cols: u32,
-    hash_rows: u32,
-    hash_inv_w: f32,
-    hash_inv_h: f32,
-    hash_cell_w: f32,
-    hash_cell_h: f32,
-    world_w: f32,
-    world_h: f32,
-    dt: f32,
-    energy_max: f32,
-    hungry_energy: f32,
-    hunt_diet: f32,
-    flee_diet: f32,
-    hunt_vision: f32,
-    reach: f32,
-    fight_probability: f32,
-    graze_diet: f32,
-    food_capacity: f32,
-    food_cols: u32,
-    food_rows: u32,
-    food_inv_w: f32,
-    food_inv_h: f32,
-    terrain_cols: u32,
-    terrain_rows: u32,
-    terrain_inv_w: f32,
-    terrain_inv_h: f32,
-    personal_space: f32,
-    separation: f32,
-    alignment: f32,
-    cohesion: f32,
-    flee: f32,
-    hunt: f32,
-    food: f32,
-    wander: f32,
-    terrain: f32,
-    lookahead: f32,
-    max_accel: f32,
-    _pad0: u32,
-}
-
-const STREAM_STEER: u32 = 0x0600u;
-const MODE_WANDER: u32 = 0u;
-const MODE_GRAZE: u32 = 1u;
-const MODE_HUNT: u32 = 2u;
-const MODE_FLEE: u32 = 3u;
 const CULL_MARGIN: f32 = 0.01;
-const H: f32 = 0.70710678118654752;
-const C1: f32 = 0.9238795325112867;
-const S1: f32 = 0.3826834323650898;
-
-// (cos, sin, distance fraction) of the food samples, as src/cpu/steer.rs FOOD_SAMPLES.
-const FOOD_SAMPLES = array<vec3<f32>, 16>(
-    vec3<f32>(1.0, 0.0, 1.0),
-    vec3<f32>(C1, S1, 0.55),
-    vec3<f32>(C1, -S1, 0.55),
-    vec3<f32>(H, H, 1.0),
-    vec3<f32>(H, -H, 1.0),
-    vec3<f32>(S1, C1, 0.55),
-    vec3<f32>(S1, -C1, 0.55),
-    vec3<f32>(0.0, 1.0, 1.0),
-    vec3<f32>(0.0, -1.0, 1.0),
-    vec3<f32>(-S1, C1, 0.55),
-    vec3<f32>(-S1, -C1, 0.55),
-    vec3<f32>(-H, H, 1.0),
-    vec3<f32>(-H, -H, 1.0),
-    vec3<f32>(-C1, S1, 0.55),
-    vec3<f32>(-C1, -S1, 0.55),
-    vec3<f32>(-1.0, 0.0, 1.0),
-);
-
-@group(0) @binding(0) var<uniform> u: SteerUniform;
-@group(0) @binding(1) var<storage, read> offsets: array<u32>;
-@group(0) @binding(2) var<storage, read> sorted_pos: array<vec2<f32>>;
-@group(0) @binding(3) var<storage, read> info: array<Info>;
-@group(0) @binding(4) var<storage, read> genes: array<Genome>;
-@group(0) @binding(5) var<storage, read> terrain_cells: array<u32>;
-@group(0) @binding(6) var<storage, read> food_amount: array<f32>;
-@group(0) @binding(7) var<storage, read> sorted: array<u32>;
-@group(0) @binding(8) var<storage, read> ids: array<u32>;
-// Results per slot (steer writes the living; gather's reset_slots cleared all).
-@group(0) @binding(9) var<storage, read_write> steer_out: array<u32>;
 
 fn delta_coord(a: f32, b: f32, size: f32) -> f32 {
     var d = b - a;
@@ -131,7 +45,7 @@ fn cos_half_angle(view_angle_deg: f32) -> f32 {
 }
 
 fn passable(p: vec2<f32>) -> bool {
-    return terrain_cells[grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p)] >= 2u;
+    return terrain[grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p)] >= 2u;
 }
 
 fn food_at(p: vec2<f32>) -> f32 {

@@ -4,42 +4,8 @@
 // Every record sets energy, flags and owner (kills, combat, inbox gains,
 // parents' costs); a `full` record (a child in a reused or new slot) sets
 // every field.
-
-// Layout: src/gpu/layout.rs `WriteBackUniform` and `WriteRecord`.
-struct WriteBackUniform {
-    n: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
-}
-
-struct WriteRecord {
-    slot: u32,
-    id: u32,
-    tribe_flags: u32,
-    owner: u32,
-    pos: vec2<f32>,
-    vel: vec2<f32>,
-    energy: f32,
-    age: f32,
-    full: u32,
-    _pad0: u32,
-    genes: Genome,
-    _pad1: u32,
-    _pad2: u32,
-    _pad3: u32,
-}
-
-@group(0) @binding(0) var<uniform> u: WriteBackUniform;
-@group(0) @binding(1) var<storage, read> records: array<WriteRecord>;
-@group(0) @binding(2) var<storage, read_write> pos: array<vec2<f32>>;
-@group(0) @binding(3) var<storage, read_write> vel: array<vec2<f32>>;
-@group(0) @binding(4) var<storage, read_write> energy: array<f32>;
-@group(0) @binding(5) var<storage, read_write> age: array<f32>;
-@group(0) @binding(6) var<storage, read_write> tribe_flags: array<u32>;
-@group(0) @binding(7) var<storage, read_write> ids: array<u32>;
-@group(0) @binding(8) var<storage, read_write> genes: array<Genome>;
-@group(0) @binding(9) var<storage, read_write> owner: array<u32>;
+// Its bindings are declared in src/gpu/write_back.rs, the shared structs and
+// constants in src/gpu/layout.rs.
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -57,6 +23,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         vel[s] = r.vel;
         age[s] = r.age;
         ids[s] = r.id;
-        genes[s] = r.genes;
+        genes[s] = Genome(r.genes);
     }
 }

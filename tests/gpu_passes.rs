@@ -54,13 +54,12 @@ fn wgsl_rng_reproduces_the_committed_vectors() {
             tick: r[1] as u32,
             id: r[2] as u32,
             stream: r[3] as u32,
-            _pad: [0; 3],
         })
         .collect();
     let d = &ctx.device;
     let input = d.create_buffer_init(&wgpu::util::BufferInitDescriptor {
         label: Some("test.rng.in"),
-        contents: bytemuck::cast_slice(&inputs),
+        contents: &evosim::gpu::wgsl::encode(&inputs),
         usage: wgpu::BufferUsages::STORAGE,
     });
     let output = ctx
@@ -720,7 +719,7 @@ fn world_of(ctx: &GpuContext, sim: &evosim::Simulation) -> evosim::gpu::world::G
 }
 
 #[test]
-fn snapshot_copies_exactly_the_named_entities() {
+fn participants_copies_exactly_the_named_entities() {
     let Some(ctx) = gpu() else { return };
     for &(n, ticks) in &[(0u64, 1u32), (1, 2), (257, 30), (100_000, 3)] {
         let sim = live_sim(n, 19, ticks);
@@ -748,7 +747,7 @@ fn snapshot_copies_exactly_the_named_entities() {
             let s = pick(5 * k + 2);
             entity_events[cap - nd + k] = [e.id[s as usize], s | ((k as u32 % 2) << 31)];
         }
-        let g = evosim::gpu::snapshot::run(
+        let g = evosim::gpu::participants::run(
             &ctx,
             e,
             &owner,
@@ -813,9 +812,7 @@ fn write_back_applies_exactly_the_changed_slots() {
                     energy: slot as f32 * 0.25,
                     age: 3.0,
                     full: full as u32,
-                    _pad0: 0,
                     genes: [slot; 5],
-                    _pad1: [0; 3],
                 }
             })
             .collect();

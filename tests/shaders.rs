@@ -1,25 +1,35 @@
-//! Every shader parses and validates with naga, and the WGSL structs match the
-//! layouts declared in Rust (`src/gpu/layout.rs`). No GPU needed.
+//! Every shader parses and validates with naga; each entry point binds
+//! exactly the bindings its pass declares; and the structs and constants
+//! shared with Rust (`src/gpu/layout.rs`, their WGSL generated from it) come
+//! out of naga as Rust encodes them, field by field. No GPU needed.
 
-use evosim::gpu::layout::{declared, declared_constants};
+use evosim::gpu::KERNELS;
+use evosim::gpu::layout::{prelude, shared_constants, shared_structs};
 use evosim::gpu::shaders::{PASSES, RENDER, source};
+use evosim::gpu::wgsl::{Const, Declared, Field};
+
+fn parse(name: &str, src: &str) -> naga::Module {
+    naga::front::wgsl::parse_str(src)
+        .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(src)))
+}
 
 fn module(name: &str) -> naga::Module {
-    let src = source(name);
-    naga::front::wgsl::parse_str(&src)
-        .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(&src)))
+    parse(name, &source(name))
+}
+
+fn validate(name: &str, m: &naga::Module) -> naga::valid::ModuleInfo {
+    naga::valid::Validator::new(
+        naga::valid::ValidationFlags::all(),
+        naga::valid::Capabilities::empty(),
+    )
+    .validate(m)
+    .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(&source(name))))
 }
 
 #[test]
 fn every_shader_parses_and_validates() {
     for (name, _) in PASSES.iter().chain(RENDER) {
-        let m = module(name);
-        naga::valid::Validator::new(
-            naga::valid::ValidationFlags::all(),
-            naga::valid::Capabilities::empty(),
-        )
-        .validate(&m)
-        .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(&source(name))));
+        validate(name, &module(name));
     }
 }
 
@@ -27,12 +37,7 @@ fn every_shader_parses_and_validates() {
 fn shaders_stay_within_browser_limits() {
     for (name, _) in PASSES {
         let m = module(name);
-        let info = naga::valid::Validator::new(
-            naga::valid::ValidationFlags::all(),
-            naga::valid::Capabilities::empty(),
-        )
-        .validate(&m)
-        .unwrap();
+        let info = validate(name, &m);
         for (k, ep) in m.entry_points.iter().enumerate() {
             let [x, y, z] = ep.workgroup_size;
             assert!(
@@ -58,65 +63,144 @@ fn shaders_stay_within_browser_limits() {
     }
 }
 
+/// The declared entry points are the shader's, and each one's pipeline
+/// layout (the bindings it declares) holds exactly the bindings it uses.
 #[test]
-fn wgsl_structs_match_the_rust_layouts() {
-    for (name, _) in PASSES.iter().chain(RENDER) {
+fn entry_points_bind_exactly_what_they_use() {
+    for decl in KERNELS {
+        let name = decl.shader;
+        assert!(
+            PASSES.iter().any(|(n, _)| *n == name),
+            "{name} is not a pass shader"
+        );
         let m = module(name);
-        let mut layouter = naga::proc::Layouter::default();
-        layouter.update(m.to_ctx()).unwrap();
-        for (ty_name, size, fields) in declared() {
-            let Some((handle, ty)) = m
-                .types
+        let info = validate(name, &m);
+        let declared: Vec<&str> = decl.entries.iter().map(|(e, _)| *e).collect();
+        let in_shader: Vec<&str> = m.entry_points.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(declared, in_shader, "{name}: entry points");
+        for (k, ep) in m.entry_points.iter().enumerate() {
+            let used = info.get_entry_point(k);
+            let mut got: Vec<u32> = m
+                .global_variables
                 .iter()
-                .find(|(_, t)| t.name.as_deref() == Some(ty_name))
-            else {
-                continue;
-            };
-            let naga::TypeInner::Struct { members, span } = &ty.inner else {
-                panic!("{ty_name} is not a struct");
-            };
-            assert_eq!(*span as usize, size, "{name}: size of {ty_name}");
-            assert_eq!(layouter[handle].size as usize, size);
-            for (field, offset) in fields {
-                let m = members
-                    .iter()
-                    .find(|m| m.name.as_deref() == Some(field))
-                    .unwrap_or_else(|| panic!("{ty_name}.{field} missing in WGSL"));
-                assert_eq!(
-                    m.offset as usize, offset,
-                    "{name}: offset of {ty_name}.{field}"
-                );
-            }
+                .filter(|(h, _)| !used[*h].is_empty())
+                .filter_map(|(_, g)| g.binding.as_ref().map(|b| b.binding))
+                .collect();
+            got.sort_unstable();
+            let want: Vec<u32> = decl.uses(&ep.name).iter().map(|(b, _, _)| *b).collect();
+            assert_eq!(got, want, "{name}::{}: bindings used vs declared", ep.name);
         }
     }
 }
 
-#[test]
-fn wgsl_constants_match_the_rust_values() {
-    let mut seen = std::collections::BTreeSet::new();
-    for (name, _) in PASSES {
-        let m = module(name);
-        for (_, c) in m.constants.iter() {
-            let Some(cname) = c.name.as_deref() else {
-                continue;
-            };
-            let Some(&(_, want)) = declared_constants().iter().find(|(n, _)| *n == cname) else {
-                continue;
-            };
-            let got = match m.global_expressions[c.init] {
-                naga::Expression::Literal(naga::Literal::U32(v)) => v as f64,
-                naga::Expression::Literal(naga::Literal::I32(v)) => v as f64,
-                naga::Expression::Literal(naga::Literal::F32(v)) => v as f64,
-                ref other => panic!("{name}: {cname} is not a literal: {other:?}"),
-            };
-            assert_eq!(got, want, "{name}.wgsl: {cname}");
-            seen.insert(cname.to_string());
+/// Where struct `d` differs in `m` from how Rust encodes it, if anywhere.
+fn check_struct(m: &naga::Module, d: &Declared) -> Result<(), String> {
+    let mut layouter = naga::proc::Layouter::default();
+    layouter.update(m.to_ctx()).map_err(|e| e.to_string())?;
+    let (handle, ty) = m
+        .types
+        .iter()
+        .find(|(_, t)| t.name.as_deref() == Some(d.name))
+        .ok_or(format!("{} missing in WGSL", d.name))?;
+    let naga::TypeInner::Struct { members, span } = &ty.inner else {
+        return Err(format!("{} is not a struct", d.name));
+    };
+    if members.len() != d.fields.len() {
+        return Err(format!(
+            "{}: {} fields in WGSL, {} in Rust",
+            d.name,
+            members.len(),
+            d.fields.len()
+        ));
+    }
+    for (f, w) in members.iter().zip(&d.fields) {
+        let name = f.name.as_deref().unwrap_or("");
+        let (offset, size) = (f.offset as usize, layouter[f.ty].size as usize);
+        if (name, offset, size) != (w.name, w.offset, w.size) {
+            return Err(format!(
+                "{}: WGSL has {name} at {offset} ({size} bytes), Rust {} at {} ({} bytes)",
+                d.name, w.name, w.offset, w.size
+            ));
         }
     }
-    for (cname, _) in declared_constants() {
-        assert!(
-            seen.contains(cname),
-            "{cname} is declared in Rust but in no shader"
-        );
+    if *span as usize != d.size || layouter[handle].size as usize != d.size {
+        return Err(format!(
+            "{}: {span} bytes in WGSL, {} in Rust",
+            d.name, d.size
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn wgsl_structs_match_the_rust_layouts() {
+    let structs = shared_structs();
+    for (name, _) in PASSES.iter().chain(RENDER) {
+        let m = module(name);
+        for d in &structs {
+            check_struct(&m, d).unwrap_or_else(|e| panic!("{name}.wgsl: {e}"));
+        }
+    }
+}
+
+/// A field added on one side only fails the check, on either side.
+#[test]
+fn a_field_on_one_side_only_fails_the_check() {
+    let structs = shared_structs();
+    let step = structs.iter().find(|d| d.name == "StepUniform").unwrap();
+    let text = prelude();
+    check_struct(&parse("prelude", &text), step).unwrap();
+    // In WGSL only.
+    let wgsl_only = text.replace(
+        "struct StepUniform {\n",
+        "struct StepUniform {\n    extra: u32,\n",
+    );
+    assert_ne!(wgsl_only, text);
+    let e = check_struct(&parse("altered", &wgsl_only), step).unwrap_err();
+    assert!(e.contains("StepUniform"), "{e}");
+    // In Rust only.
+    let mut rust_only = step.clone();
+    let last = rust_only.fields.last().unwrap().clone();
+    rust_only.fields.push(Field {
+        name: "extra",
+        offset: last.offset + last.size,
+        ..last
+    });
+    rust_only.size += 4;
+    assert!(check_struct(&parse("prelude", &text), &rust_only).is_err());
+    // Moved (same size, other offset).
+    let mut moved = step.clone();
+    moved.fields.swap(0, 1);
+    assert!(check_struct(&parse("prelude", &text), &moved).is_err());
+}
+
+/// A constant's value as naga evaluated it, flattened.
+fn value(m: &naga::Module, e: naga::Handle<naga::Expression>) -> Vec<f64> {
+    match &m.global_expressions[e] {
+        naga::Expression::Literal(naga::Literal::U32(v)) => vec![*v as f64],
+        naga::Expression::Literal(naga::Literal::F32(v)) => vec![*v as f64],
+        naga::Expression::Compose { components, .. } => {
+            components.iter().flat_map(|&c| value(m, c)).collect()
+        }
+        other => panic!("not a literal: {other:?}"),
+    }
+}
+
+#[test]
+fn wgsl_constants_have_the_rust_values() {
+    let m = module("steer");
+    for (name, c) in shared_constants() {
+        let (_, k) = m
+            .constants
+            .iter()
+            .find(|(_, k)| k.name.as_deref() == Some(name.as_str()))
+            .unwrap_or_else(|| panic!("{name} missing in WGSL"));
+        let want: Vec<f64> = match c {
+            Const::U32(v) => vec![v as f64],
+            Const::F32(v) => vec![v as f64],
+            Const::F32s(v) => v.iter().map(|&x| x as f64).collect(),
+            Const::Vec3s(v) => v.iter().flatten().map(|&x| x as f64).collect(),
+        };
+        assert_eq!(value(&m, k.init), want, "{name}");
     }
 }

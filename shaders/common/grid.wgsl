@@ -1,21 +1,7 @@
 // Grids over the toroidal world: the twin of src/model/grid.rs. Cells are
 // found by multiplying by the reciprocal cell size (exactly rounded, unlike
 // division), truncating toward zero and clamping, as the CPU does.
-
-const NONE: u32 = 0xffffffffu;
-const FLAG_ALIVE: u32 = 0x10000u;
-
-// Layout: src/gpu/layout.rs `GridUniform` (checked by tests/gpu_layout.rs).
-struct GridUniform {
-    n: u32,
-    cols: u32,
-    rows: u32,
-    cells: u32,
-    inv_w: f32,
-    inv_h: f32,
-    _pad0: u32,
-    _pad1: u32,
-}
+// GridUniform, NONE and FLAG_ALIVE come from Rust (src/gpu/layout.rs).
 
 // The one cell lookup every grid uses (Grid::index on the CPU).
 fn grid_cell(cols: u32, rows: u32, inv_w: f32, inv_h: f32, p: vec2<f32>) -> u32 {

@@ -1,22 +1,14 @@
 // What steer reads of each neighbour (gathered in cell order) and what it
 // writes per slot; shared by steer.wgsl, gather.wgsl, integrate.wgsl and
-// emit_events.wgsl.
-
-// Layout: src/gpu/layout.rs `GpuInfo` (the twin of src/cpu/steer.rs
-// `NeighborInfo`): 16 bytes, the diet gene's 16-bit code in the high half of
-// the last word and the tribe in the low half.
-struct Info {
-    vel: vec2<f32>,
-    energy: f32,
-    diet_tribe: u32,
-}
+// emit_events.wgsl. GpuInfo (the twin of src/cpu/steer.rs `NeighborInfo`:
+// the diet gene's 16-bit code in the high half of its last word, the tribe in
+// the low half), STEER_WORDS and INTENT_NONE come from Rust
+// (src/gpu/layout.rs).
 
 // Steering results per slot: STEER_WORDS words at STEER_WORDS * slot, the
 // acceleration's x and y (bit patterns) and the intent word: the attack
 // target's slot in the low 30 bits (INTENT_NONE: nobody), the behaviour
 // (cpu::Mode) in the top two.
-const STEER_WORDS: u32 = 3u;
-const INTENT_NONE: u32 = 0x3fffffffu;
 
 fn pack_intent(slot: u32, mode: u32) -> u32 {
     return (mode << 30u) | (slot & INTENT_NONE);

@@ -10,6 +10,7 @@ use super::runner::{DrawBuffers, DrawSource, SimView};
 use crate::gpu::GpuContext;
 use crate::gpu::layout::ViewUniform;
 use crate::gpu::shaders::source;
+use crate::gpu::wgsl::uniform_bytes;
 use crate::model::scenario::parse_color;
 
 /// What the renderer draws, chosen in the viewer.
@@ -84,7 +85,7 @@ impl WorldRenderer {
             splat_target: None,
             uniform: d.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("view.uniform"),
-                size: std::mem::size_of::<ViewUniform>() as u64,
+                size: <ViewUniform as encase::ShaderSize>::SHADER_SIZE.get(),
                 usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),
@@ -120,7 +121,7 @@ impl WorldRenderer {
         uni.corners = if self.as_points { 0 } else { 3 };
         self.fit_splat_target(ctx, [size.x.max(1.0) as u32, size.y.max(1.0) as u32]);
         ctx.queue
-            .write_buffer(&self.uniform, 0, bytemuck::bytes_of(&uni));
+            .write_buffer(&self.uniform, 0, &uniform_bytes(&uni));
     }
 
     /// Makes the splat target (one word per pixel) `px` pixels, if it is not.
@@ -221,10 +222,10 @@ fn view_uniform(
     let [terrain_cols, terrain_rows] = draw.terrain_dims;
     let [food_cols, food_rows] = draw.food_dims;
     ViewUniform {
-        center: camera.center.to_array(),
-        scale: (2.0 * camera.zoom / size).to_array(),
-        world: world.to_array(),
-        viewport: size.to_array(),
+        center: camera.center,
+        scale: 2.0 * camera.zoom / size,
+        world,
+        viewport: size,
         tiles_x: tiles(view.x, world.x),
         tiles_y: tiles(view.y, world.y),
         capacity: draw.live_end.max(1),
@@ -241,7 +242,7 @@ fn view_uniform(
         show_food: style.food as u32,
         food_max: p.food.capacity * 3.0,
         corners: 3,
-        tribe_colors: tribe_colors(sim),
+        tribe_colors: tribe_colors(sim).map(glam::Vec4::from),
     }
 }
 

@@ -140,7 +140,7 @@ impl GpuEngine {
             e.tribe_flags[alive..].fill(0);
         }
         w.ledger.counters.food_eaten += out.food_eaten;
-        for r in &out.snaps {
+        for r in &out.participants {
             let i = r.slot as usize;
             e.pos[i] = r.pos;
             e.energy[i] = r.energy;
@@ -151,7 +151,7 @@ impl GpuEngine {
         w.regions.set_gpu_owners(
             &out.region_population,
             &out.region_migrations,
-            out.snaps.iter().map(|r| (r.slot, r.owner)),
+            out.participants.iter().map(|r| (r.slot, r.owner)),
         );
     }
 
@@ -162,7 +162,7 @@ impl GpuEngine {
         let mut born: Vec<u32> = w.regions.births().to_vec();
         born.sort_unstable();
         let mut slots: Vec<u32> = out
-            .snaps
+            .participants
             .iter()
             .map(|r| r.slot)
             .chain(born.iter().copied())
@@ -184,9 +184,7 @@ impl GpuEngine {
                     energy: e.energy[i],
                     age: e.age[i],
                     full: born.binary_search(&slot).is_ok() as u32,
-                    _pad0: 0,
                     genes: e.genes[i],
-                    _pad1: [0; 3],
                 }
             })
             .collect();

@@ -6,10 +6,13 @@
 
 use wgpu::util::DeviceExt;
 
+use encase::internal::{CreateFrom, ReadFrom};
+
 use super::layout::{
-    EmitUniform, GatherUniform, GridUniform, RegionUniform, STATS_STRIDE, SnapshotUniform,
+    EmitUniform, GatherUniform, GridUniform, ParticipantsUniform, RegionUniform, STATS_STRIDE,
     StatsUniform, SteerUniform, StepUniform, WriteBackUniform,
 };
+use super::wgsl::{WgslStruct, decode, encode, uniform_bytes};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
@@ -110,26 +113,33 @@ pub struct Buffers {
     pub emit_u: wgpu::Buffer,
     /// Uniform of region_of.
     pub region_u: wgpu::Buffer,
-    /// Uniform of snapshot.
-    pub snap_u: wgpu::Buffer,
+    /// Uniform of participants.
+    pub participants_u: wgpu::Buffer,
     /// Uniform of write_back.
     pub write_u: wgpu::Buffer,
     /// Uniform of stats.
     pub stats_u: wgpu::Buffer,
 }
 
-fn uniform<T: bytemuck::Pod>(ctx: &GpuContext, label: &str) -> wgpu::Buffer {
+fn uniform<T: WgslStruct>(ctx: &GpuContext, label: &str) -> wgpu::Buffer {
     ctx.device
         .create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some(label),
-            contents: bytemuck::bytes_of(&T::zeroed()),
+            contents: &vec![0; T::min_size().get() as usize],
             usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
         })
 }
 
 /// Writes a uniform's value.
-pub fn set<T: bytemuck::Pod>(ctx: &GpuContext, b: &wgpu::Buffer, v: &T) {
-    ctx.queue.write_buffer(b, 0, bytemuck::bytes_of(v));
+pub fn set<T: WgslStruct>(ctx: &GpuContext, b: &wgpu::Buffer, v: &T) {
+    ctx.queue.write_buffer(b, 0, &uniform_bytes(v));
+}
+
+/// Writes records (structs shared with WGSL) at the start of a buffer.
+pub fn put_records<T: WgslStruct>(ctx: &GpuContext, b: &wgpu::Buffer, records: &[T]) {
+    if !records.is_empty() {
+        ctx.queue.write_buffer(b, 0, &encode(records));
+    }
 }
 
 /// Writes a slice at the start of a buffer.
@@ -186,7 +196,7 @@ impl Buffers {
             reorder_u: uniform::<GatherUniform>(ctx, "sim.reorder.uniform"),
             emit_u: uniform::<EmitUniform>(ctx, "sim.emit.uniform"),
             region_u: uniform::<RegionUniform>(ctx, "sim.regions.uniform"),
-            snap_u: uniform::<SnapshotUniform>(ctx, "sim.snapshot.uniform"),
+            participants_u: uniform::<ParticipantsUniform>(ctx, "sim.participants.uniform"),
             write_u: uniform::<WriteBackUniform>(ctx, "sim.write_back.uniform"),
             stats_u: uniform::<StatsUniform>(ctx, "sim.stats.uniform"),
         })
@@ -210,7 +220,7 @@ impl Buffers {
             &self.reorder_u,
             &self.emit_u,
             &self.region_u,
-            &self.snap_u,
+            &self.participants_u,
             &self.write_u,
             &self.stats_u,
         ];
@@ -356,6 +366,16 @@ impl Buffers {
         super::readback::read(&ctx.device, &ctx.queue, b, len)
     }
 
+    /// Reads `len` records (structs shared with WGSL) back.
+    pub fn read_records<T: WgslStruct + ReadFrom + CreateFrom>(
+        ctx: &GpuContext,
+        b: &wgpu::Buffer,
+        len: usize,
+    ) -> Result<Vec<T>, GpuError> {
+        let bytes = Self::read::<u8>(ctx, b, len * T::SHADER_SIZE.get() as usize)?;
+        Ok(decode(&bytes))
+    }
+
     /// [`Buffers::read`], awaiting the GPU.
     pub async fn read_async<T: bytemuck::Pod>(
         ctx: &GpuContext,
@@ -399,43 +419,6 @@ impl Buffers {
     }
 }
 
-/// A bind group for `pipeline` from (binding, buffer) pairs.
-pub fn bind(
-    ctx: &GpuContext,
-    pipeline: &wgpu::ComputePipeline,
-    label: &str,
-    buffers: &[(u32, &wgpu::Buffer)],
-) -> wgpu::BindGroup {
-    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
-        .iter()
-        .map(|(k, b)| wgpu::BindGroupEntry {
-            binding: *k,
-            resource: b.as_entire_binding(),
-        })
-        .collect();
-    ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: Some(label),
-        layout: &pipeline.get_bind_group_layout(0),
-        entries: &entries,
-    })
-}
-
-/// Records `pipeline` over `items` invocations (nothing for zero).
-pub fn dispatch(
-    pass: &mut wgpu::ComputePass<'_>,
-    pipeline: &wgpu::ComputePipeline,
-    group: &wgpu::BindGroup,
-    items: u32,
-) {
-    let (x, y) = super::dispatch::groups(items);
-    if x == 0 {
-        return;
-    }
-    pass.set_pipeline(pipeline);
-    pass.set_bind_group(0, group, &[]);
-    pass.dispatch_workgroups(x, y, 1);
-}
-
 /// Runs `record` in one compute pass of its own encoder and submits it.
 pub fn submit(ctx: &GpuContext, label: &str, record: impl FnOnce(&mut wgpu::ComputePass<'_>)) {
     let mut enc = ctx
@@ -471,5 +454,11 @@ impl Sizes {
             region_cols: cols,
             tribes,
         }
+    }
+
+    /// The food grid in vec4s (four cells each; the food buffers are padded
+    /// to whole vec4s): `food_regrow`'s invocations.
+    pub fn food_quads(&self) -> u32 {
+        self.food_cells.div_ceil(4)
     }
 }

@@ -3,66 +3,46 @@
 //! the host sorts each list by id before use, which makes it equal to the
 //! CPU's. Twin of `src/cpu/emit_events.rs`.
 
-use super::buffers::{Buffers, bind, dispatch, put, set, submit};
+use super::buffers::{Buffers, put, set, submit};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{EmitUniform, GpuSteerOut};
-use super::shaders::pipeline;
+use super::views::{
+    AGE, ATTACKS, COUNTS, EMIT, ENERGY, ENTITY_EVENTS, GENES, IDS, STEER_OUT, TRIBE_FLAGS,
+};
 use super::{GpuContext, GpuError};
 use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 
-/// The pipeline and its bindings.
-pub struct EmitEvents {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
+/// `emit_events`' shader: reads the intent words in `steer_out`; appends the
+/// attacks (target id, attacker id, target slot, attacker slot) and, in one
+/// list, the reproduction candidates (id, slot; from the front) and the
+/// deaths (id, slot | cause; from the back), counting them in `counts`.
+pub struct EmitEventsShader;
+
+impl Shader for EmitEventsShader {
+    const DECL: KernelDecl = KernelDecl::new("emit_events", EMIT)
+        .read(&[ENERGY, AGE, GENES, TRIBE_FLAGS, IDS, STEER_OUT])
+        .read_write(&[COUNTS, ATTACKS, ENTITY_EVENTS])
+        .zeroed(&[COUNTS]);
 }
 
-impl EmitEvents {
-    /// Builds the pass over `b` (reads the intents in `steer_out`).
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "emit_events", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.emit_events",
-            &[
-                (0, &b.emit_u),
-                (1, &b.energy),
-                (2, &b.age),
-                (3, &b.genes),
-                (4, &b.tribe_flags),
-                (5, &b.ids),
-                (6, &b.steer_out),
-                (7, &b.counts),
-                (8, b.attacks()),
-                (9, b.entity_events()),
-            ],
-        );
-        Self { pipeline, group }
-    }
+/// The pass: [`Kernel::record`] over slots `0..end` (after [`EmitEvents::clear`]).
+pub type EmitEvents = Kernel<EmitEventsShader>;
 
-    /// Clears the counts (before the compute pass).
-    pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
-        enc.clear_buffer(&b.counts, 0, None);
-    }
-
-    /// Records the pass over slots `0..end`.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.pipeline, &self.group, end);
-    }
-}
-
-/// The uniform for `n` slots at `tick`.
-pub fn uniform(p: &SimParams, seed: u64, tick: u32, n: u32) -> EmitUniform {
-    EmitUniform {
-        n,
-        tick,
-        seed_lo: seed as u32,
-        seed_hi: (seed >> 32) as u32,
-        dt: p.world.dt,
-        lifespan: p.energy.lifespan,
-        maturity: p.energy.maturity,
-        repro_threshold: p.energy.repro_threshold,
+impl EmitUniform {
+    /// The uniform for `n` slots at `tick`.
+    pub fn new(p: &SimParams, seed: u64, tick: u32, n: u32) -> Self {
+        Self {
+            n,
+            tick,
+            seed_lo: seed as u32,
+            seed_hi: (seed >> 32) as u32,
+            dt: p.world.dt,
+            lifespan: p.energy.lifespan,
+            maturity: p.energy.maturity,
+            repro_threshold: p.energy.repro_threshold,
+        }
     }
 }
 
@@ -140,7 +120,7 @@ pub fn run(
         })
         .collect();
     put(ctx, &b.steer_out, &words);
-    set(ctx, &b.emit_u, &uniform(p, seed, tick, n as u32));
+    set(ctx, &b.emit_u, &EmitUniform::new(p, seed, tick, n as u32));
     let pass = EmitEvents::new(ctx, &b);
     submit(ctx, "sim.pass.emit_events", |c| pass.record(c, n as u32));
     let c: Vec<u32> = Buffers::read(ctx, &b.counts, 3)?;

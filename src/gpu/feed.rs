@@ -6,102 +6,60 @@
 //! the food eaten in fixed point). `eaters` is zero between ticks, so it is
 //! never cleared. Twin of `src/cpu/feed.rs`.
 
-use super::buffers::{Buffers, bind, dispatch, set, submit};
+use super::buffers::{Buffers, set, submit};
+use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::{FOOD_FIXED, StepUniform};
-use super::shaders::pipeline;
+use super::views::{
+    EATEN, EATERS, ENERGY, FOOD_AMOUNT, FOOD_CELL, FOOD_COOLDOWN, GENES, POS, STEP, TRIBE_FLAGS,
+};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// The pipelines and their bindings.
-pub struct Feed {
-    count: wgpu::ComputePipeline,
-    gain: wgpu::ComputePipeline,
-    settle: wgpu::ComputePipeline,
-    count_group: wgpu::BindGroup,
-    gain_group: wgpu::BindGroup,
-    settle_group: wgpu::BindGroup,
+/// What a step reads of the buffers another step writes (a second binding
+/// of each, read only).
+const EATERS_IN: View = EATERS.named("eaters_in").typed("array<u32>");
+const CELL_IN: View = FOOD_CELL.named("cell_in");
+const AMOUNT_IN: View = FOOD_AMOUNT.named("amount_in");
+const ENERGY_IN: View = ENERGY.named("energy_in");
+
+/// d`'s shader: its bindings and what each step uses: the food cells, the
+/// grazer counts, the food and the energy are written by one step and read by
+/// another (under a second name); `eaten` is the food eaten this tick in
+/// 1/[`FOOD_FIXED`] units, a 64-bit lo/hi pair.
+pub struct FeedShader;
+
+impl Shader for FeedShader {
+    const DECL: KernelDecl = KernelDecl::new("feed", STEP)
+        .read(&[
+            POS,
+            GENES,
+            TRIBE_FLAGS,
+            EATERS_IN,
+            CELL_IN,
+            AMOUNT_IN,
+            ENERGY_IN,
+        ])
+        .read_write(&[FOOD_CELL, EATERS, FOOD_AMOUNT, FOOD_COOLDOWN, ENERGY, EATEN])
+        .entries(&[
+            (
+                "count",
+                "u pos genes tribe_flags food_cell_of eaters energy_in",
+            ),
+            ("gain", "u genes eaters_in cell_in amount_in energy"),
+            (
+                "settle",
+                "u food_cell_of eaters food_amount food_cooldown eaten",
+            ),
+        ])
+        .zeroed(&[EATEN]);
 }
 
-impl Feed {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let d = &ctx.device;
-        let count = pipeline(d, "feed", "count");
-        let gain = pipeline(d, "feed", "gain");
-        let settle = pipeline(d, "feed", "settle");
-        let count_group = bind(
-            ctx,
-            &count,
-            "sim.feed.count",
-            &[
-                (0, &b.step_u),
-                (1, &b.pos),
-                (2, &b.genes),
-                (3, &b.tribe_flags),
-                (4, b.food_cell()),
-                (5, &b.eaters),
-                (13, &b.energy),
-            ],
-        );
-        let gain_group = bind(
-            ctx,
-            &gain,
-            "sim.feed.gain",
-            &[
-                (0, &b.step_u),
-                (2, &b.genes),
-                (6, &b.eaters),
-                (10, b.food_cell()),
-                (11, &b.food_amount),
-                (12, &b.energy),
-            ],
-        );
-        let settle_group = bind(
-            ctx,
-            &settle,
-            "sim.feed.settle",
-            &[
-                (0, &b.step_u),
-                (4, b.food_cell()),
-                (5, &b.eaters),
-                (7, &b.food_amount),
-                (8, &b.food_cooldown),
-                (14, &b.eaten),
-            ],
-        );
-        Self {
-            count,
-            gain,
-            settle,
-            count_group,
-            gain_group,
-            settle_group,
-        }
-    }
-
-    /// Clears the food-eaten sum (before the compute pass).
-    pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
-        enc.clear_buffer(&b.eaten, 0, None);
-    }
-
-    /// Records the three steps over slots `0..end`.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        self.record_count(pass, end);
-        self.record_eat(pass, end);
-    }
-
-    fn record_count(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.count, &self.count_group, end);
-    }
-
-    fn record_eat(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.gain, &self.gain_group, end);
-        dispatch(pass, &self.settle, &self.settle_group, end);
-    }
-}
+/// The pass: [`Kernel::record`] (`count`, `gain`, `settle`) over slots `0..end`
+/// (after [`Feed::clear`]).
+pub type Feed = Kernel<FeedShader>;
 
 /// The food eaten from the two words of `eaten`.
 pub fn eaten(words: &[u32]) -> f64 {
@@ -143,11 +101,15 @@ pub fn run(
     );
     let pass = Feed::new(ctx, &b);
     let cells = food.grid.len();
+    let n32 = n as u32;
     submit(ctx, "sim.pass.feed.count", |c| {
-        pass.record_count(c, n as u32)
+        pass.dispatch(c, "count", n32)
     });
     let eaters = Buffers::read(ctx, &b.eaters, cells)?;
-    submit(ctx, "sim.pass.feed.eat", |c| pass.record_eat(c, n as u32));
+    submit(ctx, "sim.pass.feed.eat", |c| {
+        pass.dispatch(c, "gain", n32);
+        pass.dispatch(c, "settle", n32);
+    });
     Ok(FeedReadback {
         food_cell: Buffers::read(ctx, b.food_cell(), n)?,
         eaters,

@@ -1,48 +1,29 @@
 //! `food_regrow` on the GPU: logistic regrowth toward each cell's capacity
 //! once its cooldown has run out. Twin of `src/cpu/food_regrow.rs`.
 
-use super::buffers::{Buffers, Sizes, bind, dispatch, set, submit};
+use super::buffers::{Buffers, Sizes, set, submit};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::StepUniform;
-use super::shaders::pipeline;
+use super::views::{FOOD_AMOUNT, FOOD_CAPACITY, FOOD_COOLDOWN, STEP};
 use super::{GpuContext, GpuError};
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// The pipeline and its bindings.
-pub struct FoodRegrow {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
+/// The food grids as vec4s: four cells each.
+const VEC4S: &str = "array<vec4<f32>>";
+
+/// `food_regrow`'s shader (the food grids as vec4s: four cells each).
+pub struct FoodRegrowShader;
+
+impl Shader for FoodRegrowShader {
+    const DECL: KernelDecl = KernelDecl::new("food_regrow", STEP)
+        .read(&[FOOD_CAPACITY.typed(VEC4S)])
+        .read_write(&[FOOD_AMOUNT.typed(VEC4S), FOOD_COOLDOWN.typed(VEC4S)]);
 }
 
-impl FoodRegrow {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "food_regrow", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.food_regrow",
-            &[
-                (0, &b.step_u),
-                (1, &b.food_capacity),
-                (2, &b.food_amount),
-                (3, &b.food_cooldown),
-            ],
-        );
-        Self { pipeline, group }
-    }
-
-    /// Records the pass over every food cell, four per invocation.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
-        dispatch(
-            pass,
-            &self.pipeline,
-            &self.group,
-            b.sizes.food_cells.div_ceil(4),
-        );
-    }
-}
+/// The pass: [`Kernel::record`] over [`super::buffers::Sizes::food_quads`].
+pub type FoodRegrow = Kernel<FoodRegrowShader>;
 
 /// Runs `food_regrow` on a copy of `food`; returns the result.
 pub fn run(
@@ -59,6 +40,8 @@ pub fn run(
         &StepUniform::new(p, &terrain.grid, &food.grid, 0),
     );
     let pass = FoodRegrow::new(ctx, &b);
-    submit(ctx, "sim.pass.food_regrow", |c| pass.record(c, &b));
+    submit(ctx, "sim.pass.food_regrow", |c| {
+        pass.record(c, b.sizes.food_quads())
+    });
     b.read_food(ctx, food)
 }

@@ -3,59 +3,40 @@
 //! per-slot results before steer writes those of the living. Twins of
 //! `cpu::steer::gather_info` and the end of `cpu::steer::steer`.
 
-use super::buffers::{Buffers, Sizes, bind, dispatch, put, set, submit};
+use super::buffers::{Buffers, Sizes, put, set, submit};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{GatherUniform, GpuInfo, GpuSteerOut, STEER_WORDS};
-use super::shaders::pipeline;
+use super::views::{ENERGY, GATHER, GENES, INFO, SORTED, STEER_OUT, TRIBE_FLAGS, VEL};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
-/// The pipelines and their bindings.
-pub struct Gather {
-    gather_info: wgpu::ComputePipeline,
-    reset_slots: wgpu::ComputePipeline,
-    gather_group: wgpu::BindGroup,
-    reset_group: wgpu::BindGroup,
+/// `gather`'s shader: its bindings and what each entry point uses.
+pub struct GatherShader;
+
+impl Shader for GatherShader {
+    const DECL: KernelDecl = KernelDecl::new("gather", GATHER)
+        .read(&[SORTED, VEL, ENERGY, GENES, TRIBE_FLAGS])
+        .read_write(&[INFO, STEER_OUT])
+        .entries(&[
+            ("gather_info", "u sorted vel energy genes tribe_flags info"),
+            ("reset_slots", "u steer_out"),
+        ]);
 }
+
+/// The pipelines and their bindings.
+pub struct Gather(Kernel<GatherShader>);
 
 impl Gather {
     /// Builds the passes over `b` (`gather_u`: living entities, slots).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let d = &ctx.device;
-        let gather_info = pipeline(d, "gather", "gather_info");
-        let reset_slots = pipeline(d, "gather", "reset_slots");
-        let gather_group = bind(
-            ctx,
-            &gather_info,
-            "sim.gather.info",
-            &[
-                (0, &b.gather_u),
-                (1, &b.sorted),
-                (2, &b.vel),
-                (3, &b.energy),
-                (4, &b.genes),
-                (5, &b.tribe_flags),
-                (7, &b.info),
-            ],
-        );
-        let reset_group = bind(
-            ctx,
-            &reset_slots,
-            "sim.gather.reset",
-            &[(0, &b.gather_u), (8, &b.steer_out)],
-        );
-        Self {
-            gather_info,
-            reset_slots,
-            gather_group,
-            reset_group,
-        }
+        Self(Kernel::new(ctx, b))
     }
 
     /// Records `gather_info` over the `alive` entities in cell order, then
     /// `reset_slots` over slots `0..end`.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, alive: u32, end: u32) {
-        dispatch(pass, &self.gather_info, &self.gather_group, alive);
-        dispatch(pass, &self.reset_slots, &self.reset_group, end);
+        self.0.dispatch(pass, "gather_info", alive);
+        self.0.dispatch(pass, "reset_slots", end);
     }
 }
 
@@ -74,22 +55,13 @@ pub fn run(
     b.upload_entities(ctx, e);
     put(ctx, &b.sorted, sorted);
     put(ctx, &b.steer_out, &stale.encode().repeat(cap));
-    set(
-        ctx,
-        &b.gather_u,
-        &GatherUniform {
-            n: n as u32,
-            capacity: cap as u32,
-            _pad: [0; 2],
-        },
-    );
+    let (n, capacity) = (n as u32, cap as u32);
+    set(ctx, &b.gather_u, &GatherUniform { n, capacity });
     let pass = Gather::new(ctx, &b);
-    submit(ctx, "sim.pass.gather", |c| {
-        pass.record(c, n as u32, cap as u32)
-    });
+    submit(ctx, "sim.pass.gather", |c| pass.record(c, n, capacity));
     let words: Vec<u32> = Buffers::read(ctx, &b.steer_out, STEER_WORDS * cap)?;
     Ok((
-        Buffers::read(ctx, &b.info, n)?,
+        Buffers::read_records(ctx, &b.info, n as usize)?,
         GpuSteerOut::decode_all(&words),
     ))
 }

@@ -60,21 +60,22 @@ impl Hash {
         b: &Buffers,
         ts: impl Fn(usize) -> Option<wgpu::ComputePassTimestampWrites<'q>>,
     ) {
-        enc.clear_buffer(&b.offsets, 0, None);
-        enc.clear_buffer(&b.cursor, 0, None);
+        self.count.clear(enc, b);
+        self.scatter.clear(enc, b);
         let desc = |k: usize, label: &'static str| wgpu::ComputePassDescriptor {
             label: Some(label),
             timestamp_writes: ts(k),
         };
+        let n = b.sizes.capacity;
         self.count.record(
             &mut enc.begin_compute_pass(&desc(0, "sim.pass.hash_count")),
-            b,
+            n,
         );
         self.scan
             .record(&mut enc.begin_compute_pass(&desc(1, "sim.pass.hash_scan")));
         self.scatter.record(
             &mut enc.begin_compute_pass(&desc(2, "sim.pass.hash_scatter")),
-            b,
+            n,
         );
     }
 }

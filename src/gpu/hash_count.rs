@@ -1,37 +1,18 @@
 //! `hash_count` on the GPU: the hash cell of every living slot and the count
 //! per cell (integer atomics). Twin of `src/cpu/hash_count.rs`.
 
-use super::GpuContext;
-use super::buffers::{Buffers, bind, dispatch};
-use super::shaders::pipeline;
+use super::kernel::{Kernel, KernelDecl, Shader};
+use super::views::{CELL_OF, GRID, OFFSETS, POS, TRIBE_FLAGS};
 
-/// The pipeline and its bindings.
-pub struct HashCount {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
+/// `hash_count`'s shader (`counts`: the hash offsets, zeroed first).
+pub struct HashCountShader;
+
+impl Shader for HashCountShader {
+    const DECL: KernelDecl = KernelDecl::new("hash_count", GRID)
+        .read(&[POS, TRIBE_FLAGS])
+        .read_write(&[CELL_OF, OFFSETS.typed("array<atomic<u32>>")])
+        .zeroed(&[OFFSETS]);
 }
 
-impl HashCount {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "hash_count", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.hash_count",
-            &[
-                (0, &b.grid_u),
-                (1, &b.pos),
-                (2, &b.tribe_flags),
-                (3, b.cell_of()),
-                (4, &b.offsets),
-            ],
-        );
-        Self { pipeline, group }
-    }
-
-    /// Records the pass over every slot (`offsets` must be zero).
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
-        dispatch(pass, &self.pipeline, &self.group, b.sizes.capacity);
-    }
-}
+/// The pass: [`Kernel::record`] over every slot.
+pub type HashCount = Kernel<HashCountShader>;

@@ -6,26 +6,38 @@
 
 use wgpu::util::DeviceExt;
 
-use super::buffers::{Buffers, bind, dispatch};
+use super::buffers::Buffers;
+use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::ScanUniform;
-use super::shaders::pipeline;
+use super::wgsl::uniform_bytes;
 use super::{GpuContext, GpuError};
 
-/// Values scanned per workgroup (`SCAN_BLOCK` in `shaders/hash_scan.wgsl`).
+/// Values scanned per workgroup (`SCAN_BLOCK`).
 pub const SCAN_BLOCK: u32 = 4096;
+
+/// `hash_scan`'s shader: its bindings, all per level: its length, its data
+/// (the hash offsets, or the level below's block sums) and its block sums.
+pub struct HashScanShader;
+
+impl Shader for HashScanShader {
+    const DECL: KernelDecl = KernelDecl::new("hash_scan", View::own("u", "ScanUniform", 0))
+        .read_write(&[
+            View::own("data", "array<u32>", 1),
+            View::own("block_sums", "array<u32>", 2),
+        ])
+        .entries(&[("scan_blocks", "*"), ("add_offsets", "*")]);
+}
 
 struct Level {
     n: u32,
-    scan: wgpu::BindGroup,
-    add: wgpu::BindGroup,
+    groups: Vec<wgpu::BindGroup>,
     _uniform: wgpu::Buffer,
     _sums: wgpu::Buffer,
 }
 
-/// The pipelines and one pair of bindings per level.
+/// The pipelines and one set of bindings per level.
 pub struct HashScan {
-    scan_blocks: wgpu::ComputePipeline,
-    add_offsets: wgpu::ComputePipeline,
+    kernel: Kernel<HashScanShader>,
     levels: Vec<Level>,
 }
 
@@ -40,9 +52,7 @@ impl HashScan {
 
     /// Builds the levels for `b.offsets` (hash cells + 1 entries).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Result<Self, GpuError> {
-        let d = &ctx.device;
-        let scan_blocks = pipeline(d, "hash_scan", "scan_blocks");
-        let add_offsets = pipeline(d, "hash_scan", "add_offsets");
+        let kernel = Kernel::unbound(ctx);
         let mut levels: Vec<Level> = Vec::new();
         let mut len = b.sizes.hash.len() as u32 + 1;
         loop {
@@ -52,22 +62,17 @@ impl HashScan {
                 blocks as u64 * 4,
                 wgpu::BufferUsages::empty(),
             )?;
-            let uniform = d.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("sim.hash.scan_len"),
-                contents: bytemuck::bytes_of(&ScanUniform {
-                    n: len,
-                    _pad: [0; 3],
-                }),
-                usage: wgpu::BufferUsages::UNIFORM,
-            });
+            let uniform = ctx
+                .device
+                .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: Some("sim.hash.scan_len"),
+                    contents: &uniform_bytes(&ScanUniform { n: len }),
+                    usage: wgpu::BufferUsages::UNIFORM,
+                });
             let data = levels.last().map_or(&b.offsets, |l| &l._sums);
-            let entries = [(0, &uniform), (1, data), (2, &sums)];
-            let scan = bind(ctx, &scan_blocks, "sim.hash_scan.blocks", &entries);
-            let add = bind(ctx, &add_offsets, "sim.hash_scan.add", &entries);
             levels.push(Level {
                 n: len,
-                scan,
-                add,
+                groups: kernel.bind(ctx, b, &[&uniform, data, &sums]),
                 _uniform: uniform,
                 _sums: sums,
             });
@@ -76,27 +81,20 @@ impl HashScan {
             }
             len = blocks;
         }
-        Ok(Self {
-            scan_blocks,
-            add_offsets,
-            levels,
-        })
+        Ok(Self { kernel, levels })
     }
 
     /// Records every level.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
+        let k = &self.kernel;
         for l in &self.levels {
             // One workgroup (256 invocations) per block.
-            dispatch(
-                pass,
-                &self.scan_blocks,
-                &l.scan,
-                l.n.div_ceil(SCAN_BLOCK) * 256,
-            );
+            let items = l.n.div_ceil(SCAN_BLOCK) * 256;
+            k.dispatch_in(pass, "scan_blocks", &l.groups, items);
         }
         // Top-down: level k's data gets its block sums, scanned by level k + 1, added.
         for l in self.levels[..self.levels.len() - 1].iter().rev() {
-            dispatch(pass, &self.add_offsets, &l.add, l.n);
+            k.dispatch_in(pass, "add_offsets", &l.groups, l.n);
         }
     }
 }

@@ -4,62 +4,30 @@
 //! and does not depend on timing; positions are gathered alongside. Twin of
 //! `src/cpu/hash_scatter.rs`.
 
-use super::GpuContext;
-use super::buffers::{Buffers, bind, dispatch};
-use super::shaders::pipeline;
+use super::kernel::{Kernel, KernelDecl, Shader, View};
+use super::views::{CELL_OF, CURSOR, GRID, IDS, OFFSETS, POS, SORTED, SORTED_POS, UNSORTED};
 
-/// The pipelines and their bindings.
-pub struct HashScatter {
-    scatter: wgpu::ComputePipeline,
-    rank: wgpu::ComputePipeline,
-    scatter_group: wgpu::BindGroup,
-    rank_group: wgpu::BindGroup,
+/// `rank` reads what `scatter` wrote.
+const UNSORTED_IN: View = UNSORTED.named("unsorted_in");
+
+/// `hash_scatter`'s shader: its bindings and what each entry point uses
+/// (`unsorted` is written by `scatter`, read by `rank` as `unsorted_in`).
+pub struct HashScatterShader;
+
+impl Shader for HashScatterShader {
+    const DECL: KernelDecl = KernelDecl::new("hash_scatter", GRID)
+        .read(&[CELL_OF, OFFSETS, UNSORTED_IN, IDS, POS])
+        .read_write(&[CURSOR, UNSORTED, SORTED, SORTED_POS])
+        .entries(&[
+            ("scatter", "u cell_of offsets cursor unsorted"),
+            (
+                "rank",
+                "u cell_of offsets unsorted_in ids pos sorted sorted_pos",
+            ),
+        ])
+        .zeroed(&[CURSOR]);
 }
 
-impl HashScatter {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let scatter = pipeline(&ctx.device, "hash_scatter", "scatter");
-        let rank = pipeline(&ctx.device, "hash_scatter", "rank");
-        let scatter_group = bind(
-            ctx,
-            &scatter,
-            "sim.hash_scatter.scatter",
-            &[
-                (0, &b.grid_u),
-                (1, b.cell_of()),
-                (2, &b.offsets),
-                (3, &b.cursor),
-                (4, b.unsorted()),
-            ],
-        );
-        let rank_group = bind(
-            ctx,
-            &rank,
-            "sim.hash_scatter.rank",
-            &[
-                (0, &b.grid_u),
-                (1, b.cell_of()),
-                (2, &b.offsets),
-                (5, b.unsorted()),
-                (6, &b.ids),
-                (7, &b.pos),
-                (8, &b.sorted),
-                (9, &b.sorted_pos),
-            ],
-        );
-        Self {
-            scatter,
-            rank,
-            scatter_group,
-            rank_group,
-        }
-    }
-
-    /// Records both steps over every slot (`cursor` must be zero).
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, b: &Buffers) {
-        let n = b.sizes.capacity;
-        dispatch(pass, &self.scatter, &self.scatter_group, n);
-        dispatch(pass, &self.rank, &self.rank_group, n);
-    }
-}
+/// The pass: [`Kernel::record`] (`scatter`, then `rank`) over every slot
+/// (`cursor` zeroed first).
+pub type HashScatter = Kernel<HashScatterShader>;

@@ -2,48 +2,27 @@
 //! clamp, terrain sliding, toroidal wrap, energy and age. Twin of
 //! `src/cpu/integrate.rs`.
 
-use super::buffers::{Buffers, bind, dispatch, put, set, submit};
+use super::buffers::{Buffers, put, set, submit};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{GpuSteerOut, StepUniform};
-use super::shaders::pipeline;
+use super::views::{AGE, ENERGY, GENES, POS, STEER_OUT, STEP, TERRAIN, TRIBE_FLAGS, VEL};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// The pipeline and its bindings.
-pub struct Integrate {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
+/// `integrate`'s shader: reads the steering results (`steer_out`) and
+/// the step uniform; moves, slows and ages the living.
+pub struct IntegrateShader;
+
+impl Shader for IntegrateShader {
+    const DECL: KernelDecl = KernelDecl::new("integrate", STEP)
+        .read(&[STEER_OUT, GENES, TRIBE_FLAGS, TERRAIN])
+        .read_write(&[POS, VEL, ENERGY, AGE]);
 }
 
-impl Integrate {
-    /// Builds the pass over `b` (reads `steer_out`, `step_u`).
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "integrate", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.integrate",
-            &[
-                (0, &b.step_u),
-                (1, &b.steer_out),
-                (2, &b.genes),
-                (3, &b.tribe_flags),
-                (4, &b.terrain),
-                (5, &b.pos),
-                (6, &b.vel),
-                (7, &b.energy),
-                (8, &b.age),
-            ],
-        );
-        Self { pipeline, group }
-    }
-
-    /// Records the pass over slots `0..end`.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.pipeline, &self.group, end);
-    }
-}
+/// The pass: [`Kernel::record`] over slots `0..end`.
+pub type Integrate = Kernel<IntegrateShader>;
 
 /// Runs `integrate` on a copy of `e` with accelerations `acc`; returns the result.
 pub fn run(

@@ -2,18 +2,21 @@
 //!
 //! - [`context`]: instance, adapter and device (`WGPU_BACKEND` honoured);
 //! - [`buffers`]: every buffer, labelled, allocated once per capacity;
+//! - [`kernel`]: the skeleton every pass shares: its bindings declared once
+//!   ([`kernel::KernelDecl`]), from which come the shader's binding lines,
+//!   the pipelines and the bind groups;
 //! - one module per pass, named as its shader and its CPU twin in
 //!   `src/cpu/`: [`hash_count`], [`hash_scan`], [`hash_scatter`] (chained by
 //!   [`hash`]), [`reorder`], [`gather`], [`steer`], [`integrate`], [`feed`],
 //!   [`food_regrow`], [`region_of`], [`emit_events`], and the GPU-only
-//!   [`snapshot`], [`write_back`] and [`stats`]; each builds its pipeline and
-//!   bind groups and records itself, and its `run` drives it alone from CPU
-//!   data (the tests compare that with the CPU twin);
+//!   [`participants`], [`write_back`] and [`stats`]; each declares its
+//!   bindings, records itself, and its `run` drives it alone from CPU data
+//!   (the tests compare that with the CPU twin);
 //! - [`world`]: the GPU-resident tick chaining them, with timestamp queries
 //!   per pass where the adapter has them;
-//! - [`layout`]: the uniform and record layouts, declared once (checked
-//!   against the WGSL by `tests/shaders.rs`); [`shaders`]: source assembly;
-//!   [`readback`]: copying results back.
+//! - [`layout`]: the structs and constants shared with the shaders, declared
+//!   once in Rust ([`wgsl`]: how), their WGSL generated; [`shaders`]: source
+//!   assembly; [`readback`]: copying results back.
 
 pub mod buffers;
 pub mod context;
@@ -27,15 +30,38 @@ pub mod hash_count;
 pub mod hash_scan;
 pub mod hash_scatter;
 pub mod integrate;
+pub mod kernel;
 pub mod layout;
+pub mod participants;
 pub mod readback;
 pub mod region_of;
 pub mod reorder;
 pub mod shaders;
-pub mod snapshot;
 pub mod stats;
 pub mod steer;
+pub mod views;
+pub mod wgsl;
 pub mod world;
 pub mod write_back;
 
 pub use context::{GpuContext, GpuError};
+use kernel::Shader;
+
+/// The bindings of every compute shader built with [`kernel::Kernel`]
+/// (looked up by shader name when its source is assembled).
+pub const KERNELS: &[&kernel::KernelDecl] = &[
+    &hash_count::HashCountShader::DECL,
+    &hash_scan::HashScanShader::DECL,
+    &hash_scatter::HashScatterShader::DECL,
+    &reorder::ReorderShader::DECL,
+    &gather::GatherShader::DECL,
+    &steer::SteerShader::DECL,
+    &integrate::IntegrateShader::DECL,
+    &feed::FeedShader::DECL,
+    &food_regrow::FoodRegrowShader::DECL,
+    &region_of::RegionOfShader::DECL,
+    &emit_events::EmitEventsShader::DECL,
+    &participants::ParticipantsShader::DECL,
+    &write_back::WriteBackShader::DECL,
+    &stats::StatsShader::DECL,
+];

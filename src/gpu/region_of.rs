@@ -3,52 +3,27 @@
 //! region workers' bookkeeping; twin of `RegionGrid::region_of` and
 //! `Regions::assign_owners` in `src/regions/`).
 
-use super::buffers::{Buffers, Sizes, bind, dispatch, put, set, submit};
+use super::buffers::{Buffers, Sizes, put, set, submit};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::RegionUniform;
-use super::shaders::pipeline;
+use super::views::{MIGRATIONS, OWNER, POPULATION, POS, REGION, TRIBE_FLAGS, XS, YS};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::regions::grid::RegionGrid;
 
-/// The pipeline and its bindings.
-pub struct RegionOf {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
+/// `region_of`'s shader: `owner` holds the previous owners until the pass
+/// replaces them.
+pub struct RegionOfShader;
+
+impl Shader for RegionOfShader {
+    const DECL: KernelDecl = KernelDecl::new("region_of", REGION)
+        .read(&[POS, TRIBE_FLAGS, XS, YS])
+        .read_write(&[OWNER, POPULATION, MIGRATIONS])
+        .zeroed(&[POPULATION, MIGRATIONS]);
 }
 
-impl RegionOf {
-    /// Builds the pass over `b` (`region_u`: slots, grid, forget flag).
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "region_of", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.region_of",
-            &[
-                (0, &b.region_u),
-                (1, &b.pos),
-                (2, &b.tribe_flags),
-                (3, &b.xs),
-                (4, &b.ys),
-                (6, &b.owner),
-                (7, &b.region_pop),
-                (8, &b.region_mig),
-            ],
-        );
-        Self { pipeline, group }
-    }
-
-    /// Clears the per-region counts (before the compute pass).
-    pub fn clear(&self, enc: &mut wgpu::CommandEncoder, b: &Buffers) {
-        enc.clear_buffer(&b.region_pop, 0, None);
-        enc.clear_buffer(&b.region_mig, 0, None);
-    }
-
-    /// Records the pass over slots `0..end`.
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, end: u32) {
-        dispatch(pass, &self.pipeline, &self.group, end);
-    }
-}
+/// The pass: [`Kernel::record`] over slots `0..end` (after [`RegionOf::clear`]).
+pub type RegionOf = Kernel<RegionOfShader>;
 
 /// What `region_of` produces, read back.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,63 +3,64 @@
 //! pass needs at this point of the tick (see `shaders/reorder.wgsl`); the
 //! slots above are freed. Twin of `src/cpu/reorder.rs`.
 
-use super::buffers::{Buffers, Sizes, bind, dispatch, put, set};
+use super::buffers::{Buffers, Sizes, put, set};
+use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::GatherUniform;
-use super::shaders::pipeline;
+use super::views::{
+    AGE, ENERGY, GENES, IDS, INFO, POS, REORDER, SORTED, SORTED_POS, STEER_OUT, TRIBE_FLAGS, VEL,
+};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
-/// The entry points, in the order they run, and what each dispatch covers.
-const STEPS: [(&str, bool); 5] = [
-    ("gather_motion", false),
-    ("gather_scalars", false),
-    ("put_scalars", true),
-    ("gather_genes", false),
-    ("put_genes", false),
-];
+/// The scratch: positions in the hash's `sorted_pos`, velocities in the
+/// first 2 × capacity words of `steer_out`, energy, age, flags and id, then
+/// genes words 0-3 in `info`, genes word 4 in `steer_out` from word
+/// 2 × capacity.
+const TMP_POS: View = SORTED_POS.named("tmp_pos");
+const TMP_VEL: View = STEER_OUT.named("tmp_vel").typed("array<vec2<f32>>");
+const TMP_WORDS: View = INFO.named("tmp_words").typed("array<vec4<u32>>");
+const TMP_WORD: View = STEER_OUT.named("tmp_word");
+
+/// `reorder`'s shader: its bindings and its entry points, in the order they
+/// run, with the bindings each uses. The scratch: positions in the hash's
+/// `sorted_pos`, velocities in the first 2 × capacity words of `steer_out`,
+/// energy, age, flags and id, then genes words 0-3 in `info`, genes word 4 in
+/// `steer_out` from word 2 × capacity.
+pub struct ReorderShader;
+
+impl Shader for ReorderShader {
+    const DECL: KernelDecl = KernelDecl::new("reorder", REORDER)
+        .read(&[SORTED, POS, VEL])
+        .read_write(&[
+            ENERGY,
+            AGE,
+            TRIBE_FLAGS,
+            IDS,
+            GENES,
+            TMP_POS,
+            TMP_VEL,
+            TMP_WORDS,
+            TMP_WORD,
+        ])
+        .entries(&[
+            ("gather_motion", "u sorted pos vel tmp_pos tmp_vel"),
+            (
+                "gather_scalars",
+                "u sorted energy age tribe_flags ids tmp_words",
+            ),
+            ("put_scalars", "u energy age tribe_flags ids tmp_words"),
+            ("gather_genes", "u sorted genes tmp_words tmp_word"),
+            ("put_genes", "u genes tmp_words tmp_word"),
+        ]);
+}
 
 /// The pipelines and their bindings.
-pub struct Reorder {
-    steps: Vec<(wgpu::ComputePipeline, wgpu::BindGroup, bool)>,
-}
+pub struct Reorder(Kernel<ReorderShader>);
 
 impl Reorder {
     /// Builds the pass over `b` (`reorder_u`: living entities, capacity).
     pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let d = &ctx.device;
-        let steps = STEPS
-            .iter()
-            .map(|&(entry, all_slots)| {
-                let p = pipeline(d, "reorder", entry);
-                let (u, sorted) = ((0, &b.reorder_u), (1, &b.sorted));
-                let scalars = [
-                    (4, &b.energy),
-                    (5, &b.age),
-                    (6, &b.tribe_flags),
-                    (7, &b.ids),
-                    (11, &b.info),
-                ];
-                let entries: Vec<(u32, &wgpu::Buffer)> = match entry {
-                    "gather_motion" => vec![
-                        u,
-                        sorted,
-                        (2, &b.pos),
-                        (3, &b.vel),
-                        (9, &b.sorted_pos),
-                        (10, &b.steer_out),
-                    ],
-                    "gather_scalars" => [u, sorted].into_iter().chain(scalars).collect(),
-                    "put_scalars" => [u].into_iter().chain(scalars).collect(),
-                    "gather_genes" => {
-                        vec![u, sorted, (8, &b.genes), (11, &b.info), (12, &b.steer_out)]
-                    }
-                    _ => vec![u, (8, &b.genes), (11, &b.info), (12, &b.steer_out)],
-                };
-                let group = bind(ctx, &p, &format!("sim.reorder.{entry}"), &entries);
-                (p, group, all_slots)
-            })
-            .collect();
-        Self { steps }
+        Self(Kernel::new(ctx, b))
     }
 
     /// Records the permutation (one compute pass, with `ts`) and the copies
@@ -76,9 +77,14 @@ impl Reorder {
                 label: Some("sim.pass.reorder"),
                 timestamp_writes: ts,
             });
-            for (p, group, all_slots) in &self.steps {
-                let n = if *all_slots { b.sizes.capacity } else { alive };
-                dispatch(&mut pass, p, group, n);
+            for &(entry, _) in ReorderShader::DECL.entries {
+                // Every slot's scalars are put back: the free ones are cleared.
+                let n = if entry == "put_scalars" {
+                    b.sizes.capacity
+                } else {
+                    alive
+                };
+                self.0.dispatch(&mut pass, entry, n);
             }
         }
         if alive > 0 {
@@ -97,15 +103,8 @@ pub fn run(ctx: &GpuContext, e: &Entities, sorted: &[u32]) -> Result<Entities, G
     let b = Buffers::new(ctx, Sizes::new(&p, 1, cap, (1, 1), 1))?;
     b.upload_entities(ctx, e);
     put(ctx, &b.sorted, sorted);
-    set(
-        ctx,
-        &b.reorder_u,
-        &GatherUniform {
-            n: n as u32,
-            capacity: cap as u32,
-            _pad: [0; 2],
-        },
-    );
+    let (n_u, capacity) = (n as u32, cap as u32);
+    set(ctx, &b.reorder_u, &GatherUniform { n: n_u, capacity });
     let pass = Reorder::new(ctx, &b);
     let mut enc = ctx
         .device

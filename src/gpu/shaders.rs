@@ -81,7 +81,10 @@ pub const PASSES: &[(&str, &str)] = &[
     ("gather", include_str!("../../shaders/gather.wgsl")),
     ("reorder", include_str!("../../shaders/reorder.wgsl")),
     ("region_of", include_str!("../../shaders/region_of.wgsl")),
-    ("snapshot", include_str!("../../shaders/snapshot.wgsl")),
+    (
+        "participants",
+        include_str!("../../shaders/participants.wgsl"),
+    ),
     ("write_back", include_str!("../../shaders/write_back.wgsl")),
     ("stats", include_str!("../../shaders/stats.wgsl")),
 ];
@@ -89,7 +92,9 @@ pub const PASSES: &[(&str, &str)] = &[
 /// Render shaders (the viewer), assembled the same way.
 pub const RENDER: &[(&str, &str)] = &[("render", include_str!("../../shaders/render.wgsl"))];
 
-/// The full source of pass `name`: shared code, then the pass.
+/// The full source of pass `name`: the structs and constants shared with
+/// Rust ([`super::layout::prelude`]), the shared code, the pass's bindings
+/// (its [`super::kernel::KernelDecl`]), then the pass.
 pub fn source(name: &str) -> String {
     let pass = PASSES
         .iter()
@@ -97,15 +102,19 @@ pub fn source(name: &str) -> String {
         .find(|(n, _)| *n == name)
         .unwrap_or_else(|| panic!("unknown shader {name}"))
         .1;
-    let mut s = String::new();
+    let mut s = super::layout::prelude();
     for (file, text) in COMMON {
         s += &format!("// ---- {file}\n{}\n", text_of(file, text));
+    }
+    if let Some(k) = super::KERNELS.iter().find(|k| k.shader == name) {
+        s += &format!("// ---- bindings (src/gpu/{name}.rs)\n{}\n", k.wgsl());
     }
     s += &format!("// ---- {name}.wgsl\n{}", text_of(name, pass));
     s
 }
 
-/// A compute pipeline for `entry` of pass `name`, with its layout derived from the shader.
+/// A compute pipeline for `entry` of shader `name`, with its layout derived
+/// from the shader (for shaders that declare their own bindings: `rng_check`).
 pub fn pipeline(device: &wgpu::Device, name: &str, entry: &str) -> wgpu::ComputePipeline {
     let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
         label: Some(&format!("sim.shader.{name}")),

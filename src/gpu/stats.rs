@@ -4,39 +4,29 @@
 //! squares of the 16-bit codes, their range and a 16-bin histogram. Twin of
 //! `regions::stats::gene_stats`.
 
-use super::buffers::{Buffers, Sizes, bind, dispatch, set};
+use super::buffers::{Buffers, Sizes, set};
+use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{STATS_ENERGY_SCALE, STATS_HIST, STATS_STRIDE, StatsUniform};
-use super::shaders::pipeline;
+use super::views::{ENERGY, GENES, STATS, STATS_OUT, TRIBE_FLAGS};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::genes::{GENE_COUNT, GENE_RANGES};
 use crate::regions::stats::GeneStat;
 
-/// The pipeline and its bindings.
-pub struct Stats {
-    pipeline: wgpu::ComputePipeline,
-    group: wgpu::BindGroup,
+/// `stats`' shader (`out`: [`STATS_STRIDE`] words per tribe).
+pub struct StatsShader;
+
+impl Shader for StatsShader {
+    const DECL: KernelDecl = KernelDecl::new("stats", STATS)
+        .read(&[GENES, TRIBE_FLAGS, ENERGY])
+        .read_write(&[STATS_OUT])
+        .zeroed(&[STATS_OUT]);
 }
 
-impl Stats {
-    /// Builds the pass over `b`.
-    pub fn new(ctx: &GpuContext, b: &Buffers) -> Self {
-        let pipeline = pipeline(&ctx.device, "stats", "main");
-        let group = bind(
-            ctx,
-            &pipeline,
-            "sim.stats",
-            &[
-                (0, &b.stats_u),
-                (1, &b.genes),
-                (2, &b.tribe_flags),
-                (3, &b.energy),
-                (4, &b.stats_out),
-            ],
-        );
-        Self { pipeline, group }
-    }
+/// The pass: [`Stats::run`].
+pub type Stats = Kernel<StatsShader>;
 
+impl Stats {
     /// Reduces slots `0..end` and reads the result: gene statistics and
     /// the energy sum per tribe.
     pub fn run(
@@ -56,27 +46,19 @@ impl Stats {
         end: u32,
     ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
         let tribes = b.sizes.tribes;
-        set(
-            ctx,
-            &b.stats_u,
-            &StatsUniform {
-                n: end,
-                tribes,
-                _pad: [0; 2],
-            },
-        );
+        set(ctx, &b.stats_u, &StatsUniform { n: end, tribes });
         let mut enc = ctx
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("sim.stats"),
             });
-        enc.clear_buffer(&b.stats_out, 0, None);
+        self.clear(&mut enc, b);
         {
             let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
                 label: Some("sim.pass.stats"),
                 timestamp_writes: None,
             });
-            dispatch(&mut pass, &self.pipeline, &self.group, end);
+            self.dispatch(&mut pass, "main", end);
         }
         ctx.queue.submit([enc.finish()]);
         let w: Vec<u32> =

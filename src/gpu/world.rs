@@ -4,7 +4,7 @@
 //!
 //! 1. after the passes: the three event counts, the food eaten (fixed point),
 //!    the population and migrations per region and the pass timestamps;
-//! 2. then the event lists themselves and one [`SnapRecord`] per entity they
+//! 2. then the event lists themselves and one [`ParticipantRecord`] per entity they
 //!    name (what the region workers read: id, tribe, position, energy, genes,
 //!    owner).
 //!
@@ -22,14 +22,15 @@ use super::gather::Gather;
 use super::hash::Hash;
 use super::integrate::Integrate;
 use super::layout::{
-    GatherUniform, GpuSteerOut, RegionUniform, STEER_WORDS, SnapRecord, SnapshotUniform,
-    SteerUniform, StepUniform, WriteRecord,
+    EmitUniform, GatherUniform, GpuSteerOut, ParticipantRecord, ParticipantsUniform, RegionUniform,
+    STEER_WORDS, SteerUniform, StepUniform, WriteRecord,
 };
+use super::participants::Participants;
 use super::region_of::RegionOf;
 use super::reorder::Reorder;
-use super::snapshot::Snapshot;
 use super::stats::Stats;
 use super::steer::Steer;
+use super::wgsl::decode;
 use super::write_back::WriteBack;
 use super::{GpuContext, GpuError};
 use crate::cpu::emit_events::Events;
@@ -41,6 +42,7 @@ use crate::model::terrain::Terrain;
 use crate::pass::Pass;
 use crate::regions::grid::RegionGrid;
 use crate::regions::stats::GeneStat;
+use encase::ShaderSize;
 
 /// Number of timed GPU passes: the first entries of [`Pass::ALL`]
 /// (`hash_count` … `emit_events`), each its own compute pass.
@@ -67,7 +69,7 @@ pub struct TickReadback {
     /// The event lists, sorted as the CPU backend's.
     pub events: Events,
     /// The entities the events name (duplicates possible).
-    pub snaps: Vec<SnapRecord>,
+    pub participants: Vec<ParticipantRecord>,
     /// Living entities per region.
     pub region_population: Vec<u32>,
     /// Entities per region whose owner changed this tick.
@@ -91,7 +93,7 @@ pub struct GpuBytes {
     pub hash_grid: u64,
     /// Terrain and food grids (with feed's grazers per cell).
     pub world_grids: u64,
-    /// Uniforms, per-region and per-tribe buffers, event snapshot and
+    /// Uniforms, per-region and per-tribe buffers, event participant and
     /// write-back records, readback staging, timestamps.
     pub other: u64,
 }
@@ -194,7 +196,7 @@ pub struct GpuWorld {
     food_regrow: FoodRegrow,
     region_of: RegionOf,
     emit: EmitEvents,
-    snapshot: Snapshot,
+    participants: Participants,
     write_back: WriteBack,
     stats: Stats,
     step_base: StepUniform,
@@ -280,7 +282,7 @@ impl GpuWorld {
             food_regrow: FoodRegrow::new(ctx, &b),
             region_of: RegionOf::new(ctx, &b),
             emit: EmitEvents::new(ctx, &b),
-            snapshot: Snapshot::new(ctx, &b, 1024)?,
+            participants: Participants::new(ctx, &b, 1024)?,
             write_back: WriteBack::new(ctx, &b, 1024)?,
             stats: Stats::new(ctx, &b),
             step_base,
@@ -308,7 +310,7 @@ impl GpuWorld {
     pub fn gpu_bytes(&self) -> u64 {
         self.b.total_bytes()
             + self.hash.bytes()
-            + self.snapshot.bytes()
+            + self.participants.bytes()
             + self.write_back.bytes()
             + self.small.bytes
             + self.lists.bytes
@@ -386,7 +388,6 @@ impl GpuWorld {
             &GatherUniform {
                 n: plan.alive,
                 capacity: end,
-                _pad: [0; 2],
             },
         );
         set(
@@ -395,13 +396,12 @@ impl GpuWorld {
             &GatherUniform {
                 n: plan.alive,
                 capacity: b.sizes.capacity,
-                _pad: [0; 2],
             },
         );
         set(
             ctx,
             &b.emit_u,
-            &super::emit_events::uniform(p, plan.seed, plan.tick, end),
+            &EmitUniform::new(p, plan.seed, plan.tick, end),
         );
         set(
             ctx,
@@ -464,7 +464,7 @@ impl GpuWorld {
             .record(&mut begin(&mut enc, Pass::Feed, "sim.pass.feed"), end);
         self.food_regrow.record(
             &mut begin(&mut enc, Pass::FoodRegrow, "sim.pass.food_regrow"),
-            b,
+            b.sizes.food_quads(),
         );
         self.region_of.record(
             &mut begin(&mut enc, Pass::RegionOf, "sim.pass.region_of"),
@@ -509,48 +509,48 @@ impl GpuWorld {
         };
         let m = 2 * na + nr + nd;
         if m > 0 {
-            let (events, snaps, bytes) = self.read_events(ctx, [na, nr, nd], end).await?;
+            let (events, participants, bytes) = self.read_events(ctx, [na, nr, nd], end).await?;
             out.events = events;
-            out.snaps = snaps;
+            out.participants = participants;
             out.bytes_read += bytes;
         }
         self.bytes_total += out.bytes_read;
         Ok(out)
     }
 
-    /// The second readback of a tick: the event lists and the snapshot of
+    /// The second readback of a tick: the event lists and the records of
     /// every entity they name.
     async fn read_events(
         &mut self,
         ctx: &GpuContext,
         [na, nr, nd]: [u32; 3],
         end: u32,
-    ) -> Result<(Events, Vec<SnapRecord>, u64), GpuError> {
+    ) -> Result<(Events, Vec<ParticipantRecord>, u64), GpuError> {
         let b = &self.b;
         let m = 2 * na + nr + nd;
         set(
             ctx,
-            &b.snap_u,
-            &SnapshotUniform {
+            &b.participants_u,
+            &ParticipantsUniform {
                 attacks: na,
                 repro: nr,
                 deaths: nd,
                 n: end,
             },
         );
-        self.snapshot.reserve(ctx, b, m as u64)?;
+        self.participants.reserve(ctx, b, m as u64)?;
         let (a_bytes, r_bytes, d_bytes) = (na as u64 * 16, nr as u64 * 8, nd as u64 * 8);
-        let s_bytes = m as u64 * 64;
+        let s_bytes = m as u64 * ParticipantRecord::SHADER_SIZE.get();
         let total = a_bytes + r_bytes + d_bytes + s_bytes;
         self.lists.reserve(ctx, total);
         let mut enc = ctx
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("sim.snapshot"),
+                label: Some("sim.participants"),
             });
-        self.snapshot.record(
+        self.participants.record(
             &mut enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("sim.pass.snapshot"),
+                label: Some("sim.pass.participants"),
                 timestamp_writes: None,
             }),
             m,
@@ -561,7 +561,7 @@ impl GpuWorld {
             (b.attacks(), 0, a_bytes),
             (b.entity_events(), 0, r_bytes),
             (b.entity_events(), (end - nd) as u64 * 8, d_bytes),
-            (&self.snapshot.records, 0, s_bytes),
+            (&self.participants.records, 0, s_bytes),
         ] {
             if bytes > 0 {
                 enc.copy_buffer_to_buffer(src, from, dst, at, bytes);
@@ -572,12 +572,12 @@ impl GpuWorld {
         let bytes = self.lists.read(ctx, total).await?;
         let (a, rest) = bytes.split_at(a_bytes as usize);
         let (rp, rest) = rest.split_at(r_bytes as usize);
-        let (dl, snaps) = rest.split_at(d_bytes as usize);
+        let (dl, records) = rest.split_at(d_bytes as usize);
         let attacks: Vec<[u32; 4]> = bytemuck::pod_collect_to_vec(a);
         let pairs = |x: &[u8]| -> Vec<[u32; 2]> { bytemuck::pod_collect_to_vec(x) };
         Ok((
             events_from_lists(&attacks, &pairs(rp), &pairs(dl)),
-            bytemuck::pod_collect_to_vec(snaps),
+            decode(records),
             total,
         ))
     }
@@ -613,8 +613,9 @@ impl GpuWorld {
             "food_regrow" => rebuild!(food_regrow = FoodRegrow::new(ctx, b)),
             "region_of" => rebuild!(region_of = RegionOf::new(ctx, b)),
             "emit_events" => rebuild!(emit = EmitEvents::new(ctx, b)),
-            "snapshot" => rebuild!(
-                snapshot = Snapshot::new(ctx, b, records(self.snapshot.capacity())).map_err(e)?
+            "participants" => rebuild!(
+                participants =
+                    Participants::new(ctx, b, records(self.participants.capacity())).map_err(e)?
             ),
             "write_back" => rebuild!(
                 write_back =
@@ -631,7 +632,8 @@ impl GpuWorld {
                 food_regrow = FoodRegrow::new(ctx, b),
                 region_of = RegionOf::new(ctx, b),
                 emit = EmitEvents::new(ctx, b),
-                snapshot = Snapshot::new(ctx, b, records(self.snapshot.capacity())).map_err(e)?,
+                participants =
+                    Participants::new(ctx, b, records(self.participants.capacity())).map_err(e)?,
                 write_back =
                     WriteBack::new(ctx, b, records(self.write_back.capacity())).map_err(e)?,
                 stats = Stats::new(ctx, b),

@@ -1,0 +1,69 @@
+//! `participants` on the GPU: one compact record per entity named in this
+//! tick's event lists (what the region workers read of it), so that only
+//! these records cross to the CPU. No CPU twin: the CPU backend reads the
+//! entities in place (the `Snap` copies in `src/regions/mod.rs`).
+
+use super::buffers::{Buffers, Sizes, put, set, submit};
+use super::kernel::{KernelDecl, RecordKernel, Shader, View};
+use super::layout::{ParticipantRecord, ParticipantsUniform};
+use super::views::{
+    ATTACKS, ENERGY, ENTITY_EVENTS, GENES, IDS, OWNER, PARTICIPANTS, POS, TRIBE_FLAGS,
+};
+use super::{GpuContext, GpuError};
+use crate::model::entities::Entities;
+
+/// `participants`' shader (`records`: the pass's own output).
+pub struct ParticipantsShader;
+
+impl Shader for ParticipantsShader {
+    const DECL: KernelDecl = KernelDecl::new("participants", PARTICIPANTS)
+        .read(&[
+            ATTACKS,
+            ENTITY_EVENTS,
+            POS,
+            ENERGY,
+            TRIBE_FLAGS,
+            IDS,
+            GENES,
+            OWNER,
+        ])
+        .read_write(&[View::own("records", "array<ParticipantRecord>", 0)]);
+}
+
+/// The pass, with its output (grown as needed): [`RecordKernel::record`]
+/// for the counts in `participants_u` (`2 × attacks + candidates + deaths`
+/// records in all).
+pub type Participants = RecordKernel<ParticipantsShader, ParticipantRecord>;
+
+/// Runs `participants` over event lists laid out as `emit_events` leaves them
+/// (`entity_events` holds `n` entries `[id, slot | cause << 31]`: candidates
+/// at the front, deaths at the back) and returns one record per named slot.
+#[expect(clippy::too_many_arguments, reason = "the pass's whole input")]
+pub fn run(
+    ctx: &GpuContext,
+    e: &Entities,
+    owner: &[u32],
+    attacks: &[[u32; 4]],
+    entity_events: &[[u32; 2]],
+    repro: u32,
+    deaths: u32,
+    n: u32,
+) -> Result<Vec<ParticipantRecord>, GpuError> {
+    let p = crate::SimParams::default();
+    let b = Buffers::new(ctx, Sizes::new(&p, 1, e.capacity(), (1, 1), 1))?;
+    b.upload_entities(ctx, e);
+    put(ctx, &b.owner, owner);
+    put(ctx, b.attacks(), attacks);
+    put(ctx, b.entity_events(), entity_events);
+    let u = ParticipantsUniform {
+        attacks: attacks.len() as u32,
+        repro,
+        deaths,
+        n,
+    };
+    set(ctx, &b.participants_u, &u);
+    let m = 2 * u.attacks + repro + deaths;
+    let pass = Participants::new(ctx, &b, m as u64)?;
+    submit(ctx, "sim.pass.participants", |c| pass.record(c, m));
+    Buffers::read_records(ctx, &pass.records, m as usize)
+}
