@@ -1,0 +1,145 @@
+//! What crosses between the GPU world and the CPU on request: the write-back,
+//! full and partial readbacks, the statistics.
+
+use crate::gpu::buffers::Buffers;
+use crate::gpu::layout::{GpuSteerOut, STEER_WORDS, WriteRecord};
+use crate::gpu::{GpuContext, GpuError};
+use crate::model::entities::Entities;
+use crate::model::food::Food;
+use crate::model::genes::GENE_COUNT;
+use crate::regions::stats::GeneStat;
+
+use super::staging::{Staging, words};
+use super::{GpuWorld, SlotView};
+
+impl GpuWorld {
+    /// Applies changed slots (sorted by slot) to the GPU state.
+    pub fn write_back(
+        &mut self,
+        ctx: &GpuContext,
+        records: &[WriteRecord],
+    ) -> Result<(), GpuError> {
+        self.write_back.apply(ctx, &self.b, records)
+    }
+
+    /// Reads the whole entity state back (on request only: `state_hash`,
+    /// inspection, tests).
+    pub fn read_entities(&self, ctx: &GpuContext) -> Result<Entities, GpuError> {
+        self.b.read_entities(ctx)
+    }
+
+    /// [`Self::read_entities`], awaiting the GPU.
+    pub async fn read_entities_async(&self, ctx: &GpuContext) -> Result<Entities, GpuError> {
+        self.b.read_entities_async(ctx).await
+    }
+
+    /// Reads positions and flags of slots `0..end` (for region rebalancing).
+    pub async fn read_positions(
+        &self,
+        ctx: &GpuContext,
+        end: usize,
+    ) -> Result<(Vec<[f32; 2]>, Vec<u32>), GpuError> {
+        Ok((
+            Buffers::read_async(ctx, &self.b.pos, end).await?,
+            Buffers::read_async(ctx, &self.b.tribe_flags, end).await?,
+        ))
+    }
+
+    /// Reads the food grid back into a copy of `like`.
+    pub fn read_food(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
+        self.b.read_food(ctx, like)
+    }
+
+    /// [`Self::read_food`], awaiting the GPU.
+    pub async fn read_food_async(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
+        self.b.read_food_async(ctx, like).await
+    }
+
+    /// One slot's fields (one small readback): pos, vel, energy, age,
+    /// tribe and flags, id, genes, behaviour.
+    pub fn read_slot(&self, ctx: &GpuContext, slot: usize) -> Result<SlotView, GpuError> {
+        crate::gpu::readback::wait(self.read_slot_async(ctx, slot))
+    }
+
+    /// [`Self::read_slot`], awaiting the GPU.
+    pub async fn read_slot_async(
+        &self,
+        ctx: &GpuContext,
+        slot: usize,
+    ) -> Result<SlotView, GpuError> {
+        let b = &self.b;
+        let s = slot as u64;
+        let parts: [(&wgpu::Buffer, u64); 8] = [
+            (&b.pos, 8),
+            (&b.vel, 8),
+            (&b.energy, 4),
+            (&b.age, 4),
+            (&b.tribe_flags, 4),
+            (&b.ids, 4),
+            (&b.genes, 20),
+            (&b.steer_out, 4 * STEER_WORDS as u64),
+        ];
+        let staging = Staging::new(ctx, "sim.readback.slot", 128);
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("sim.read_slot"),
+            });
+        let mut at = 0;
+        for (buf, size) in parts {
+            enc.copy_buffer_to_buffer(buf, s * size, &staging.buffer, at, size);
+            at += size;
+        }
+        ctx.queue.submit([enc.finish()]);
+        let w = words(&staging.read(ctx, at).await?);
+        let f = |k: usize| f32::from_bits(w[k]);
+        Ok(SlotView {
+            pos: [f(0), f(1)],
+            vel: [f(2), f(3)],
+            energy: f(4),
+            age: f(5),
+            tribe_flags: w[6],
+            id: w[7],
+            genes: [w[8], w[9], w[10], w[11], w[12]],
+            mode: GpuSteerOut::decode(&w[13..16]).mode as u8,
+        })
+    }
+
+    /// Each slot's behaviour in the last tick ([`crate::cpu::Mode`] codes).
+    pub fn read_modes(&self, ctx: &GpuContext) -> Result<Vec<u8>, GpuError> {
+        crate::gpu::readback::wait(self.read_modes_async(ctx))
+    }
+
+    /// [`Self::read_modes`], awaiting the GPU.
+    pub async fn read_modes_async(&self, ctx: &GpuContext) -> Result<Vec<u8>, GpuError> {
+        let words: Vec<u32> = Buffers::read_async(
+            ctx,
+            &self.b.steer_out,
+            STEER_WORDS * self.b.sizes.capacity as usize,
+        )
+        .await?;
+        Ok(GpuSteerOut::decode_all(&words)
+            .iter()
+            .map(|o| o.mode as u8)
+            .collect())
+    }
+
+    /// Per-tribe gene statistics and energy sums, reduced on the GPU in fixed
+    /// point over slots `0..end`.
+    pub fn stats(
+        &self,
+        ctx: &GpuContext,
+        end: u32,
+    ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
+        self.stats.run(ctx, &self.b, end)
+    }
+
+    /// [`Self::stats`], awaiting the GPU.
+    pub async fn stats_async(
+        &self,
+        ctx: &GpuContext,
+        end: u32,
+    ) -> Result<(Vec<[GeneStat; GENE_COUNT]>, Vec<f64>), GpuError> {
+        self.stats.run_async(ctx, &self.b, end).await
+    }
+}

@@ -1,0 +1,325 @@
+//! The GPU-resident world: the entity SoA, the food grid and every per-tick
+//! scratch buffer live on the GPU; one tick records the passes in the order of
+//! [`Pass::ALL`] and reads back only compact data:
+//!
+//! 1. after the passes: the three event counts, the food eaten (fixed point),
+//!    the population and migrations per region and the pass timestamps;
+//! 2. then the event lists themselves and one [`ParticipantRecord`] per entity they
+//!    name (what the region workers read: id, tribe, position, energy, genes,
+//!    owner).
+//!
+//! The region workers resolve the tick on the CPU from these, and
+//! [`GpuWorld::write_back`] sends the changed slots back as one sorted list
+//! of [`WriteRecord`]s. The full state crosses only on request
+//! ([`GpuWorld::read_entities`], [`GpuWorld::read_food`]): for
+//! `state_hash`, inspection and tests.
+
+mod io;
+mod reload;
+mod staging;
+mod tick;
+
+use crate::cpu::emit_events::Events;
+use crate::gpu::buffers::{Buffers, Sizes, put, set};
+use crate::gpu::emit_events::EmitEvents;
+use crate::gpu::feed::Feed;
+use crate::gpu::food_regrow::FoodRegrow;
+use crate::gpu::gather::Gather;
+use crate::gpu::hash::Hash;
+use crate::gpu::integrate::Integrate;
+use crate::gpu::layout::{
+    EmitUniform, GatherUniform, ParticipantRecord, RegionUniform, SteerUniform, StepUniform,
+};
+use crate::gpu::participants::Participants;
+use crate::gpu::region_of::RegionOf;
+use crate::gpu::reorder::Reorder;
+use crate::gpu::stats::Stats;
+use crate::gpu::steer::Steer;
+use crate::gpu::write_back::WriteBack;
+use crate::gpu::{GpuContext, GpuError};
+use crate::model::entities::Entities;
+use crate::model::food::Food;
+use crate::model::params::SimParams;
+use crate::model::terrain::Terrain;
+use crate::pass::Pass;
+use crate::regions::grid::RegionGrid;
+use staging::{SmallLayout, Staging, Timer};
+
+/// Number of timed GPU passes: the first entries of [`Pass::ALL`]
+/// (`hash_count` … `emit_events`), each its own compute pass.
+pub const TIMED: usize = Pass::GPU_TIMED;
+
+/// What one tick needs from the coordinator.
+#[derive(Debug, Clone, Copy)]
+pub struct TickPlan {
+    /// The tick number.
+    pub tick: u32,
+    /// The run's seed.
+    pub seed: u64,
+    /// One past the highest slot that may hold a living entity.
+    pub end: u32,
+    /// Living entities.
+    pub alive: u32,
+    /// Re-sort the slots into cell order this tick (slots `0..alive` live afterwards).
+    pub reorder: bool,
+}
+
+/// What one tick sends to the CPU.
+#[derive(Debug, Clone, Default)]
+pub struct TickReadback {
+    /// The event lists, sorted as the CPU backend's.
+    pub events: Events,
+    /// The entities the events name (duplicates possible).
+    pub participants: Vec<ParticipantRecord>,
+    /// Living entities per region.
+    pub region_population: Vec<u32>,
+    /// Entities per region whose owner changed this tick.
+    pub region_migrations: Vec<u32>,
+    /// Food eaten this tick.
+    pub food_eaten: f64,
+    /// Seconds per timed pass (the first [`TIMED`] of [`Pass::ALL`];
+    /// timestamp queries), when the adapter has them.
+    pub pass_s: Option<[f64; TIMED]>,
+    /// Bytes copied to the CPU this tick.
+    pub bytes_read: u64,
+}
+
+/// The GPU buffer bytes of a world by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GpuBytes {
+    /// Buffers that grow with the capacity: the state, the hash's per-slot
+    /// arrays and every pass's scratch.
+    pub slots: u64,
+    /// The hash grid's per-cell buffers (offsets, cursor, scan block sums).
+    pub hash_grid: u64,
+    /// Terrain and food grids (with feed's grazers per cell).
+    pub world_grids: u64,
+    /// Uniforms, per-region and per-tribe buffers, event participant and
+    /// write-back records, readback staging, timestamps.
+    pub other: u64,
+}
+
+/// One entity's fields, read from one slot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlotView {
+    /// Position (wu).
+    pub pos: [f32; 2],
+    /// Velocity (wu/s).
+    pub vel: [f32; 2],
+    /// Energy (e).
+    pub energy: f32,
+    /// Age (s).
+    pub age: f32,
+    /// Tribe (low 16 bits) and flags.
+    pub tribe_flags: u32,
+    /// Id.
+    pub id: u32,
+    /// Packed genes.
+    pub genes: [u32; 5],
+    /// Behaviour in the last tick ([`crate::cpu::Mode`] code).
+    pub mode: u8,
+}
+
+/// The GPU-resident world: the buffers and one module per pass.
+pub struct GpuWorld {
+    b: Buffers,
+    hash: Hash,
+    reorder: Reorder,
+    gather: Gather,
+    steer: Steer,
+    integrate: Integrate,
+    feed: Feed,
+    food_regrow: FoodRegrow,
+    region_of: RegionOf,
+    emit: EmitEvents,
+    participants: Participants,
+    write_back: WriteBack,
+    stats: Stats,
+    step_base: StepUniform,
+    steer_base: SteerUniform,
+    region_base: RegionUniform,
+    params: SimParams,
+    small: Staging,
+    small_layout: SmallLayout,
+    lists: Staging,
+    timer: Option<Timer>,
+    bytes_total: u64,
+}
+
+impl GpuWorld {
+    /// Uploads the world and builds every pass.
+    pub fn new(
+        ctx: &GpuContext,
+        p: &SimParams,
+        terrain: &Terrain,
+        food: &Food,
+        e: &Entities,
+        regions: &RegionGrid,
+        tribes: u32,
+    ) -> Result<Self, GpuError> {
+        let cap = e.capacity() as u32;
+        let sizes = Sizes::new(
+            p,
+            terrain.cells.len(),
+            e.capacity(),
+            (regions.rows, regions.cols),
+            tribes,
+        );
+        let b = Buffers::new(ctx, sizes)?;
+        b.upload_terrain(ctx, terrain);
+        b.upload_entities(ctx, e);
+        b.upload_food(ctx, food);
+        // No previous owners yet.
+        put(ctx, &b.owner, &vec![crate::cpu::NONE; cap as usize]);
+        let step_base = StepUniform::new(p, &terrain.grid, &food.grid, cap);
+        let steer_base = SteerUniform::new(p, [&sizes.hash, &food.grid, &terrain.grid], 0, 0, cap);
+        let region_base = RegionUniform {
+            n: cap,
+            rows: regions.rows,
+            cols: regions.cols,
+            forget: 0,
+        };
+        let timer = Timer::new(ctx);
+        let small_layout = SmallLayout::new(regions.len());
+        let w = Self {
+            hash: Hash::new(ctx, &b)?,
+            reorder: Reorder::new(ctx, &b),
+            gather: Gather::new(ctx, &b),
+            steer: Steer::new(ctx, &b),
+            integrate: Integrate::new(ctx, &b),
+            feed: Feed::new(ctx, &b),
+            food_regrow: FoodRegrow::new(ctx, &b),
+            region_of: RegionOf::new(ctx, &b),
+            emit: EmitEvents::new(ctx, &b),
+            participants: Participants::new(ctx, &b, 1024)?,
+            write_back: WriteBack::new(ctx, &b, 1024)?,
+            stats: Stats::new(ctx, &b),
+            step_base,
+            steer_base,
+            region_base,
+            params: p.clone(),
+            small: Staging::new(ctx, "sim.readback.small", small_layout.total),
+            small_layout,
+            lists: Staging::new(ctx, "sim.readback.lists", 1 << 16),
+            timer,
+            bytes_total: 0,
+            b,
+        };
+        w.set_regions(ctx, regions);
+        Ok(w)
+    }
+
+    /// The buffers (for rendering straight from them).
+    pub fn buffers(&self) -> &Buffers {
+        &self.b
+    }
+
+    /// Bytes of every GPU buffer the world holds: the resident state, the
+    /// passes' own buffers, the readback staging and the timestamps.
+    pub fn gpu_bytes(&self) -> u64 {
+        self.b.total_bytes()
+            + self.hash.bytes()
+            + self.participants.bytes()
+            + self.write_back.bytes()
+            + self.small.bytes
+            + self.lists.bytes
+            + self.timer.as_ref().map_or(0, |t| t.resolve.size())
+    }
+
+    /// [`Self::gpu_bytes`] by kind.
+    pub fn gpu_bytes_by_kind(&self) -> GpuBytes {
+        let slots = self.b.slot_bytes();
+        let hash_grid = self.b.hash_grid_bytes() + self.hash.bytes();
+        let world_grids = self.b.world_grid_bytes();
+        GpuBytes {
+            slots,
+            hash_grid,
+            world_grids,
+            other: self.gpu_bytes() - slots - hash_grid - world_grids,
+        }
+    }
+
+    /// Replaces the whole entity state on the GPU.
+    pub fn upload_entities(&self, ctx: &GpuContext, e: &Entities) {
+        self.b.upload_entities(ctx, e);
+    }
+
+    /// Replaces the food grid on the GPU.
+    pub fn upload_food(&self, ctx: &GpuContext, food: &Food) {
+        self.b.upload_food(ctx, food);
+    }
+
+    /// Sends new region boundaries (after a rebalance).
+    pub fn set_regions(&self, ctx: &GpuContext, regions: &RegionGrid) {
+        put(ctx, &self.b.xs, &regions.xs);
+        put(ctx, &self.b.ys, &regions.ys);
+    }
+
+    /// Whether per-pass timestamps are measured.
+    pub fn has_timestamps(&self) -> bool {
+        self.timer.is_some()
+    }
+
+    /// Bytes read back to the CPU by the ticks so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_total
+    }
+
+    fn timed(&self, p: Pass) -> Option<wgpu::ComputePassTimestampWrites<'_>> {
+        self.timer.as_ref().and_then(|t| t.writes(p as usize))
+    }
+
+    fn set_uniforms(&self, ctx: &GpuContext, plan: &TickPlan, end: u32) {
+        let b = &self.b;
+        let p = &self.params;
+        set(
+            ctx,
+            &b.step_u,
+            &StepUniform {
+                n: end,
+                ..self.step_base
+            },
+        );
+        set(
+            ctx,
+            &b.steer_u,
+            &SteerUniform {
+                n: plan.alive,
+                tick: plan.tick,
+                seed_lo: plan.seed as u32,
+                seed_hi: (plan.seed >> 32) as u32,
+                ..self.steer_base
+            },
+        );
+        set(
+            ctx,
+            &b.gather_u,
+            &GatherUniform {
+                n: plan.alive,
+                capacity: end,
+            },
+        );
+        set(
+            ctx,
+            &b.reorder_u,
+            &GatherUniform {
+                n: plan.alive,
+                capacity: b.sizes.capacity,
+            },
+        );
+        set(
+            ctx,
+            &b.emit_u,
+            &EmitUniform::new(p, plan.seed, plan.tick, end),
+        );
+        set(
+            ctx,
+            &b.region_u,
+            &RegionUniform {
+                n: end,
+                forget: plan.reorder as u32,
+                ..self.region_base
+            },
+        );
+    }
+}
