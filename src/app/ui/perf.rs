@@ -73,6 +73,8 @@ fn frame_times(ui: &mut egui::Ui, st: &UiState) {
         .include_y(0.0)
         .include_y(1e3 / 30.0)
         .show_x(false)
+        // The frames' indices mean nothing to read: no x axis.
+        .show_axes([false, true])
         .y_axis_label("frame ms")
         .show(ui, |plot| {
             plot.line(

@@ -62,7 +62,7 @@ fn counts_and_rates(ui: &mut egui::Ui, sim: &SimView) {
 fn population_chart(ui: &mut egui::Ui, sim: &SimView) {
     let h = &sim.history.samples;
     let dt = sim.params.world.dt as f64;
-    chart("population", 110.0)
+    chart("population", 90.0)
         .include_y(0.0)
         .x_axis_label("simulated s")
         .show(ui, |plot| {
@@ -104,23 +104,24 @@ fn gene_histogram(ui: &mut egui::Ui, sim: &SimView, g: usize) {
     let (lo, hi) = (decode(g, 0) as f64, decode(g, 65535) as f64);
     let bin = (hi - lo) / HIST_BINS as f64;
     let tribes = sim.genes.len().max(1) as f64;
-    chart("histogram", 80.0)
+    chart("histogram", 70.0)
         .include_y(0.0)
         .include_x(lo)
         .include_x(hi)
         .show(ui, |plot| {
             for (t, stats) in sim.genes.iter().enumerate() {
+                let color = tribe_color(sim, t);
                 let bars = stats[g]
                     .hist
                     .iter()
                     .enumerate()
                     .map(|(b, &n)| {
                         let x = lo + bin * (b as f64 + (t as f64 + 0.5) / tribes);
-                        Bar::new(x, n as f64).width(bin / tribes)
+                        Bar::new(x, n as f64).width(bin / tribes).fill(color)
                     })
                     .collect();
                 let name = sim.scenario.tribes.get(t).map_or("?", |s| s.name.as_str());
-                plot.add(BarChart::new(name, bars).color(tribe_color(sim, t)));
+                plot.add(BarChart::new(name, bars).color(color));
             }
         });
 }
