@@ -1,6 +1,7 @@
 //! Every GPU buffer of the simulation, labelled `sim.<group>.<name>` (as they
 //! appear in GPU debuggers and wgpu errors), allocated once for a capacity.
-//! Each pass module (`src/gpu/<pass>.rs`) builds its bind groups from these;
+//! Each pass module (`src/gpu/<pass>.rs`) declares which of these it binds
+//! (as [`super::views`] names and types them);
 //! [`super::world::GpuWorld`] chains them into a tick, and each module's
 //! `run` function drives its pass alone from CPU data (for the tests).
 

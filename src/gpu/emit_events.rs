@@ -27,7 +27,7 @@ impl Shader for EmitEventsShader {
         .zeroed(&[COUNTS]);
 }
 
-/// The pass: [`Kernel::record`] over slots `0..end` (after [`EmitEvents::clear`]).
+/// The pass: [`Kernel::record`] over slots `0..end` (after [`Kernel::clear`]).
 pub type EmitEvents = Kernel<EmitEventsShader>;
 
 impl EmitUniform {

@@ -18,17 +18,17 @@ use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// What a step reads of the buffers another step writes (a second binding
-/// of each, read only).
+// What a step reads of the buffers another step writes: a second binding of
+// each, read only.
 const EATERS_IN: View = EATERS.named("eaters_in").typed("array<u32>");
 const CELL_IN: View = FOOD_CELL.named("cell_in");
 const AMOUNT_IN: View = FOOD_AMOUNT.named("amount_in");
 const ENERGY_IN: View = ENERGY.named("energy_in");
 
-/// d`'s shader: its bindings and what each step uses: the food cells, the
-/// grazer counts, the food and the energy are written by one step and read by
-/// another (under a second name); `eaten` is the food eaten this tick in
-/// 1/[`FOOD_FIXED`] units, a 64-bit lo/hi pair.
+/// `feed`'s shader: its bindings and what each step uses (the food cells,
+/// the grazer counts, the food and the energy are written by one step and
+/// read by another, under a second name; `eaten` is the food eaten this tick
+/// in 1/[`FOOD_FIXED`] units).
 pub struct FeedShader;
 
 impl Shader for FeedShader {
@@ -58,7 +58,7 @@ impl Shader for FeedShader {
 }
 
 /// The pass: [`Kernel::record`] (`count`, `gain`, `settle`) over slots `0..end`
-/// (after [`Feed::clear`]).
+/// (after [`Kernel::clear`]).
 pub type Feed = Kernel<FeedShader>;
 
 /// The food eaten from the two words of `eaten`.

@@ -4,7 +4,8 @@
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::views::{CELL_OF, GRID, OFFSETS, POS, TRIBE_FLAGS};
 
-/// `hash_count`'s shader (`counts`: the hash offsets, zeroed first).
+/// `hash_count`'s shader: counts into the hash offsets (as atomics, zeroed
+/// first).
 pub struct HashCountShader;
 
 impl Shader for HashCountShader {

@@ -9,7 +9,7 @@ use wgpu::util::DeviceExt;
 use super::buffers::Buffers;
 use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::ScanUniform;
-use super::wgsl::uniform_bytes;
+use super::wgsl::{WgslStruct, uniform_bytes};
 use super::{GpuContext, GpuError};
 
 /// Values scanned per workgroup (`SCAN_BLOCK`).
@@ -20,7 +20,7 @@ pub const SCAN_BLOCK: u32 = 4096;
 pub struct HashScanShader;
 
 impl Shader for HashScanShader {
-    const DECL: KernelDecl = KernelDecl::new("hash_scan", View::own("u", "ScanUniform", 0))
+    const DECL: KernelDecl = KernelDecl::new("hash_scan", View::own("u", ScanUniform::NAME, 0))
         .read_write(&[
             View::own("data", "array<u32>", 1),
             View::own("block_sums", "array<u32>", 2),

@@ -1,12 +1,12 @@
 //! The skeleton every compute pass shares. A pass declares its shader's
-//! bindings once, in Rust ([`KernelDecl`]: the buffers it reads and writes,
-//! each a [`View`] with its WGSL name and type), and which bindings each
-//! entry point uses; from that one
-//! declaration come the WGSL binding lines (prepended to the shader by
-//! [`super::shaders::source`]), each entry point's bind group layout and
-//! pipeline, and its bind group, so that none of them can disagree. The pass
-//! itself is a [`Kernel`] of its [`Shader`] (with the pass's own methods
-//! where it needs more than [`Kernel::record`]).
+//! bindings once, in Rust ([`KernelDecl`]: its uniform and the buffers it
+//! reads and writes, each a [`View`] with its WGSL name and type), and which
+//! bindings each entry point uses; from that one declaration come the WGSL
+//! binding lines (prepended to the shader by [`super::shaders::source`]),
+//! each entry point's bind group layout and pipeline, and its bind group, so
+//! that none of them can disagree. The pass itself is a [`Kernel`] of its
+//! [`Shader`] (with methods of its own where it needs more than
+//! [`Kernel::record`]), or a [`RecordKernel`] when it owns a record buffer.
 
 use std::marker::PhantomData;
 
@@ -80,7 +80,7 @@ impl View {
 }
 
 /// The entry list of a shader with one entry point, `main`, using every binding.
-pub const MAIN: &[(&str, &str)] = &[("main", "*")];
+const MAIN: &[(&str, &str)] = &[("main", "*")];
 
 /// A shader's bindings and entry points. Binding 0 is the uniform, then
 /// come the read-only storage buffers, then the read-write ones.
@@ -98,7 +98,7 @@ pub struct KernelDecl {
     /// keeps every entry point within the browsers' 10 storage buffers and
     /// lets two entry points see one buffer as read-only and as writable.
     pub entries: &'static [(&'static str, &'static str)],
-    /// Buffers zeroed before the pass ([`Kernel::clear`]).
+    /// Buffers of [`Buffers`] zeroed before the pass ([`Kernel::clear`]).
     pub zeroed: &'static [View],
 }
 
@@ -126,7 +126,8 @@ impl KernelDecl {
         Self { read_write, ..self }
     }
 
-    /// With these entry points (see [`Self::entries`]).
+    /// With these entry points (each with the bindings it uses, as the
+    /// field `entries` says).
     pub const fn entries(self, entries: &'static [(&'static str, &'static str)]) -> Self {
         Self { entries, ..self }
     }
@@ -227,11 +228,11 @@ impl<S: Shader> Kernel<S> {
         let (mut layouts, mut pipelines) = (Vec::new(), Vec::new());
         for &(entry, _) in decl.entries {
             let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-                label: Some(&format!("sim.layout.{name}.{entry}")),
+                label: Some(&format!("sim.bind_layout.{name}.{entry}")),
                 entries: &layout_entries(&decl.uses(entry)),
             });
             let pipeline_layout = d.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some(&format!("sim.layout.{name}.{entry}")),
+                label: Some(&format!("sim.pipeline_layout.{name}.{entry}")),
                 bind_group_layouts: &[Some(&layout)],
                 immediate_size: 0,
             });

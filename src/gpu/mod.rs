@@ -3,8 +3,9 @@
 //! - [`context`]: instance, adapter and device (`WGPU_BACKEND` honoured);
 //! - [`buffers`]: every buffer, labelled, allocated once per capacity;
 //! - [`kernel`]: the skeleton every pass shares: its bindings declared once
-//!   ([`kernel::KernelDecl`]), from which come the shader's binding lines,
-//!   the pipelines and the bind groups;
+//!   ([`kernel::KernelDecl`], over the buffers as [`views`] names and types
+//!   them), from which come the shader's binding lines, the pipelines and
+//!   the bind groups;
 //! - one module per pass, named as its shader and its CPU twin in
 //!   `src/cpu/`: [`hash_count`], [`hash_scan`], [`hash_scatter`] (chained by
 //!   [`hash`]), [`reorder`], [`gather`], [`steer`], [`integrate`], [`feed`],

@@ -22,7 +22,7 @@ impl Shader for RegionOfShader {
         .zeroed(&[POPULATION, MIGRATIONS]);
 }
 
-/// The pass: [`Kernel::record`] over slots `0..end` (after [`RegionOf::clear`]).
+/// The pass: [`Kernel::record`] over slots `0..end` (after [`Kernel::clear`]).
 pub type RegionOf = Kernel<RegionOfShader>;
 
 /// What `region_of` produces, read back.

@@ -12,20 +12,17 @@ use super::views::{
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
-/// The scratch: positions in the hash's `sorted_pos`, velocities in the
-/// first 2 × capacity words of `steer_out`, energy, age, flags and id, then
-/// genes words 0-3 in `info`, genes word 4 in `steer_out` from word
-/// 2 × capacity.
+// The scratch: positions in the hash's `sorted_pos`, velocities in the first
+// 2 × capacity words of `steer_out`, energy, age, flags and id, then genes
+// words 0-3 in `info`, genes word 4 in `steer_out` from word 2 × capacity.
 const TMP_POS: View = SORTED_POS.named("tmp_pos");
 const TMP_VEL: View = STEER_OUT.named("tmp_vel").typed("array<vec2<f32>>");
 const TMP_WORDS: View = INFO.named("tmp_words").typed("array<vec4<u32>>");
 const TMP_WORD: View = STEER_OUT.named("tmp_word");
 
-/// `reorder`'s shader: its bindings and its entry points, in the order they
-/// run, with the bindings each uses. The scratch: positions in the hash's
-/// `sorted_pos`, velocities in the first 2 × capacity words of `steer_out`,
-/// energy, age, flags and id, then genes words 0-3 in `info`, genes word 4 in
-/// `steer_out` from word 2 × capacity.
+/// `reorder`'s shader: its bindings (the entity arrays and the scratch each
+/// field goes through) and its entry points, in the order they run, with the
+/// bindings each uses.
 pub struct ReorderShader;
 
 impl Shader for ReorderShader {

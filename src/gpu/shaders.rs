@@ -1,5 +1,7 @@
-//! Shader sources: each pass file is compiled with the shared code of
-//! `shaders/common/` prepended (WGSL has no includes).
+//! Shader sources: each pass file is compiled with the structs and constants
+//! shared with Rust ([`super::layout::prelude`]), the shared code of
+//! `shaders/common/` and the pass's bindings (its
+//! [`super::kernel::KernelDecl`]) prepended (WGSL has no includes).
 //!
 //! The sources are built in; [`set_override`] replaces one file's text for
 //! every pipeline built afterwards (the viewer's `--watch-shaders`, with

@@ -13,7 +13,7 @@ use crate::model::entities::Entities;
 use crate::model::genes::{GENE_COUNT, GENE_RANGES};
 use crate::regions::stats::GeneStat;
 
-/// `stats`' shader (`out`: [`STATS_STRIDE`] words per tribe).
+/// `stats`' shader (`stats_out`: [`STATS_STRIDE`] words per tribe).
 pub struct StatsShader;
 
 impl Shader for StatsShader {
