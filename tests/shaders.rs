@@ -5,7 +5,7 @@
 
 use evosim::gpu::KERNELS;
 use evosim::gpu::layout::{prelude, shared_constants, shared_structs};
-use evosim::gpu::shaders::{PASSES, RENDER, source};
+use evosim::gpu::shaders::{COMPUTE, RENDER, source};
 use evosim::gpu::wgsl::{Const, Declared, Field};
 
 fn parse(name: &str, src: &str) -> naga::Module {
@@ -28,14 +28,28 @@ fn validate(name: &str, m: &naga::Module) -> naga::valid::ModuleInfo {
 
 #[test]
 fn every_shader_parses_and_validates() {
-    for (name, _) in PASSES.iter().chain(RENDER) {
+    for (name, _) in COMPUTE.iter().chain(RENDER) {
         validate(name, &module(name));
     }
 }
 
 #[test]
+fn every_pass_names_shader_files_that_exist_and_have_bindings() {
+    use evosim::gpu::KERNELS;
+    use evosim::pass::Pass;
+    for p in Pass::ALL {
+        for file in p.shaders() {
+            assert!(COMPUTE.iter().any(|(n, _)| n == file), "{p}: {file}");
+            assert!(KERNELS.iter().any(|k| k.shader == *file), "{p}: {file}");
+            assert_eq!(Pass::of_shader(file), Some(p));
+        }
+        assert_eq!(p.gpu_timed(), !p.shaders().is_empty(), "{p}");
+    }
+}
+
+#[test]
 fn shaders_stay_within_browser_limits() {
-    for (name, _) in PASSES {
+    for (name, _) in COMPUTE {
         let m = module(name);
         let info = validate(name, &m);
         for (k, ep) in m.entry_points.iter().enumerate() {
@@ -70,7 +84,7 @@ fn entry_points_bind_exactly_what_they_use() {
     for decl in KERNELS {
         let name = decl.shader;
         assert!(
-            PASSES.iter().any(|(n, _)| *n == name),
+            COMPUTE.iter().any(|(n, _)| *n == name),
             "{name} is not a pass shader"
         );
         let m = module(name);
@@ -135,7 +149,7 @@ fn check_struct(m: &naga::Module, d: &Declared) -> Result<(), String> {
 #[test]
 fn wgsl_structs_match_the_rust_layouts() {
     let structs = shared_structs();
-    for (name, _) in PASSES.iter().chain(RENDER) {
+    for (name, _) in COMPUTE.iter().chain(RENDER) {
         let m = module(name);
         for d in &structs {
             check_struct(&m, d).unwrap_or_else(|e| panic!("{name}.wgsl: {e}"));

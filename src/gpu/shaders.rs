@@ -16,7 +16,7 @@ fn overrides() -> &'static Mutex<HashMap<String, String>> {
 }
 
 /// Replaces the text of shader file `file` (`steer`, `common/rng.wgsl`:
-/// the names of [`PASSES`] and [`COMMON`]) for the pipelines built from now
+/// the names of [`COMPUTE`] and [`COMMON`]) for the pipelines built from now
 /// on; `None` goes back to the built-in text. Returns the previous override.
 pub fn set_override(file: &str, text: Option<String>) -> Option<String> {
     let mut o = overrides().lock().unwrap_or_else(|p| p.into_inner());
@@ -26,9 +26,9 @@ pub fn set_override(file: &str, text: Option<String>) -> Option<String> {
     }
 }
 
-/// Whether `file` names a shader of [`PASSES`] or [`COMMON`].
+/// Whether `file` names a shader of [`COMPUTE`] or [`COMMON`].
 pub fn is_shader(file: &str) -> bool {
-    PASSES.iter().chain(COMMON).any(|(n, _)| *n == file)
+    COMPUTE.iter().chain(COMMON).any(|(n, _)| *n == file)
 }
 
 fn text_of(file: &str, built_in: &str) -> String {
@@ -60,8 +60,11 @@ pub const COMMON: &[(&str, &str)] = &[
     ),
 ];
 
-/// Every pass shader: (name, source without the shared code).
-pub const PASSES: &[(&str, &str)] = &[
+/// Every compute shader file: (name, source without the shared code). The
+/// passes of the tick name theirs in [`crate::pass::Pass::shaders`]; the
+/// rest are helpers outside the pass list (`participants`, `write_back`,
+/// `stats`) and the RNG's test vector check.
+pub const COMPUTE: &[(&str, &str)] = &[
     ("rng_check", include_str!("../../shaders/rng_check.wgsl")),
     ("hash_count", include_str!("../../shaders/hash_count.wgsl")),
     ("hash_scan", include_str!("../../shaders/hash_scan.wgsl")),
@@ -98,7 +101,7 @@ pub const RENDER: &[(&str, &str)] = &[("render", include_str!("../../shaders/ren
 /// Rust ([`super::layout::prelude`]), the shared code, the pass's bindings
 /// (its [`super::kernel::KernelDecl`]), then the pass.
 pub fn source(name: &str) -> String {
-    let pass = PASSES
+    let pass = COMPUTE
         .iter()
         .chain(RENDER)
         .find(|(n, _)| *n == name)
