@@ -20,7 +20,7 @@ use crate::world::World;
 /// The engine in use.
 pub enum Engine {
     /// The CPU engine.
-    Cpu(CpuEngine),
+    Cpu(Box<CpuEngine>),
     /// The GPU engine.
     Gpu(Box<GpuEngine>),
 }

@@ -134,7 +134,7 @@ impl Simulation {
         faults: recovery::Faults,
     ) -> Result<Self, SimError> {
         let engine = match ctx {
-            None => Engine::Cpu(CpuEngine::new(Arc::clone(&pool), &world)),
+            None => Engine::Cpu(Box::new(CpuEngine::new(Arc::clone(&pool), &world))),
             Some(ctx) => Engine::Gpu(Box::new(
                 GpuEngine::new(Arc::clone(&pool), ctx, &mut world)
                     .map_err(|e| SimError::Backend(format!("GPU backend: {e}")))?,
@@ -206,10 +206,10 @@ impl Simulation {
     pub async fn switch_backend_async(&mut self, ctx: Option<GpuContext>) -> Result<(), SimError> {
         if matches!(self.engine, Engine::Gpu(_)) {
             if ctx.is_none() {
-                return self.to_cpu().await;
+                return self.move_to_cpu().await;
             }
             // GPU to GPU (another device): through the CPU.
-            self.to_cpu().await?;
+            self.move_to_cpu().await?;
         }
         let Some(ctx) = ctx else {
             return Ok(());
@@ -222,7 +222,7 @@ impl Simulation {
     }
 
     /// From the GPU engine to the CPU engine: the state read back in full.
-    async fn to_cpu(&mut self) -> Result<(), SimError> {
+    async fn move_to_cpu(&mut self) -> Result<(), SimError> {
         let Engine::Gpu(g) = &self.engine else {
             return Ok(());
         };
@@ -233,7 +233,7 @@ impl Simulation {
         self.world.food = food;
         let mut cpu = CpuEngine::new(Arc::clone(&self.pool), &self.world);
         cpu.set_modes(modes);
-        self.engine = Engine::Cpu(cpu);
+        self.engine = Engine::Cpu(Box::new(cpu));
         self.unsync();
         let end = self.world.ledger.free.live_end();
         self.world

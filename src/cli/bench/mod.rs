@@ -256,7 +256,10 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
     }
     let population_start = sim.population();
     let mut tick_ms = Vec::with_capacity(a.ticks as usize);
-    let mut pass_ms = vec![Vec::with_capacity(a.ticks as usize); Pass::COUNT];
+    let mut pass_ms: Vec<Vec<f64>> = Pass::ALL
+        .iter()
+        .map(|_| Vec::with_capacity(a.ticks as usize))
+        .collect();
     let mut entity_ticks = 0.0;
     for k in 0..a.ticks {
         let start = Instant::now();
