@@ -1,5 +1,5 @@
 //! How Rust declares what it shares with the shaders: each shared struct is
-//! written once, in Rust, with [`wgsl_struct!`], which derives its encoding
+//! written once, in Rust, with `wgsl_struct!`, which derives its encoding
 //! ([`encase::ShaderType`], WGSL's layout rules) and writes its WGSL text;
 //! [`super::shaders`] prepends that text (and the shared constants, see
 //! [`super::layout`]) to every shader, so that no field can be added on one
@@ -130,7 +130,7 @@ impl Declared {
     }
 }
 
-/// A struct declared with [`wgsl_struct!`].
+/// A struct declared with `wgsl_struct!` (this module).
 pub trait WgslStruct: ShaderType + ShaderSize + WriteInto + Sized {
     /// Its name on both sides.
     const NAME: &'static str;

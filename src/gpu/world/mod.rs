@@ -10,7 +10,7 @@
 //!
 //! The region workers resolve the tick on the CPU from these, and
 //! [`GpuWorld::write_back`] sends the changed slots back as one sorted list
-//! of [`WriteRecord`]s. The full state crosses only on request
+//! of [`crate::gpu::layout::WriteRecord`]s. The full state crosses only on request
 //! ([`GpuWorld::read_entities`], [`GpuWorld::read_food`]): for
 //! `state_hash`, inspection and tests.
 
