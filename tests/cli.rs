@@ -565,3 +565,65 @@ fn a_stuck_worker_is_reported_by_the_watchdog() {
         "names the tick, phase, worker and region: {r}"
     );
 }
+
+#[test]
+fn output_paths_are_checked_before_the_first_tick() {
+    let dir = std::env::temp_dir().join(format!("evosim-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let folder = dir.to_str().expect("utf-8 path");
+    let missing = "/no/such/dir/x.out";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        // A long run: were the path checked only at the end, this would take minutes.
+        (
+            vec!["run", "--ticks", "100000", "--snapshot", missing],
+            "--snapshot",
+        ),
+        (
+            vec!["run", "--ticks", "100000", "--stats-csv", missing],
+            "--stats-csv",
+        ),
+        (
+            vec!["bench", "--entities", "1000", "--json", missing],
+            "--json",
+        ),
+        (
+            vec!["view", "--screenshot", folder, "--frames", "1"],
+            "--screenshot",
+        ),
+    ];
+    for (args, flag) in cases {
+        let out = evosim(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(flag), "{args:?}: {err}");
+        assert!(
+            err.contains("does not exist") || err.contains("is a folder"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("tick 1"), "{args:?} ran ticks: {err}");
+    }
+    // A good path still works, and no probe file is left behind.
+    let csv = dir.join("stats.csv");
+    let out = evosim(&[
+        "run",
+        "--entities",
+        "500",
+        "--ticks",
+        "5",
+        "--quiet",
+        "--stats-csv",
+        csv.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("stats.csv")]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

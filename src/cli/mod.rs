@@ -183,6 +183,35 @@ pub(crate) fn parse_pair(s: &str, range: RangeInclusive<u32>) -> Option<(u32, u3
     (range.contains(&a) && range.contains(&b)).then_some((a, b))
 }
 
+/// Checks, before anything runs, that the output file `path` given with
+/// `flag` can be written: its folder exists and takes a new file, and the
+/// path is not a folder. Bad paths are a usage error (exit 2), so that a long
+/// run never ends in a failed save.
+pub fn check_output(flag: &str, path: &std::path::Path) -> Result<(), CliError> {
+    let bad = |why: String| CliError::Usage(format!("{flag} {}: {why}", path.display()));
+    if path.is_dir() {
+        return Err(bad("is a folder; give a file name".into()));
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(bad(format!(
+            "the folder {} does not exist",
+            folder.display()
+        )));
+    }
+    let probe = folder.join(format!(".evosim-write-check-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(bad(format!("cannot write in {}: {e}", folder.display()))),
+    }
+}
+
 /// A command's failure: bad input (exit 2) or a runtime failure (exit 1).
 pub enum CliError {
     /// Bad arguments or scenario.

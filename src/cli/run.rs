@@ -15,6 +15,12 @@ use evosim::pass::Pass;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
 pub fn run(a: RunArgs) -> Result<(), CliError> {
+    if let Some(path) = &a.snapshot {
+        super::check_output("--snapshot", path)?;
+    }
+    if let Some(path) = &a.stats_csv {
+        super::check_output("--stats-csv", path)?;
+    }
     let backend: Backend = a.backend.into();
     let mut sim = match &a.resume {
         Some(path) => {

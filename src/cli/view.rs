@@ -99,6 +99,9 @@ pub fn default_args() -> ViewArgs {
 }
 
 pub fn view(a: ViewArgs) -> Result<(), CliError> {
+    if let Some(path) = &a.screenshot {
+        super::check_output("--screenshot", path)?;
+    }
     if let Some(dir) = &a.watch_shaders
         && !dir.join("steer.wgsl").is_file()
     {

@@ -299,6 +299,9 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
 }
 
 pub fn bench(a: BenchArgs) -> Result<(), CliError> {
+    if let Some(path) = &a.json {
+        super::check_output("--json", path)?;
+    }
     let mut scenario = match &a.scenario {
         Some(path) => Scenario::load(path).map_err(|e| CliError::Usage(e.to_string()))?,
         None => Scenario::default_scenario(),
