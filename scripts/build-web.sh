@@ -1,18 +1,38 @@
 #!/usr/bin/env bash
-# Builds the browser demo into target/web/: the evosim-web crate for
-# wasm32-unknown-unknown (release), its JS bindings (wasm-bindgen --target web),
-# the page (web/index.html, bootstrap.js, style.css) and the bundled scenarios.
-# Installs the wasm32 target and the wasm-bindgen-cli matching Cargo.lock when
-# missing (from crates.io: nothing is downloaded at run time).
+# Builds the browser demo into target/web/: the page (web/index.html,
+# bootstrap.js, worker.js, style.css), the bundled scenarios, and the
+# evosim-web crate for wasm32-unknown-unknown (release) twice, with its JS
+# bindings (wasm-bindgen --target web):
+#
+#   pkg-threads/  WebAssembly threads: rayon's pool on Web Workers sharing the
+#                 wasm memory (wasm-bindgen-rayon). Needs std rebuilt with
+#                 atomics, which only nightly can do: built from web/, where
+#                 web/rust-toolchain.toml picks nightly and web/.cargo/config.toml
+#                 sets build-std, +atomics and the linker flags. Target dir
+#                 target/wasm-threads. Loaded by cross-origin isolated pages.
+#   pkg-single/   One thread, the pinned stable toolchain. Loaded by pages
+#                 that are not cross-origin isolated (no shared memory there).
+#
+# Both with +simd128. Installs what is missing: the wasm32 target, nightly's
+# rust-src, the wasm-bindgen-cli matching Cargo.lock (from crates.io).
 #
 #   scripts/build-web.sh            # then scripts/serve-web.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 out=target/web
 
 if ! rustup target list --installed | grep -x wasm32-unknown-unknown >/dev/null; then
     echo "build-web: installing the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
+fi
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    echo "build-web: the threaded build needs a nightly toolchain (rustup toolchain install nightly)" >&2
+    exit 1
+fi
+if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+    echo "build-web: installing nightly's rust-src (the threaded build rebuilds std)"
+    rustup component add rust-src --toolchain nightly
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly.
@@ -23,15 +43,24 @@ if [ "$have" != "$want" ]; then
     cargo install wasm-bindgen-cli --version "$want"
 fi
 
-echo "build-web: cargo build --target wasm32-unknown-unknown --release -p evosim-web"
-# No line tables in the browser build: they only make the download bigger.
-CARGO_PROFILE_RELEASE_DEBUG=0 cargo build --target wasm32-unknown-unknown --release -p evosim-web
+# No line tables in the browser builds: they only make the download bigger.
+export CARGO_PROFILE_RELEASE_DEBUG=0
+
+echo "build-web: single-threaded build (stable): cargo build --target wasm32-unknown-unknown --release -p evosim-web"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128" \
+    cargo build --target wasm32-unknown-unknown --release -p evosim-web
+
+echo "build-web: threaded build (nightly, from web/): cargo build --release -p evosim-web"
+(cd web && CARGO_TARGET_DIR="$root/target/wasm-threads" cargo build --release -p evosim-web)
 
 rm -rf "$out"
-mkdir -p "$out/pkg" "$out/scenarios"
-wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
+mkdir -p "$out/scenarios"
+wasm-bindgen --target web --no-typescript --out-dir "$out/pkg-single" \
     target/wasm32-unknown-unknown/release/evosim_web.wasm
-cp web/index.html web/bootstrap.js web/style.css "$out/"
+wasm-bindgen --target web --no-typescript --out-dir "$out/pkg-threads" \
+    target/wasm-threads/wasm32-unknown-unknown/release/evosim_web.wasm
+cp web/index.html web/bootstrap.js web/worker.js web/style.css "$out/"
 cp scenarios/*.toml "$out/scenarios/"
-size=$(du -k "$out/pkg/evosim_web_bg.wasm" | cut -f1)
-echo "build-web: built $out/ (wasm ${size} KiB); serve it with scripts/serve-web.sh"
+single=$(du -k "$out/pkg-single/evosim_web_bg.wasm" | cut -f1)
+threads=$(du -k "$out/pkg-threads/evosim_web_bg.wasm" | cut -f1)
+echo "build-web: built $out/ (wasm ${single} KiB single-threaded, ${threads} KiB threaded); serve it with scripts/serve-web.sh"

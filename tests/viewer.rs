@@ -155,6 +155,7 @@ fn runner(backend: evosim::Backend) -> evosim::app::runner::SimRunner {
         speed: 2,
         stop_at: None,
         watch_shaders: None,
+        recovery: Default::default(),
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
     evosim::app::runner::SimRunner::start(options, ctx).expect("simulation thread")
@@ -347,6 +348,7 @@ fn local_runner_stops_at_the_asked_tick_with_the_state_hash() {
         speed: 2,
         stop_at: Some(45),
         watch_shaders: None,
+        recovery: Default::default(),
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
     let (runner, task) =
@@ -428,6 +430,7 @@ fn edited_shaders_are_rebuilt_and_broken_ones_reported() {
         speed: 2,
         stop_at: None,
         watch_shaders: Some(dir.clone()),
+        recovery: Default::default(),
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
     let r = evosim::app::runner::SimRunner::start(options, ctx).unwrap();

@@ -1,7 +1,7 @@
 // A static file server for the demo: 127.0.0.1 only, cross-origin isolated
-// (COOP same-origin + COEP require-corp), correct MIME types, no directory
-// listings, nothing outside the root. Used by scripts/serve-web.sh and the
-// browser test.
+// (COOP same-origin + COEP require-corp: the page's threads need it), correct
+// MIME types, no directory listings, nothing outside the root. Used by
+// scripts/serve-web.sh and the browser tests.
 //
 //   node web/serve.mjs ROOT [PORT]
 import { createServer } from 'node:http';
@@ -21,16 +21,22 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves `root` on 127.0.0.1:`port` (0: any free port); resolves to the server. */
-export function serve(root, port = 8080) {
+/**
+ * Serves `root` on 127.0.0.1:`port` (0: any free port); resolves to the
+ * server. `isolated: false` leaves out the COOP/COEP headers (the page then
+ * runs on one thread: tests of that fallback).
+ */
+export function serve(root, port = 8080, { isolated = true } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-cache',
-    };
+    const headers = isolated
+      ? {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+        'Cache-Control': 'no-cache',
+      }
+      : { 'Cache-Control': 'no-cache' };
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       let file = normalize(join(base, path));

@@ -55,6 +55,25 @@ pub struct ViewOptions {
     /// pipelines are rebuilt live; a broken one is reported and the last
     /// good pipelines keep running.
     pub watch_shaders: Option<std::path::PathBuf>,
+    /// Checkpoints, a resumed start and an injected fault: what the
+    /// browser demo's crash restarts need (nothing natively).
+    pub recovery: Recovery,
+}
+
+/// How the browser demo survives a crash of its simulation worker: the
+/// runner takes in-memory checkpoints, which the page keeps; a fresh worker
+/// resumes from the last one and recomputes to where the old one was.
+#[derive(Debug, Clone, Default)]
+pub struct Recovery {
+    /// Take a checkpoint (the bytes of a snapshot) every this many ticks,
+    /// and one at the start; [`SimRunner::take_checkpoint`] hands out the
+    /// latest.
+    pub checkpoint_every: Option<u32>,
+    /// Start from these snapshot bytes instead of the scenario.
+    pub resume: Option<Arc<Vec<u8>>>,
+    /// Panic when this tick is about to run (the browser's
+    /// `fault=worker_panic@T`, for tests of the restart).
+    pub panic_at: Option<u32>,
 }
 
 /// The frame thread's side of the viewer: camera, panels, drawing, and the
@@ -145,6 +164,18 @@ impl App {
     /// The target format.
     pub fn format(&self) -> wgpu::TextureFormat {
         self.format
+    }
+
+    /// Has the simulation run `ticks` ticks at once (see
+    /// [`SimRunner::grant_backlog`]).
+    pub fn grant_backlog(&self, ticks: u32) {
+        self.runner.grant_backlog(ticks);
+    }
+
+    /// The checkpoint taken since the last call, if any: its tick and
+    /// snapshot bytes ([`Recovery::checkpoint_every`]).
+    pub fn take_checkpoint(&self) -> Option<(u32, Arc<Vec<u8>>)> {
+        self.runner.take_checkpoint()
     }
 
     /// The view drawn by the last frame.

@@ -121,6 +121,7 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
         speed: a.speed,
         stop_at: None,
         watch_shaders: a.watch_shaders.clone(),
+        recovery: Default::default(),
     };
     match &a.screenshot {
         Some(path) => screenshot(&a, options, path),

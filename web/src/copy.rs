@@ -10,15 +10,16 @@ use std::rc::Rc;
 use evosim::Scenario;
 use evosim::app::frame::FrameTarget;
 use evosim::gpu::GpuContext;
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::JsCast;
 
-use crate::{Params, input, page, publish, start_app};
+use crate::{Params, Start, input, page, publish, start_app};
 
 /// Runs the viewer, copying its frames into the canvas's 2D context.
 pub fn run(
     params: Params,
     scenario: Scenario,
-    canvas: web_sys::HtmlCanvasElement,
+    start: Start,
+    canvas: web_sys::OffscreenCanvas,
     instance: wgpu::Instance,
     ctx: GpuContext,
 ) -> Result<(), String> {
@@ -29,12 +30,11 @@ pub fn run(
         .get_context("2d")
         .ok()
         .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .and_then(|c| c.dyn_into::<web_sys::OffscreenCanvasRenderingContext2d>().ok())
         .ok_or("present=copy needs a 2D canvas, which this browser refuses")?;
     log::info!("present=copy: WebGPU frames reach the page through a 2D canvas");
     let size = page::fit_canvas(&canvas);
-    let app = start_app(&params, scenario, &ctx, FrameTarget::FORMAT, size)?;
-    let events = input::listen(&canvas, app.clone())?;
+    let app = start_app(&params, scenario, start, &ctx, FrameTarget::FORMAT, size)?;
     let target = Rc::new(RefCell::new(FrameTarget::new(&ctx.device, size)));
     let pace = Pace::default();
     page::every_frame(move || {
@@ -51,9 +51,9 @@ pub fn run(
         {
             let t = target.borrow();
             let mut app = app.borrow_mut();
-            let raw = events.take(size, page::pixel_ratio());
+            let raw = input::take(size, page::pixel_ratio());
             let out = app.frame(raw, &t.view, size, page::pixel_ratio());
-            input::platform_output(&canvas, out);
+            input::platform_output(out);
             let mut enc = ctx
                 .device
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -104,7 +104,7 @@ impl Pace {
 async fn put_frame(
     ctx: GpuContext,
     target: Rc<RefCell<FrameTarget>>,
-    ctx2d: web_sys::CanvasRenderingContext2d,
+    ctx2d: web_sys::OffscreenCanvasRenderingContext2d,
 ) {
     let (buffer, bytes) = {
         let t = target.borrow();
@@ -114,11 +114,7 @@ async fn put_frame(
         Ok(data) => {
             let t = target.borrow();
             let pixels = t.pixels(&data);
-            if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-                Clamped(&pixels),
-                t.size[0],
-                t.size[1],
-            ) {
+            if let Some(img) = page::image_data(&pixels, t.size) {
                 let _ = ctx2d.put_image_data(&img, 0.0, 0.0);
             }
         }

@@ -1,15 +1,14 @@
-//! Without WebGPU: the CPU backend on the page's thread (the region
-//! workers inline), drawn on a 2D canvas — terrain shaded by food, one dot
+//! Without WebGPU: the CPU backend (on rayon's pool of Web Workers in the
+//! threaded build), drawn on a 2D canvas — terrain shaded by food, one dot
 //! per creature in its tribe's colour — with the figures in plain text
-//! beside it.
+//! beside it. Checkpoints go to the page every [`CHECKPOINT_EVERY`] ticks.
 
 use evosim::model::terrain::Biome;
 use evosim::{Backend, Scenario, Simulation};
-use wasm_bindgen::Clamped;
 use wasm_bindgen::JsCast;
 
-use crate::Params;
 use crate::page::{self, Status};
+use crate::{CHECKPOINT_EVERY, Params, Start};
 
 /// Longest the ticks of one frame may take before the frame is drawn (ms).
 const FRAME_BUDGET_MS: f64 = 12.0;
@@ -18,7 +17,8 @@ const FRAME_BUDGET_MS: f64 = 12.0;
 pub fn run(
     params: Params,
     scenario: Scenario,
-    canvas: web_sys::HtmlCanvasElement,
+    start: Start,
+    canvas: web_sys::OffscreenCanvas,
     why: String,
 ) -> Result<(), String> {
     let notice = format!(
@@ -29,12 +29,23 @@ pub fn run(
     );
     page::show_notice(&notice);
     log::warn!("no WebGPU ({why}): running the CPU backend on a 2D canvas");
-    let mut sim = Simulation::new(scenario, Backend::Cpu, 1).map_err(|e| e.to_string())?;
+    let mut sim = match &start.resume {
+        Some(bytes) => Simulation::from_snapshot(bytes, Backend::Cpu, 0, None),
+        // 0: rayon's pool (the page's worker threads; one without them).
+        None => Simulation::new(scenario, Backend::Cpu, 0),
+    }
+    .map_err(|e| e.to_string())?;
+    // Recompute to where a crashed worker was (nothing to do on a first start).
+    while sim.tick() < start.resume_to.unwrap_or(0) {
+        sim.step().map_err(|e| format!("the simulation stopped: {e}"))?;
+        checkpoint_if_due(&sim);
+    }
+    page::post_checkpoint(sim.tick(), &sim.to_snapshot().map_err(|e| e.to_string())?);
     let ctx = canvas
         .get_context("2d")
         .ok()
         .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .and_then(|c| c.dyn_into::<web_sys::OffscreenCanvasRenderingContext2d>().ok())
         .ok_or("this browser has neither WebGPU nor a 2D canvas")?;
     let world = [sim.params().world.width, sim.params().world.height];
     // One image pixel per 2 world units, at most 640 across.
@@ -53,11 +64,18 @@ pub fn run(
             ticks += params.speed;
             let start = js_sys::Date::now();
             while ticks >= 1.0 && sim.tick() < limit {
+                if params.fault == Some(sim.tick()) {
+                    panic!(
+                        "fault=worker_panic@{}: the simulation panics here, as asked",
+                        sim.tick()
+                    );
+                }
                 if let Err(e) = sim.step() {
                     page::show_error(&format!("the simulation stopped: {e}"));
                     stopped = true;
                     break;
                 }
+                checkpoint_if_due(&sim);
                 ticks -= 1.0;
                 if js_sys::Date::now() - start > FRAME_BUDGET_MS {
                     // Behind: drop the backlog rather than the frame rate.
@@ -74,9 +92,7 @@ pub fn run(
             }
         }
         draw(&sim, &colors, &mut image, [width, height]);
-        if let Ok(data) =
-            web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&image), width, height)
-        {
+        if let Some(data) = page::image_data(&image, [width, height]) {
             let _ = ctx.put_image_data(&data, 0.0, 0.0);
         }
         frames += 1;
@@ -89,10 +105,20 @@ pub fn run(
             s.state_hash = Some(sim.state_hash());
         });
         if frames % 15 == 1 || stopped {
-            page::set_text("stats", &stats(&sim));
+            page::set_stats(&stats(&sim));
         }
     });
     Ok(())
+}
+
+/// Hands the page a checkpoint every [`CHECKPOINT_EVERY`] ticks.
+fn checkpoint_if_due(sim: &Simulation) {
+    if sim.tick().is_multiple_of(CHECKPOINT_EVERY) {
+        match sim.to_snapshot() {
+            Ok(bytes) => page::post_checkpoint(sim.tick(), &bytes),
+            Err(e) => log::warn!("no checkpoint at tick {}: {e}", sim.tick()),
+        }
+    }
 }
 
 /// The figures beside the canvas.

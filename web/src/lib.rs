@@ -2,19 +2,31 @@
 //! of `evosim view` in a web page, built for wasm32 only (natively this
 //! crate is empty).
 //!
-//! - With WebGPU (`navigator.gpu` and an adapter): the chosen backend runs
-//!   on the page's GPU device and [`evosim::app::App`] draws it with its egui
-//!   panels into the canvas. The simulation is a task on the page's event
-//!   loop ([`SimRunner::start_local`]): GPU readbacks are awaited, never
-//!   waited for.
-//! - Without: the page says so and runs the CPU backend, drawn on a 2D
-//!   canvas ([`fallback`]). The region workers run inline (no threads).
+//! Everything here runs in a dedicated Worker (`worker.js`), never on the
+//! page's thread: the page (`bootstrap.js`) hands over its canvas as an
+//! `OffscreenCanvas`, forwards pointer, wheel, key and resize events
+//! ([`message`]), and shows what the worker posts: notices, errors, the
+//! status object, checkpoints. In the threaded build (cross-origin isolated
+//! pages), rayon's pool runs on further Web Workers sharing the wasm memory
+//! (wasm-bindgen-rayon), and the CPU passes and region tasks run there.
 //!
-//! URL parameters: `entities`, `seed`, `scenario` (a bundled name, default
-//! `default`), `backend` (`auto`, `gpu`, `cpu`), `ticks` (stop at this tick),
-//! `speed` (ticks per frame: 0.25 … 16), `paused` (`1`).
-//! `window.evosim.status()` (set up by `bootstrap.js`) returns
-//! `{tick, population, backend, adapter, state_hash, mode, message}`.
+//! - With WebGPU (`navigator.gpu` and an adapter): the chosen backend runs
+//!   on the worker's GPU device and [`evosim::app::App`] draws it with its
+//!   egui panels into the canvas. The simulation is a task on the worker's
+//!   event loop ([`SimRunner::start_local`]): GPU readbacks are awaited,
+//!   never waited for.
+//! - Without: the page says so and runs the CPU backend, drawn on a 2D
+//!   canvas ([`fallback`]).
+//!
+//! A panic ends the worker's wasm instance; the page then starts a fresh
+//! worker from the last checkpoint the old one posted ([`CHECKPOINT_EVERY`]
+//! ticks apart) and lets it recompute to the tick where the old one died.
+//!
+//! URL parameters read here: `entities`, `seed`, `scenario` (a bundled name,
+//! default `default`), `backend` (`auto`, `gpu`, `cpu`), `ticks` (stop at
+//! this tick), `speed` (ticks per frame: 0.25 … 16), `paused` (`1`),
+//! `present` (`canvas`, `copy`), `fault` (`worker_panic@T`); the page reads
+//! `threads`.
 #![cfg(target_arch = "wasm32")]
 
 mod copy;
@@ -27,13 +39,18 @@ use std::rc::Rc;
 
 use evosim::app::runner::SimRunner;
 use evosim::app::ui::SPEEDS;
-use evosim::app::{App, ViewOptions};
+use evosim::app::{App, Recovery, ViewOptions};
 use evosim::gpu::GpuContext;
 use evosim::model::count::parse_count;
 use evosim::{Backend, Scenario};
 use wasm_bindgen::prelude::*;
 
 use page::Status;
+
+/// `initThreadPool(n)` for `worker.js`: rayon's global pool on `n` Web
+/// Workers sharing the wasm memory (the threaded build only).
+#[cfg(target_feature = "atomics")]
+pub use wasm_bindgen_rayon::init_thread_pool;
 
 /// The most entities `?entities=` accepts.
 const MAX_ENTITIES: u64 = 2_000_000;
@@ -57,6 +74,9 @@ pub struct Params {
     pub paused: bool,
     /// How WebGPU frames reach the page.
     pub present: Present,
+    /// Panic at this tick (`fault=worker_panic@T`, for tests of the
+    /// restart).
+    pub fault: Option<u32>,
 }
 
 /// How WebGPU frames reach the page.
@@ -66,8 +86,8 @@ pub enum Present {
     Canvas,
     /// Drawn into a texture, read back and put into a 2D canvas
     /// (`present=copy`): slower, for browsers whose WebGPU cannot present to
-    /// a canvas — headless Chromium on SwiftShader loses its device when it
-    /// tries.
+    /// a canvas — headless Chromium on SwiftShader without Vulkan loses its
+    /// device when it tries.
     Copy,
 }
 
@@ -84,6 +104,7 @@ impl Params {
             speed: 1.0,
             paused: false,
             present: Present::Canvas,
+            fault: None,
         };
         for pair in search.trim_start_matches('?').split('&') {
             if pair.is_empty() {
@@ -134,7 +155,12 @@ impl Params {
                         _ => return Err(bad("canvas or copy")),
                     }
                 }
-                // Unknown parameters are someone else's (analytics, anchors).
+                "fault" => {
+                    let tick = v.strip_prefix("worker_panic@").and_then(|t| t.parse().ok());
+                    p.fault = Some(tick.ok_or_else(|| bad("worker_panic@TICK"))?);
+                }
+                // `threads` is the page's (bootstrap.js); unknown parameters
+                // are someone else's (analytics, anchors).
                 _ => {}
             }
         }
@@ -164,13 +190,58 @@ async fn scenario(p: &Params) -> Result<Scenario, String> {
     Ok(s)
 }
 
-/// Runs when the module is instantiated.
-#[wasm_bindgen(start)]
-pub fn start() {
+/// Ticks between the checkpoints the worker posts to the page (a restart
+/// recomputes at most this many).
+pub const CHECKPOINT_EVERY: u32 = 300;
+
+/// What the page hands the worker besides the canvas.
+#[derive(Debug, Default)]
+pub struct Start {
+    /// The page's query string.
+    pub search: String,
+    /// The canvas's size (device pixels) and the device pixel ratio.
+    pub size: [u32; 2],
+    /// Device pixels per CSS pixel.
+    pub ratio: f32,
+    /// The checkpoint to resume from, after a crash.
+    pub resume: Option<Vec<u8>>,
+    /// The tick the crashed worker had reached: recompute to it.
+    pub resume_to: Option<u32>,
+    /// Restarts so far (the injected fault fires in the first worker only).
+    pub restarts: u32,
+}
+
+impl Start {
+    fn read(config: &JsValue) -> Self {
+        let get = |k: &str| js_sys::Reflect::get(config, &JsValue::from_str(k)).ok();
+        let num = |k: &str| get(k).and_then(|v| v.as_f64());
+        Start {
+            search: get("search").and_then(|v| v.as_string()).unwrap_or_default(),
+            size: [
+                num("width").unwrap_or(640.0) as u32,
+                num("height").unwrap_or(480.0) as u32,
+            ],
+            ratio: num("ratio").unwrap_or(1.0) as f32,
+            resume: get("resume")
+                .filter(|v| v.is_object())
+                .map(|v| js_sys::Uint8Array::new(&v).to_vec()),
+            resume_to: num("resume_to").map(|t| t as u32),
+            restarts: num("restarts").unwrap_or(0.0) as u32,
+        }
+    }
+}
+
+/// Starts the demo in this worker on `canvas` (transferred from the page)
+/// with the page's `config` (`search`, `width`, `height`, `ratio`, and
+/// after a crash `resume`, `resume_to`, `restarts`).
+#[wasm_bindgen]
+pub fn start(canvas: web_sys::OffscreenCanvas, config: JsValue) {
     page::install_panic_hook();
     page::install_logger();
-    wasm_bindgen_futures::spawn_local(async {
-        if let Err(e) = run().await {
+    let start = Start::read(&config);
+    page::set_size(start.size, start.ratio);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = run(canvas, start).await {
             page::show_error(&e);
             Status::update(|s| {
                 s.mode = "failed";
@@ -180,34 +251,48 @@ pub fn start() {
     });
 }
 
-/// `window.evosim.status()`.
+/// A message from the page: forwarded input (`pointer`, `wheel`, `key`)
+/// or the canvas's new size (`resize`: `width`, `height`, `ratio`).
 #[wasm_bindgen]
-pub fn status() -> JsValue {
-    Status::get().to_js()
+pub fn message(data: JsValue) {
+    let get = |k: &str| js_sys::Reflect::get(&data, &JsValue::from_str(k)).ok();
+    let kind = get("type").and_then(|v| v.as_string()).unwrap_or_default();
+    if kind == "resize" {
+        let num = |k: &str| get(k).and_then(|v| v.as_f64()).unwrap_or(1.0);
+        page::set_size(
+            [num("width") as u32, num("height") as u32],
+            num("ratio") as f32,
+        );
+    } else if !input::handle(&kind, &data) {
+        log::warn!("the worker got a message it does not know: {kind:?}");
+    }
 }
 
-async fn run() -> Result<(), String> {
-    let params = Params::parse(&page::search())?;
+async fn run(canvas: web_sys::OffscreenCanvas, start: Start) -> Result<(), String> {
+    let mut params = Params::parse(&start.search)?;
+    if start.restarts > 0 {
+        // The fault was injected once, in the first worker.
+        params.fault = None;
+    }
     let scenario = scenario(&params).await?;
-    let canvas = page::canvas()?;
     let why_not = match page::webgpu_missing() {
         Some(why) => why,
         None => match open_webgpu(&canvas, params.present).await {
             Ok((instance, Some(surface), ctx)) => {
-                return run_webgpu(params, scenario, canvas, instance, surface, ctx);
+                return run_webgpu(params, scenario, start, canvas, instance, surface, ctx);
             }
             Ok((instance, None, ctx)) => {
-                return copy::run(params, scenario, canvas, instance, ctx);
+                return copy::run(params, scenario, start, canvas, instance, ctx);
             }
             Err(why) => why,
         },
     };
-    fallback::run(params, scenario, canvas, why_not)
+    fallback::run(params, scenario, start, canvas, why_not)
 }
 
 /// The WebGPU device, on an adapter that can draw into the canvas.
 async fn open_webgpu(
-    canvas: &web_sys::HtmlCanvasElement,
+    canvas: &web_sys::OffscreenCanvas,
     present: Present,
 ) -> Result<(wgpu::Instance, Option<wgpu::Surface<'static>>, GpuContext), String> {
     let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
@@ -222,7 +307,7 @@ async fn open_webgpu(
         return Ok((instance, None, ctx));
     }
     let surface = instance
-        .create_surface(wgpu::SurfaceTarget::Canvas(canvas.clone()))
+        .create_surface(wgpu::SurfaceTarget::OffscreenCanvas(canvas.clone()))
         .map_err(|e| format!("WebGPU cannot draw into the canvas ({e})"))?;
     Ok((instance, Some(surface), ctx))
 }
@@ -231,7 +316,8 @@ async fn open_webgpu(
 fn run_webgpu(
     params: Params,
     scenario: Scenario,
-    canvas: web_sys::HtmlCanvasElement,
+    start: Start,
+    canvas: web_sys::OffscreenCanvas,
     instance: wgpu::Instance,
     surface: wgpu::Surface<'static>,
     ctx: GpuContext,
@@ -260,11 +346,10 @@ fn run_webgpu(
         color_space: wgpu::SurfaceColorSpace::Auto,
     };
     surface.configure(&ctx.device, &config);
-    let app = start_app(&params, scenario, &ctx, format, size)?;
-    let events = input::listen(&canvas, app.clone())?;
+    let app = start_app(&params, scenario, start, &ctx, format, size)?;
     page::every_frame(move || {
         // The instance must outlive every GPU callback (Dawn drops pending
-        // maps when it goes): the frame loop keeps it for the page's life.
+        // maps when it goes): the frame loop keeps it for the worker's life.
         let _ = &instance;
         let size = page::fit_canvas(&canvas);
         if size != [config.width, config.height] {
@@ -285,19 +370,21 @@ fn run_webgpu(
             .texture
             .create_view(&wgpu::TextureViewDescriptor::default());
         let mut app = app.borrow_mut();
-        let raw = events.take(size, page::pixel_ratio());
+        let raw = input::take(size, page::pixel_ratio());
         let out = app.frame(raw, &target, size, page::pixel_ratio());
-        input::platform_output(&canvas, out);
+        input::platform_output(out);
         ctx.queue.present(frame);
         publish(&app, &ctx);
     });
     Ok(())
 }
 
-/// The viewer and its simulation task, started from the URL's parameters.
+/// The viewer and its simulation task, started from the URL's parameters
+/// (or from the checkpoint after a crash).
 fn start_app(
     params: &Params,
     scenario: Scenario,
+    start: Start,
     ctx: &GpuContext,
     format: wgpu::TextureFormat,
     size: [u32; 2],
@@ -307,27 +394,39 @@ fn start_app(
         scenario,
         entities: params.entities,
         backend: params.backend,
-        threads: 1,
+        // rayon's pool: the page's worker threads (one without them).
+        threads: 0,
         paused: params.paused,
         speed,
         stop_at: params.ticks,
         watch_shaders: None,
+        recovery: Recovery {
+            checkpoint_every: Some(CHECKPOINT_EVERY),
+            resume: start.resume.map(std::sync::Arc::new),
+            panic_at: params.fault,
+        },
     };
     let (runner, task) = SimRunner::start_local(options.clone(), ctx.clone(), page::sleep)
         .map_err(|e| e.to_string())?;
     wasm_bindgen_futures::spawn_local(task);
     page::show_notice("");
-    Ok(Rc::new(RefCell::new(App::with_runner(
-        ctx.clone(),
-        format,
-        &options,
-        size,
-        runner,
-    ))))
+    let app = App::with_runner(ctx.clone(), format, &options, size, runner);
+    if let Some(to) = start.resume_to {
+        // Recompute to where the crashed worker was.
+        let from = app.view().tick;
+        app.grant_backlog(to.saturating_sub(from));
+    }
+    let app = Rc::new(RefCell::new(app));
+    input::attach(app.clone());
+    Ok(app)
 }
 
-/// Copies the viewer's latest figures into the status object.
+/// Copies the viewer's latest figures into the status object, and hands a
+/// new checkpoint to the page.
 fn publish(app: &App, ctx: &GpuContext) {
+    if let Some((tick, bytes)) = app.take_checkpoint() {
+        page::post_checkpoint(tick, &bytes);
+    }
     let v = app.view();
     Status::update(|s| {
         s.mode = "webgpu";

@@ -1,44 +1,41 @@
-//! The page around the canvas: its elements, timers, frames, errors and the
-//! status object tests read.
+//! The page as the simulation's worker sees it: messages to the page
+//! (notices, errors, figures, the status object, checkpoints), the canvas's
+//! size, timers, frames, fetches, the logger and the panic hook. Everything
+//! here runs in the dedicated Worker `worker.js` starts; the page's side is
+//! `bootstrap.js`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-fn window() -> web_sys::Window {
-    web_sys::window().expect("a page has a window")
+fn global() -> web_sys::DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
 }
 
-fn element(id: &str) -> Option<web_sys::HtmlElement> {
-    window()
-        .document()?
-        .get_element_by_id(id)?
-        .dyn_into::<web_sys::HtmlElement>()
-        .ok()
+fn set(o: &js_sys::Object, k: &str, v: &JsValue) {
+    let _ = js_sys::Reflect::set(o, &JsValue::from_str(k), v);
 }
 
-/// The page's query string (`?entities=…`).
-pub fn search() -> String {
-    window().location().search().unwrap_or_default()
+/// Sends `{type: kind, ...fields}` to the page.
+fn post(kind: &str, fields: &[(&str, JsValue)]) {
+    let o = js_sys::Object::new();
+    set(&o, "type", &JsValue::from_str(kind));
+    for (k, v) in fields {
+        set(&o, k, v);
+    }
+    let _ = global().post_message(&o);
 }
 
-/// The `<canvas id="evosim">`.
-pub fn canvas() -> Result<web_sys::HtmlCanvasElement, String> {
-    element("evosim")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-        .ok_or_else(|| "the page has no <canvas id=\"evosim\">".to_string())
-}
-
-/// Why WebGPU cannot be used, if `navigator.gpu` is missing.
+/// Why WebGPU cannot be used here, if `navigator.gpu` is missing.
 pub fn webgpu_missing() -> Option<String> {
-    let nav = window().navigator();
+    let nav = global().navigator();
     let gpu = js_sys::Reflect::get(&nav, &JsValue::from_str("gpu")).ok();
     match gpu {
         Some(g) if !g.is_undefined() && !g.is_null() => None,
-        _ => Some(if window().is_secure_context() {
+        _ => Some(if global().is_secure_context() {
             "this browser has no WebGPU (navigator.gpu is missing)".to_string()
         } else {
             "WebGPU needs a secure context (https or localhost)".to_string()
@@ -46,17 +43,27 @@ pub fn webgpu_missing() -> Option<String> {
     }
 }
 
+thread_local! {
+    /// The canvas's displayed size in device pixels and the device pixel
+    /// ratio, as the page last said.
+    static SIZE: Cell<([u32; 2], f32)> = const { Cell::new(([640, 480], 1.0)) };
+}
+
+/// The page's canvas changed size (device pixels) or pixel ratio.
+pub fn set_size(size: [u32; 2], ratio: f32) {
+    let size = [size[0].clamp(1, 4096), size[1].clamp(1, 4096)];
+    SIZE.with(|s| s.set((size, ratio.clamp(0.5, 4.0))));
+}
+
 /// Devices pixels per CSS pixel.
 pub fn pixel_ratio() -> f32 {
-    (window().device_pixel_ratio() as f32).clamp(0.5, 4.0)
+    SIZE.with(|s| s.get().1)
 }
 
 /// Sizes the canvas's drawing buffer to its displayed size (device
 /// pixels) and returns it.
-pub fn fit_canvas(canvas: &web_sys::HtmlCanvasElement) -> [u32; 2] {
-    let r = pixel_ratio();
-    let w = ((canvas.client_width() as f32 * r).round() as u32).clamp(1, 4096);
-    let h = ((canvas.client_height() as f32 * r).round() as u32).clamp(1, 4096);
+pub fn fit_canvas(canvas: &web_sys::OffscreenCanvas) -> [u32; 2] {
+    let [w, h] = SIZE.with(|s| s.get().0);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
         canvas.set_height(h);
@@ -64,18 +71,36 @@ pub fn fit_canvas(canvas: &web_sys::HtmlCanvasElement) -> [u32; 2] {
     [w, h]
 }
 
-/// A future that resolves after `ms` milliseconds (a timer on the event
-/// loop: other tasks and frames run meanwhile).
+/// A future that resolves after `ms` milliseconds (a timer on the worker's
+/// event loop: other tasks and frames run meanwhile).
 pub fn sleep(ms: u32) -> impl Future<Output = ()> {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        let _ =
+            global().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
     });
     async move {
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     }
 }
 
-/// Calls `f` once per animation frame, for the life of the page.
+/// Asks for `cb` at the next frame: `requestAnimationFrame` where the
+/// worker has it (Chromium), else a 16 ms timer.
+fn next_frame(cb: &js_sys::Function) {
+    let g = global();
+    let raf = js_sys::Reflect::get(&g, &JsValue::from_str("requestAnimationFrame"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match raf {
+        Some(raf) => {
+            let _ = raf.call1(&g, cb);
+        }
+        None => {
+            let _ = g.set_timeout_with_callback_and_timeout_and_arguments_0(cb, 16);
+        }
+    }
+}
+
+/// Calls `f` once per animation frame, for the life of the worker.
 pub fn every_frame(mut f: impl FnMut() + 'static) {
     type Slot = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
     let slot: Slot = Rc::new(RefCell::new(None));
@@ -83,18 +108,19 @@ pub fn every_frame(mut f: impl FnMut() + 'static) {
     *slot.borrow_mut() = Some(Closure::new(move || {
         f();
         if let Some(cb) = again.borrow().as_ref() {
-            let _ = window().request_animation_frame(cb.as_ref().unchecked_ref());
+            next_frame(cb.as_ref().unchecked_ref());
         }
     }));
     if let Some(cb) = slot.borrow().as_ref() {
-        let _ = window().request_animation_frame(cb.as_ref().unchecked_ref());
+        next_frame(cb.as_ref().unchecked_ref());
     }
 }
 
-/// The text at `url` (relative to the page).
+/// The text at `url` (relative to the worker's script, which sits beside
+/// the page).
 pub async fn fetch_text(url: &str) -> Result<String, String> {
     let describe = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
-    let resp = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str(url))
+    let resp = wasm_bindgen_futures::JsFuture::from(global().fetch_with_str(url))
         .await
         .map_err(describe)?;
     let resp: web_sys::Response = resp.dyn_into().map_err(describe)?;
@@ -109,24 +135,13 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
 
 /// Shows `text` in the page's notice line (empty hides it).
 pub fn show_notice(text: &str) {
-    if let Some(e) = element("notice") {
-        e.set_inner_text(text);
-        e.set_hidden(text.is_empty());
-    }
+    post("notice", &[("text", JsValue::from_str(text))]);
 }
 
 /// Shows an error on the page and in the console.
 pub fn show_error(text: &str) {
     log_error(text);
-    if let Some(e) = element("error") {
-        let old = e.inner_text();
-        e.set_inner_text(&if old.is_empty() {
-            text.to_string()
-        } else {
-            format!("{old}\n{text}")
-        });
-        e.set_hidden(false);
-    }
+    post("error", &[("text", JsValue::from_str(text))]);
 }
 
 /// `console.error`.
@@ -134,11 +149,47 @@ pub fn log_error(text: &str) {
     web_sys::console::error_1(&JsValue::from_str(text));
 }
 
-/// Sets `id`'s text (the fallback's statistics).
-pub fn set_text(id: &str, text: &str) {
-    if let Some(e) = element(id) {
-        e.set_inner_text(text);
+/// Sets the page's figures beside the canvas (the fallback's statistics).
+pub fn set_stats(text: &str) {
+    post("stats", &[("text", JsValue::from_str(text))]);
+}
+
+/// Sets the CSS cursor over the canvas.
+pub fn set_cursor(cursor: &str) {
+    thread_local! {
+        static LAST: RefCell<String> = const { RefCell::new(String::new()) };
     }
+    let changed = LAST.with(|l| {
+        let mut l = l.borrow_mut();
+        (*l != cursor).then(|| *l = cursor.to_string()).is_some()
+    });
+    if changed {
+        post("cursor", &[("value", JsValue::from_str(cursor))]);
+    }
+}
+
+/// RGBA `pixels` as an `ImageData`, copied out of the wasm memory first:
+/// the threaded build's memory is shared, and an `ImageData` refuses a view
+/// of shared memory. None (and a console line) if the browser refuses.
+pub fn image_data(pixels: &[u8], [w, h]: [u32; 2]) -> Option<web_sys::ImageData> {
+    let copy = js_sys::Uint8ClampedArray::new_with_length(pixels.len() as u32);
+    copy.copy_from(pixels);
+    web_sys::ImageData::new_with_js_u8_clamped_array_and_sh(&copy, w, h)
+        .map_err(|e| log_error(&format!("cannot make an image of {w}×{h}: {e:?}")))
+        .ok()
+}
+
+/// Hands a checkpoint (snapshot bytes at `tick`) to the page, which keeps
+/// it for a restart. The bytes are copied out of the wasm memory (shared
+/// memory cannot be transferred) and the copy's buffer is transferred.
+pub fn post_checkpoint(tick: u32, bytes: &[u8]) {
+    let copy = js_sys::Uint8Array::from(bytes);
+    let o = js_sys::Object::new();
+    set(&o, "type", &JsValue::from_str("checkpoint"));
+    set(&o, "tick", &JsValue::from_f64(tick as f64));
+    set(&o, "bytes", &copy);
+    let transfer = js_sys::Array::of1(&copy.buffer());
+    let _ = global().post_message_with_transfer(&o, &transfer);
 }
 
 /// Diagnostics (`log`) in the browser's console: evosim's notes and up,
@@ -177,17 +228,19 @@ pub fn install_logger() {
     }
 }
 
-/// Panics are shown on the page and in the console, not left as a dead
-/// canvas.
+/// A panic ends the worker's wasm instance (panics abort in wasm): the
+/// message goes to the page first, which restarts the worker from its last
+/// checkpoint.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let text = format!("evosim panicked: {info}");
-        show_error(&text);
-        Status::update(|s| s.message = Some(text.clone()));
+        log_error(&text);
+        post("panic", &[("text", JsValue::from_str(&text))]);
     }));
 }
 
-/// What `window.evosim.status()` returns.
+/// The part of `window.evosim.status()` the worker knows (the page adds
+/// `threads`, `isolated` and `restarts` of its own).
 #[derive(Debug, Clone, Default)]
 pub struct Status {
     /// `webgpu`, `fallback`, or `starting`.
@@ -215,34 +268,53 @@ thread_local! {
 }
 
 impl Status {
-    /// A copy of the current status.
-    pub fn get() -> Status {
-        STATUS.with(|s| s.borrow().clone())
-    }
-
-    /// Changes the status.
+    /// Changes the status and sends it to the page.
     pub fn update(f: impl FnOnce(&mut Status)) {
-        STATUS.with(|s| f(&mut s.borrow_mut()));
+        let js = STATUS.with(|s| {
+            let mut s = s.borrow_mut();
+            f(&mut s);
+            s.to_js()
+        });
+        let _ = global().post_message(&js);
     }
 
-    /// As a plain JS object (the hash as 16 hex digits, as `evosim run`
-    /// prints it: a u64 does not fit a JS number).
-    pub fn to_js(&self) -> JsValue {
+    /// As a plain JS object, a `status` message (the hash as 16 hex digits,
+    /// as `evosim run` prints it: a u64 does not fit a JS number).
+    fn to_js(&self) -> JsValue {
         let o = js_sys::Object::new();
-        let set = |k: &str, v: JsValue| {
-            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
-        };
         let opt = |v: Option<String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
-        set("mode", JsValue::from_str(self.mode));
-        set("tick", JsValue::from_f64(self.tick as f64));
-        set("population", JsValue::from_f64(self.population as f64));
-        set("backend", JsValue::from_str(&self.backend));
-        set("adapter", opt(self.adapter.clone()));
-        set(
-            "state_hash",
-            opt(self.state_hash.map(|h| format!("{h:016x}"))),
-        );
-        set("message", opt(self.message.clone()));
+        set(&o, "type", &JsValue::from_str("status"));
+        set(&o, "mode", &JsValue::from_str(self.mode));
+        set(&o, "tick", &JsValue::from_f64(self.tick as f64));
+        set(&o, "population", &JsValue::from_f64(self.population as f64));
+        set(&o, "backend", &JsValue::from_str(&self.backend));
+        set(&o, "adapter", &opt(self.adapter.clone()));
+        let hash = self.state_hash.map(|h| format!("{h:016x}"));
+        set(&o, "state_hash", &opt(hash));
+        set(&o, "message", &opt(self.message.clone()));
+        set(&o, "pool_threads", &JsValue::from_f64(pool_threads() as f64));
+        set(&o, "memory_mb", &JsValue::from_f64(memory_mb()));
         o.into()
     }
+}
+
+/// Threads of rayon's pool in this build: the Web Workers of
+/// wasm-bindgen-rayon in the threaded build, 1 in the single-threaded one.
+pub fn pool_threads() -> usize {
+    #[cfg(target_feature = "atomics")]
+    return rayon::current_num_threads();
+    #[cfg(not(target_feature = "atomics"))]
+    1
+}
+
+/// The wasm memory's size now (MB): the page tells an out-of-memory crash
+/// by it.
+fn memory_mb() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer = memory.buffer();
+    let bytes = js_sys::Reflect::get(&buffer, &JsValue::from_str("byteLength"))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    bytes / (1024.0 * 1024.0)
 }

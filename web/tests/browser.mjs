@@ -4,18 +4,21 @@
 //
 //   WEB_ROOT=target/web EVOSIM_BIN=target/release/evosim node web/tests/browser.mjs
 //
-// Headless Chromium's WebGPU (SwiftShader) loses its device when it presents
-// to a canvas, so the WebGPU pages use present=copy: the viewer draws into a
-// texture that is read back into a 2D canvas (see web/src/copy.rs).
+// The simulation and its drawing run in a Web Worker (worker.js), rayon's
+// pool on further Web Workers when the page is cross-origin isolated.
 //
-// 1. With --enable-unsafe-webgpu: the page gets a WebGPU adapter, runs the
-//    GPU backend past tick 200 with a living population, and the canvas
-//    shows a real picture (many colours, little black).
-// 2. Same, backend=cpu and ticks=300: the viewer's CPU backend stops at 300
-//    and its state hash equals `evosim run --backend cpu` natively.
-// 3. Without the flag: the page says there is no WebGPU, runs the CPU
-//    backend on a 2D canvas to tick 300, and its state hash equals the
-//    native one.
+// 1. WebGPU presenting from the worker to its OffscreenCanvas (Chromium
+//    with --enable-unsafe-webgpu and SwiftShader's Vulkan, the flags of
+//    ../shared/TOOLCHAIN.md): the GPU backend runs, the canvas shows a picture.
+// 2. WebGPU without those flags presents with present=copy; the viewer on the
+//    CPU backend with threads=2 stops at tick 300 with the native state hash.
+// 3. No WebGPU: the CPU fallback on a 2D canvas, threads=2: the page reports
+//    threads 2 and isolated, and its hash at tick 300 equals
+//    `evosim run --backend cpu`; threads=1 equals too.
+// 4. Served without COOP/COEP: one thread, the page says why, same hash.
+// 5. fault=worker_panic@400: the worker dies, the page restarts it from the
+//    checkpoint of tick 300, says so, and the hash at tick 500 is the native one.
+// 6. A bad threads value is an error naming the parameter.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,64 +94,116 @@ async function visit(browser, url, done, label) {
 
 const server = await serve(ROOT, 0);
 const base = `http://127.0.0.1:${server.address().port}/`;
+const plainServer = await serve(ROOT, 0, { isolated: false });
+const plainBase = `http://127.0.0.1:${plainServer.address().port}/`;
 mkdirSync(SHOTS, { recursive: true });
 const launch = (extra) =>
   chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...extra] });
 const stopped = (ticks) => new Function(`const s = window.evosim?.status();
-  return !!s && (s.mode === 'failed' || (s.message ?? '').includes('panicked') || (s.tick >= ${ticks} && !!s.state_hash));`);
+  return !!s && (s.mode === 'failed' || (s.tick >= ${ticks} && !!s.state_hash));`);
+const hashes = new Map();
+const native = (entities, seed, ticks) => {
+  const k = `${entities}/${seed}/${ticks}`;
+  if (!hashes.has(k)) hashes.set(k, nativeHash(entities, seed, ticks));
+  return hashes.get(k);
+};
 
 try {
-  // 1 and 2: WebGPU.
-  const webgpu = await launch(['--enable-unsafe-webgpu']);
+  // 1: WebGPU presenting from the worker.
+  const vulkan = await launch(['--enable-unsafe-webgpu', '--use-angle=vulkan', '--enable-features=Vulkan',
+    '--use-vulkan=swiftshader']);
   try {
     const { page, status } = await visit(
-      webgpu,
-      `${base}?entities=2000&seed=7&speed=16&present=copy`,
+      vulkan,
+      `${base}?entities=2000&seed=7&speed=16&threads=2`,
       () => {
         const s = window.evosim?.status();
-        return !!s && (s.mode === 'fallback' || s.mode === 'failed' || (s.mode === 'webgpu' && s.tick > 200));
+        return !!s && (s.mode === 'fallback' || s.mode === 'failed' || (s.mode === 'webgpu' && s.tick >= 10));
       },
-      'webgpu',
+      'webgpu (present=canvas)',
     );
     check(status.mode === 'webgpu', `WebGPU page: mode ${status.mode} (adapter ${status.adapter})`);
     check(status.backend === 'gpu' && !!status.adapter, `GPU backend on a WebGPU adapter: ${status.backend}`);
-    check(status.tick > 200, `ticks advance past 200: ${status.tick}`);
-    check(status.population > 0, `population positive: ${status.population}`);
+    check(status.tick >= 10 && status.population > 0, `ticks advance: ${status.tick}, population ${status.population}`);
     const png = await page.locator('#evosim').screenshot();
     writeFileSync(join(SHOTS, 'webgpu.png'), png);
     const pic = picture(png);
     check(pic.lit > 0.3 && pic.colours >= 24,
-      `the canvas shows a picture: ${(pic.lit * 100).toFixed(0)}% lit, ${pic.colours} colours, ${pic.size}`);
+      `the worker's OffscreenCanvas shows a picture: ${(pic.lit * 100).toFixed(0)}% lit, ${pic.colours} colours, ${pic.size}`);
     await page.close();
+  } finally {
+    await vulkan.close();
+  }
 
-    const cpu = await visit(webgpu, `${base}?entities=1500&seed=11&backend=cpu&ticks=300&speed=16&present=copy`,
+  // 2: WebGPU with present=copy, the viewer on the CPU backend, two threads.
+  const webgpu = await launch(['--enable-unsafe-webgpu']);
+  try {
+    const cpu = await visit(webgpu, `${base}?entities=1500&seed=11&backend=cpu&ticks=300&speed=16&present=copy&threads=2`,
       stopped(300), 'webgpu+cpu');
-    const want = nativeHash(1500, 11, 300);
+    const want = native(1500, 11, 300);
     check(cpu.status.mode === 'webgpu' && cpu.status.backend === 'cpu',
       `viewer on the CPU backend: ${cpu.status.mode}/${cpu.status.backend}`);
+    check(cpu.status.threads === 2, `viewer on 2 threads: ${cpu.status.threads}`);
     check(cpu.status.tick === 300 && cpu.status.state_hash === want,
       `viewer CPU state hash at tick ${cpu.status.tick}: ${cpu.status.state_hash}, native ${want}`);
+    const png = await cpu.page.locator('#evosim').screenshot();
+    const pic = picture(png);
+    check(pic.lit > 0.3 && pic.colours >= 24, `present=copy shows a picture: ${(pic.lit * 100).toFixed(0)}% lit`);
     await cpu.page.close();
   } finally {
     await webgpu.close();
   }
 
-  // 3: no WebGPU.
+  // 3-6: no WebGPU.
   const plain = await launch([]);
   try {
-    const { page, status } = await visit(plain, `${base}?entities=1500&seed=11&ticks=300&speed=16`,
-      stopped(300), 'fallback');
-    const notice = await page.locator('#notice').innerText();
-    check(status.mode === 'fallback' && status.backend === 'cpu', `fallback on the CPU: ${status.mode}/${status.backend}`);
-    check(/No WebGPU/.test(notice), `the page says so: "${notice.slice(0, 80)}…"`);
-    check(status.population > 0, `population positive: ${status.population}`);
-    const want = nativeHash(1500, 11, 300);
-    check(status.tick === 300 && status.state_hash === want,
-      `browser CPU state hash at tick ${status.tick}: ${status.state_hash}, native ${want}`);
-    const png = await page.locator('#evosim').screenshot();
-    writeFileSync(join(SHOTS, 'fallback.png'), png);
-    const pic = picture(png);
-    check(pic.lit > 0.3 && pic.colours >= 8, `the 2D canvas shows the world: ${(pic.lit * 100).toFixed(0)}% lit, ${pic.colours} colours`);
+    const want = native(1500, 11, 300);
+    for (const threads of [2, 1]) {
+      const { page, status } = await visit(plain, `${base}?entities=1500&seed=11&ticks=300&speed=16&threads=${threads}`,
+        stopped(300), `fallback threads=${threads}`);
+      check(status.mode === 'fallback' && status.backend === 'cpu', `fallback on the CPU: ${status.mode}/${status.backend}`);
+      check(status.threads === threads && status.isolated === true,
+        `threads=${threads}: the page reports threads ${status.threads}, isolated ${status.isolated}`);
+      check(status.tick === 300 && status.state_hash === want,
+        `threads=${threads}: state hash at tick ${status.tick}: ${status.state_hash}, native ${want}`);
+      if (threads === 2) {
+        const notice = await page.locator('#notice').innerText();
+        check(/No WebGPU/.test(notice), `the page says there is no WebGPU: "${notice.slice(0, 60)}…"`);
+        const pool = await page.locator('#pool').innerText();
+        check(/^2 worker threads/.test(pool), `the page shows its workers: "${pool}"`);
+        const png = await page.locator('#evosim').screenshot();
+        writeFileSync(join(SHOTS, 'fallback.png'), png);
+        const pic = picture(png);
+        check(pic.lit > 0.3 && pic.colours >= 8, `the 2D canvas shows the world: ${(pic.lit * 100).toFixed(0)}% lit, ${pic.colours} colours`);
+      }
+      await page.close();
+    }
+
+    const one = await visit(plain, `${plainBase}?entities=1500&seed=11&ticks=300&speed=16&threads=2`, stopped(300),
+      'not isolated');
+    const pool = await one.page.locator('#pool').innerText();
+    check(one.status.isolated === false && one.status.threads === 1,
+      `without COOP/COEP: isolated ${one.status.isolated}, threads ${one.status.threads}`);
+    check(/not cross-origin isolated/.test(pool) && /one thread/.test(pool), `the page says why: "${pool}"`);
+    check(one.status.tick === 300 && one.status.state_hash === want,
+      `one thread: state hash at tick ${one.status.tick}: ${one.status.state_hash}, native ${want}`);
+    await one.page.close();
+
+    const fault = await visit(plain, `${base}?entities=1500&seed=11&ticks=500&speed=16&threads=2&fault=worker_panic@400`,
+      stopped(500), 'fault');
+    const note = await fault.page.locator('#restart').innerText();
+    const want500 = native(1500, 11, 500);
+    check(fault.status.restarts === 1, `the crashed worker was restarted once: ${fault.status.restarts}`);
+    check(/crashed at tick \d+/.test(note) && /restarted from the checkpoint of tick 300/.test(note)
+      && /recomputed/.test(note), `the page says so: "${note.slice(0, 160)}…"`);
+    check(fault.status.tick === 500 && fault.status.state_hash === want500,
+      `after the restart, state hash at tick ${fault.status.tick}: ${fault.status.state_hash}, native ${want500}`);
+    await fault.page.close();
+
+    const bad = await visit(plain, `${base}?threads=zero`, () => window.evosim?.status()?.mode === 'failed', 'bad threads');
+    const error = await bad.page.locator('#error').innerText();
+    check(/URL parameter threads="zero"/.test(error), `a bad threads value is named: "${error}"`);
+    await bad.page.close();
   } finally {
     await plain.close();
   }
@@ -157,6 +212,7 @@ try {
   failures += 1;
 } finally {
   server.close();
+  plainServer.close();
 }
 console.log(failures ? `${failures} check(s) failed` : 'all browser checks passed');
 process.exit(failures ? 1 : 0);

@@ -103,8 +103,22 @@ impl SimRunner {
         let mut c = self.shared.lock();
         let cap = (2.0 * ticks).max(1.0);
         c.behind = c.budget + ticks > cap;
-        c.budget = (c.budget + ticks).min(cap);
+        // A backlog (`grant_backlog`) is never cut, only not added to.
+        c.budget = (c.budget + ticks).min(cap.max(c.budget));
         drop(c);
+        self.shared.changed.notify_all();
+    }
+
+    /// The checkpoint taken since the last call, if any (see
+    /// [`crate::app::Recovery`]).
+    pub fn take_checkpoint(&self) -> Option<(u32, Arc<Vec<u8>>)> {
+        self.shared.lock().checkpoint.take()
+    }
+
+    /// Grants `ticks` more ticks at once, beyond the cap of [`Self::grant`]:
+    /// a resumed simulation recomputing to where it was.
+    pub fn grant_backlog(&self, ticks: u32) {
+        self.shared.lock().budget += ticks as f32;
         self.shared.changed.notify_all();
     }
 

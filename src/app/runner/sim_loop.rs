@@ -110,6 +110,7 @@ impl SimState {
 
 /// Waits for work and runs it, until the runner is gone.
 async fn run_loop(mut st: SimState, shared: &Shared, mut view: SimView, mut pace: impl Pace) {
+    st.take_up_backend(shared).await;
     while pace.until_work(shared, &st).await {
         st.batch(shared, &mut view).await;
         pace.after_batch().await;

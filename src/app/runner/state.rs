@@ -38,7 +38,12 @@ pub(super) struct SimState {
 }
 
 /// The simulation `o` asks for, on `ctx` unless on the CPU backend.
+/// A resumed simulation starts on the CPU backend and moves to the one asked
+/// for in [`SimState::take_up_backend`].
 pub(super) fn make_sim(o: &ViewOptions, ctx: &GpuContext) -> Result<Simulation, SimError> {
+    if let Some(bytes) = &o.recovery.resume {
+        return Simulation::from_snapshot(bytes, Backend::Cpu, o.threads, None);
+    }
     let device = (o.backend != Backend::Cpu).then(|| ctx.clone());
     Simulation::on_device(o.scenario.clone(), device, o.threads)
 }
@@ -104,10 +109,22 @@ impl SimState {
         let n = self.clip(n);
         let start = Instant::now();
         for k in 0..n {
+            let tick = self.sim.tick();
+            if self.options.recovery.panic_at == Some(tick) {
+                panic!("fault=worker_panic@{tick}: the simulation panics here, as asked");
+            }
             if let Err(e) = shared.gated(self.sim.step_async()).await {
                 self.message = Some(format!("the simulation stopped: {e}"));
                 self.halted = true;
                 return k;
+            }
+            if self
+                .options
+                .recovery
+                .checkpoint_every
+                .is_some_and(|every| every > 0 && self.sim.tick().is_multiple_of(every))
+            {
+                self.checkpoint(shared).await;
             }
         }
         self.check_stop();
@@ -117,10 +134,40 @@ impl SimState {
         n
     }
 
+    /// Hands the latest state to the page as a checkpoint (snapshot bytes;
+    /// on the GPU backend read back first, awaited).
+    pub async fn checkpoint(&mut self, shared: &super::sync::Shared) {
+        let read = shared.gated(self.sim.sync_async()).await;
+        match read
+            .map_err(|e| e.to_string())
+            .and_then(|()| self.sim.to_snapshot().map_err(|e| e.to_string()))
+        {
+            Ok(bytes) => shared.lock().checkpoint = Some((self.sim.tick(), Arc::new(bytes))),
+            Err(e) => log::warn!("no checkpoint at tick {}: {e}", self.sim.tick()),
+        }
+    }
+
+    /// Before the first batch: a simulation resumed from a checkpoint (on
+    /// the CPU, see [`make_sim`]) moves to the backend asked for, and the
+    /// first checkpoint is taken when checkpoints are asked for.
+    pub async fn take_up_backend(&mut self, shared: &super::sync::Shared) {
+        if self.options.recovery.resume.is_some() && self.options.backend != Backend::Cpu {
+            let ctx = self.ctx.clone();
+            if let Err(e) = shared.gated(self.sim.switch_backend_async(Some(ctx))).await {
+                self.message = Some(format!("resumed on the CPU backend: {e}"));
+            }
+        }
+        if self.options.recovery.checkpoint_every.is_some() {
+            self.checkpoint(shared).await;
+        }
+    }
+
     /// Replaces the simulation by a fresh one from `o` on the current
     /// backend; on failure the running world stays and the error is shown.
     pub fn restart(&mut self, mut o: ViewOptions) -> bool {
         o.backend = self.sim.backend();
+        // A reset starts the scenario afresh, not the checkpoint resumed from.
+        o.recovery.resume = None;
         match make_sim(&o, &self.ctx) {
             Ok(sim) => {
                 self.sim = sim;

@@ -28,6 +28,8 @@ pub(super) struct Control {
     /// The runner is gone: the loop ends.
     pub quit: bool,
     pub view: Arc<SimView>,
+    /// The latest checkpoint not yet taken: its tick and snapshot bytes.
+    pub checkpoint: Option<(u32, Arc<Vec<u8>>)>,
 }
 
 pub(super) struct Shared {
@@ -53,6 +55,7 @@ impl Shared {
                 behind: false,
                 quit: false,
                 view: Arc::new(view),
+                checkpoint: None,
             }),
             changed: Condvar::new(),
             gpu: Mutex::new(()),
