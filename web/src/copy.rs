@@ -30,7 +30,10 @@ pub fn run(
         .get_context("2d")
         .ok()
         .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::OffscreenCanvasRenderingContext2d>().ok())
+        .and_then(|c| {
+            c.dyn_into::<web_sys::OffscreenCanvasRenderingContext2d>()
+                .ok()
+        })
         .ok_or("present=copy needs a 2D canvas, which this browser refuses")?;
     log::info!("present=copy: WebGPU frames reach the page through a 2D canvas");
     let size = page::fit_canvas(&canvas);

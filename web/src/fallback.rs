@@ -37,7 +37,8 @@ pub fn run(
     .map_err(|e| e.to_string())?;
     // Recompute to where a crashed worker was (nothing to do on a first start).
     while sim.tick() < start.resume_to.unwrap_or(0) {
-        sim.step().map_err(|e| format!("the simulation stopped: {e}"))?;
+        sim.step()
+            .map_err(|e| format!("the simulation stopped: {e}"))?;
         checkpoint_if_due(&sim);
     }
     page::post_checkpoint(sim.tick(), &sim.to_snapshot().map_err(|e| e.to_string())?);
@@ -45,7 +46,10 @@ pub fn run(
         .get_context("2d")
         .ok()
         .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::OffscreenCanvasRenderingContext2d>().ok())
+        .and_then(|c| {
+            c.dyn_into::<web_sys::OffscreenCanvasRenderingContext2d>()
+                .ok()
+        })
         .ok_or("this browser has neither WebGPU nor a 2D canvas")?;
     let world = [sim.params().world.width, sim.params().world.height];
     // One image pixel per 2 world units, at most 640 across.

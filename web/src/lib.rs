@@ -216,7 +216,9 @@ impl Start {
         let get = |k: &str| js_sys::Reflect::get(config, &JsValue::from_str(k)).ok();
         let num = |k: &str| get(k).and_then(|v| v.as_f64());
         Start {
-            search: get("search").and_then(|v| v.as_string()).unwrap_or_default(),
+            search: get("search")
+                .and_then(|v| v.as_string())
+                .unwrap_or_default(),
             size: [
                 num("width").unwrap_or(640.0) as u32,
                 num("height").unwrap_or(480.0) as u32,

@@ -75,8 +75,7 @@ pub fn fit_canvas(canvas: &web_sys::OffscreenCanvas) -> [u32; 2] {
 /// event loop: other tasks and frames run meanwhile).
 pub fn sleep(ms: u32) -> impl Future<Output = ()> {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ =
-            global().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        let _ = global().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
     });
     async move {
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
@@ -292,7 +291,11 @@ impl Status {
         let hash = self.state_hash.map(|h| format!("{h:016x}"));
         set(&o, "state_hash", &opt(hash));
         set(&o, "message", &opt(self.message.clone()));
-        set(&o, "pool_threads", &JsValue::from_f64(pool_threads() as f64));
+        set(
+            &o,
+            "pool_threads",
+            &JsValue::from_f64(pool_threads() as f64),
+        );
         set(&o, "memory_mb", &JsValue::from_f64(memory_mb()));
         o.into()
     }
