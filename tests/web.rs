@@ -1,8 +1,11 @@
-//! The browser demo, end to end: builds it (`scripts/build-web.sh`), serves
-//! it and drives Debian's Chromium headless with Playwright
-//! (`web/tests/browser.mjs`): WebGPU past tick 200 with a real picture, the
-//! fallback without WebGPU, and the browser's CPU state hash equal to
-//! `evosim run --backend cpu` here.
+//! The browser demo, end to end: builds it (`scripts/build-web.sh`: the
+//! threaded build on nightly, the single-threaded one on stable), serves it
+//! and drives Debian's Chromium headless with Playwright
+//! (`web/tests/browser.mjs`): WebGPU presenting from the simulation's
+//! worker, the viewer and the fallback on 1 and 2 threads, a page that is
+//! not cross-origin isolated, a crashed worker restarted from its
+//! checkpoint — every CPU state hash equal to `evosim run --backend cpu`
+//! here.
 //!
 //! Needs Chromium (`/usr/bin/chromium` or `$CHROMIUM`), Node.js and
 //! `npm ci` in `web/tests/`. Without them the test says so and passes, unless
@@ -36,7 +39,7 @@ fn missing() -> Option<String> {
 }
 
 #[test]
-fn browser_demo_runs_on_webgpu_and_falls_back_to_the_cpu() {
+fn browser_demo_runs_in_workers_on_webgpu_and_on_the_cpu() {
     let required = std::env::var("EVOSIM_REQUIRE_WEB").is_ok_and(|v| v == "1");
     if let Some(why) = missing() {
         assert!(!required, "EVOSIM_REQUIRE_WEB=1 but {why}");

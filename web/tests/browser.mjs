@@ -11,7 +11,9 @@
 //    with --enable-unsafe-webgpu and SwiftShader's Vulkan, the flags of
 //    ../shared/TOOLCHAIN.md): the GPU backend runs, the canvas shows a picture.
 // 2. WebGPU without those flags presents with present=copy; the viewer on the
-//    CPU backend with threads=2 stops at tick 300 with the native state hash.
+//    CPU backend with threads=2 stops at tick 300 with the native state hash;
+//    with fault=worker_panic@400 its worker is restarted from the checkpoint
+//    of tick 300 and reaches the native hash at tick 500.
 // 3. No WebGPU: the CPU fallback on a 2D canvas, threads=2: the page reports
 //    threads 2 and isolated, and its hash at tick 300 equals
 //    `evosim run --backend cpu`; threads=1 equals too.
@@ -150,6 +152,17 @@ try {
     const pic = picture(png);
     check(pic.lit > 0.3 && pic.colours >= 24, `present=copy shows a picture: ${(pic.lit * 100).toFixed(0)}% lit`);
     await cpu.page.close();
+
+    // The viewer's worker crashes too: restarted from its checkpoint of tick 300.
+    const crash = await visit(webgpu,
+      `${base}?entities=1500&seed=11&backend=cpu&ticks=500&speed=16&present=copy&threads=2&fault=worker_panic@400`,
+      stopped(500), 'webgpu+cpu fault');
+    const want500 = native(1500, 11, 500);
+    check(crash.status.restarts === 1 && /restarted from the checkpoint of tick 300/.test(crash.status.restart ?? ''),
+      `the viewer's worker was restarted from tick 300: ${crash.status.restarts}, "${(crash.status.restart ?? '').slice(0, 60)}…"`);
+    check(crash.status.tick === 500 && crash.status.state_hash === want500,
+      `viewer after the restart, state hash at tick ${crash.status.tick}: ${crash.status.state_hash}, native ${want500}`);
+    await crash.page.close();
   } finally {
     await webgpu.close();
   }
