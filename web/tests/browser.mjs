@@ -91,7 +91,7 @@ async function visit(browser, url, done, label) {
     const errors = logs.filter((l) => /error|panic/i.test(l));
     if (errors.length) console.log(`${label}: console:\n  ${errors.slice(0, 20).join('\n  ')}`);
   }
-  return { page, status };
+  return { page, status, logs };
 }
 
 const server = await serve(ROOT, 0);
@@ -115,7 +115,7 @@ try {
   const vulkan = await launch(['--enable-unsafe-webgpu', '--use-angle=vulkan', '--enable-features=Vulkan',
     '--use-vulkan=swiftshader']);
   try {
-    const { page, status } = await visit(
+    const { page, status, logs } = await visit(
       vulkan,
       `${base}?entities=2000&seed=7&speed=16&threads=2`,
       () => {
@@ -127,6 +127,8 @@ try {
     check(status.mode === 'webgpu', `WebGPU page: mode ${status.mode} (adapter ${status.adapter})`);
     check(status.backend === 'gpu' && !!status.adapter, `GPU backend on a WebGPU adapter: ${status.backend}`);
     check(status.tick >= 10 && status.population > 0, `ticks advance: ${status.tick}, population ${status.population}`);
+    const blocking = logs.filter((l) => /reading the GPU state failed|blocking GPU readback/.test(l));
+    check(blocking.length === 0, `no blocking GPU readback is tried in the browser: ${blocking.length} warnings`);
     const png = await page.locator('#evosim').screenshot();
     writeFileSync(join(SHOTS, 'webgpu.png'), png);
     const pic = picture(png);

@@ -67,7 +67,8 @@ impl Draw {
             buffers,
             live_end: sim.live_end() as u32,
             terrain_dims: [terrain.cols, terrain.rows],
-            food_dims: [sim.food().grid.cols, sim.food().grid.rows],
+            // The world's grid: `sim.food()` would read the GPU's food back.
+            food_dims: [sim.world().food.grid.cols, sim.world().food.grid.rows],
         }
     }
 

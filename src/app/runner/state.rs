@@ -198,7 +198,10 @@ impl SimState {
         let sim = &self.sim;
         if advanced {
             v.refresh(sim);
-            if sim.tick() >= self.genes_tick + 60 || sim.tick() < self.genes_tick {
+            if v.genes.is_empty()
+                || sim.tick() >= self.genes_tick + 60
+                || sim.tick() < self.genes_tick
+            {
                 v.genes = Arc::new(sim.gene_stats_async().await);
                 self.genes_tick = sim.tick();
             }

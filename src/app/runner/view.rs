@@ -160,7 +160,9 @@ impl SimView {
             population: 0,
             counters: sim.counters().clone(),
             history: Arc::new(sim.history().clone()),
-            genes: Arc::new(sim.gene_stats()),
+            // Read in `SimState::update`, which follows (awaited: on the GPU
+            // backend in the browser nothing may block).
+            genes: Arc::new(Vec::new()),
             backend: sim.backend(),
             adapter: sim.adapter(),
             timings: *sim.timings(),
