@@ -30,7 +30,7 @@ CARGO_PROFILE_RELEASE_DEBUG=0 cargo build --target wasm32-unknown-unknown --rele
 rm -rf "$out"
 mkdir -p "$out/pkg" "$out/scenarios"
 wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
-    target/wasm32-unknown-unknown/release/evosim_web.wasm
+    "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/evosim_web.wasm"
 cp web/index.html web/bootstrap.js web/style.css "$out/"
 cp scenarios/*.toml "$out/scenarios/"
 size=$(du -k "$out/pkg/evosim_web_bg.wasm" | cut -f1)
