@@ -15,8 +15,10 @@
 //! `speed` (ticks per frame: 0.25 … 16), `paused` (`1`).
 //! `window.evosim.status()` (set up by `bootstrap.js`) returns
 //! `{tick, population, backend, adapter, state_hash, mode, message}`.
+//! `bench=10k,25k` runs the benchmark instead of the viewer ([`bench`]).
 #![cfg(target_arch = "wasm32")]
 
+mod bench;
 mod copy;
 mod fallback;
 mod input;
@@ -183,10 +185,15 @@ pub fn start() {
 /// `window.evosim.status()`.
 #[wasm_bindgen]
 pub fn status() -> JsValue {
-    Status::get().to_js()
+    let status = Status::get().to_js();
+    bench::add_to_status(&status);
+    status
 }
 
 async fn run() -> Result<(), String> {
+    if let Some(request) = bench::Request::parse(&page::search())? {
+        return bench::run_page(request).await;
+    }
     let params = Params::parse(&page::search())?;
     let scenario = scenario(&params).await?;
     let canvas = page::canvas()?;
