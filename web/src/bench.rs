@@ -52,8 +52,11 @@ impl Request {
             match k {
                 "bench" => {
                     asked = true;
+                    // A form or URLSearchParams writes the commas as %2C.
                     req.sizes = v
-                        .split(|c| c == ',' || c == '+')
+                        .replace("%2C", ",")
+                        .replace("%2c", ",")
+                        .split(',')
                         .map(|n| parse_count(n).map_err(|e| bad(&e.to_string())))
                         .collect::<Result<_, _>>()?;
                 }
