@@ -220,11 +220,11 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
         })?;
         let done = run.done();
         if warm {
-            if done % 8 == 0 {
+            if done.is_multiple_of(8) {
                 bar.set_position(done as u64);
                 bar.set_message("(warm-up)");
             }
-        } else if (done - a.warmup) % 8 == 0 || run.finished() {
+        } else if (done - a.warmup).is_multiple_of(8) || run.finished() {
             bar.set_position(done as u64);
             bar.set_message(format!(
                 "median {:.2} ms",
