@@ -9,8 +9,8 @@
 // WEB_BENCH_TICKS and WEB_BENCH_WARMUP (the page's defaults: 200 and 20),
 // WEB_BENCH_TIMEOUT_S (per thread count, default 3600).
 import { renameSync, writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { serve } from '../serve.mjs';
+import { launch } from './chromium.mjs';
 
 const [out, entities, threadList] = process.argv.slice(2);
 if (!out || !entities || !threadList) {
@@ -18,20 +18,9 @@ if (!out || !entities || !threadList) {
   process.exit(2);
 }
 const ROOT = process.env.WEB_ROOT ?? 'target/web';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TICKS = process.env.WEB_BENCH_TICKS;
 const WARMUP = process.env.WEB_BENCH_WARMUP;
 const TIMEOUT_MS = Number(process.env.WEB_BENCH_TIMEOUT_S ?? 3600) * 1000;
-// As in browser.mjs; no WebGPU flag: the benchmark runs the CPU backend.
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const log = (text) => console.error(`web-bench: ${text}`);
 
 /** The page's rows for one thread count, with what the browser says about itself. */
@@ -86,7 +75,8 @@ try {
   let version;
   for (const k of threadList.split(',').map(Number)) {
     // A fresh browser per thread count: nothing carried over between them.
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    // No WebGPU flag: the benchmark runs the CPU backend.
+    const browser = await launch();
     try {
       version = browser.version();
       const got = await measure(browser, base, k);
