@@ -149,7 +149,7 @@ pub async fn run(
     let mut rows = Vec::with_capacity(sizes.len());
     progress(done, total);
     for n in sizes {
-        // 0: the global pool (one thread here; K with a wasm thread pool).
+        // Threads 0, as `evosim bench` by default: the pool decides.
         let mut run =
             BenchRun::new(&base, n, Backend::Cpu, 0, ticks, warmup).map_err(|e| e.to_string())?;
         let mut since = js_sys::Date::now();
