@@ -55,8 +55,9 @@ echo "build-web: threaded build (nightly, from web/): cargo build --release -p e
 
 rm -rf "$out"
 mkdir -p "$out/scenarios"
+# The single-threaded build lands where cargo puts it ($CARGO_TARGET_DIR when set).
 wasm-bindgen --target web --no-typescript --out-dir "$out/pkg-single" \
-    target/wasm32-unknown-unknown/release/evosim_web.wasm
+    "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/evosim_web.wasm"
 wasm-bindgen --target web --no-typescript --out-dir "$out/pkg-threads" \
     target/wasm-threads/wasm32-unknown-unknown/release/evosim_web.wasm
 cp web/index.html web/bootstrap.js web/worker.js web/style.css "$out/"

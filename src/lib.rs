@@ -14,9 +14,12 @@
 //! - [`snapshot`]: the save-file format, and a world in it;
 //! - [`sim`]: the [`Simulation`] API that every front end uses (a world, an
 //!   engine, the backend switch and the recovery from GPU failures);
-//! - [`app`]: the viewer, natively and in the browser.
+//! - [`app`]: the viewer, natively and in the browser;
+//! - [`benchmark`]: the tick-time measurement of `evosim bench` and of the
+//!   browser demo's `?bench=` page.
 
 pub mod app;
+pub mod benchmark;
 pub mod cpu;
 pub mod engine;
 pub mod gpu;

@@ -27,8 +27,11 @@
 //! this tick), `speed` (ticks per frame: 0.25 … 16), `paused` (`1`),
 //! `present` (`canvas`, `copy`), `fault` (`worker_panic@T`); the page reads
 //! `threads`.
+//!
+//! `bench=10k,25k` runs the benchmark instead of the viewer ([`bench`]).
 #![cfg(target_arch = "wasm32")]
 
+mod bench;
 mod copy;
 mod fallback;
 mod input;
@@ -271,6 +274,9 @@ pub fn message(data: JsValue) {
 }
 
 async fn run(canvas: web_sys::OffscreenCanvas, start: Start) -> Result<(), String> {
+    if let Some(request) = bench::Request::parse(&start.search)? {
+        return bench::run_page(request).await;
+    }
     let mut params = Params::parse(&start.search)?;
     if start.restarts > 0 {
         // The fault was injected once, in the first worker.

@@ -297,6 +297,7 @@ impl Status {
             &JsValue::from_f64(pool_threads() as f64),
         );
         set(&o, "memory_mb", &JsValue::from_f64(memory_mb()));
+        crate::bench::add_to_status(&o);
         o.into()
     }
 }
@@ -304,10 +305,7 @@ impl Status {
 /// Threads of rayon's pool in this build: the Web Workers of
 /// wasm-bindgen-rayon in the threaded build, 1 in the single-threaded one.
 pub fn pool_threads() -> usize {
-    #[cfg(target_feature = "atomics")]
-    return rayon::current_num_threads();
-    #[cfg(not(target_feature = "atomics"))]
-    1
+    rayon::current_num_threads()
 }
 
 /// The wasm memory's size now (MB): the page tells an out-of-memory crash

@@ -24,24 +24,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { serve } from '../serve.mjs';
+import { launch } from './chromium.mjs';
 
 const ROOT = process.env.WEB_ROOT ?? 'target/web';
 const BIN = process.env.EVOSIM_BIN ?? 'target/release/evosim';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.WEB_SHOTS ?? join(ROOT, 'shots');
 const TIMEOUT = Number(process.env.WEB_TIMEOUT_MS ?? 300_000);
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 let failures = 0;
 function check(ok, what) {
@@ -99,8 +89,6 @@ const base = `http://127.0.0.1:${server.address().port}/`;
 const plainServer = await serve(ROOT, 0, { isolated: false });
 const plainBase = `http://127.0.0.1:${plainServer.address().port}/`;
 mkdirSync(SHOTS, { recursive: true });
-const launch = (extra) =>
-  chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...extra] });
 const stopped = (ticks) => new Function(`const s = window.evosim?.status();
   return !!s && (s.mode === 'failed' || (s.tick >= ${ticks} && !!s.state_hash));`);
 const hashes = new Map();

@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -12,9 +11,9 @@ use serde_json::json;
 mod table;
 
 use super::CliError;
+use evosim::benchmark::{self, BenchRun, Samples, StartError};
 use evosim::model::count::parse_count;
-use evosim::pass::Pass;
-use evosim::{Backend, Scenario, SimError, Simulation};
+use evosim::{Backend, Scenario, SimError};
 
 /// Which backends to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,10 +37,10 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
     backend: BenchBackend,
     /// Timed ticks per run.
-    #[arg(long, value_name = "T", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "T", default_value_t = benchmark::DEFAULT_TICKS, value_parser = clap::value_parser!(u32).range(1..))]
     ticks: u32,
     /// Untimed ticks before them (pipelines, caches, allocations warm up).
-    #[arg(long, value_name = "W", default_value_t = 20)]
+    #[arg(long, value_name = "W", default_value_t = benchmark::DEFAULT_WARMUP)]
     warmup: u32,
     /// Worker threads; 0 uses one per core.
     #[arg(long, value_name = "K", default_value_t = 0)]
@@ -75,13 +74,8 @@ struct Row {
     software_adapter: bool,
     threads: usize,
     capacity: usize,
-    /// Wall time of each timed tick (ms).
-    tick_ms: Vec<f64>,
-    /// Each pass's time in each timed tick (ms).
-    pass_ms: Vec<Vec<f64>>,
-    /// Sum over timed ticks of the living population.
-    entity_ticks: f64,
-    population_start: u64,
+    /// What the timed ticks recorded.
+    samples: Samples,
     population_end: u64,
     rss_mb: Option<f64>,
     peak_rss_mb: Option<f64>,
@@ -91,29 +85,13 @@ struct Row {
     state_hash: u64,
 }
 
-/// The `q` quantile (nearest rank) of sorted values.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn sorted(v: &[f64]) -> Vec<f64> {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    s
-}
-
 impl Row {
     fn median_ms(&self) -> f64 {
-        quantile(&sorted(&self.tick_ms), 0.5)
+        self.samples.summary().median_ms
     }
 
     fn entity_ticks_per_s(&self) -> f64 {
-        let s: f64 = self.tick_ms.iter().sum::<f64>() / 1e3;
-        if s > 0.0 { self.entity_ticks / s } else { 0.0 }
+        self.samples.entity_ticks_per_s()
     }
 
     fn gpu_bytes_per_entity(&self) -> Option<f64> {
@@ -126,17 +104,10 @@ impl Row {
         (self.gpu_bytes > 0).then(|| self.gpu_kinds.slots as f64 / self.capacity.max(1) as f64)
     }
 
-    fn pass_medians(&self) -> Vec<(&'static str, f64)> {
-        Pass::ALL
-            .iter()
-            .enumerate()
-            .map(|(k, p)| (p.name(), quantile(&sorted(&self.pass_ms[k]), 0.5)))
-            .collect()
-    }
-
     fn json(&self) -> serde_json::Value {
-        let s = sorted(&self.tick_ms);
+        let s = self.samples.summary();
         let passes: serde_json::Map<String, serde_json::Value> = self
+            .samples
             .pass_medians()
             .into_iter()
             .map(|(n, v)| (n.to_string(), json!(v)))
@@ -148,13 +119,13 @@ impl Row {
             "software_adapter": self.software_adapter,
             "threads": self.threads,
             "capacity": self.capacity,
-            "ticks": self.tick_ms.len(),
-            "median_ms": quantile(&s, 0.5),
-            "p95_ms": quantile(&s, 0.95),
-            "p99_ms": quantile(&s, 0.99),
-            "min_ms": s.first().copied().unwrap_or(0.0),
-            "max_ms": s.last().copied().unwrap_or(0.0),
-            "mean_ms": s.iter().sum::<f64>() / s.len().max(1) as f64,
+            "ticks": self.samples.tick_ms.len(),
+            "median_ms": s.median_ms,
+            "p95_ms": s.p95_ms,
+            "p99_ms": s.p99_ms,
+            "min_ms": s.min_ms,
+            "max_ms": s.max_ms,
+            "mean_ms": s.mean_ms,
             "entity_ticks_per_s": self.entity_ticks_per_s(),
             "rss_mb": self.rss_mb,
             "peak_rss_mb": self.peak_rss_mb,
@@ -168,7 +139,7 @@ impl Row {
                 "world_grids": self.gpu_kinds.world_grids,
                 "other": self.gpu_kinds.other,
             })),
-            "population_start": self.population_start,
+            "population_start": self.samples.population_start,
             "population_end": self.population_end,
             "pass_timer": if self.backend == "cpu" { "cpu" } else if self.gpu_timestamps { "gpu timestamps (transfer, resolve: cpu)" } else { "cpu (no timestamp queries)" },
             "passes": passes,
@@ -218,13 +189,11 @@ fn machine() -> serde_json::Value {
 }
 
 fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Result<Row, CliError> {
-    let scaled = scenario
-        .scaled_to(n)
-        .map_err(|e| CliError::Usage(e.to_string()))?;
-    let mut sim = Simulation::new(scaled, backend, a.threads).map_err(|e| match e {
-        SimError::Threads { .. } => CliError::Runtime(e.into()),
-        other => CliError::Usage(other.to_string()),
-    })?;
+    let mut run =
+        BenchRun::new(scenario, n, backend, a.threads, a.ticks, a.warmup).map_err(|e| match e {
+            StartError::Sim(e @ SimError::Threads { .. }) => CliError::Runtime(e.into()),
+            other => CliError::Usage(other.to_string()),
+        })?;
     let name = if backend == Backend::Cpu {
         "cpu"
     } else {
@@ -233,7 +202,7 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
     let bar = if a.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::new((a.warmup + a.ticks) as u64)
+        ProgressBar::new(run.total() as u64)
     };
     bar.set_style(
         ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {pos}/{len} ticks {msg}")
@@ -241,40 +210,30 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
             .progress_chars("=> "),
     );
     bar.set_prefix(format!("{n} entities, {name}"));
-    let fail = |sim: &Simulation, e: SimError| {
-        CliError::Runtime(anyhow::anyhow!(
-            "{n} entities on {name}: tick {}: {e}",
-            sim.tick()
-        ))
-    };
-    for k in 0..a.warmup {
-        sim.step().map_err(|e| fail(&sim, e))?;
-        if k % 8 == 7 {
-            bar.set_position(k as u64 + 1);
-            bar.set_message("(warm-up)");
-        }
-    }
-    let population_start = sim.population();
-    let mut tick_ms = Vec::with_capacity(a.ticks as usize);
-    let mut pass_ms: Vec<Vec<f64>> = Pass::ALL
-        .iter()
-        .map(|_| Vec::with_capacity(a.ticks as usize))
-        .collect();
-    let mut entity_ticks = 0.0;
-    for k in 0..a.ticks {
-        let start = Instant::now();
-        sim.step().map_err(|e| fail(&sim, e))?;
-        tick_ms.push(start.elapsed().as_secs_f64() * 1e3);
-        for (acc, (_, t)) in pass_ms.iter_mut().zip(sim.timings().iter()) {
-            acc.push(t.as_secs_f64() * 1e3);
-        }
-        entity_ticks += sim.population() as f64;
-        if k % 8 == 7 || k + 1 == a.ticks {
-            bar.set_position((a.warmup + k) as u64 + 1);
-            bar.set_message(format!("median {:.2} ms", quantile(&sorted(&tick_ms), 0.5)));
+    while !run.finished() {
+        let warm = run.warming_up();
+        run.step().map_err(|e| {
+            CliError::Runtime(anyhow::anyhow!(
+                "{n} entities on {name}: tick {}: {e}",
+                run.sim().tick()
+            ))
+        })?;
+        let done = run.done();
+        if warm {
+            if done.is_multiple_of(8) {
+                bar.set_position(done as u64);
+                bar.set_message("(warm-up)");
+            }
+        } else if (done - a.warmup).is_multiple_of(8) || run.finished() {
+            bar.set_position(done as u64);
+            bar.set_message(format!(
+                "median {:.2} ms",
+                run.samples().summary().median_ms
+            ));
         }
     }
     bar.finish_and_clear();
+    let (sim, samples) = run.into_parts();
     Ok(Row {
         entities: n,
         backend: name,
@@ -284,10 +243,7 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
         software_adapter: sim.gpu_is_software(),
         threads: sim.threads(),
         capacity: sim.entities().capacity(),
-        tick_ms,
-        pass_ms,
-        entity_ticks,
-        population_start,
+        samples,
         population_end: sim.population(),
         rss_mb: proc_status_mb("VmRSS:"),
         peak_rss_mb: proc_status_mb("VmHWM:"),
@@ -312,9 +268,7 @@ pub fn bench(a: BenchArgs) -> Result<(), CliError> {
     scenario
         .validate()
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    let mut entities = a.entities.clone();
-    entities.sort_unstable();
-    entities.dedup();
+    let entities = benchmark::sweep(&a.entities);
     // CPU rows first, small to large: the resident-memory figures of the
     // CPU backend are then not inflated by a GPU driver's allocations.
     let mut plan: Vec<(Backend, u64)> = Vec::new();

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{BenchArgs, Row, quantile, sorted};
+use super::{BenchArgs, Row};
 use evosim::Scenario;
 use evosim::pass::Pass;
 
@@ -62,20 +62,20 @@ fn write_tick_times(o: &mut String, rows: &[Row]) {
         "population start→end"
     );
     for r in rows {
-        let s = sorted(&r.tick_ms);
+        let s = r.samples.summary();
         let _ = writeln!(
             o,
             "{:>10} {:<4} {:>9.2} {:>9.2} {:>9.2} {:>12.2} {:>8} {:>9} {:>21}  {}",
             r.entities,
             r.backend,
-            quantile(&s, 0.5),
-            quantile(&s, 0.95),
-            quantile(&s, 0.99),
+            s.median_ms,
+            s.p95_ms,
+            s.p99_ms,
             r.entity_ticks_per_s() / 1e6,
             r.rss_mb.map_or("-".into(), |v| format!("{v:.0}")),
             r.gpu_storage_per_slot()
                 .map_or("-".into(), |v| format!("{v:.0}")),
-            format!("{}→{}", r.population_start, r.population_end),
+            format!("{}→{}", r.samples.population_start, r.population_end),
             r.adapter
         );
     }
@@ -116,7 +116,7 @@ fn write_pass_medians(o: &mut String, rows: &[Row]) {
     let _ = writeln!(o);
     for r in rows {
         let _ = write!(o, "{:>10} {:<4}", r.entities, r.backend);
-        for (_, v) in r.pass_medians() {
+        for (_, v) in r.samples.pass_medians() {
             let _ = write!(o, " {v:>9.3}");
         }
         let _ = writeln!(o);
