@@ -23,6 +23,7 @@ pub mod recovery;
 
 use std::sync::{Arc, OnceLock};
 
+pub use crate::engine::pool::{PoolStatus, RegionLoad, ThreadBusy};
 pub use crate::world::HISTORY_INTERVAL;
 pub use backend::{Backend, SimError};
 pub use recovery::CHECKPOINT_INTERVAL;
@@ -75,6 +76,9 @@ pub struct Simulation {
     engine: Engine,
     pool: Arc<WorkPool>,
     timings: Timings,
+    /// Each pool thread's time in the per-entity passes during the last
+    /// tick, and the calling thread's ([`WorkPool::take_busy`]).
+    pass_busy: (Vec<std::time::Duration>, std::time::Duration),
     /// On the GPU backend: the full state, read back on first request after
     /// each tick.
     synced: OnceLock<Synced>,
@@ -145,6 +149,7 @@ impl Simulation {
             engine,
             pool,
             timings: Timings::default(),
+            pass_busy: Default::default(),
             synced: OnceLock::new(),
             notice,
             faults,
@@ -187,6 +192,7 @@ impl Simulation {
             // The world is rebuilt on the CPU, this tick included.
             return self.recover_on_cpu(tick, e.into());
         }
+        self.pass_busy = self.pool.take_busy();
         Ok(())
     }
 
