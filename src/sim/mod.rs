@@ -302,6 +302,19 @@ impl Simulation {
         threads: usize,
         regions: Option<(u32, u32)>,
     ) -> Result<Self, SimError> {
+        Self::restore_on(bytes, backend, threads, None, regions)
+    }
+
+    /// [`Self::from_snapshot`] on `pool` when one is given (the running
+    /// simulation's, so that a recovery starts no second pool), else on a
+    /// new pool of `threads` threads.
+    fn restore_on(
+        bytes: &[u8],
+        backend: Backend,
+        threads: usize,
+        pool: Option<Arc<WorkPool>>,
+        regions: Option<(u32, u32)>,
+    ) -> Result<Self, SimError> {
         let saved = crate::snapshot::world::decode(bytes)?;
         let mut scenario = saved.scenario.clone();
         let saved_shape = (scenario.regions.rows, scenario.regions.cols);
@@ -312,7 +325,10 @@ impl Simulation {
         let keep_bounds = regions.is_none_or(|s| s == saved_shape);
         let (ctx, notice) = backend::open_gpu(backend)?;
         let faults = recovery::Faults::from_env()?;
-        let pool = Arc::new(WorkPool::new(threads)?);
+        let pool = match pool {
+            Some(p) => p,
+            None => Arc::new(WorkPool::new(threads)?),
+        };
         let threads = pool.threads();
         let mut world = pool.install(|| World::new(scenario, threads, faults.worker()))?;
         crate::snapshot::world::restore(&mut world, saved, keep_bounds)?;
