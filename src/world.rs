@@ -48,7 +48,7 @@ pub struct World {
     pub entities: Entities,
     /// Id counter, free slots and counters.
     pub ledger: Ledger,
-    /// The region grid, the owner of each slot, the region workers.
+    /// The region grid, the owner of each slot, the region tasks' coordinator.
     pub regions: Regions,
     /// Population and event totals over time.
     pub history: History,
@@ -80,7 +80,7 @@ impl World {
             (0, _) | (_, 0) => auto_shape(threads),
             shape => shape,
         };
-        let regions = Regions::new(&params, rows, cols, threads, capacity, worker_fault);
+        let regions = Regions::new(&params, rows, cols, capacity, worker_fault);
         let mut world = Self {
             scenario,
             params: Arc::new(params),

@@ -316,16 +316,29 @@ fn write_regions(o: &mut String, sim: &Simulation) {
     let per_tick = |s: f64| s * 1e3 / t.ticks.max(1) as f64;
     let _ = writeln!(
         o,
-        "regions {}x{} on {} workers, {} restarts, {} stalls: per tick {:.3} ms region work, {:.3} ms phases (wall), {:.3} ms coordinator",
+        "regions {}x{} on {} pool threads, {} restarts, {} stalls: per tick {:.3} ms region work, {:.3} ms phases (wall), {:.3} ms coordinator",
         r.grid.rows,
         r.grid.cols,
-        r.threads(),
+        sim.threads(),
         r.restarts(),
         r.stalls().0,
         per_tick(t.work_s),
         per_tick(t.phases_s),
         per_tick(t.coordinator_s)
     );
+    let pool = sim.pool_status();
+    let threads: Vec<String> = pool
+        .threads
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!(
+                "{i}: {:.3} ms passes, {:.3} ms in {} region tasks",
+                t.passes_ms, t.regions_ms, t.tasks
+            )
+        })
+        .collect();
+    let _ = writeln!(o, "pool threads, last tick: {}", threads.join("; "));
     if r.stats.len() <= 16 {
         let _ = writeln!(
             o,
@@ -402,12 +415,13 @@ fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
             "cols": sim.regions().grid.cols,
             "xs": sim.regions().grid.xs,
             "ys": sim.regions().grid.ys,
-            "workers": sim.regions().threads(),
+            "workers": sim.threads(),
             "restarts": sim.regions().restarts(),
             "stalls": sim.regions().stalls().0,
             "timing": sim.regions().timing,
             "stats": sim.regions().stats,
         },
+        "pool": sim.pool_status(),
     })
 }
 

@@ -2,6 +2,8 @@
 
 use rayon::prelude::*;
 
+use crate::engine::pool::BusySpan;
+
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 
@@ -19,7 +21,7 @@ pub fn food_regrow(p: &SimParams, food: &mut Food) {
         .par_chunks_mut(4096)
         .zip(capacity.par_chunks(4096))
         .zip(cooldown.par_chunks_mut(4096))
-        .for_each(|((a, c), t)| {
+        .for_each_init(BusySpan::start, |_, ((a, c), t)| {
             for k in 0..a.len() {
                 if t[k] > 0.0 {
                     t[k] = (t[k] - dt).max(0.0);

@@ -2,6 +2,8 @@
 
 use rayon::prelude::*;
 
+use crate::engine::pool::BusySpan;
+
 use super::{NONE, PAR_MIN_LEN};
 use crate::model::entities::FLAG_ALIVE;
 use crate::model::grid::Grid;
@@ -18,7 +20,7 @@ pub fn hash_count(
         .par_iter_mut()
         .with_min_len(PAR_MIN_LEN)
         .enumerate()
-        .for_each(|(i, c)| {
+        .for_each_init(BusySpan::start, |_, (i, c)| {
             *c = if tribe_flags[i] & FLAG_ALIVE != 0 {
                 grid.index(pos[i])
             } else {

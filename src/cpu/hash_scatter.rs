@@ -2,6 +2,8 @@
 
 use rayon::prelude::*;
 
+use crate::engine::pool::BusySpan;
+
 use super::NONE;
 
 /// Scatters slots into `sorted` at their cell's offset, then orders each cell
@@ -42,14 +44,16 @@ pub fn hash_scatter(
         start = end;
         c = end_cell;
     }
-    chunks.into_par_iter().for_each(|(c0, c1, base, slice)| {
-        for c in c0..c1 {
-            let (a, b) = (offsets[c] as usize - base, offsets[c + 1] as usize - base);
-            if b - a > 1 {
-                slice[a..b].sort_unstable_by_key(|&s| id[s as usize]);
+    chunks
+        .into_par_iter()
+        .for_each_init(BusySpan::start, |_, (c0, c1, base, slice)| {
+            for c in c0..c1 {
+                let (a, b) = (offsets[c] as usize - base, offsets[c + 1] as usize - base);
+                if b - a > 1 {
+                    slice[a..b].sort_unstable_by_key(|&s| id[s as usize]);
+                }
             }
-        }
-    });
+        });
     gather(pos, &sorted[..total], sorted_pos);
 }
 
@@ -59,5 +63,5 @@ fn gather(pos: &[[f32; 2]], sorted: &[u32], sorted_pos: &mut [[f32; 2]]) {
         .par_iter_mut()
         .zip(sorted.par_iter())
         .with_min_len(4096)
-        .for_each(|(q, &s)| *q = pos[s as usize]);
+        .for_each_init(BusySpan::start, |_, (q, &s)| *q = pos[s as usize]);
 }

@@ -4,6 +4,8 @@
 use glam::Vec2;
 use rayon::prelude::*;
 
+use crate::engine::pool::BusySpan;
+
 use super::PAR_MIN_LEN;
 use crate::model::entities::{Entities, FLAG_ALIVE};
 use crate::model::genes::{Gene, gene};
@@ -28,7 +30,7 @@ pub fn integrate(p: &SimParams, terrain: &Terrain, acc: &[[f32; 2]], e: &mut Ent
         .zip(age.par_iter_mut())
         .with_min_len(PAR_MIN_LEN)
         .enumerate()
-        .for_each(|(i, (((pos, vel), energy), age))| {
+        .for_each_init(BusySpan::start, |_, (i, (((pos, vel), energy), age))| {
             if tribe_flags[i] & FLAG_ALIVE != 0 {
                 integrate_one(p, terrain, acc[i], &genes[i], pos, vel, energy, age);
             }

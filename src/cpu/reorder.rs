@@ -5,11 +5,16 @@
 
 use rayon::prelude::*;
 
+use crate::engine::pool::BusySpan;
+
 use super::NONE;
 use crate::model::entities::Entities;
 
 fn permute<T: Copy + Send + Sync>(v: &mut [T], order: &[u32]) {
-    let old: Vec<T> = order.par_iter().map(|&s| v[s as usize]).collect();
+    let old: Vec<T> = order
+        .par_iter()
+        .map_init(BusySpan::start, |_, &s| v[s as usize])
+        .collect();
     v[..old.len()].copy_from_slice(&old);
 }
 

@@ -11,6 +11,8 @@
 use glam::Vec2;
 use rayon::prelude::*;
 
+use crate::engine::pool::BusySpan;
+
 use super::neighbors::{HashView, cos_half_angle, for_each_neighbor};
 use super::{Mode, NONE};
 use crate::model::entities::{Entities, TRIBE_MASK};
@@ -88,7 +90,7 @@ pub fn gather_info(e: &Entities, sorted: &[u32], info: &mut Vec<NeighborInfo>) {
     info.par_iter_mut()
         .zip(sorted.par_iter())
         .with_min_len(4096)
-        .for_each(|(o, &s)| {
+        .for_each_init(BusySpan::start, |_, (o, &s)| {
             let s = s as usize;
             *o = NeighborInfo {
                 vel: e.vel[s],
@@ -134,7 +136,9 @@ pub fn steer(
     out.par_iter_mut()
         .zip(sorted.par_iter())
         .with_min_len(256)
-        .for_each(|(o, &s)| *o = steer_one(inp, s as usize));
+        .for_each_init(BusySpan::start, |_, (o, &s)| {
+            *o = steer_one(inp, s as usize)
+        });
     acc.fill([0.0; 2]);
     intent.fill(NONE);
     mode.fill(Mode::Wander as u8);

@@ -1,10 +1,10 @@
 //! The CPU engine: every pass in plain Rust on the work pool (`src/cpu/`, one
-//! module per shader), then the region workers.
+//! module per shader), then the region tasks, on the same pool.
 
 use std::sync::Arc;
 use web_time::Instant;
 
-use super::pool::WorkPool;
+use super::pool::{BusySpan, WorkPool};
 use crate::cpu::neighbors::HashView;
 use crate::cpu::steer::SteerInput;
 use crate::cpu::{self, Scratch};
@@ -64,22 +64,40 @@ impl CpuEngine {
     }
 
     /// Runs one tick on `world` (not counting it: the caller does), timing
-    /// each pass into `t`.
+    /// each pass into `t`. The per-entity passes run inside the pool (each
+    /// pool thread's share measured by [`BusySpan`]s); the region tasks'
+    /// coordinator, which blocks until they report, runs on the calling
+    /// thread, outside the pool.
     pub fn step(&mut self, world: &mut World, t: &mut Timings) {
         *t = Timings::default();
         let pool = Arc::clone(&self.pool);
+        let mut laps = Laps {
+            t,
+            clock: Instant::now(),
+        };
         pool.install(|| {
-            let mut laps = Laps {
-                t,
-                clock: Instant::now(),
-            };
+            // The thread that runs the passes is busy all along (its own
+            // share of each parallel loop included).
+            let _busy = BusySpan::start();
             // Every slot from `end` up is free: per-slot passes stop there
             // (a reorder only lowers the mark: `end` stays an upper bound).
             let end = world.ledger.free.live_end();
             let alive = self.spatial_hash(world, end, &mut laps);
             self.sense_and_move(world, end, alive, &mut laps);
-            self.feed_and_resolve(world, end, alive, &mut laps);
+            self.feed_and_emit(world, end, alive, &mut laps);
         });
+        let w = world;
+        w.regions.resolve(
+            &pool,
+            &mut w.ledger,
+            &w.params,
+            w.seed,
+            w.tick,
+            &w.terrain,
+            &w.events,
+            &mut w.entities,
+        );
+        laps.lap(Pass::Resolve);
     }
 
     /// hash_count → hash_scan → hash_scatter → reorder; the living count.
@@ -151,8 +169,8 @@ impl CpuEngine {
         laps.lap(Pass::Integrate);
     }
 
-    /// feed → food_regrow → region_of → emit_events → resolve.
-    fn feed_and_resolve(&mut self, w: &mut World, end: usize, alive: usize, laps: &mut Laps) {
+    /// feed → food_regrow → region_of → emit_events.
+    fn feed_and_emit(&mut self, w: &mut World, end: usize, alive: usize, laps: &mut Laps) {
         let s = &mut self.scratch;
         let (p, e, food) = (&w.params, &mut w.entities, &mut w.food);
         let order = &s.sorted[..alive];
@@ -167,9 +185,5 @@ impl CpuEngine {
         let (seed, tick) = (w.seed, w.tick);
         cpu::emit_events::emit_events(p, seed, tick, e, &s.intent[..end], &mut w.events);
         laps.lap(Pass::EmitEvents);
-        let events = &w.events;
-        w.regions
-            .resolve(&mut w.ledger, p, seed, tick, &w.terrain, events, e);
-        laps.lap(Pass::Resolve);
     }
 }

@@ -97,17 +97,18 @@ impl GpuEngine {
         let before_resolve = Instant::now();
         let (p, table) = (Arc::clone(&w.params), &mut self.table);
         let (seed, tick) = (w.seed, w.tick);
-        self.pool.install(|| {
-            w.regions.resolve(
-                &mut w.ledger,
-                &p,
-                seed,
-                tick,
-                &w.terrain,
-                &out.events,
-                table,
-            )
-        });
+        // The coordinator blocks until the region tasks report: it runs
+        // here, outside the pool, and the tasks on it.
+        w.regions.resolve(
+            &self.pool,
+            &mut w.ledger,
+            &p,
+            seed,
+            tick,
+            &w.terrain,
+            &out.events,
+            table,
+        );
         let resolve = before_resolve.elapsed();
         if rebalance {
             self.gpu.set_regions(&self.ctx, &w.regions.grid);

@@ -1,11 +1,12 @@
-//! The region worker pool and event resolution (DESIGN.md §3 step 6):
+//! The region tasks and event resolution (DESIGN.md §3 step 6):
 //! combat, deaths, reproduction and bookkeeping, in parallel by region.
 //!
 //! The world is split into a grid of regions ([`grid::RegionGrid`]); each tick
 //! every living entity belongs to the region its position lies in (an entity
 //! that crossed a border has migrated to a new owner). Resolution runs in
-//! phases on the worker pool ([`pool::WorkerPool`]), with the coordinator's
-//! exchange steps between them:
+//! phases of region tasks on the simulation's thread pool
+//! ([`crate::engine::WorkPool`], coordinated by [`pool::Coordinator`]), with
+//! the coordinator's exchange steps between them:
 //! 1. **combat** (parallel): each region resolves the attacks on the targets it
 //!    owns, reading attackers in neighbouring regions from read-only ghost
 //!    copies of their border strips (attack reach is far below `ghost_width`);
@@ -39,12 +40,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cpu::NONE;
+use crate::engine::WorkPool;
+use crate::engine::pool::{BusySpan, PoolStatus, RegionLoad, ThreadBusy};
 use crate::model::entities::Entities;
 use crate::model::genes::PackedGenes;
 use crate::model::params::SimParams;
 pub use free_slots::FreeSlots;
 use grid::RegionGrid;
-use pool::{PhaseTime, Task, WorkerPool};
+use pool::{Coordinator, PhaseRun, Task};
 use stats::Counters;
 
 /// Per-slot fate during resolution: `FATE_NONE`, or `1 + DeathCause`.
@@ -134,11 +137,13 @@ pub struct RegionTiming {
     pub coordinator_s: f64,
 }
 
-/// The region grid, its worker pool and its statistics.
+/// The region grid, the coordinator of its tasks and its statistics.
 pub struct Regions {
     /// The grid.
     pub grid: RegionGrid,
-    pool: WorkerPool,
+    coordinator: Coordinator,
+    /// Per pool thread: region task time and tasks in the last resolved tick.
+    thread_busy: Vec<(Duration, u32)>,
     /// The region owning each slot this tick ([`NONE`] when free), as the
     /// GPU's `owner` buffer.
     owner: Vec<u32>,
@@ -167,14 +172,13 @@ pub enum WorkerFault {
 }
 
 impl Regions {
-    /// A `rows × cols` grid over the world, `threads` workers, `capacity` slots.
+    /// A `rows × cols` grid over the world, `capacity` slots.
     /// `fault`: make one region task panic or stall once at that tick
     /// (`EVOSIM_FAULT`).
     pub fn new(
         p: &SimParams,
         rows: u32,
         cols: u32,
-        threads: usize,
         capacity: usize,
         fault: Option<(u32, WorkerFault)>,
     ) -> Self {
@@ -184,7 +188,8 @@ impl Regions {
         let n = grid.len();
         Self {
             grid,
-            pool: WorkerPool::new(threads),
+            coordinator: Coordinator::new(),
+            thread_busy: Vec::new(),
             owner: vec![NONE; capacity],
             next_owner: vec![NONE; capacity],
             stats: vec![RegionStats::default(); n],
@@ -199,17 +204,43 @@ impl Regions {
 
     /// Phases the watchdog reported stuck, so far, and the last report.
     pub fn stalls(&self) -> (u64, Option<&str>) {
-        (self.pool.stalls, self.pool.last_stall.as_deref())
+        (
+            self.coordinator.stalls,
+            self.coordinator.last_stall.as_deref(),
+        )
     }
 
-    /// Worker threads.
-    pub fn threads(&self) -> usize {
-        self.pool.threads()
-    }
-
-    /// Workers replaced after a panic.
+    /// Region tasks redone after a panic, so far.
     pub fn restarts(&self) -> u64 {
-        self.pool.restarts
+        self.coordinator.restarts
+    }
+
+    /// The pool's status as the regions know it: per pool thread (of
+    /// `threads`) the region task time and tasks of the last resolved tick,
+    /// per region its entities and events, the restarts and stalls. The
+    /// per-entity passes' share ([`ThreadBusy::passes_ms`]) is the caller's
+    /// to fill in.
+    pub fn pool_status(&self, threads: usize) -> PoolStatus {
+        let mut per = vec![ThreadBusy::default(); threads.max(self.thread_busy.len())];
+        for (t, &(d, n)) in per.iter_mut().zip(&self.thread_busy) {
+            t.regions_ms = d.as_secs_f64() * 1e3;
+            t.tasks = n;
+        }
+        PoolStatus {
+            threads: per,
+            outside_ms: 0.0,
+            regions: self
+                .stats
+                .iter()
+                .map(|s| RegionLoad {
+                    entities: s.population,
+                    events: s.events,
+                })
+                .collect(),
+            restarts: self.coordinator.restarts,
+            stalls: self.coordinator.stalls,
+            last_stall: self.coordinator.last_stall.clone(),
+        }
     }
 
     /// Forgets every entity's owner (after slots were renumbered): the next
@@ -226,6 +257,7 @@ impl Regions {
 
     fn run_phase<T: Send + 'static>(
         &mut self,
+        pool: &WorkPool,
         name: &str,
         tick: u32,
         tasks: Vec<(usize, Task<T>)>,
@@ -238,7 +270,7 @@ impl Regions {
             let inner = first.clone();
             let armed = Arc::new(AtomicBool::new(true));
             let kind = self.fault_kind;
-            let stall = self.pool.watchdog() * 5 / 2;
+            let stall = self.coordinator.watchdog() * 5 / 2;
             *first = Arc::new(move || {
                 if armed.swap(false, Ordering::SeqCst) {
                     match kind {
@@ -249,15 +281,27 @@ impl Regions {
                 inner()
             });
         }
-        let (out, busy, time): (Vec<T>, Vec<Duration>, PhaseTime) =
-            self.pool
-                .run_labelled(&format!("tick {tick}, phase {name}"), &list, &regions);
-        for (r, b) in regions.iter().zip(&busy) {
+        let PhaseRun {
+            results,
+            busy,
+            thread,
+            time,
+        } = self
+            .coordinator
+            .run(pool, &format!("tick {tick}, phase {name}"), &list, &regions);
+        for ((r, b), t) in regions.iter().zip(&busy).zip(&thread) {
             self.stats[*r].busy_s += b.as_secs_f64();
+            // A task run on the calling thread (no pool threads) counts as thread 0's.
+            let t = t.unwrap_or(0);
+            if self.thread_busy.len() <= t {
+                self.thread_busy.resize(t + 1, (Duration::ZERO, 0));
+            }
+            self.thread_busy[t].0 += *b;
+            self.thread_busy[t].1 += 1;
         }
         self.timing.work_s += time.busy.as_secs_f64();
         self.timing.phases_s += time.wall.as_secs_f64();
-        regions.into_iter().zip(out).collect()
+        regions.into_iter().zip(results).collect()
     }
 
     /// The slots that received a child in the last resolved tick, in order.
@@ -309,7 +353,7 @@ impl Regions {
             .par_iter_mut()
             .with_min_len(4096)
             .enumerate()
-            .for_each(|(i, h)| {
+            .for_each_init(BusySpan::start, |_, (i, h)| {
                 *h = if e.alive(i) {
                     grid.region_of(e.pos[i])
                 } else {

@@ -1,57 +1,46 @@
-//! The region worker pool: K long-lived threads that run one phase's region
-//! tasks at a time. The coordinator hands out tasks over channels and blocks
-//! on the results channel until every task of the phase has reported — that
-//! wait is the barrier between phases (no busy-waiting; an empty phase or one
-//! task carrying all the load cannot deadlock, as every task reports exactly
-//! once).
+//! Running a phase's region tasks on the simulation's one thread pool
+//! ([`WorkPool`]). The coordinator has no threads of its own: it spawns each
+//! task on the pool, then blocks on a results channel until every task of the
+//! phase has reported — that wait is the barrier between phases (no
+//! busy-waiting; an empty phase or one task carrying all the load cannot
+//! deadlock, as every run of a task reports exactly once). The coordinator
+//! blocks, so it must not be a pool thread: the engines call
+//! [`super::Regions::resolve`] outside `WorkPool::install` (called from a
+//! pool thread anyway, it runs the tasks itself, in order).
 //!
-//! Watchdog: while it waits, the coordinator wakes every
-//! [`watchdog_bound`] (60 s by default, `EVOSIM_WATCHDOG_MS`); a phase in which
-//! some worker has not reported by then is reported — the phase and tick,
-//! the workers and the regions still running — once per bound, instead of a
+//! Results are stored by task index, so nothing downstream can depend on
+//! which thread ran what, or when.
+//!
+//! Watchdog: while it waits, the coordinator wakes every [`watchdog_bound`]
+//! (60 s by default, `EVOSIM_WATCHDOG_MS`); a phase in which some task has
+//! not reported by then is reported — the phase and tick, the regions still
+//! pending and the pool thread each runs on — once per bound, instead of a
 //! silent hang. It goes on waiting: a slow task is not a wrong one.
 //!
-//! Health: a task that panics is caught on its worker, which reports the
-//! panic and exits. The coordinator logs one line, starts a fresh worker in
-//! its place and gives it the same task again: tasks are pure functions of
+//! Health: each task runs inside `catch_unwind` on its pool thread (the
+//! thread lives on). A panic is reported over the channel; the coordinator
+//! logs one line and spawns the task again: tasks are pure functions of
 //! inputs that nothing has changed, so redoing one loses and doubles nothing.
+//! A task that panics [`MAX_RUNS`] times is taken for a bug: the coordinator
+//! panics with its message.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Once};
-use std::thread::JoinHandle;
 use std::time::Duration;
 use web_time::Instant;
+
+use crate::engine::WorkPool;
 
 /// A region task: re-runnable, so that a crashed one can be redone.
 pub type Task<T> = Arc<dyn Fn() -> T + Send + Sync>;
 
-type AnyTask = Arc<dyn Fn() -> Box<dyn Any + Send> + Send + Sync>;
-
-type Batch = Vec<(usize, AnyTask)>;
-type Finished = Vec<(usize, Box<dyn Any + Send>, Duration)>;
-
-enum Report {
-    /// Every task of a batch ran.
-    Done { worker: usize, done: Finished },
-    /// A task panicked: the ones before it ran, the rest did not.
-    Panicked {
-        worker: usize,
-        done: Finished,
-        failed: usize,
-        rest: Vec<usize>,
-        message: String,
-    },
-}
-
-struct Worker {
-    jobs: Sender<Batch>,
-    handle: Option<JoinHandle<()>>,
-}
-
-/// Prefix of the worker threads' names.
-pub const WORKER_NAME: &str = "evosim-region";
+/// Runs of one task (the first and the redos) before its panic is taken
+/// for a bug and passed on.
+pub const MAX_RUNS: u32 = 3;
 
 /// Time accounting of one phase.
 #[derive(Debug, Clone, Copy, Default)]
@@ -62,15 +51,33 @@ pub struct PhaseTime {
     pub busy: Duration,
 }
 
-/// K worker threads.
-pub struct WorkerPool {
-    workers: Vec<Worker>,
-    reports: Receiver<Report>,
-    report_tx: Sender<Report>,
-    generation: usize,
-    /// Workers replaced after a panic, so far.
+/// What a phase's run returns: the results in task order, each task's run
+/// time and the pool thread that ran it (`None`: the calling thread).
+pub struct PhaseRun<T> {
+    /// Task outputs, in task order.
+    pub results: Vec<T>,
+    /// Each task's run time (its successful run's).
+    pub busy: Vec<Duration>,
+    /// The pool thread each task's successful run ran on.
+    pub thread: Vec<Option<usize>>,
+    /// The phase's time.
+    pub time: PhaseTime,
+}
+
+/// One run of a task, as reported to the coordinator.
+struct Report<T> {
+    index: usize,
+    thread: Option<usize>,
+    took: Duration,
+    out: Result<T, String>,
+}
+
+/// The coordinator's state across phases: the watchdog and the health counters.
+#[derive(Debug, Clone)]
+pub struct Coordinator {
+    /// Tasks redone after a panic, so far.
     pub restarts: u64,
-    /// How long a phase may wait for a worker before it is reported.
+    /// How long a phase may wait for a task before it is reported.
     watchdog: Duration,
     /// Stalls reported by the watchdog, so far.
     pub stalls: u64,
@@ -78,7 +85,7 @@ pub struct WorkerPool {
     pub last_stall: Option<String>,
 }
 
-/// How long the coordinator waits for a worker's report before it says
+/// How long the coordinator waits for a task's report before it says
 /// which phase and regions are stuck: `EVOSIM_WATCHDOG_MS` milliseconds, 60 s
 /// by default (a generous bound: a phase normally takes milliseconds).
 pub fn watchdog_bound() -> Duration {
@@ -89,16 +96,20 @@ pub fn watchdog_bound() -> Duration {
         .map_or(Duration::from_secs(60), Duration::from_millis)
 }
 
-fn quiet_worker_panics() {
+thread_local! {
+    /// Set while this thread runs a region task: its panic is reported by
+    /// the coordinator in one line, not by the panic hook.
+    static IN_REGION_TASK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Silences the default panic message of region tasks (the coordinator logs
+/// one line per panic instead); every other panic is printed as before.
+fn quiet_task_panics() {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            // A region worker's panic is reported by the coordinator in one line.
-            if std::thread::current()
-                .name()
-                .is_some_and(|n| n.starts_with(WORKER_NAME))
-            {
+            if IN_REGION_TASK.with(Cell::get) {
                 return;
             }
             previous(info);
@@ -116,85 +127,48 @@ fn panic_message(p: &(dyn Any + Send)) -> String {
     }
 }
 
-fn spawn(worker: usize, generation: usize, reports: Sender<Report>) -> Worker {
-    let (jobs, rx) = channel::<Batch>();
-    let handle = std::thread::Builder::new()
-        .name(format!("{WORKER_NAME}-{worker}.{generation}"))
-        .spawn(move || {
-            while let Ok(batch) = rx.recv() {
-                let mut done = Vec::with_capacity(batch.len());
-                for (k, (index, task)) in batch.iter().enumerate() {
-                    let start = Instant::now();
-                    match catch_unwind(AssertUnwindSafe(|| task())) {
-                        Ok(out) => done.push((*index, out, start.elapsed())),
-                        Err(p) => {
-                            let rest = batch[k + 1..].iter().map(|(i, _)| *i).collect();
-                            let message = panic_message(p.as_ref());
-                            let _ = reports.send(Report::Panicked {
-                                worker,
-                                done,
-                                failed: *index,
-                                rest,
-                                message,
-                            });
-                            return;
-                        }
-                    }
-                }
-                if reports.send(Report::Done { worker, done }).is_err() {
-                    return;
-                }
-            }
-        })
-        .expect("spawn a region worker thread");
-    Worker {
-        jobs,
-        handle: Some(handle),
+/// Runs `task` once on the current thread: caught, timed, flagged as a
+/// region task for the panic hook.
+fn run_one<T>(index: usize, task: &Task<T>) -> Report<T> {
+    let start = Instant::now();
+    let was = IN_REGION_TASK.with(|f| f.replace(true));
+    let out = catch_unwind(AssertUnwindSafe(|| task())).map_err(|p| panic_message(p.as_ref()));
+    IN_REGION_TASK.with(|f| f.set(was));
+    Report {
+        index,
+        thread: rayon::current_thread_index(),
+        took: start.elapsed(),
+        out,
     }
 }
 
-/// Task `i` with its output type erased, for a worker's batch.
-fn erase<T: Send + 'static>(tasks: &[Task<T>], i: usize) -> (usize, AnyTask) {
-    let t = tasks[i].clone();
-    (i, Arc::new(move || Box::new(t()) as Box<dyn Any + Send>))
+/// Task `index` as a pool job: records the thread it started on in `started`
+/// (index + 1), runs, reports.
+fn job<T: Send + 'static>(
+    index: usize,
+    task: Task<T>,
+    started: Arc<Vec<AtomicUsize>>,
+    reports: Sender<Report<T>>,
+) -> impl FnOnce() + Send + 'static {
+    move || {
+        let on = rayon::current_thread_index().map_or(usize::MAX, |i| i + 1);
+        started[index].store(on, Ordering::Relaxed);
+        // The coordinator may have given up (it panicked): nobody to tell.
+        let _ = reports.send(run_one(index, &task));
+    }
 }
 
-/// Runs every task in order on this thread (no workers: the browser).
-fn run_inline<T>(tasks: &[Task<T>], start: Instant) -> (Vec<T>, Vec<Duration>, PhaseTime) {
-    let mut busy = Vec::with_capacity(tasks.len());
-    let results = tasks
-        .iter()
-        .map(|t| {
-            let clock = Instant::now();
-            let out = t();
-            busy.push(clock.elapsed());
-            out
-        })
-        .collect();
-    let total = busy.iter().sum();
-    let wall = start.elapsed();
-    (results, busy, PhaseTime { wall, busy: total })
+impl Default for Coordinator {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
-impl WorkerPool {
-    /// A pool of `threads` workers (at least one). In the browser
-    /// (wasm32), which has no threads, the pool has no workers and runs
-    /// every task inline on the calling thread.
-    pub fn new(threads: usize) -> Self {
-        let (report_tx, reports) = channel();
-        let workers = if cfg!(target_arch = "wasm32") {
-            Vec::new()
-        } else {
-            quiet_worker_panics();
-            (0..threads.max(1))
-                .map(|w| spawn(w, 0, report_tx.clone()))
-                .collect()
-        };
+impl Coordinator {
+    /// A coordinator with the watchdog's bound from the environment
+    /// ([`watchdog_bound`]) and no restarts or stalls yet.
+    pub fn new() -> Self {
         Self {
-            workers,
-            reports,
-            report_tx,
-            generation: 0,
             restarts: 0,
             watchdog: watchdog_bound(),
             stalls: 0,
@@ -207,81 +181,73 @@ impl WorkerPool {
         self.watchdog
     }
 
-    /// Number of workers (1 when tasks run inline).
-    pub fn threads(&self) -> usize {
-        self.workers.len().max(1)
-    }
-
-    /// Runs every task of a phase (task `i` on worker `i mod K`, one batch per
-    /// worker) and returns their results in task order, with each task's run
-    /// time. `context` names the phase and tick in the log line of a restart.
+    /// Runs every task of a phase on `pool` and returns their results in task
+    /// order. Task `i` works on region `regions[i]` (what the watchdog and
+    /// the log name); `context` names the phase and tick.
     pub fn run<T: Send + 'static>(
         &mut self,
-        context: &str,
-        tasks: &[Task<T>],
-    ) -> (Vec<T>, Vec<Duration>, PhaseTime) {
-        let labels: Vec<usize> = (0..tasks.len()).collect();
-        self.run_labelled(context, tasks, &labels)
-    }
-
-    /// [`Self::run`] where task `i` works on region `regions[i]` (what the
-    /// watchdog names).
-    pub fn run_labelled<T: Send + 'static>(
-        &mut self,
+        pool: &WorkPool,
         context: &str,
         tasks: &[Task<T>],
         regions: &[usize],
-    ) -> (Vec<T>, Vec<Duration>, PhaseTime) {
+    ) -> PhaseRun<T> {
         let start = Instant::now();
-        if self.workers.is_empty() {
-            return run_inline(tasks, start);
-        }
         let n = tasks.len();
         let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
         let mut busy = vec![Duration::ZERO; n];
-        let k = self.workers.len();
-        let mut batches = 0;
-        // The tasks each worker has not reported yet.
-        let mut pending: Vec<Vec<usize>> = vec![Vec::new(); k];
-        for w in 0..k.min(n) {
-            self.send(w, (w..n).step_by(k).map(|i| erase(tasks, i)).collect());
-            pending[w] = (w..n).step_by(k).collect();
-            batches += 1;
+        let mut thread = vec![None; n];
+        let mut runs = vec![0u32; n];
+        // The calling thread runs the tasks itself when it cannot wait for
+        // the pool: the browser without threads, or a pool thread (whose
+        // blocking could leave no thread to run the tasks).
+        let inline = pool.runs_inline() || pool.is_worker();
+        if !inline {
+            quiet_task_panics();
         }
-        let mut store = |done: Finished, out: &mut Vec<Option<T>>| {
-            for (index, o, b) in done {
-                out[index] = Some(*o.downcast::<T>().expect("task output type"));
-                busy[index] = b;
+        let (tx, rx) = channel::<Report<T>>();
+        let started: Arc<Vec<AtomicUsize>> =
+            Arc::new((0..n).map(|_| AtomicUsize::new(0)).collect());
+        let dispatch = |i: usize, runs: &mut [u32]| {
+            runs[i] += 1;
+            if inline {
+                let _ = tx.send(run_one(i, &tasks[i]));
+            } else {
+                pool.spawn(job(i, tasks[i].clone(), started.clone(), tx.clone()));
             }
         };
-        while batches > 0 {
-            let Some(report) = self.next_report(context, start, &pending, regions) else {
-                continue;
-            };
-            match report {
-                Report::Done { worker, done } => {
-                    store(done, &mut out);
-                    pending[worker].clear();
-                    batches -= 1;
+        if inline {
+            // One at a time, in order, each redone until it succeeds.
+            for i in 0..n {
+                loop {
+                    dispatch(i, &mut runs);
+                    let r = rx.try_recv().expect("a task run inline reports at once");
+                    if self.take(context, regions, r, &mut out, &mut busy, &mut thread, &runs) {
+                        break;
+                    }
                 }
-                Report::Panicked {
-                    worker,
-                    done,
-                    failed,
-                    rest,
-                    message,
-                } => {
-                    store(done, &mut out);
-                    log::warn!(
-                        "region worker {worker} panicked ({context}, task {failed}): {message}; \
-                         restarted it and redid the task"
-                    );
-                    self.restart(worker);
-                    pending[worker] = std::iter::once(failed)
-                        .chain(rest.iter().copied())
-                        .collect();
-                    let again = pending[worker].iter().map(|&i| erase(tasks, i)).collect();
-                    self.send(worker, again);
+            }
+        } else {
+            for i in 0..n {
+                dispatch(i, &mut runs);
+            }
+            let mut pending = n;
+            while pending > 0 {
+                match rx.recv_timeout(self.watchdog) {
+                    Ok(r) => {
+                        let i = r.index;
+                        if self.take(context, regions, r, &mut out, &mut busy, &mut thread, &runs) {
+                            pending -= 1;
+                        } else {
+                            started[i].store(0, Ordering::Relaxed);
+                            dispatch(i, &mut runs);
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.stalled(context, start, &out, &started, regions);
+                    }
+                    Err(RecvTimeoutError::Disconnected) => {
+                        unreachable!("the coordinator holds a sender, so the channel stays open")
+                    }
                 }
             }
         }
@@ -290,93 +256,98 @@ impl WorkerPool {
             .into_iter()
             .map(|o| o.expect("every task reported"))
             .collect();
-        (
+        PhaseRun {
             results,
             busy,
-            PhaseTime {
+            thread,
+            time: PhaseTime {
                 wall: start.elapsed(),
                 busy: total,
             },
-        )
+        }
     }
 
-    /// The next worker report, or `None` when the watchdog's bound passed
-    /// first: then the workers and regions still pending are reported.
-    fn next_report(
+    /// Stores a report; `false` when its run panicked and the task must be
+    /// redone (logged, counted; after [`MAX_RUNS`] runs the panic is passed on).
+    #[expect(clippy::too_many_arguments, reason = "the phase's result tables")]
+    fn take<T>(
+        &mut self,
+        context: &str,
+        regions: &[usize],
+        r: Report<T>,
+        out: &mut [Option<T>],
+        busy: &mut [Duration],
+        thread: &mut [Option<usize>],
+        runs: &[u32],
+    ) -> bool {
+        let i = r.index;
+        match r.out {
+            Ok(v) => {
+                out[i] = Some(v);
+                busy[i] = r.took;
+                thread[i] = r.thread;
+                true
+            }
+            Err(message) => {
+                let region = regions.get(i).copied().unwrap_or(i);
+                let on = r
+                    .thread
+                    .map_or("the calling thread".to_string(), |t| format!("worker {t}"));
+                if runs[i] >= MAX_RUNS {
+                    panic!(
+                        "region task {i} (region {region}, {context}) panicked {} times; last on \
+                         {on}: {message}",
+                        runs[i]
+                    );
+                }
+                log::warn!(
+                    "region task {i} (region {region}) panicked on {on} ({context}): {message}; \
+                     restarted it on the pool"
+                );
+                self.restarts += 1;
+                false
+            }
+        }
+    }
+
+    /// The watchdog's report: the tasks still pending, each with the pool
+    /// thread running it (or queued).
+    fn stalled<T>(
         &mut self,
         context: &str,
         start: Instant,
-        pending: &[Vec<usize>],
+        out: &[Option<T>],
+        started: &[AtomicUsize],
         regions: &[usize],
-    ) -> Option<Report> {
-        match self.reports.recv_timeout(self.watchdog) {
-            Ok(r) => Some(r),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                let stuck: Vec<String> = pending
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| !p.is_empty())
-                    .map(|(w, p)| {
-                        let r: Vec<String> = p.iter().map(|&i| regions[i].to_string()).collect();
-                        format!("worker {w} (region {})", r.join(", "))
-                    })
-                    .collect();
-                let line = format!(
-                    "watchdog: {context}: no report for {:.1} s from {}; still waiting",
-                    start.elapsed().as_secs_f64(),
-                    stuck.join("; ")
-                );
-                log::warn!("{line}");
-                self.stalls += 1;
-                self.last_stall = Some(line);
-                None
-            }
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                unreachable!("the pool holds a sender, so the channel stays open")
-            }
-        }
-    }
-
-    fn send(&mut self, worker: usize, batch: Batch) {
-        if let Err(e) = self.workers[worker].jobs.send(batch) {
-            // The worker is gone without a report: replace it and resend.
-            self.restart(worker);
-            self.workers[worker]
-                .jobs
-                .send(e.0)
-                .expect("a fresh worker accepts jobs");
-        }
-    }
-
-    fn restart(&mut self, worker: usize) {
-        self.restarts += 1;
-        self.generation += 1;
-        let old = std::mem::replace(
-            &mut self.workers[worker],
-            spawn(worker, self.generation, self.report_tx.clone()),
+    ) {
+        let stuck: Vec<String> = out
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.is_none())
+            .map(|(i, _)| {
+                let region = regions.get(i).copied().unwrap_or(i);
+                match started[i].load(Ordering::Relaxed) {
+                    0 => format!("region {region} (queued)"),
+                    usize::MAX => format!("region {region} (on a thread outside the pool)"),
+                    w => format!("region {region} (worker {})", w - 1),
+                }
+            })
+            .collect();
+        let line = format!(
+            "watchdog: {context}: no report for {:.1} s from {}; still waiting",
+            start.elapsed().as_secs_f64(),
+            stuck.join(", ")
         );
-        if let Some(h) = old.handle {
-            let _ = h.join();
-        }
-    }
-}
-
-impl Drop for WorkerPool {
-    fn drop(&mut self) {
-        for w in &mut self.workers {
-            let (dead, _) = channel();
-            w.jobs = dead;
-            if let Some(h) = w.handle.take() {
-                let _ = h.join();
-            }
-        }
+        log::warn!("{line}");
+        self.stalls += 1;
+        self.last_stall = Some(line);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
 
     fn tasks(n: usize) -> Vec<Task<usize>> {
         (0..n)
@@ -384,44 +355,82 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn runs_every_task_once_in_order() {
-        let mut pool = WorkerPool::new(3);
-        let (out, busy, _) = pool.run("test", &tasks(10));
-        assert_eq!(out, (0..10).map(|i| i * i).collect::<Vec<_>>());
-        assert_eq!(busy.len(), 10);
-        let (none, _, _) = pool.run("empty", &tasks(0));
-        assert!(none.is_empty(), "an empty phase returns at once");
-        let mut one = WorkerPool::new(1);
-        assert_eq!(one.run("one worker, all the load", &tasks(50)).0.len(), 50);
+    fn labels(n: usize) -> Vec<usize> {
+        (0..n).collect()
     }
 
     #[test]
-    fn a_panicking_task_is_redone_on_a_fresh_worker() {
-        let mut pool = WorkerPool::new(2);
-        let runs = Arc::new(AtomicUsize::new(0));
+    fn runs_every_task_once_in_order() {
+        let pool = WorkPool::new(3).unwrap();
+        let mut c = Coordinator::new();
+        let run = c.run(&pool, "test", &tasks(10), &labels(10));
+        assert_eq!(run.results, (0..10).map(|i| i * i).collect::<Vec<_>>());
+        assert_eq!(run.busy.len(), 10);
+        assert!(run.thread.iter().all(|t| t.is_some_and(|t| t < 3)));
+        let none = c.run(&pool, "empty", &tasks(0), &[]);
+        assert!(none.results.is_empty(), "an empty phase returns at once");
+        let one = WorkPool::new(1).unwrap();
+        let all = c.run(&one, "one thread, all the load", &tasks(50), &labels(50));
+        assert_eq!(all.results.len(), 50);
+        // From a pool thread: inline, same results.
+        let inside = pool.install(|| c.run(&pool, "inside", &tasks(10), &labels(10)));
+        assert_eq!(inside.results, run.results);
+    }
+
+    fn flaky(runs: &Arc<AtomicUsize>, fails: usize) -> Vec<Task<usize>> {
         let fired = Arc::new(AtomicUsize::new(0));
-        let list: Vec<Task<usize>> = (0..9usize)
+        (0..9usize)
             .map(|i| {
                 let (runs, fired) = (runs.clone(), fired.clone());
                 Arc::new(move || {
                     runs.fetch_add(1, Ordering::SeqCst);
-                    if i == 2 && fired.fetch_add(1, Ordering::SeqCst) == 0 {
+                    if i == 2 && fired.fetch_add(1, Ordering::SeqCst) < fails {
                         panic!("injected");
                     }
                     i + 100
                 }) as Task<usize>
             })
-            .collect();
-        let (out, _, _) = pool.run("test", &list);
-        assert_eq!(out, (100..109).collect::<Vec<_>>());
-        assert_eq!(pool.restarts, 1);
+            .collect()
+    }
+
+    #[test]
+    fn a_panicking_task_is_redone_on_the_pool() {
+        let pool = WorkPool::new(2).unwrap();
+        let mut c = Coordinator::new();
+        let runs = Arc::new(AtomicUsize::new(0));
+        let run = c.run(&pool, "test", &flaky(&runs, 1), &labels(9));
+        assert_eq!(run.results, (100..109).collect::<Vec<_>>());
+        assert_eq!(c.restarts, 1);
         assert_eq!(
             runs.load(Ordering::SeqCst),
             10,
             "only the failed task ran twice"
         );
-        // The pool keeps working afterwards.
-        assert_eq!(pool.run("again", &tasks(4)).0, vec![0, 1, 4, 9]);
+        // The pool keeps working afterwards, with all its threads.
+        assert_eq!(
+            c.run(&pool, "again", &tasks(4), &labels(4)).results,
+            vec![0, 1, 4, 9]
+        );
+        assert_eq!(pool.threads(), 2);
+        // Inline (from a pool thread), the same.
+        let runs = Arc::new(AtomicUsize::new(0));
+        let inside = pool.install(|| c.run(&pool, "inside", &flaky(&runs, 1), &labels(9)));
+        assert_eq!(inside.results, (100..109).collect::<Vec<_>>());
+        assert_eq!(c.restarts, 2);
+    }
+
+    #[test]
+    fn a_task_that_always_panics_is_passed_on() {
+        let pool = WorkPool::new(2).unwrap();
+        let mut c = Coordinator::new();
+        let runs = Arc::new(AtomicUsize::new(0));
+        let list = flaky(&runs, usize::MAX);
+        let caught = catch_unwind(AssertUnwindSafe(|| c.run(&pool, "test", &list, &labels(9))));
+        let message = panic_message(caught.err().expect("passed on").as_ref());
+        assert!(
+            message.contains("panicked 3 times") && message.contains("injected"),
+            "{message}"
+        );
+        assert_eq!(c.restarts, u64::from(MAX_RUNS - 1));
     }
 }

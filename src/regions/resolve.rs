@@ -2,6 +2,7 @@
 //! of [`super`]: combat (parallel), exchange, births (parallel), commit.
 
 use std::sync::Arc;
+use std::time::Duration;
 use web_time::Instant;
 
 use super::combat::{CombatInput, CombatOut, combat_region};
@@ -10,6 +11,7 @@ use super::reproduction::{BirthInput, BirthOut, births_region};
 use super::{FATE_NONE, Ledger, Regions, Snap};
 use crate::cpu::NONE;
 use crate::cpu::emit_events::{DeathCause, EntityEvent, Events};
+use crate::engine::WorkPool;
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
@@ -46,10 +48,13 @@ fn snaps(e: &Entities, fate: &[u8], mut slots: Vec<u32>) -> Vec<Snap> {
 }
 
 impl Regions {
-    /// Resolves one tick's events: combat, deaths, reproduction.
+    /// Resolves one tick's events: combat, deaths, reproduction, the
+    /// parallel phases as tasks on `pool`. Call it from outside the pool
+    /// (not inside [`WorkPool::install`]): it blocks until the tasks report.
     #[expect(clippy::too_many_arguments, reason = "the tick's whole context")]
     pub fn resolve(
         &mut self,
+        pool: &WorkPool,
         ledger: &mut Ledger,
         p: &Arc<SimParams>,
         seed: u64,
@@ -68,10 +73,12 @@ impl Regions {
             ev,
         };
         self.births.clear();
+        self.thread_busy.clear();
+        self.thread_busy.resize(pool.threads(), (Duration::ZERO, 0));
         self.mark_deaths(ledger, ev);
-        let combat = self.combat_phase(&cx, ledger, e);
+        let combat = self.combat_phase(pool, &cx, ledger, e);
         let (inbox, dead) = self.exchange(ledger, &combat, ev, e);
-        let births = self.births_phase(&cx, ledger, inbox, e);
+        let births = self.births_phase(pool, &cx, ledger, inbox, e);
         self.commit(ledger, births, e);
         for &(_, slot) in &dead {
             ledger.fate[slot as usize] = FATE_NONE;
@@ -99,6 +106,7 @@ impl Regions {
     /// Phase 1: combat, by the region owning the target.
     fn combat_phase(
         &mut self,
+        pool: &WorkPool,
         cx: &TickContext<'_>,
         ledger: &Ledger,
         e: &Entities,
@@ -134,7 +142,7 @@ impl Regions {
             let input = Arc::new(input);
             tasks.push((r, Arc::new(move || combat_region(&params, &input))));
         }
-        self.run_phase("combat", cx.tick, tasks)
+        self.run_phase(pool, "combat", cx.tick, tasks)
     }
 
     /// Exchange: commits target energies and kills, frees the dead in
@@ -185,6 +193,7 @@ impl Regions {
     /// Phase 2: inboxes and births, by the region owning the parent.
     fn births_phase(
         &mut self,
+        pool: &WorkPool,
         cx: &TickContext<'_>,
         ledger: &Ledger,
         inbox: Vec<Vec<Gain>>,
@@ -218,7 +227,7 @@ impl Regions {
                 Arc::new(move || births_region(&params, seed, tick, &terrain, &input)),
             ));
         }
-        self.run_phase("births", cx.tick, tasks)
+        self.run_phase(pool, "births", cx.tick, tasks)
     }
 
     /// Commit: inbox energies, then births in ascending parent id, each

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use super::{Backend, EntityView, Simulation, Synced, TribeSummary};
+use super::{Backend, EntityView, PoolStatus, Simulation, Synced, TribeSummary};
 use crate::cpu::emit_events::Events;
 use crate::engine::Engine;
 use crate::gpu::world::SlotView;
@@ -46,6 +46,20 @@ impl Simulation {
     /// Worker threads in use.
     pub fn threads(&self) -> usize {
         self.pool.threads()
+    }
+
+    /// The thread pool's status: per pool thread its busy time in the last
+    /// tick (per-entity passes and region tasks), per region its entities
+    /// and events this tick, region tasks redone after a panic and phases the
+    /// watchdog reported stuck so far.
+    pub fn pool_status(&self) -> PoolStatus {
+        let mut s = self.world.regions.pool_status(self.pool.threads());
+        let (per, outside) = &self.pass_busy;
+        for (t, d) in s.threads.iter_mut().zip(per) {
+            t.passes_ms = d.as_secs_f64() * 1e3;
+        }
+        s.outside_ms = outside.as_secs_f64() * 1e3;
+        s
     }
 
     /// The backend in use (never `Auto`).

@@ -23,6 +23,7 @@ pub mod recovery;
 
 use std::sync::{Arc, OnceLock};
 
+pub use crate::engine::pool::{PoolStatus, RegionLoad, ThreadBusy};
 pub use crate::world::HISTORY_INTERVAL;
 pub use backend::{Backend, SimError};
 pub use recovery::CHECKPOINT_INTERVAL;
@@ -75,6 +76,9 @@ pub struct Simulation {
     engine: Engine,
     pool: Arc<WorkPool>,
     timings: Timings,
+    /// Each pool thread's time in the per-entity passes during the last
+    /// tick, and the calling thread's ([`WorkPool::take_busy`]).
+    pass_busy: (Vec<std::time::Duration>, std::time::Duration),
     /// On the GPU backend: the full state, read back on first request after
     /// each tick.
     synced: OnceLock<Synced>,
@@ -145,6 +149,7 @@ impl Simulation {
             engine,
             pool,
             timings: Timings::default(),
+            pass_busy: Default::default(),
             synced: OnceLock::new(),
             notice,
             faults,
@@ -187,6 +192,7 @@ impl Simulation {
             // The world is rebuilt on the CPU, this tick included.
             return self.recover_on_cpu(tick, e.into());
         }
+        self.pass_busy = self.pool.take_busy();
         Ok(())
     }
 
@@ -296,6 +302,19 @@ impl Simulation {
         threads: usize,
         regions: Option<(u32, u32)>,
     ) -> Result<Self, SimError> {
+        Self::restore_on(bytes, backend, threads, None, regions)
+    }
+
+    /// [`Self::from_snapshot`] on `pool` when one is given (the running
+    /// simulation's, so that a recovery starts no second pool), else on a
+    /// new pool of `threads` threads.
+    fn restore_on(
+        bytes: &[u8],
+        backend: Backend,
+        threads: usize,
+        pool: Option<Arc<WorkPool>>,
+        regions: Option<(u32, u32)>,
+    ) -> Result<Self, SimError> {
         let saved = crate::snapshot::world::decode(bytes)?;
         let mut scenario = saved.scenario.clone();
         let saved_shape = (scenario.regions.rows, scenario.regions.cols);
@@ -306,7 +325,10 @@ impl Simulation {
         let keep_bounds = regions.is_none_or(|s| s == saved_shape);
         let (ctx, notice) = backend::open_gpu(backend)?;
         let faults = recovery::Faults::from_env()?;
-        let pool = Arc::new(WorkPool::new(threads)?);
+        let pool = match pool {
+            Some(p) => p,
+            None => Arc::new(WorkPool::new(threads)?),
+        };
         let threads = pool.threads();
         let mut world = pool.install(|| World::new(scenario, threads, faults.worker()))?;
         crate::snapshot::world::restore(&mut world, saved, keep_bounds)?;

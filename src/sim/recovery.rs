@@ -2,6 +2,8 @@
 //! to the CPU backend from the last one; and the faults tests inject
 //! (`EVOSIM_FAULT`).
 
+use std::sync::Arc;
+
 use super::{Backend, SimError, Simulation};
 use crate::model::validate::InvalidField;
 use crate::regions::WorkerFault;
@@ -81,7 +83,9 @@ impl Simulation {
         let g = &self.world.regions.grid;
         let shape = Some((g.rows, g.cols));
         let threads = self.pool.threads();
-        let mut cpu = Simulation::from_snapshot(&bytes, Backend::Cpu, threads, shape)?;
+        // On the same pool: the run never has two.
+        let pool = Some(Arc::clone(&self.pool));
+        let mut cpu = Simulation::restore_on(&bytes, Backend::Cpu, threads, pool, shape)?;
         cpu.faults.device_lost = None;
         while cpu.world.tick <= tick {
             cpu.step()?;

@@ -11,7 +11,7 @@ use crate::pass::Timings;
 use crate::regions::RegionStats;
 use crate::regions::grid::RegionGrid;
 use crate::regions::stats::{Counters, GeneStat, History};
-use crate::sim::EntityView;
+use crate::sim::{EntityView, PoolStatus};
 use crate::{Backend, Scenario, SimParams, Simulation};
 
 /// The region grid and its figures, as the panels show them.
@@ -21,12 +21,6 @@ pub struct RegionsView {
     pub grid: RegionGrid,
     /// Per-region statistics.
     pub stats: Vec<RegionStats>,
-    /// Worker threads.
-    pub threads: usize,
-    /// Worker restarts so far.
-    pub restarts: u64,
-    /// Phases the watchdog reported stuck so far, and the last report.
-    pub stalls: (u64, Option<String>),
     /// Region work per tick, mean so far (ms).
     pub work_ms: f64,
 }
@@ -37,9 +31,6 @@ impl RegionsView {
         RegionsView {
             grid: r.grid.clone(),
             stats: r.stats.clone(),
-            threads: r.threads(),
-            restarts: r.restarts(),
-            stalls: (r.stalls().0, r.stalls().1.map(str::to_string)),
             work_ms: r.timing.work_s * 1e3 / r.timing.ticks.max(1) as f64,
         }
     }
@@ -126,6 +117,9 @@ pub struct SimView {
     pub timings: Timings,
     /// Regions.
     pub regions: RegionsView,
+    /// The thread pool: per thread busy time in the last tick, per region
+    /// entities and events, restarts and stalls.
+    pub pool: PoolStatus,
     /// The selected creature's id and slot.
     pub selected: Option<(u32, u32)>,
     /// The selected creature, while it lives.
@@ -167,6 +161,7 @@ impl SimView {
             adapter: sim.adapter(),
             timings: *sim.timings(),
             regions: RegionsView::of(sim),
+            pool: sim.pool_status(),
             selected: None,
             inspected: None,
             neighbors: Vec::new(),
@@ -201,5 +196,6 @@ impl SimView {
         }
         self.timings = *sim.timings();
         self.regions = RegionsView::of(sim);
+        self.pool = sim.pool_status();
     }
 }

@@ -1,5 +1,5 @@
 //! The performance panel: frame and tick rates, the frame-time graph, the
-//! backend and its switch, per-pass times, and the region workers.
+//! backend and its switch, per-pass times, and the thread pool's status.
 
 use egui::Color32;
 use egui_plot::{Line, PlotPoints};
@@ -19,18 +19,78 @@ pub(super) fn performance(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, re
             ui.end_row();
         }
     });
-    let r = &sim.regions;
+    pool(ui, sim);
+}
+
+/// The thread pool: per thread its busy time in the last tick, per region its
+/// entities and events, restarts and stalls.
+fn pool(ui: &mut egui::Ui, sim: &SimView) {
+    let (r, p) = (&sim.regions, &sim.pool);
     ui.label(format!(
-        "regions {}×{} on {} workers, {} restarts; region work {:.2} ms/tick",
-        r.grid.rows, r.grid.cols, r.threads, r.restarts, r.work_ms
+        "regions {}×{} on {} pool threads; region work {:.2} ms/tick",
+        r.grid.rows,
+        r.grid.cols,
+        p.threads.len(),
+        r.work_ms
     ));
-    if let (n @ 1.., last) = &r.stalls {
+    egui::Grid::new("pool_threads")
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("thread");
+            ui.label("passes ms").on_hover_text(
+                "last tick: the chunks of the per-entity passes' parallel loops this thread ran; \
+                 the thread that runs the tick counts all its time in the passes, their \
+                 sequential steps and its waits at the end of each parallel loop included \
+                 (0 on the GPU backend)",
+            );
+            ui.label("regions ms")
+                .on_hover_text("last tick: the region tasks this thread ran");
+            ui.label("tasks");
+            ui.end_row();
+            for (i, t) in p.threads.iter().enumerate() {
+                ui.label(i.to_string());
+                ui.label(format!("{:.2}", t.passes_ms));
+                ui.label(format!("{:.2}", t.regions_ms));
+                ui.label(t.tasks.to_string());
+                ui.end_row();
+            }
+            if p.outside_ms > 0.0 {
+                ui.label("caller")
+                    .on_hover_text("the thread that drives the tick, outside the pool");
+                ui.label(format!("{:.2}", p.outside_ms));
+                ui.label("");
+                ui.label("");
+                ui.end_row();
+            }
+        });
+    ui.collapsing(
+        format!("{} regions: entities, events this tick", p.regions.len()),
+        |ui| {
+            egui::Grid::new("pool_regions")
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.label("region");
+                    ui.label("entities");
+                    ui.label("events");
+                    ui.end_row();
+                    let cols = r.grid.cols.max(1) as usize;
+                    for (k, l) in p.regions.iter().enumerate() {
+                        ui.label(format!("{}:{}", k / cols, k % cols));
+                        ui.label(l.entities.to_string());
+                        ui.label(l.events.to_string());
+                        ui.end_row();
+                    }
+                });
+        },
+    );
+    ui.label(format!(
+        "{} tasks redone after a panic, {} stuck phases",
+        p.restarts, p.stalls
+    ));
+    if let Some(last) = &p.last_stall {
         ui.colored_label(
             Color32::from_rgb(240, 180, 90),
-            format!(
-                "watchdog: {n} stuck phases; last: {}",
-                last.as_deref().unwrap_or("")
-            ),
+            format!("watchdog, last: {last}"),
         );
     }
 }
