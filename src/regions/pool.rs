@@ -28,7 +28,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 use web_time::Instant;
@@ -232,7 +232,7 @@ impl Coordinator {
             }
             let mut pending = n;
             while pending > 0 {
-                match rx.recv_timeout(self.watchdog) {
+                match next_report(&rx, self.watchdog) {
                     Ok(r) => {
                         let i = r.index;
                         if self.take(context, regions, r, &mut out, &mut busy, &mut thread, &runs) {
@@ -432,5 +432,18 @@ mod tests {
             "{message}"
         );
         assert_eq!(c.restarts, u64::from(MAX_RUNS - 1));
+    }
+}
+
+/// The next task report, waiting at most `bound` (the watchdog's) natively.
+/// In the browser std has no clock for a timed wait (its `recv_timeout`
+/// panics there), so the wait has no bound: the watchdog is native only.
+fn next_report<R>(rx: &Receiver<R>, bound: Duration) -> Result<R, RecvTimeoutError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return rx.recv_timeout(bound);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = bound;
+        rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
     }
 }

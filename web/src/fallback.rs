@@ -139,6 +139,35 @@ fn stats(sim: &Simulation) -> String {
             t.name, c.population, c.births, c.deaths
         ));
     }
+    // The thread pool in the last tick: busy time per thread, load per region.
+    let pool = sim.pool_status();
+    let busy: Vec<String> = pool
+        .threads
+        .iter()
+        .map(|t| format!("{:.1}", t.passes_ms + t.regions_ms))
+        .collect();
+    out.push_str(&format!(
+        "pool: {} thread(s), busy ms/tick [{}]",
+        pool.threads.len(),
+        busy.join(" ")
+    ));
+    if pool.outside_ms > 0.0 {
+        out.push_str(&format!(
+            " + {:.1} on the simulation's worker",
+            pool.outside_ms
+        ));
+    }
+    let load: Vec<String> = pool
+        .regions
+        .iter()
+        .map(|r| format!("{}/{}", r.entities, r.events))
+        .collect();
+    out.push_str(&format!(
+        "\nregions (entities/events): {}\nrestarts {}  stalls {}\n",
+        load.join(" "),
+        pool.restarts,
+        pool.stalls
+    ));
     out
 }
 
