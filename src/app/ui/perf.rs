@@ -102,8 +102,16 @@ fn rates(ui: &mut egui::Ui, sim: &SimView, st: &UiState) {
         st.frames_per_s(),
         st.ticks_per_s
     ));
+    // Where the ticks run: natively a thread of their own; in the browser a
+    // task in the Web Worker that also draws (the page's thread only
+    // forwards input).
+    let host = if cfg!(target_arch = "wasm32") {
+        "in the page's simulation worker, between frames"
+    } else {
+        "on its own thread"
+    };
     ui.label(format!(
-        "{:.2} ms per tick; the simulation runs on its own thread",
+        "{:.2} ms per tick; the simulation runs {host}",
         sim.tick_ms
     ));
     if sim.behind && !st.paused {
