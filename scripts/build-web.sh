@@ -51,7 +51,12 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128" \
     cargo build --target wasm32-unknown-unknown --release -p evosim-web
 
 echo "build-web: threaded build (nightly, from web/): cargo build --release -p evosim-web"
-(cd web && CARGO_TARGET_DIR="$root/target/wasm-threads" cargo build --release -p evosim-web)
+# Run from cargo (`cargo test` runs this script), the environment names the
+# outer toolchain (RUSTUP_TOOLCHAIN overrides web/rust-toolchain.toml) and
+# its tools: without them, and on nightly explicitly.
+(cd web && env -u RUSTUP_TOOLCHAIN -u RUSTC -u RUSTDOC -u RUSTC_WRAPPER -u RUSTFLAGS \
+    -u CARGO_ENCODED_RUSTFLAGS -u CARGO_BUILD_TARGET -u CARGO \
+    CARGO_TARGET_DIR="$root/target/wasm-threads" rustup run nightly cargo build --release -p evosim-web)
 
 rm -rf "$out"
 mkdir -p "$out/scenarios"
