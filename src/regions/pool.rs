@@ -344,6 +344,19 @@ impl Coordinator {
     }
 }
 
+/// The next task report, waiting at most `bound` (the watchdog's) natively.
+/// In the browser std has no clock for a timed wait (its `recv_timeout`
+/// panics there), so the wait has no bound: the watchdog is native only.
+fn next_report<R>(rx: &Receiver<R>, bound: Duration) -> Result<R, RecvTimeoutError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return rx.recv_timeout(bound);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = bound;
+        rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,18 +445,5 @@ mod tests {
             "{message}"
         );
         assert_eq!(c.restarts, u64::from(MAX_RUNS - 1));
-    }
-}
-
-/// The next task report, waiting at most `bound` (the watchdog's) natively.
-/// In the browser std has no clock for a timed wait (its `recv_timeout`
-/// panics there), so the wait has no bound: the watchdog is native only.
-fn next_report<R>(rx: &Receiver<R>, bound: Duration) -> Result<R, RecvTimeoutError> {
-    #[cfg(not(target_arch = "wasm32"))]
-    return rx.recv_timeout(bound);
-    #[cfg(target_arch = "wasm32")]
-    {
-        let _ = bound;
-        rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
     }
 }
