@@ -239,6 +239,74 @@ fn auto_backend_without_an_adapter_runs_on_the_cpu_with_a_notice() {
     assert_eq!(last_json(&out)["backend"], "cpu");
 }
 
+/// `--backend auto` takes a hardware adapter, but leaves a software renderer
+/// (lavapipe in CI) for the CPU backend with a one-line notice;
+/// `--backend gpu` still takes it.
+#[test]
+fn auto_leaves_a_software_renderer_for_the_cpu() {
+    let small = ["--entities", "300", "--ticks", "3", "--json"];
+    // Not --quiet: the note that the adapter is a software renderer is an
+    // info line.
+    let gpu = evosim(&[&["run", "--backend", "gpu"][..], &small[..]].concat());
+    if !gpu.status.success() {
+        let required = std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1");
+        assert!(!required, "EVOSIM_REQUIRE_GPU=1 but no adapter");
+        eprintln!("skipped: no GPU adapter");
+        return;
+    }
+    assert_eq!(
+        last_json(&gpu)["backend"],
+        "gpu",
+        "--backend gpu takes any adapter"
+    );
+    let software = String::from_utf8_lossy(&gpu.stderr).contains("software renderer");
+    let auto = evosim(&[&["run"][..], &small[..]].concat());
+    let err = String::from_utf8_lossy(&auto.stderr);
+    assert!(auto.status.success(), "{err}");
+    if software {
+        assert_eq!(last_json(&auto)["backend"], "cpu", "{err}");
+        let notices: Vec<&str> = err
+            .lines()
+            .filter(|l| l.contains("software renderer"))
+            .collect();
+        assert!(
+            notices.len() == 1 && notices[0].contains("CPU backend"),
+            "one line says why: {err}"
+        );
+    } else {
+        assert_eq!(last_json(&auto)["backend"], "gpu", "{err}");
+    }
+}
+
+/// Without a display, `evosim` alone runs the headless main job (saying so in
+/// one line) instead of printing hints and exiting.
+#[test]
+fn without_a_display_evosim_alone_runs_headless() {
+    let out = Command::new(env!("CARGO_BIN_EXE_evosim"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        // The CPU backend however the adapter looks: the run's length is the
+        // default's either way.
+        .env("WGPU_BACKEND", "vulkan")
+        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
+        .output()
+        .expect("run evosim");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.lines()
+            .next()
+            .is_some_and(|l| l.contains("no display here") && l.contains("evosim run")),
+        "the first line says why: {err}"
+    );
+    assert!(
+        text.contains("tick 3600") && text.contains("state_hash"),
+        "the default run's summary: {text}"
+    );
+}
+
 #[test]
 fn help_explains_the_options() {
     let out = evosim(&["run", "--help"]);

@@ -234,14 +234,20 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         None if view::display_available() => view::view(view::default_args()),
         None => {
-            println!(
-                "evosim {}: no display here, so no viewer window.\n\
-                 Run headless:        evosim run --ticks 3600\n\
-                 Write a screenshot:  evosim view --screenshot shot.png\n\
-                 All options:         evosim --help, evosim run --help, evosim view --help",
-                env!("CARGO_PKG_VERSION")
+            // No window to open: the main job headless instead.
+            eprintln!(
+                "evosim: no display here (DISPLAY and WAYLAND_DISPLAY are unset), so no viewer \
+                 window: running `evosim run` (the default scenario for one simulated minute) \
+                 instead; `evosim view --screenshot shot.png` draws it, `evosim --help` lists \
+                 the rest"
             );
-            Ok(())
+            match Cli::try_parse_from(["evosim", "run"]) {
+                Ok(Cli {
+                    command: Some(Command::Run(args)),
+                    ..
+                }) => run::run(args),
+                _ => unreachable!("`evosim run` with its defaults parses"),
+            }
         }
     }
 }

@@ -95,6 +95,23 @@ impl GpuContext {
         })
     }
 
+    /// Whether the adapter is a software renderer (lavapipe, llvmpipe,
+    /// SwiftShader, WARP: wgpu's `DeviceType::Cpu`). Browsers may not say.
+    pub fn is_software(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// What `--backend auto` says when it leaves a software renderer for the
+    /// CPU backend.
+    pub fn software_notice(&self) -> String {
+        format!(
+            "the GPU adapter ({}) is a software renderer (it runs on the CPU): running on the \
+             CPU backend, which is usually faster; the gpu backend (--backend gpu, or \
+             backend=gpu in the page) uses the adapter anyway",
+            self.describe()
+        )
+    }
+
     /// "name (backend, driver)"; browsers hide the name ("WebGPU adapter").
     pub fn describe(&self) -> String {
         if self.info.name.is_empty() {

@@ -6,7 +6,8 @@ use crate::model::validate::InvalidField;
 /// Which engine computes the per-entity passes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
-    /// GPU if an adapter exists, else CPU.
+    /// GPU if a hardware adapter exists, else CPU (a software renderer such
+    /// as lavapipe is slower than the CPU engine).
     Auto,
     /// The CPU engine.
     Cpu,
@@ -61,6 +62,9 @@ pub(super) fn open_gpu(backend: Backend) -> Result<(Option<GpuContext>, Option<S
             ))
         }),
         Backend::Auto => match GpuContext::new() {
+            // A software renderer is slower than the CPU engine on the same
+            // cores: auto leaves it (with a notice); --backend gpu takes it.
+            Ok(c) if c.is_software() => Ok((None, Some(c.software_notice()))),
             Ok(c) => Ok((Some(c), None)),
             Err(e) => Ok((None, Some(format!("{e}; running on the CPU backend")))),
         },

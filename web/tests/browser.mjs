@@ -10,8 +10,9 @@
 // 1. WebGPU presenting from the worker to its OffscreenCanvas (Chromium
 //    with --enable-unsafe-webgpu and SwiftShader's Vulkan, the flags of
 //    ../shared/TOOLCHAIN.md): the GPU backend runs, the canvas shows a picture.
-// 2. WebGPU without those flags presents with present=copy; the viewer on the
-//    CPU backend with threads=2 stops at tick 300 with the native state hash;
+// 2. WebGPU without those flags presents with present=copy; backend=auto on
+//    SwiftShader (a software renderer) runs the viewer's CPU backend, says
+//    why, and with threads=2 stops at tick 300 with the native state hash;
 //    with fault=worker_panic@400 its worker is restarted from the checkpoint
 //    of tick 300 and reaches the native hash at tick 500.
 // 3. No WebGPU: the CPU fallback on a 2D canvas, threads=2: the page reports
@@ -105,7 +106,7 @@ try {
   try {
     const { page, status, logs } = await visit(
       vulkan,
-      `${base}?entities=2000&seed=7&speed=16&threads=2`,
+      `${base}?entities=2000&seed=7&speed=16&threads=2&backend=gpu`,
       () => {
         const s = window.evosim?.status();
         return !!s && (s.mode === 'fallback' || s.mode === 'failed' || (s.mode === 'webgpu' && s.tick >= 10));
@@ -130,11 +131,15 @@ try {
   // 2: WebGPU with present=copy, the viewer on the CPU backend, two threads.
   const webgpu = await launch(['--enable-unsafe-webgpu']);
   try {
-    const cpu = await visit(webgpu, `${base}?entities=1500&seed=11&backend=cpu&ticks=300&speed=16&present=copy&threads=2`,
-      stopped(300), 'webgpu+cpu');
+    // backend=auto (the default): SwiftShader is a software renderer, so the
+    // viewer runs the CPU backend and says why.
+    const cpu = await visit(webgpu, `${base}?entities=1500&seed=11&ticks=300&speed=16&present=copy&threads=2`,
+      stopped(300), 'webgpu+auto');
     const want = native(1500, 11, 300);
     check(cpu.status.mode === 'webgpu' && cpu.status.backend === 'cpu',
-      `viewer on the CPU backend: ${cpu.status.mode}/${cpu.status.backend}`);
+      `auto on a software adapter: the viewer on the CPU backend: ${cpu.status.mode}/${cpu.status.backend}`);
+    const why = cpu.logs.find((l) => /software renderer/.test(l)) ?? '';
+    check(why !== '', `it says why: "${why.slice(0, 90)}…"`);
     check(cpu.status.threads === 2, `viewer on 2 threads: ${cpu.status.threads}`);
     check(cpu.status.tick === 300 && cpu.status.state_hash === want,
       `viewer CPU state hash at tick ${cpu.status.tick}: ${cpu.status.state_hash}, native ${want}`);

@@ -44,14 +44,31 @@ pub(super) fn make_sim(o: &ViewOptions, ctx: &GpuContext) -> Result<Simulation, 
     if let Some(bytes) = &o.recovery.resume {
         return Simulation::from_snapshot(bytes, Backend::Cpu, o.threads, None);
     }
-    let device = (o.backend != Backend::Cpu).then(|| ctx.clone());
+    let device = wants_gpu(o.backend, ctx).then(|| ctx.clone());
     Simulation::on_device(o.scenario.clone(), device, o.threads)
+}
+
+/// Whether `backend` runs on the GPU of `ctx`: `Auto` leaves a software
+/// renderer for the CPU backend (faster on the same cores), as `evosim run`
+/// does.
+pub(super) fn wants_gpu(backend: Backend, ctx: &GpuContext) -> bool {
+    match backend {
+        Backend::Cpu => false,
+        Backend::Gpu => true,
+        Backend::Auto => !ctx.is_software(),
+    }
 }
 
 impl SimState {
     pub fn new(options: ViewOptions, ctx: GpuContext) -> Result<Self, SimError> {
         let sim = make_sim(&options, &ctx)?;
         let watch = options.watch_shaders.clone().map(ShaderWatch::new);
+        // Auto on a software renderer: the CPU backend, and the viewer says why.
+        let message = (options.backend == Backend::Auto && ctx.is_software()).then(|| {
+            let notice = ctx.software_notice();
+            log::warn!("{notice}");
+            notice
+        });
         Ok(SimState {
             sim,
             ctx,
@@ -60,7 +77,7 @@ impl SimState {
             selected: None,
             genes_tick: 0,
             neighbors_at: None,
-            message: None,
+            message,
             halted: false,
             tick_ms: 0.0,
             watch,
@@ -151,7 +168,7 @@ impl SimState {
     /// the CPU, see [`make_sim`]) moves to the backend asked for, and the
     /// first checkpoint is taken when checkpoints are asked for.
     pub async fn take_up_backend(&mut self, shared: &super::sync::Shared) {
-        if self.options.recovery.resume.is_some() && self.options.backend != Backend::Cpu {
+        if self.options.recovery.resume.is_some() && wants_gpu(self.options.backend, &self.ctx) {
             let ctx = self.ctx.clone();
             if let Err(e) = shared.gated(self.sim.switch_backend_async(Some(ctx))).await {
                 self.message = Some(format!("resumed on the CPU backend: {e}"));
