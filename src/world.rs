@@ -139,9 +139,9 @@ impl World {
         let per_tribe = self.check_slots(e).map_err(|(i, what)| at(i, &what))?;
         self.check_counters(&per_tribe)
             .map_err(|m| format!("tick {}: {m}", self.tick))?;
-        let food_ok = [&food.amount, &food.capacity, &food.cooldown]
-            .iter()
-            .all(|v| v.len() == food.grid.len() && v.iter().all(|x| x.is_finite() && *x >= 0.0));
+        let food_ok = food.amount.len() == food.grid.len()
+            && food.cooldown.len() == food.grid.len()
+            && food.amount.iter().all(|x| x.is_finite() && *x >= 0.0);
         if !food_ok {
             return Err("a food cell holds a negative or non-finite value".into());
         }

@@ -341,13 +341,14 @@ fn food_regrow_matches_the_cpu_within_rounding() {
         if cols > 0 {
             assert_eq!(food.grid.len(), (cols * rows) as usize);
         }
+        let full = food.cooldown_ticks() as u32 + 1;
         for k in 0..food.amount.len() {
             let r = rng4(5, 0, k as u32, 3);
-            food.amount[k] = food.capacity[k] * unit(r[0]);
+            food.amount[k] = food.capacity(k) * unit(r[0]);
             food.cooldown[k] = if r[1].is_multiple_of(4) {
-                unit(r[2]) * 2.0
+                (r[2] % full) as u16
             } else {
-                0.0
+                0
             };
         }
         let mut cpu = food.clone();
@@ -360,8 +361,10 @@ fn food_regrow_matches_the_cpu_within_rounding() {
                 g.amount[k],
                 cpu.amount[k]
             );
-            assert!(close(g.cooldown[k], cpu.cooldown[k], 1e-6));
-            assert!(g.amount[k] <= food.capacity[k]);
+            // The GPU counts the seconds down in f32, the CPU the ticks:
+            // the same countdown, exactly.
+            assert_eq!(g.cooldown[k], cpu.cooldown[k], "cooldown of cell {k}");
+            assert!(g.amount[k] <= food.capacity(k));
         }
     }
 }
@@ -387,11 +390,11 @@ fn feed_matches_the_cpu() {
         let mut cpu_e = e.clone();
         let order: Vec<u32> = (0..cap as u32).filter(|&i| e.alive(i as usize)).collect();
         let mut cell = vec![NONE; cap];
-        let mut eaters = vec![0u32; food.grid.len()];
+        let mut eaters = evosim::cpu::feed::Eaters::default();
         feed_count(&p, &cpu_e, &food, &order, &mut cell, &mut eaters);
-        let counts = eaters.clone();
+        let counts = eaters.per_cell(&order, &cell, food.grid.len());
         let g = evosim::gpu::feed::run(&ctx, &p, &terrain, &e, &food).unwrap();
-        let eaten = feed_apply(&p, &order, &cell, &mut eaters, &mut cpu_e, &mut food);
+        let eaten = feed_apply(&p, &order, &cell, &eaters, &mut cpu_e, &mut food);
         // Fixed point: each cell's share rounds to 1/FOOD_FIXED of a unit.
         let cells_fed = counts.iter().filter(|&&c| c > 0).count() as f64;
         assert!(

@@ -6,7 +6,7 @@ mod common;
 
 use common::{check_invariants, default_scaled, scenario, sim};
 use evosim::cpu::NONE;
-use evosim::cpu::feed::{feed_apply, feed_count, plant_efficiency};
+use evosim::cpu::feed::{Eaters, feed_apply, feed_count, plant_efficiency};
 use evosim::cpu::integrate::integrate_one;
 use evosim::model::entities::Entities;
 use evosim::model::food::Food;
@@ -161,24 +161,44 @@ fn food_eaten_equals_food_removed() {
     );
     let before = food.total();
     let energy_before: Vec<f32> = e.energy.clone();
-    let (mut cell, mut eaters) = (vec![NONE; 64], vec![0u32; food.grid.len()]);
+    let (mut cell, mut eaters) = (vec![NONE; 64], Eaters::default());
     let order: Vec<u32> = (0..64).filter(|&i| e.alive(i as usize)).collect();
     feed_count(&p, &e, &food, &order, &mut cell, &mut eaters);
-    assert_eq!(eaters[scarce], 30);
+    let per_cell = eaters.per_cell(&order, &cell, food.grid.len());
+    assert_eq!(per_cell[scarce], 30);
+    // The per-grazer counts agree with counting the cells directly.
+    let mut direct = vec![0u32; food.grid.len()];
+    for &s in &order {
+        if cell[s as usize] != NONE {
+            direct[cell[s as usize] as usize] += 1;
+        }
+    }
+    assert_eq!(per_cell, direct);
+    for (k, &s) in order.iter().enumerate() {
+        let c = cell[s as usize];
+        let expect = if c == NONE { 0 } else { direct[c as usize] };
+        assert_eq!(eaters.of(k), expect, "grazer {k}");
+        let first = c != NONE && order[..k].iter().all(|&o| cell[o as usize] != c);
+        assert_eq!(eaters.is_first(k), first, "first grazer of its cell: {k}");
+    }
     assert_eq!(cell[40], NONE);
     // Each cell's share, from the amounts before eating.
     let bite = p.food.bite * p.world.dt;
     let take: Vec<f32> = (0..food.grid.len())
         .map(|c| {
-            if eaters[c] > 0 {
-                bite.min(food.amount[c] / eaters[c] as f32)
+            if per_cell[c] > 0 {
+                bite.min(food.amount[c] / per_cell[c] as f32)
             } else {
                 0.0
             }
         })
         .collect();
-    let eaten = feed_apply(&p, &order, &cell, &mut eaters, &mut e, &mut food);
-    assert!(eaters.iter().all(|&n| n == 0), "eater counts are reset");
+    let eaten = feed_apply(&p, &order, &cell, &eaters, &mut e, &mut food);
+    assert_eq!(
+        food.cooldown[scarce],
+        food.cooldown_ticks(),
+        "an eaten cell starts its cooldown"
+    );
     let removed = before - food.total();
     assert!(eaten > 0.0);
     assert!(

@@ -60,13 +60,13 @@ pub struct Scratch {
     pub mode: Vec<u8>,
     /// Food cell each slot grazes this tick, or [`NONE`].
     pub food_cell: Vec<u32>,
-    /// Grazers per food cell.
-    pub eaters: Vec<u32>,
+    /// Grazers per food cell, counted per grazer.
+    pub eaters: feed::Eaters,
 }
 
 impl Scratch {
-    /// Buffers for `capacity` slots, `hash_cells` hash cells and `food_cells` food cells.
-    pub fn new(capacity: usize, hash_cells: usize, food_cells: usize) -> Self {
+    /// Buffers for `capacity` slots and `hash_cells` hash cells.
+    pub fn new(capacity: usize, hash_cells: usize) -> Self {
         Self {
             cell_of: vec![NONE; capacity],
             counts: vec![0; hash_cells],
@@ -79,7 +79,7 @@ impl Scratch {
             intent: vec![NONE; capacity],
             mode: vec![0; capacity],
             food_cell: vec![NONE; capacity],
-            eaters: vec![0; food_cells],
+            eaters: feed::Eaters::default(),
         }
     }
 }

@@ -40,11 +40,7 @@ impl CpuEngine {
     pub fn new(pool: Arc<WorkPool>, world: &World) -> Self {
         let p = &world.params;
         let hash_grid = Grid::new(p.world.width, p.world.height, p.hash.cell_size);
-        let scratch = Scratch::new(
-            world.entities.capacity(),
-            hash_grid.len(),
-            world.food.grid.len(),
-        );
+        let scratch = Scratch::new(world.entities.capacity(), hash_grid.len());
         Self {
             pool,
             cursor: vec![0; hash_grid.len()],
@@ -176,7 +172,7 @@ impl CpuEngine {
         let order = &s.sorted[..alive];
         cpu::feed::feed_count(p, e, food, order, &mut s.food_cell, &mut s.eaters);
         w.ledger.counters.food_eaten +=
-            cpu::feed::feed_apply(p, order, &s.food_cell, &mut s.eaters, e, food);
+            cpu::feed::feed_apply(p, order, &s.food_cell, &s.eaters, e, food);
         laps.lap(Pass::Feed);
         cpu::food_regrow::food_regrow(p, food);
         laps.lap(Pass::FoodRegrow);

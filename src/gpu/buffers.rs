@@ -353,9 +353,9 @@ impl Buffers {
 
     /// Uploads the food grid.
     pub fn upload_food(&self, ctx: &GpuContext, f: &Food) {
-        put(ctx, &self.food_capacity, &f.capacity);
+        put(ctx, &self.food_capacity, &f.capacities());
         put(ctx, &self.food_amount, &f.amount);
-        put(ctx, &self.food_cooldown, &f.cooldown);
+        put(ctx, &self.food_cooldown, &f.cooldown_seconds());
     }
 
     /// Reads `len` values of a buffer back (on request only).
@@ -415,7 +415,8 @@ impl Buffers {
         let mut f = like.clone();
         let n = self.sizes.food_cells as usize;
         f.amount = Self::read_async(ctx, &self.food_amount, n).await?;
-        f.cooldown = Self::read_async(ctx, &self.food_cooldown, n).await?;
+        let secs: Vec<f32> = Self::read_async(ctx, &self.food_cooldown, n).await?;
+        f.set_cooldown_seconds(&secs);
         Ok(f)
     }
 }

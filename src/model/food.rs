@@ -1,47 +1,268 @@
-//! The food grid: amount, capacity and regrowth cooldown per cell.
+//! The food grid: amount and regrowth cooldown per cell; each cell's capacity
+//! is derived from the terrain under its centre, never stored per cell.
+//!
+//! Six bytes a cell: the amount (`f32`) and the ticks left of the cooldown
+//! (`u16`). The cooldown of the model is a number of seconds counted down by
+//! `dt` each tick (`t ← max(t − dt, 0)`, regrowth while `t = 0`); since an
+//! eaten cell always starts from `food.cooldown`, the seconds left are a
+//! function of the ticks elapsed, so counting ticks is the same model, exactly
+//! (see [`Countdown`]). The GPU keeps the seconds in `f32`; the conversions
+//! are [`Food::cooldown_seconds`] and [`Food::set_cooldown_seconds`].
 
 use super::grid::Grid;
 use super::params::{FoodParams, TerrainParams, WorldParams};
-use super::terrain::Terrain;
+use super::terrain::{Biome, Terrain};
+
+/// The most ticks a cooldown may last (`food.cooldown / world.dt`, counted
+/// as the model counts them): the counter is 16 bits.
+pub const MAX_COOLDOWN_TICKS: u32 = u16::MAX as u32;
+
+/// The cooldown's seconds per number of ticks left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Countdown {
+    /// `secs[j]`: the seconds left when `j` ticks are left (`secs[0] = 0`,
+    /// `secs[ticks] = food.cooldown`).
+    secs: Vec<f32>,
+}
+
+impl Countdown {
+    /// The countdown from `cooldown` seconds by `dt` a tick, or `None` when
+    /// it lasts more than [`MAX_COOLDOWN_TICKS`].
+    pub fn new(cooldown: f32, dt: f32) -> Option<Self> {
+        let mut down = vec![cooldown.max(0.0)];
+        let mut t = cooldown;
+        while t > 0.0 {
+            t = (t - dt).max(0.0);
+            down.push(t);
+            if down.len() > MAX_COOLDOWN_TICKS as usize + 1 {
+                return None;
+            }
+        }
+        down.reverse();
+        Some(Self { secs: down })
+    }
+
+    /// [`Countdown::new`], or for a longer cooldown its last
+    /// [`MAX_COOLDOWN_TICKS`] ticks (parameters that fail validation).
+    pub fn capped(cooldown: f32, dt: f32) -> Self {
+        Self::new(cooldown, dt).unwrap_or_else(|| {
+            let mut c = Self::new(dt * (MAX_COOLDOWN_TICKS / 2) as f32, dt)
+                .unwrap_or(Self { secs: vec![0.0] });
+            c.secs.truncate(MAX_COOLDOWN_TICKS as usize + 1);
+            c
+        })
+    }
+
+    /// Ticks a freshly eaten cell waits before it regrows.
+    #[inline]
+    pub fn ticks(&self) -> u16 {
+        (self.secs.len() - 1) as u16
+    }
+
+    /// Seconds left with `left` ticks left.
+    #[inline]
+    pub fn seconds(&self, left: u16) -> f32 {
+        self.secs[(left as usize).min(self.secs.len() - 1)]
+    }
+
+    /// Ticks left with `secs` seconds left: exact for every value the
+    /// countdown passes through; other values round to the first tick whose
+    /// seconds are at least `secs` (more than the cooldown: all of it).
+    pub fn ticks_left(&self, secs: f32) -> u16 {
+        if secs.is_nan() || secs <= 0.0 {
+            return 0;
+        }
+        self.secs
+            .partition_point(|&s| s < secs)
+            .min(self.secs.len() - 1) as u16
+    }
+}
+
+/// Each cell's capacity, from the biome under its centre.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capacity {
+    /// Capacity per biome code (f).
+    by_biome: [f32; 6],
+    /// Terrain codes, row-major (a copy of the terrain's).
+    terrain: Vec<u8>,
+    /// Terrain column under the centre of each food column.
+    col: Vec<u32>,
+    /// Index of the first terrain cell of the row under the centre of each food row.
+    row: Vec<u32>,
+}
+
+impl Capacity {
+    fn new(grid: &Grid, p: &FoodParams, tp: &TerrainParams, terrain: &Terrain) -> Self {
+        let mut by_biome = [0.0; 6];
+        for b in Biome::ALL {
+            by_biome[b as usize] = p.capacity * b.food_multiplier(tp);
+        }
+        let t = &terrain.grid;
+        let col = (0..grid.cols)
+            .map(|cx| t.cell_xy([(cx as f32 + 0.5) * grid.cell_w, 0.0]).0)
+            .collect();
+        let row = (0..grid.rows)
+            .map(|cy| t.cell_xy([0.0, (cy as f32 + 0.5) * grid.cell_h]).1 * t.cols)
+            .collect();
+        Self {
+            by_biome,
+            terrain: terrain.cells.clone(),
+            col,
+            row,
+        }
+    }
+
+    /// The capacity of the food cell at row `cy`, column `cx`.
+    #[inline]
+    pub fn at(&self, cy: usize, cx: usize) -> f32 {
+        let code = self.terrain[self.row[cy] as usize + self.col[cx] as usize];
+        self.by_biome[(code as usize).min(5)]
+    }
+
+    /// The capacities of food row `cy`, column by column.
+    #[inline]
+    pub fn row(&self, cy: usize) -> impl Iterator<Item = f32> + '_ {
+        let base = self.row[cy] as usize;
+        let codes = &self.terrain[base..];
+        self.col
+            .iter()
+            .map(move |&tx| self.by_biome[(codes[tx as usize] as usize).min(5)])
+    }
+}
 
 /// The food grid (row-major, one entry per cell in every vector).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Food {
     /// The grid over the world.
     pub grid: Grid,
     /// Food in each cell (f).
     pub amount: Vec<f32>,
-    /// Most food each cell holds (f): the base capacity times its biome's multiplier.
-    pub capacity: Vec<f32>,
-    /// Seconds left before each cell regrows after it was eaten (s).
-    pub cooldown: Vec<f32>,
+    /// Ticks left before each cell regrows after it was eaten (0: it regrows).
+    pub cooldown: Vec<u16>,
+    /// Capacities, derived from the terrain.
+    capacity: Capacity,
+    /// The cooldown's ticks and seconds.
+    countdown: Countdown,
 }
 
 impl Food {
     /// A food grid over the terrain, filled to `initial_fill` of capacity.
+    /// The parameters must be valid (`SimParams::validate`), else the
+    /// cooldown is cut to [`MAX_COOLDOWN_TICKS`].
     pub fn new(world: &WorldParams, p: &FoodParams, tp: &TerrainParams, terrain: &Terrain) -> Self {
         let grid = Grid::new(world.width, world.height, p.cell_size);
-        let mut capacity = Vec::with_capacity(grid.len());
-        for cy in 0..grid.rows {
-            for cx in 0..grid.cols {
-                let centre = [
-                    (cx as f32 + 0.5) * grid.cell_w,
-                    (cy as f32 + 0.5) * grid.cell_h,
-                ];
-                capacity.push(p.capacity * terrain.biome(centre).food_multiplier(tp));
-            }
+        let capacity = Capacity::new(&grid, p, tp, terrain);
+        let countdown = Countdown::capped(p.cooldown, world.dt);
+        let mut amount = Vec::with_capacity(grid.len());
+        for cy in 0..grid.rows as usize {
+            amount.extend(capacity.row(cy).map(|c| c * p.initial_fill));
         }
-        let amount = capacity.iter().map(|c| c * p.initial_fill).collect();
         Self {
             grid,
             amount,
+            cooldown: vec![0; grid.len()],
             capacity,
-            cooldown: vec![0.0; grid.len()],
+            countdown,
         }
+    }
+
+    /// The capacities of food row `cy` (f), column by column.
+    #[inline]
+    pub fn capacity_row(&self, cy: usize) -> impl Iterator<Item = f32> + '_ {
+        self.capacity.row(cy)
+    }
+
+    /// The amounts and cooldowns to change, and the capacities beside them.
+    #[inline]
+    pub fn parts_mut(&mut self) -> (&mut [f32], &mut [u16], &Capacity) {
+        (&mut self.amount, &mut self.cooldown, &self.capacity)
+    }
+
+    /// Every cell's capacity (f), row-major: built on request.
+    pub fn capacities(&self) -> Vec<f32> {
+        let mut v = Vec::with_capacity(self.grid.len());
+        for cy in 0..self.grid.rows as usize {
+            v.extend(self.capacity.row(cy));
+        }
+        v
+    }
+
+    /// The capacity of cell `k` (f).
+    #[inline]
+    pub fn capacity(&self, k: usize) -> f32 {
+        let cols = self.grid.cols as usize;
+        self.capacity.at(k / cols, k % cols)
+    }
+
+    /// Ticks a freshly eaten cell waits before it regrows.
+    #[inline]
+    pub fn cooldown_ticks(&self) -> u16 {
+        self.countdown.ticks()
+    }
+
+    /// Every cell's cooldown in seconds left, as the model states it (and the
+    /// GPU stores it).
+    pub fn cooldown_seconds(&self) -> Vec<f32> {
+        self.cooldown
+            .iter()
+            .map(|&t| self.countdown.seconds(t))
+            .collect()
+    }
+
+    /// Sets every cell's cooldown from seconds left (exact for the values
+    /// the model's countdown passes through).
+    pub fn set_cooldown_seconds(&mut self, secs: &[f32]) {
+        self.cooldown = secs.iter().map(|&s| self.countdown.ticks_left(s)).collect();
     }
 
     /// Total food in the world (f), summed in f64.
     pub fn total(&self) -> f64 {
         self.amount.iter().map(|&a| a as f64).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tick_countdown_is_the_seconds_countdown() {
+        for (cooldown, dt) in [
+            (2.0f32, 1.0 / 60.0),
+            (0.0, 0.01),
+            (0.5, 0.1),
+            (1.0, 0.3),
+            (7.3, 1.0 / 30.0),
+        ] {
+            let c = Countdown::new(cooldown, dt).unwrap();
+            // The model's countdown, step by step, against the table.
+            let mut t = cooldown;
+            let mut left = c.ticks();
+            assert_eq!(c.seconds(left), t);
+            while t > 0.0 {
+                t = (t - dt).max(0.0);
+                left -= 1;
+                assert_eq!(c.seconds(left), t, "cooldown {cooldown} dt {dt}");
+                assert_eq!(c.ticks_left(t), left);
+            }
+            assert_eq!(left, 0, "the countdown ends when the seconds reach 0");
+        }
+    }
+
+    #[test]
+    fn a_cooldown_longer_than_the_counter_is_refused() {
+        assert!(Countdown::new(3600.0, 0.001).is_none());
+        assert!(Countdown::new(1000.0, 1.0 / 60.0).is_some());
+    }
+
+    #[test]
+    fn off_countdown_seconds_round_up_to_a_tick() {
+        let c = Countdown::new(1.0, 0.25).unwrap();
+        assert_eq!(c.ticks(), 4);
+        assert_eq!(c.ticks_left(0.1), 1);
+        assert_eq!(c.ticks_left(0.3), 2);
+        assert_eq!(c.ticks_left(-1.0), 0);
+        assert_eq!(c.ticks_left(f32::NAN), 0);
+        assert_eq!(c.ticks_left(99.0), 4);
     }
 }

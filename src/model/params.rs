@@ -285,6 +285,17 @@ impl SimParams {
             0.0,
             self.energy.max as f64,
         );
+        if super::food::Countdown::new(self.food.cooldown, self.world.dt).is_none() {
+            c.fail(
+                "food.cooldown",
+                format!(
+                    "{} s at world.dt {} s lasts more than {} ticks, the most the food grid counts; use a shorter cooldown or a longer tick",
+                    self.food.cooldown,
+                    self.world.dt,
+                    super::food::MAX_COOLDOWN_TICKS
+                ),
+            );
+        }
         for (name, size) in [
             ("terrain.cell_size", self.terrain.cell_size),
             ("food.cell_size", self.food.cell_size),

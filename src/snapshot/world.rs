@@ -47,8 +47,10 @@ pub fn encode(world: &World, e: &Entities, food: &Food) -> Result<Vec<u8>, Snaps
     w.words(&e.id);
     w.words(&e.genes);
     w.words(&food.amount);
-    w.words(&food.capacity);
-    w.words(&food.cooldown);
+    // Capacities and cooldowns in seconds, as the model states them (the
+    // grid derives the one and counts the other in ticks).
+    w.words(&food.capacities());
+    w.words(&food.cooldown_seconds());
     let g = &world.regions.grid;
     w.u32(g.rows);
     w.u32(g.cols);
@@ -238,9 +240,16 @@ pub fn restore(world: &mut World, s: Saved, keep_bounds: bool) -> Result<(), Sna
     world.initial = s.initial;
     world.entities = s.entities;
     let [amount, capacity_f, cooldown] = s.food;
+    if capacity_f != world.food.capacities() {
+        return Err(invalid(
+            "the saved food capacities differ from those of the saved scenario's terrain",
+        ));
+    }
+    if !cooldown.iter().all(|t| t.is_finite() && *t >= 0.0) {
+        return Err(invalid("a food cell's cooldown is negative or not finite"));
+    }
     world.food.amount = amount;
-    world.food.capacity = capacity_f;
-    world.food.cooldown = cooldown;
+    world.food.set_cooldown_seconds(&cooldown);
     world.ledger = Ledger::new(capacity, 0, &vec![0; tribes]);
     world.ledger.free = s.free;
     world.ledger.next_id = s.next_id;

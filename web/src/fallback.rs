@@ -191,8 +191,9 @@ fn draw(sim: &Simulation, colors: &[[u8; 3]], image: &mut [u8], [w, h]: [u32; 2]
                 Biome::Desert => [98.0, 88.0, 62.0],
             };
             let f = food.grid.index([wx, wy]) as usize;
-            let full = if food.capacity[f] > 0.0 {
-                (food.amount[f] / food.capacity[f]).clamp(0.0, 1.0)
+            let cap = food.capacity(f);
+            let full = if cap > 0.0 {
+                (food.amount[f] / cap).clamp(0.0, 1.0)
             } else {
                 0.0
             };
