@@ -634,7 +634,8 @@ fn reorder_matches_the_cpu_exactly() {
         let sorted = h.sorted[..alive].to_vec();
         let g = evosim::gpu::reorder::run(&ctx, &e, &sorted).unwrap();
         let mut cpu = e.clone();
-        evosim::cpu::reorder::reorder(&mut cpu, &mut h.sorted[..alive], &mut h.cell_of);
+        let end = sim.live_end();
+        evosim::cpu::reorder::reorder(&mut cpu, &mut h.sorted[..alive], &mut h.cell_of, end);
         assert_eq!(
             g.tribe_flags, cpu.tribe_flags,
             "flags, free tail included (n {n})"

@@ -38,7 +38,11 @@ pub enum Mode {
 /// Per-tick scratch buffers, allocated once.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
-    /// Hash cell of each slot, or [`NONE`] for a free slot.
+    /// Hash cell of each slot below the live end, or [`NONE`] for a free slot.
+    ///
+    /// The per-slot scratch starts zeroed (memory the allocator maps on first
+    /// write: slots above the live end never cost resident memory); every
+    /// pass writes the slots below the live end before it reads them.
     pub cell_of: Vec<u32>,
     /// Entities per hash cell.
     pub counts: Vec<u32>,
@@ -68,7 +72,7 @@ impl Scratch {
     /// Buffers for `capacity` slots and `hash_cells` hash cells.
     pub fn new(capacity: usize, hash_cells: usize) -> Self {
         Self {
-            cell_of: vec![NONE; capacity],
+            cell_of: vec![0; capacity],
             counts: vec![0; hash_cells],
             offsets: vec![0; hash_cells + 1],
             sorted: vec![0; capacity],
@@ -76,9 +80,9 @@ impl Scratch {
             info: Vec::with_capacity(capacity),
             steer_out: Vec::with_capacity(capacity),
             acc: vec![[0.0; 2]; capacity],
-            intent: vec![NONE; capacity],
+            intent: vec![0; capacity],
             mode: vec![0; capacity],
-            food_cell: vec![NONE; capacity],
+            food_cell: vec![0; capacity],
             eaters: feed::Eaters::default(),
         }
     }

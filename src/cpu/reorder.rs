@@ -18,10 +18,12 @@ fn permute<T: Copy + Send + Sync>(v: &mut [T], order: &[u32]) {
     v[..old.len()].copy_from_slice(&old);
 }
 
-/// Reorders the slots by `sorted` (the living slots in cell order); afterwards
-/// `sorted[k] == k`, `cell_of` follows the entities and slots from
-/// `sorted.len()` up are free. Returns the number of living entities.
-pub fn reorder(e: &mut Entities, sorted: &mut [u32], cell_of: &mut [u32]) -> u32 {
+/// Reorders the slots by `sorted` (the living slots in cell order, all below
+/// `end`, above which every slot is free); afterwards `sorted[k] == k`,
+/// `cell_of` follows the entities and slots from `sorted.len()` up are free.
+/// Slots from `end` up are left untouched (memory never written stays
+/// unallocated). Returns the number of living entities.
+pub fn reorder(e: &mut Entities, sorted: &mut [u32], cell_of: &mut [u32], end: usize) -> u32 {
     let n = sorted.len();
     permute(&mut e.pos, sorted);
     permute(&mut e.vel, sorted);
@@ -31,8 +33,8 @@ pub fn reorder(e: &mut Entities, sorted: &mut [u32], cell_of: &mut [u32]) -> u32
     permute(&mut e.id, sorted);
     permute(&mut e.genes, sorted);
     permute(cell_of, sorted);
-    e.tribe_flags[n..].fill(0);
-    cell_of[n..].fill(NONE);
+    e.tribe_flags[n..end].fill(0);
+    cell_of[n..end].fill(NONE);
     for (k, s) in sorted.iter_mut().enumerate() {
         *s = k as u32;
     }

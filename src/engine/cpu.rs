@@ -122,7 +122,7 @@ impl CpuEngine {
         let alive = s.offsets[self.hash_grid.len()] as usize;
         let every = w.params.hash.reorder_interval;
         if every > 0 && w.tick.is_multiple_of(every) {
-            let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of);
+            let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of, end);
             w.ledger.free = FreeSlots::new(n, e.capacity() as u32);
             w.regions.forget_owners();
         }

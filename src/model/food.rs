@@ -119,6 +119,19 @@ impl Capacity {
         self.by_biome[(code as usize).min(5)]
     }
 
+    /// Puts the capacities of food row `cy` in `buf`, unless `buf` holds
+    /// them already (rows over the same terrain row share them; `key`
+    /// remembers which terrain row `buf` holds: start it at `usize::MAX`).
+    #[inline]
+    pub fn fill_row(&self, cy: usize, buf: &mut Vec<f32>, key: &mut usize) {
+        let base = self.row[cy] as usize;
+        if *key != base || buf.len() != self.col.len() {
+            buf.clear();
+            buf.extend(self.row(cy));
+            *key = base;
+        }
+    }
+
     /// The capacities of food row `cy`, column by column.
     #[inline]
     pub fn row(&self, cy: usize) -> impl Iterator<Item = f32> + '_ {
