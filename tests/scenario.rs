@@ -57,6 +57,21 @@ fn errors_name_the_field_and_range() {
     );
     assert!(err(&format!("capacity = 5{TRIBE}")).contains("capacity"));
     assert!(err("seed = 3").contains("tribes"));
+    // The food grid counts a cooldown in 16-bit ticks.
+    let long = err(&format!(
+        "[food]\ncooldown = 3600\n[world]\ndt = 0.01{TRIBE}"
+    ));
+    assert!(
+        long.contains("food.cooldown") && long.contains("65535 ticks"),
+        "{long}"
+    );
+    assert!(
+        Scenario::from_toml(
+            &format!("[food]\ncooldown = 600\n[world]\ndt = 0.01{TRIBE}"),
+            "x.toml"
+        )
+        .is_ok()
+    );
     assert!(err(&format!("[terrain]\ncell_size = 4096\n[hash]\ncell_size = 4096\n[food]\ncell_size = 1\n[world]\nwidth = 1000000\nheight = 1000000{TRIBE}")).contains("food.cell_size"));
     match Scenario::from_toml("[regions]\nrows = \"two\"", "x.toml") {
         Err(ScenarioError::Parse { line, .. }) => assert_eq!(line, 2),

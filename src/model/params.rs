@@ -90,10 +90,12 @@ param_group! {
 param_group! {
     /// The food grid: logistic regrowth toward a per-cell capacity.
     FoodParams, "food" {
-        /// Food cell size (wu).
-        cell_size: f32 = 16.0, [1, 65536];
+        /// Food cell size (wu). Food patches this size (32 since 2026-11-29,
+        /// 16 before, with a quarter of the capacity: the same food per area;
+        /// docs/TUNING.md shows both ecologies).
+        cell_size: f32 = 32.0, [1, 65536];
         /// Food capacity of a cell before the biome multiplier (f).
-        capacity: f32 = 4.0, [0, 1_000_000];
+        capacity: f32 = 16.0, [0, 1_000_000];
         /// Logistic regrowth rate (1/s).
         regrow_rate: f32 = 0.05, [0, 100];
         /// Regrowth seed, as a fraction of capacity, so that bare cells regrow.
