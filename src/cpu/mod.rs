@@ -44,7 +44,7 @@ pub struct Scratch {
     /// write: slots above the live end never cost resident memory); every
     /// pass writes the slots below the live end before it reads them.
     pub cell_of: Vec<u32>,
-    /// Entities per hash cell.
+    /// Entities per hash cell (then, once scanned, the scatter's cursors).
     pub counts: Vec<u32>,
     /// Exclusive prefix sum of `counts` (one more entry than cells).
     pub offsets: Vec<u32>,

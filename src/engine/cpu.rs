@@ -18,7 +18,6 @@ pub struct CpuEngine {
     pool: Arc<WorkPool>,
     hash_grid: Grid,
     scratch: Scratch,
-    cursor: Vec<u32>,
 }
 
 /// A stopwatch that charges the time since its last lap to a pass.
@@ -43,7 +42,6 @@ impl CpuEngine {
         let scratch = Scratch::new(world.entities.capacity(), hash_grid.len());
         Self {
             pool,
-            cursor: vec![0; hash_grid.len()],
             hash_grid,
             scratch,
         }
@@ -114,7 +112,8 @@ impl CpuEngine {
             &s.offsets,
             &e.id,
             &e.pos,
-            &mut self.cursor,
+            // The counts are spent once scanned: the scatter's cursors.
+            &mut s.counts,
             &mut s.sorted,
             &mut s.sorted_pos,
         );

@@ -36,7 +36,9 @@ impl Entities {
             energy: vec![0.0; capacity],
             age: vec![0.0; capacity],
             tribe_flags: vec![0; capacity],
-            id: vec![u32::MAX; capacity],
+            // Zeroed like the rest: a free slot's fields are meaningless, and
+            // slots never used then cost no resident memory.
+            id: vec![0; capacity],
             genes: vec![[0; 5]; capacity],
         }
     }
