@@ -163,7 +163,7 @@ fn food_eaten_equals_food_removed() {
     let energy_before: Vec<f32> = e.energy.clone();
     let (mut cell, mut eaters) = (vec![NONE; 64], Eaters::default());
     let order: Vec<u32> = (0..64).filter(|&i| e.alive(i as usize)).collect();
-    feed_count(&p, &e, &food, &order, &mut cell, &mut eaters);
+    feed_count(&p, &e, &food, &order, 64, &mut cell, &mut eaters);
     let per_cell = eaters.per_cell(&order, &cell, food.grid.len());
     assert_eq!(per_cell[scarce], 30);
     // The per-grazer counts agree with counting the cells directly.
@@ -177,9 +177,13 @@ fn food_eaten_equals_food_removed() {
     for (k, &s) in order.iter().enumerate() {
         let c = cell[s as usize];
         let expect = if c == NONE { 0 } else { direct[c as usize] };
-        assert_eq!(eaters.of(k), expect, "grazer {k}");
+        assert_eq!(eaters.of(s as usize), expect, "grazer {k}");
         let first = c != NONE && order[..k].iter().all(|&o| cell[o as usize] != c);
-        assert_eq!(eaters.is_first(k), first, "first grazer of its cell: {k}");
+        assert_eq!(
+            eaters.is_first(s as usize),
+            first,
+            "first grazer of its cell: {k}"
+        );
     }
     assert_eq!(cell[40], NONE);
     // Each cell's share, from the amounts before eating.
@@ -193,7 +197,7 @@ fn food_eaten_equals_food_removed() {
             }
         })
         .collect();
-    let eaten = feed_apply(&p, &order, &cell, &eaters, &mut e, &mut food);
+    let eaten = feed_apply(&p, &order, 64, &cell, &eaters, &mut e, &mut food);
     assert_eq!(
         food.cooldown[scarce],
         food.cooldown_ticks(),

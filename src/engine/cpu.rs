@@ -169,9 +169,9 @@ impl CpuEngine {
         let s = &mut self.scratch;
         let (p, e, food) = (&w.params, &mut w.entities, &mut w.food);
         let order = &s.sorted[..alive];
-        cpu::feed::feed_count(p, e, food, order, &mut s.food_cell, &mut s.eaters);
+        cpu::feed::feed_count(p, e, food, order, end, &mut s.food_cell, &mut s.eaters);
         w.ledger.counters.food_eaten +=
-            cpu::feed::feed_apply(p, order, &s.food_cell, &s.eaters, e, food);
+            cpu::feed::feed_apply(p, order, end, &s.food_cell, &s.eaters, e, food);
         laps.lap(Pass::Feed);
         cpu::food_regrow::food_regrow(p, food);
         laps.lap(Pass::FoodRegrow);
