@@ -1,13 +1,21 @@
-//! Neighbour search over the counting-sort spatial hash: cells are visited in
-//! rings outward from the entity's own cell (ring `k` = cells at Chebyshev
-//! distance `k`, in row-major order), each cell's entities in ascending id
-//! order; a neighbour is accepted when it lies within the radius (across the
-//! wrap) and inside the view cone; the search stops as soon as `max`
-//! neighbours are accepted (early exit). Shared by `steer` and the tests.
+//! Neighbour search over the counting-sort spatial hash. The contract: cells
+//! are taken in rings outward from the entity's own cell (ring `k` = cells at
+//! Chebyshev distance `k`, in row-major order), each cell's entities in
+//! ascending id order; a neighbour is accepted when it lies within the radius
+//! (across the wrap) and inside the view cone; the first `max` accepted in
+//! that order are the neighbours. Shared by `steer` and the tests.
+//!
+//! Two implementations with bit-identical results: [`for_each_neighbor_rings`]
+//! walks the rings cell by cell and stops at `max` (the reference, and the
+//! fallback for very wide searches); [`for_each_neighbor`] filters each row's
+//! run of visited cells in fixed-width lanes and sorts the few accepted into
+//! ring order (see `lanes`).
 
 use glam::Vec2;
 
 use crate::model::grid::{Grid, delta2};
+
+mod lanes;
 
 /// Margin (wu) by which a cell must lie behind an entity to be skipped unread.
 const CULL_MARGIN: f32 = 0.01;
@@ -52,6 +60,18 @@ fn gap(d: i64, l: f32, size: f32) -> f32 {
         0 => 0.0,
         d if d > 0 => d as f32 * size - l,
         d => l - (d + 1) as f32 * size,
+    }
+}
+
+/// `x.ceil() as i64` without `ceil` (a library call on x86-64 without
+/// SSE4.1): truncate, then step up when that fell below `x`.
+#[inline(always)]
+fn ceil_i64(x: f32) -> i64 {
+    let t = x as i64;
+    if (t as f32) < x {
+        t.saturating_add(1)
+    } else {
+        t
     }
 }
 
@@ -110,8 +130,8 @@ impl Rings {
     fn new(g: &Grid, q: &Query, radius: f32) -> Self {
         let (cx, cy) = g.cell_xy(q.p.into());
         let (cx, cy) = (cx as i64, cy as i64);
-        let reach_x = (radius * g.inv_w + 1e-4).ceil() as i64;
-        let reach_y = (radius * g.inv_h + 1e-4).ceil() as i64;
+        let reach_x = ceil_i64(radius * g.inv_w + 1e-4);
+        let reach_y = ceil_i64(radius * g.inv_h + 1e-4);
         let (lox, hix) = axis_bounds(reach_x, g.cols as i64);
         let (loy, hiy) = axis_bounds(reach_y, g.rows as i64);
         let clipped_x = 2 * reach_x >= g.cols as i64;
@@ -138,20 +158,30 @@ impl Rings {
     /// holds nobody inside a cone of up to 180°.
     #[inline(always)]
     fn behind(&self, g: &Grid, heading: Vec2, dx: i64, dy: i64) -> bool {
-        if !self.cull_cone {
-            return false;
-        }
+        self.cull_cone && self.cone_x(g, heading, dx) + self.cone_y(g, heading, dy) < -CULL_MARGIN
+    }
+
+    /// The x term of [`Rings::behind`]'s dot product for column offset `dx`:
+    /// `heading.x` times the offset to the cell's edge furthest along it.
+    #[inline(always)]
+    fn cone_x(&self, g: &Grid, heading: Vec2, dx: i64) -> f32 {
         let x = if heading.x > 0.0 {
             (dx + 1) as f32 * g.cell_w - self.lx
         } else {
             dx as f32 * g.cell_w - self.lx
         };
+        heading.x * x
+    }
+
+    /// The y term of [`Rings::behind`]'s dot product for row offset `dy`.
+    #[inline(always)]
+    fn cone_y(&self, g: &Grid, heading: Vec2, dy: i64) -> f32 {
         let y = if heading.y > 0.0 {
             (dy + 1) as f32 * g.cell_h - self.ly
         } else {
             dy as f32 * g.cell_h - self.ly
         };
-        heading.x * x + heading.y * y < -CULL_MARGIN
+        heading.y * y
     }
 
     /// Visits ring `k` (row-major); returns whether the query is full.
@@ -197,6 +227,26 @@ impl Rings {
 }
 
 impl Query {
+    #[inline(always)]
+    fn new(
+        h: &HashView<'_>,
+        me: usize,
+        heading: Vec2,
+        radius: f32,
+        cos_half: f32,
+        max: u32,
+    ) -> Self {
+        Self {
+            me,
+            p: Vec2::from(h.pos[me]),
+            heading,
+            cos_half,
+            r2: radius * radius,
+            max,
+            accepted: 0,
+        }
+    }
+
     /// Visits the accepted entities of one hash cell in ascending id;
     /// returns whether the query is full.
     #[inline(always)]
@@ -238,6 +288,10 @@ impl Query {
 /// gathered in that order). `heading` must be a unit
 /// vector; `cos_half` is the cosine of half the view angle (≥ 0 for cones up to
 /// 180°; use −1 for all around). Returns the number accepted.
+///
+/// Runs the lane search (`lanes`); searches too wide for it (more than
+/// `lanes::MAX_COLS` columns, or more than `lanes::CAP` accepted while `max`
+/// allows more) take [`for_each_neighbor_rings`], with the same result.
 #[inline]
 pub fn for_each_neighbor(
     h: &HashView<'_>,
@@ -251,18 +305,45 @@ pub fn for_each_neighbor(
     if max == 0 {
         return 0;
     }
-    let mut q = Query {
-        me,
-        p: Vec2::from(h.pos[me]),
-        heading,
-        cos_half,
-        r2: radius * radius,
-        max,
-        accepted: 0,
-    };
+    let q = Query::new(h, me, heading, radius, cos_half, max);
     let rings = Rings::new(h.grid, &q, radius);
+    let mut found = lanes::Found::new(max);
+    if lanes::search(h, &q, &rings, &mut found) {
+        found.visit(h, &q, &mut f)
+    } else {
+        walk_rings(h, q, &rings, &mut f)
+    }
+}
+
+/// [`for_each_neighbor`] by walking the rings cell by cell, each cell's
+/// entities one at a time, stopping as soon as `max` are accepted: the
+/// reference that the lane search must match bit for bit, and its fallback.
+pub fn for_each_neighbor_rings(
+    h: &HashView<'_>,
+    me: usize,
+    heading: Vec2,
+    radius: f32,
+    cos_half: f32,
+    max: u32,
+    mut f: impl FnMut(usize, usize, Vec2, f32),
+) -> u32 {
+    if max == 0 {
+        return 0;
+    }
+    let q = Query::new(h, me, heading, radius, cos_half, max);
+    let rings = Rings::new(h.grid, &q, radius);
+    walk_rings(h, q, &rings, &mut f)
+}
+
+/// Visits the rings in order until the query is full; the number accepted.
+fn walk_rings(
+    h: &HashView<'_>,
+    mut q: Query,
+    rings: &Rings,
+    f: &mut impl FnMut(usize, usize, Vec2, f32),
+) -> u32 {
     for k in 0..=rings.kmax {
-        if rings.ring(h, &mut q, k, &mut f) {
+        if rings.ring(h, &mut q, k, f) {
             break;
         }
     }
@@ -288,6 +369,35 @@ mod tests {
         for deg in [30.0f32, 60.0, 90.0, 120.0, 150.0, 180.0] {
             let exact = (deg.to_radians() / 2.0).cos();
             assert!((cos_half_angle(deg) - exact).abs() < 2e-6, "{deg}");
+        }
+    }
+
+    #[test]
+    fn ceil_i64_is_ceil() {
+        let mut xs = vec![
+            0.0f32,
+            -0.0,
+            1e-4,
+            0.5,
+            1.0,
+            1.0001,
+            2.999_999_8,
+            3.0,
+            -0.5,
+            -1.0,
+            -1.5,
+            8_388_607.5,
+            8_388_608.0,
+            1e20,
+            -1e20,
+            f32::MAX,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+        ];
+        xs.extend((0..20_000).map(|i| i as f32 * 0.013_7 - 30.0));
+        for x in xs {
+            assert_eq!(ceil_i64(x), x.ceil() as i64, "{x}");
         }
     }
 
