@@ -341,6 +341,12 @@ fn run_webgpu(
         .find(|f| !f.is_srgb())
         .or_else(|| caps.formats.first().copied())
         .ok_or("the canvas offers no WebGPU format")?;
+    // A WebGPU canvas holds plain 8-bit bytes (`bgra8unorm` / `rgba8unorm`);
+    // its sRGB twin is allowed as a view format. The viewer draws into that
+    // view, as natively into an sRGB surface: its shaders write linear
+    // colours and the view encodes them (drawn into the plain view, the
+    // world came out dark and over-saturated).
+    let draw_format = format.add_srgb_suffix();
     let size = page::fit_canvas(&canvas);
     let mut config = wgpu::SurfaceConfiguration {
         usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
@@ -350,11 +356,15 @@ fn run_webgpu(
         present_mode: wgpu::PresentMode::Fifo,
         desired_maximum_frame_latency: 2,
         alpha_mode: caps.alpha_modes[0],
-        view_formats: vec![],
+        view_formats: if draw_format != format {
+            vec![draw_format]
+        } else {
+            vec![]
+        },
         color_space: wgpu::SurfaceColorSpace::Auto,
     };
     surface.configure(&ctx.device, &config);
-    let app = start_app(&params, scenario, start, &ctx, format, size)?;
+    let app = start_app(&params, scenario, start, &ctx, draw_format, size)?;
     page::every_frame(move || {
         // The instance must outlive every GPU callback (Dawn drops pending
         // maps when it goes): the frame loop keeps it for the worker's life.
@@ -374,9 +384,10 @@ fn run_webgpu(
             }
             _ => return,
         };
-        let target = frame
-            .texture
-            .create_view(&wgpu::TextureViewDescriptor::default());
+        let target = frame.texture.create_view(&wgpu::TextureViewDescriptor {
+            format: Some(draw_format),
+            ..Default::default()
+        });
         let mut app = app.borrow_mut();
         let raw = input::take(size, page::pixel_ratio());
         let out = app.frame(raw, &target, size, page::pixel_ratio());

@@ -22,8 +22,11 @@
 // 5. fault=worker_panic@400: the worker dies, the page restarts it from the
 //    checkpoint of tick 300, says so, and the hash at tick 500 is the native one.
 // 6. A bad threads value is an error naming the parameter.
+// 7. present=canvas and present=copy draw the world in the native viewer's
+//    colours (mean colour of the world area within a small tolerance of a
+//    native `evosim view --screenshot` of the same world).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { serve } from '../serve.mjs';
@@ -64,6 +67,51 @@ function picture(png) {
     colours.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
   }
   return { lit: lit / (img.width * img.height), colours: colours.size, size: [img.width, img.height] };
+}
+
+/** Mean colour [r, g, b] of the world area: the right part of the picture,
+ * beside the egui panel on the left. */
+function worldColour(png) {
+  const img = PNG.sync.read(png);
+  const x0 = Math.floor(img.width * 0.62);
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let y = 0; y < img.height; y += 1) {
+    for (let x = x0; x < img.width; x += 1) {
+      const i = (y * img.width + x) * 4;
+      for (let c = 0; c < 3; c += 1) sum[c] += img.data[i + c];
+      n += 1;
+    }
+  }
+  return sum.map((s) => s / n);
+}
+
+/** The native viewer's screenshot of the same world near the same tick
+ * (offscreen, on the machine's GPU adapter: lavapipe in CI). */
+function nativeShot(entities, seed, path) {
+  execFileSync(
+    BIN,
+    ['view', '--screenshot', path, '--size', '1100x720', '--backend', 'cpu', '--entities', String(entities),
+      '--seed', String(seed), '--speed', '4', '--frames', '75'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return readFileSync(path);
+}
+
+const COLOUR_TOLERANCE = 12;
+const colourText = (c) => `rgb(${c.map((v) => v.toFixed(0)).join(', ')})`;
+const shots = new Map();
+/** Records a mode's world colour; once all three are in, compares them. */
+function colours(mode, png) {
+  shots.set(mode, worldColour(png));
+  if (shots.size < 3) return;
+  const want = shots.get('native');
+  for (const m of ['present=canvas', 'present=copy']) {
+    const got = shots.get(m);
+    const off = Math.max(...got.map((v, c) => Math.abs(v - want[c])));
+    check(off <= COLOUR_TOLERANCE,
+      `${m} draws the world in the native viewer's colours: ${colourText(got)} vs ${colourText(want)} (off by ${off.toFixed(1)})`);
+  }
 }
 
 async function visit(browser, url, done, label) {
@@ -124,6 +172,15 @@ try {
     check(pic.lit > 0.3 && pic.colours >= 24,
       `the worker's OffscreenCanvas shows a picture: ${(pic.lit * 100).toFixed(0)}% lit, ${pic.colours} colours, ${pic.size}`);
     await page.close();
+
+    // The colours of present=canvas: the CPU backend at tick 300, as below with present=copy.
+    colours('native', nativeShot(1500, 11, join(SHOTS, 'native.png')));
+    const canvas = await visit(vulkan, `${base}?entities=1500&seed=11&ticks=300&speed=16&threads=2&backend=cpu`,
+      stopped(300), 'webgpu (present=canvas) at tick 300');
+    const shot = await canvas.page.locator('#evosim').screenshot();
+    writeFileSync(join(SHOTS, 'webgpu-canvas.png'), shot);
+    colours('present=canvas', shot);
+    await canvas.page.close();
   } finally {
     await vulkan.close();
   }
@@ -144,8 +201,10 @@ try {
     check(cpu.status.tick === 300 && cpu.status.state_hash === want,
       `viewer CPU state hash at tick ${cpu.status.tick}: ${cpu.status.state_hash}, native ${want}`);
     const png = await cpu.page.locator('#evosim').screenshot();
+    writeFileSync(join(SHOTS, 'webgpu-copy.png'), png);
     const pic = picture(png);
     check(pic.lit > 0.3 && pic.colours >= 24, `present=copy shows a picture: ${(pic.lit * 100).toFixed(0)}% lit`);
+    colours('present=copy', png);
     await cpu.page.close();
 
     // The viewer's worker crashes too: restarted from its checkpoint of tick 300.
