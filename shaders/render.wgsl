@@ -1,22 +1,20 @@
-// render: draws the world straight from the simulation's buffers (no copy to
-// the CPU): `background` colours every pixel by the terrain and food under
-// it; `creature_vs`/`creature_fs` draw one small triangle per living entity
-// (when crowded and far out, `splat_creatures` puts one pixel each instead),
-// pointing along its velocity, coloured by tribe or by a trait. The torus is
-// continuous: positions are wrapped around the view's centre and, where the
-// view is wider or taller than the world, drawn again beside it. `capacity`
-// is the number of slots drawn per copy (one past the last living slot).
-
-@group(0) @binding(0) var<uniform> v: ViewUniform;
-@group(0) @binding(1) var<storage, read> pos: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read> vel: array<vec2<f32>>;
-@group(0) @binding(3) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(4) var<storage, read> genes: array<Genome>;
-@group(0) @binding(5) var<storage, read> energy: array<f32>;
-@group(0) @binding(6) var<storage, read> age: array<f32>;
-@group(0) @binding(7) var<storage, read> terrain_cells: array<u32>;
-@group(0) @binding(8) var<storage, read> food_amount: array<f32>;
-@group(1) @binding(0) var<storage, read_write> splat: array<u32>;
+// render: draws the world from the simulation's state: `background` colours
+// every pixel by the terrain and food under it; `creature_vs`/`creature_fs`
+// draw one small triangle per living entity (when crowded and far out,
+// `splat_creatures` puts one pixel each instead), pointing along its
+// velocity, coloured by tribe or by a trait. The torus is continuous:
+// positions are wrapped around the view's centre and, where the view is
+// wider or taller than the world, drawn again beside it. `capacity` is the
+// number of slots drawn per copy (one past the last living slot).
+//
+// The state comes through the accessors `slot_pos`, `slot_vel`,
+// `slot_tribe_flags`, `slot_genes`, `slot_energy`, `slot_age`, `terrain_at`,
+// `food_at` and `splat_at` (the splatted creature's colour on a pixel,
+// alpha 0 for none), declared by the file assembled before this one:
+// `render_storage.wgsl` (storage buffers: the simulation's own on the GPU
+// backend, uploads on the CPU backend; WebGPU, Vulkan, Metal, DX12) or
+// `render_textures.wgsl` (data textures, for WebGL2, whose shaders cannot
+// read storage buffers).
 
 const MODE_TRIBE: u32 = 0u;
 const MODE_DIET: u32 = 1u;
@@ -58,11 +56,11 @@ fn place(ii: u32) -> Placed {
     out.shown = false;
     out.slot = ii % v.capacity;
     let tile = ii / v.capacity;
-    if (tribe_flags[out.slot] & FLAG_ALIVE) == 0u {
+    if (slot_tribe_flags(out.slot) & FLAG_ALIVE) == 0u {
         return out;
     }
     // Around the view centre, then the tile.
-    var d = pos[out.slot] - v.center;
+    var d = slot_pos(out.slot) - v.center;
     d = d - v.world * floor(d / v.world + vec2<f32>(0.5));
     let span = 2u * v.tiles_x + 1u;
     let t = vec2<i32>(i32(tile % span) - i32(v.tiles_x), i32(tile / span) - i32(v.tiles_y));
@@ -75,15 +73,15 @@ fn place(ii: u32) -> Placed {
 
 // The creature's colour in the chosen mode.
 fn creature_color(slot: u32) -> vec3<f32> {
-    let tribe = tribe_flags[slot] & 0xffffu;
+    let tribe = slot_tribe_flags(slot) & 0xffffu;
     var c = v.tribe_colors[min(tribe, 15u)].rgb;
-    let g = genes[slot];
+    let g = slot_genes(slot);
     if v.mode == MODE_DIET {
         c = ramp((gene(g, GENE_DIET) + 1.0) * 0.5);
     } else if v.mode == MODE_ENERGY {
-        c = ramp(energy[slot] / v.energy_max);
+        c = ramp(slot_energy(slot) / v.energy_max);
     } else if v.mode == MODE_AGE {
-        c = ramp(age[slot] / v.lifespan);
+        c = ramp(slot_age(slot) / v.lifespan);
     } else if v.mode >= MODE_GENE0 {
         c = ramp(f32(gene_code(g, v.mode - MODE_GENE0)) / 65535.0);
     }
@@ -107,7 +105,7 @@ fn creature_vs(@builtin(vertex_index) index: u32) -> CreatureOut {
         out.color = vec4<f32>(0.0);
         return out;
     }
-    let w = vel[p.slot];
+    let w = slot_vel(p.slot);
     let s = length(w);
     var h = vec2<f32>(1.0, 0.0);
     if s > 1e-6 {
@@ -127,31 +125,6 @@ fn creature_vs(@builtin(vertex_index) index: u32) -> CreatureOut {
     }
     out.color = vec4<f32>(creature_color(p.slot), 1.0);
     return out;
-}
-
-// Crowded and far out (`corners` 0), creatures are one pixel each: a
-// compute pass writes each into `splat` (one word per pixel, 0 = none,
-// else the packed colour), and the background shows it. Thousands of
-// invocations a time instead of a trip through the vertex pipeline each.
-@compute @workgroup_size(64)
-fn splat_creatures(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let ii = gid.x + gid.y * groups.x * 64u;
-    let tiles = (2u * v.tiles_x + 1u) * (2u * v.tiles_y + 1u);
-    if ii >= v.capacity * tiles {
-        return;
-    }
-    let p = place(ii);
-    if !p.shown {
-        return;
-    }
-    let clip = p.d * v.scale;
-    let px = (clip.x * 0.5 + 0.5) * v.viewport.x;
-    let py = (0.5 - clip.y * 0.5) * v.viewport.y;
-    if px < 0.0 || py < 0.0 || px >= v.viewport.x || py >= v.viewport.y {
-        return;
-    }
-    let w = u32(v.viewport.x);
-    splat[u32(py) * w + u32(px)] = pack4x8unorm(vec4<f32>(creature_color(p.slot), 1.0));
 }
 
 @fragment
@@ -192,18 +165,19 @@ fn background_fs(in: BackgroundOut) -> @location(0) vec4<f32> {
     if v.show_terrain != 0u {
         let tx = min(u32(p.x / v.world.x * f32(v.terrain_cols)), v.terrain_cols - 1u);
         let ty = min(u32(p.y / v.world.y * f32(v.terrain_rows)), v.terrain_rows - 1u);
-        c = BIOME_COLORS[min(terrain_cells[ty * v.terrain_cols + tx], 5u)];
+        c = BIOME_COLORS[min(terrain_at(ty * v.terrain_cols + tx), 5u)];
     }
     if v.show_food != 0u {
         let fx = min(u32(p.x / v.world.x * f32(v.food_cols)), v.food_cols - 1u);
         let fy = min(u32(p.y / v.world.y * f32(v.food_rows)), v.food_rows - 1u);
-        let f = clamp(food_amount[fy * v.food_cols + fx] / v.food_max, 0.0, 1.0);
+        let f = clamp(food_at(fy * v.food_cols + fx) / v.food_max, 0.0, 1.0);
         c = c + vec3<f32>(0.0, 0.09, 0.03) * f;
     }
     if v.corners == 0u {
-        let s = splat[u32(in.clip.y) * u32(v.viewport.x) + u32(in.clip.x)];
-        if s != 0u {
-            c = unpack4x8unorm(s).rgb;
+        // The splatted creature on this pixel, if any (alpha 1).
+        let s = splat_at(u32(in.clip.y) * u32(v.viewport.x) + u32(in.clip.x));
+        if s.a > 0.0 {
+            c = s.rgb;
         }
     }
     return vec4<f32>(c, 1.0);

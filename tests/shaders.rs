@@ -218,3 +218,59 @@ fn wgsl_constants_have_the_rust_values() {
         assert_eq!(value(&m, k.init), want, "{name}");
     }
 }
+
+/// The viewer's WebGL2 shader (`render_textures`) translates to GLSL ES
+/// 3.00, as wgpu's GL backend does in the browser, for each of its entry
+/// points; and it reads no storage buffer.
+#[test]
+fn the_webgl2_render_shader_translates_to_glsl_es_300() {
+    use naga::back::glsl;
+    let name = "render_textures";
+    let m = module(name);
+    let info = validate(name, &m);
+    assert!(
+        m.global_variables
+            .iter()
+            .all(|(_, g)| !matches!(g.space, naga::AddressSpace::Storage { .. })),
+        "{name} declares a storage buffer"
+    );
+    let options = glsl::Options {
+        version: glsl::Version::Embedded {
+            version: 300,
+            is_webgl: true,
+        },
+        writer_flags: glsl::WriterFlags::empty(),
+        binding_map: Default::default(),
+        zero_initialize_workgroup_memory: true,
+    };
+    let mut entries = Vec::new();
+    for ep in &m.entry_points {
+        let pipeline = glsl::PipelineOptions {
+            shader_stage: ep.stage,
+            entry_point: ep.name.clone(),
+            multiview: None,
+        };
+        let mut out = String::new();
+        glsl::Writer::new(
+            &mut out,
+            &m,
+            &info,
+            &options,
+            &pipeline,
+            naga::proc::BoundsCheckPolicies::default(),
+        )
+        .and_then(|mut w| w.write())
+        .unwrap_or_else(|e| panic!("{name}::{}: {e}", ep.name));
+        assert!(out.starts_with("#version 300 es"), "{}", &out[..40]);
+        entries.push(ep.name.as_str());
+    }
+    assert_eq!(
+        entries,
+        [
+            "creature_vs",
+            "creature_fs",
+            "background_vs",
+            "background_fs"
+        ]
+    );
+}

@@ -492,3 +492,52 @@ fn edited_shaders_are_rebuilt_and_broken_ones_reported() {
     evosim::gpu::shaders::set_override("integrate", None);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Drawing from data textures (the WebGL2 path) gives the picture drawing
+/// from storage buffers gives: same world, same frames, pixel for pixel
+/// (at most a rounding step apart).
+#[test]
+fn drawing_from_textures_matches_drawing_from_buffers() {
+    if !have_gpu() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("evosim-textures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let options = evosim::app::ViewOptions {
+        scenario: Scenario::default_scenario().scaled_to(1500).unwrap(),
+        entities: Some(1500),
+        backend: evosim::Backend::Cpu,
+        threads: 2,
+        paused: false,
+        speed: 4,
+        stop_at: None,
+        watch_shaders: None,
+        recovery: Default::default(),
+    };
+    let ctx = evosim::gpu::GpuContext::new().expect("adapter");
+    assert!(
+        !ctx.draw_from_textures,
+        "lavapipe's shaders read storage buffers"
+    );
+    let mut textures = ctx.clone();
+    textures.draw_from_textures = true;
+    let shot = |ctx: evosim::gpu::GpuContext, name: &str| {
+        let path = dir.join(name);
+        let s = evosim::app::offscreen::screenshot(ctx, options.clone(), 20, [480, 320], &path)
+            .expect("screenshot");
+        (s.ticks, decode(&path))
+    };
+    let (ticks_a, (w, h, a)) = shot(ctx, "buffers.png");
+    let (ticks_b, (_, _, b)) = shot(textures, "textures.png");
+    assert!(
+        ticks_a > 0 && ticks_a == ticks_b,
+        "{ticks_a} and {ticks_b} ticks"
+    );
+    assert_eq!(a.len(), (w * h) as usize);
+    let differ = a.iter().zip(&b).filter(|(x, y)| !near(**x, **y, 1)).count();
+    assert_eq!(differ, 0, "{differ} of {} pixels differ", a.len());
+    // And the picture is not empty: creatures in tribe colours are there.
+    let colours: HashSet<[u8; 3]> = b.iter().copied().collect();
+    assert!(colours.len() > 20, "{} colours", colours.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}

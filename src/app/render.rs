@@ -1,12 +1,15 @@
 //! Draws the world from the simulation's buffers with `shaders/render.wgsl`:
 //! on the GPU backend straight from the resident buffers (nothing is copied
 //! to the CPU); on the CPU backend from buffers the simulation thread
-//! uploads after each batch of ticks (see [`super::runner`]).
+//! uploads after each batch of ticks (see [`super::runner`]). On WebGL2,
+//! whose shaders cannot read storage buffers, from data textures instead
+//! (`shaders/render_textures.wgsl`, [`GpuContext::draw_from_textures`]):
+//! the same drawing, creatures always as triangles (no compute pass).
 
 use glam::Vec2;
 
 use super::camera::Camera;
-use super::runner::{DrawBuffers, DrawSource, SimView};
+use super::runner::{DrawData, DrawSource, SimView};
 use crate::gpu::GpuContext;
 use crate::gpu::layout::ViewUniform;
 use crate::gpu::shaders::source;
@@ -32,9 +35,9 @@ pub struct WorldRenderer {
     creatures: wgpu::RenderPipeline,
     /// Creatures as one pixel each (crowded and far out).
     as_points: bool,
-    /// The compute pass writing one pixel per creature into `splat_target`.
-    splat: wgpu::ComputePipeline,
-    splat_layout: wgpu::BindGroupLayout,
+    /// The compute pass writing one pixel per creature into `splat_target`,
+    /// and its target's layout (none when drawing from textures).
+    splat: Option<(wgpu::ComputePipeline, wgpu::BindGroupLayout)>,
     /// One word per pixel of the target, its size, and its bind group.
     splat_target: Option<(wgpu::Buffer, [u32; 2], wgpu::BindGroup)>,
     layout: wgpu::BindGroupLayout,
@@ -54,26 +57,42 @@ fn srgb_to_linear(c: u8) -> f32 {
 }
 
 impl WorldRenderer {
-    /// Pipelines drawing into `format`.
+    /// Pipelines drawing into `format`, reading the state from storage
+    /// buffers or, where [`GpuContext::draw_from_textures`], from data
+    /// textures.
     pub fn new(ctx: &GpuContext, format: wgpu::TextureFormat) -> Self {
         let d = &ctx.device;
+        let textures = ctx.draw_from_textures;
         let module = d.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("view.shader"),
-            source: wgpu::ShaderSource::Wgsl(source("render").into()),
+            source: wgpu::ShaderSource::Wgsl(
+                source(if textures {
+                    "render_textures"
+                } else {
+                    "render"
+                })
+                .into(),
+            ),
         });
-        let (layout, splat_layout) = bind_layouts(d);
+        let layout = bind_layout(d, textures);
+        let splat_layout = (!textures).then(|| splat_layout(d));
         let pl = d.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("view.pipeline_layout"),
-            bind_group_layouts: &[Some(&layout), Some(&splat_layout)],
+            // Group 1 (the splat target) only with the compute pass.
+            bind_group_layouts: &[Some(&layout), splat_layout.as_ref()]
+                [..1 + usize::from(!textures)],
             immediate_size: 0,
         });
-        let splat = d.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some("view.splat"),
-            layout: Some(&pl),
-            module: &module,
-            entry_point: Some("splat_creatures"),
-            compilation_options: Default::default(),
-            cache: None,
+        let splat = splat_layout.map(|sl| {
+            let pipeline = d.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some("view.splat"),
+                layout: Some(&pl),
+                module: &module,
+                entry_point: Some("splat_creatures"),
+                compilation_options: Default::default(),
+                cache: None,
+            });
+            (pipeline, sl)
         });
         let pipeline = |label, vs, fs| render_pipeline(d, &pl, &module, format, label, vs, fs);
         Self {
@@ -81,7 +100,6 @@ impl WorldRenderer {
             creatures: pipeline("view.creatures", "creature_vs", "creature_fs"),
             as_points: false,
             splat,
-            splat_layout,
             splat_target: None,
             uniform: d.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("view.uniform"),
@@ -110,14 +128,14 @@ impl WorldRenderer {
             return;
         };
         if self.group.as_ref().is_none_or(|(id, _)| *id != draw.id) {
-            let group = self.bind(ctx, &draw.buffers);
-            self.group = Some((draw.id, group));
+            self.group = self.bind(ctx, &draw.data).map(|g| (draw.id, g));
         }
         let mut uni = view_uniform(sim, draw, camera, size, style);
         self.instances = uni.capacity * (2 * uni.tiles_x + 1) * (2 * uni.tiles_y + 1);
         // Crowded and far out (a creature's own 3 wu under 1.5 px, over
         // 50,000 slots drawn): a pixel each, splatted by a compute pass.
-        self.as_points = 3.0 * camera.zoom < 1.5 && self.instances > 50_000;
+        // (Not without the compute pass: on WebGL2 always triangles.)
+        self.as_points = self.splat.is_some() && 3.0 * camera.zoom < 1.5 && self.instances > 50_000;
         uni.corners = if self.as_points { 0 } else { 3 };
         self.fit_splat_target(ctx, [size.x.max(1.0) as u32, size.y.max(1.0) as u32]);
         ctx.queue
@@ -126,6 +144,9 @@ impl WorldRenderer {
 
     /// Makes the splat target (one word per pixel) `px` pixels, if it is not.
     fn fit_splat_target(&mut self, ctx: &GpuContext, px: [u32; 2]) {
+        let Some((_, splat_layout)) = &self.splat else {
+            return;
+        };
         if self.splat_target.as_ref().is_some_and(|t| t.1 == px) {
             return;
         }
@@ -138,7 +159,7 @@ impl WorldRenderer {
         });
         let group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("view.splat_group"),
-            layout: &self.splat_layout,
+            layout: splat_layout,
             entries: &[wgpu::BindGroupEntry {
                 binding: 0,
                 resource: buffer.as_entire_binding(),
@@ -147,28 +168,44 @@ impl WorldRenderer {
         self.splat_target = Some((buffer, px, group));
     }
 
-    fn bind(&self, ctx: &GpuContext, b: &DrawBuffers) -> wgpu::BindGroup {
+    /// The bind group over `data`, if it is what this renderer reads (the
+    /// GPU backend's buffers cannot be drawn from textures: none then).
+    fn bind(&self, ctx: &GpuContext, data: &DrawData) -> Option<wgpu::BindGroup> {
         let mut entries = vec![wgpu::BindGroupEntry {
             binding: 0,
             resource: self.uniform.as_entire_binding(),
         }];
-        for (k, buf) in b.in_binding_order().into_iter().enumerate() {
-            entries.push(wgpu::BindGroupEntry {
-                binding: k as u32 + 1,
-                resource: buf.as_entire_binding(),
-            });
+        match data {
+            DrawData::Buffers(b) if self.splat.is_some() => {
+                for (k, buf) in b.in_binding_order().into_iter().enumerate() {
+                    entries.push(wgpu::BindGroupEntry {
+                        binding: k as u32 + 1,
+                        resource: buf.as_entire_binding(),
+                    });
+                }
+            }
+            DrawData::Textures(t) if self.splat.is_none() => {
+                for (k, view) in t.views.iter().enumerate() {
+                    entries.push(wgpu::BindGroupEntry {
+                        binding: k as u32 + 1,
+                        resource: wgpu::BindingResource::TextureView(view),
+                    });
+                }
+            }
+            _ => return None,
         }
-        ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+        Some(ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("view.group"),
             layout: &self.layout,
             entries: &entries,
-        })
+        }))
     }
 
     /// Records the work before the render pass: when creatures are drawn
     /// as pixels, clearing the splat target and splatting them.
     pub fn record(&self, enc: &mut wgpu::CommandEncoder) {
-        let (Some((_, group)), Some((target, _, splat_group))) = (&self.group, &self.splat_target)
+        let (Some((_, group)), Some((target, _, splat_group)), Some((splat, _))) =
+            (&self.group, &self.splat_target, &self.splat)
         else {
             return;
         };
@@ -180,7 +217,7 @@ impl WorldRenderer {
             label: Some("view.splat"),
             timestamp_writes: None,
         });
-        pass.set_pipeline(&self.splat);
+        pass.set_pipeline(splat);
         pass.set_bind_group(0, group, &[]);
         pass.set_bind_group(1, splat_group, &[]);
         let groups = self.instances.div_ceil(64);
@@ -190,12 +227,15 @@ impl WorldRenderer {
 
     /// Draws the background and the creatures into `pass`.
     pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>) {
-        let (Some((_, group)), Some((_, _, splat_group))) = (&self.group, &self.splat_target)
-        else {
+        let Some((_, group)) = &self.group else {
             return;
         };
         pass.set_bind_group(0, group, &[]);
-        pass.set_bind_group(1, splat_group, &[]);
+        match (&self.splat, &self.splat_target) {
+            (Some(_), Some((_, _, splat_group))) => pass.set_bind_group(1, splat_group, &[]),
+            (Some(_), None) => return,
+            (None, _) => {}
+        }
         pass.set_pipeline(&self.background);
         pass.draw(0..3, 0..1);
         if !self.as_points {
@@ -261,40 +301,68 @@ fn tribe_colors(sim: &SimView) -> [[f32; 4]; 16] {
     out
 }
 
-/// The view's bind group layouts: the uniform and the simulation's
-/// buffers (group 0), and the splat target (group 1).
-fn bind_layouts(d: &wgpu::Device) -> (wgpu::BindGroupLayout, wgpu::BindGroupLayout) {
-    // Everything is also visible to the splat compute pass.
-    let all =
-        wgpu::ShaderStages::VERTEX | wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE;
-    let buffer = |binding: u32, visibility: wgpu::ShaderStages, ty: wgpu::BufferBindingType| {
+/// The view's bind group layout (group 0): the uniform and the
+/// simulation's state, as storage buffers (also visible to the splat
+/// compute pass) or as data textures.
+fn bind_layout(d: &wgpu::Device, textures: bool) -> wgpu::BindGroupLayout {
+    let draw = wgpu::ShaderStages::VERTEX | wgpu::ShaderStages::FRAGMENT;
+    let all = draw | wgpu::ShaderStages::COMPUTE;
+    let entry = |binding: u32, visibility: wgpu::ShaderStages, ty: wgpu::BindingType| {
         wgpu::BindGroupLayoutEntry {
             binding,
             visibility,
+            ty,
+            count: None,
+        }
+    };
+    let buffer = |ty: wgpu::BufferBindingType| wgpu::BindingType::Buffer {
+        ty,
+        has_dynamic_offset: false,
+        min_binding_size: None,
+    };
+    let mut entries = vec![entry(
+        0,
+        if textures { draw } else { all },
+        buffer(wgpu::BufferBindingType::Uniform),
+    )];
+    if textures {
+        let float = wgpu::TextureSampleType::Float { filterable: false };
+        let uint = wgpu::TextureSampleType::Uint;
+        // pos, vel, tribe_flags, genes, energy, age, terrain, food.
+        let kinds = [float, float, uint, uint, float, float, uint, float];
+        entries.extend(kinds.into_iter().enumerate().map(|(k, sample_type)| {
+            let ty = wgpu::BindingType::Texture {
+                sample_type,
+                view_dimension: wgpu::TextureViewDimension::D2,
+                multisampled: false,
+            };
+            entry(k as u32 + 1, draw, ty)
+        }));
+    } else {
+        let read_only = buffer(wgpu::BufferBindingType::Storage { read_only: true });
+        entries.extend((1..=8).map(|b| entry(b, all, read_only)));
+    }
+    d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some("view.layout"),
+        entries: &entries,
+    })
+}
+
+/// The splat target's layout (group 1): one word per pixel.
+fn splat_layout(d: &wgpu::Device) -> wgpu::BindGroupLayout {
+    d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some("view.splat_layout"),
+        entries: &[wgpu::BindGroupLayoutEntry {
+            binding: 0,
+            visibility: wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE,
             ty: wgpu::BindingType::Buffer {
-                ty,
+                ty: wgpu::BufferBindingType::Storage { read_only: false },
                 has_dynamic_offset: false,
                 min_binding_size: None,
             },
             count: None,
-        }
-    };
-    let read_only = wgpu::BufferBindingType::Storage { read_only: true };
-    let mut entries = vec![buffer(0, all, wgpu::BufferBindingType::Uniform)];
-    entries.extend((1..=8).map(|b| buffer(b, all, read_only)));
-    let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-        label: Some("view.layout"),
-        entries: &entries,
-    });
-    let splat_layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-        label: Some("view.splat_layout"),
-        entries: &[buffer(
-            0,
-            wgpu::ShaderStages::FRAGMENT | wgpu::ShaderStages::COMPUTE,
-            wgpu::BufferBindingType::Storage { read_only: false },
-        )],
-    });
-    (layout, splat_layout)
+        }],
+    })
 }
 
 /// A triangle-list pipeline of `module`'s entry points `vs` and `fs`,

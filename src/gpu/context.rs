@@ -43,6 +43,10 @@ pub struct GpuContext {
     pub queue: wgpu::Queue,
     /// Adapter name, driver and backend, for output.
     pub info: wgpu::AdapterInfo,
+    /// The viewer reads the state from data textures instead of storage
+    /// buffers: set where vertex shaders cannot read storage buffers
+    /// (WebGL2); tests set it to compare both ways of drawing.
+    pub draw_from_textures: bool,
 }
 
 impl GpuContext {
@@ -87,12 +91,23 @@ impl GpuContext {
                 adapter: info.name.clone(),
                 message: e.to_string(),
             })?;
+        let flags = adapter.get_downlevel_capabilities().flags;
         Ok(Self {
             adapter,
             device,
             queue,
             info,
+            draw_from_textures: !flags.contains(wgpu::DownlevelFlags::VERTEX_STORAGE),
         })
+    }
+
+    /// Whether the device runs compute shaders (not on WebGL2): without
+    /// them only the CPU backend can run.
+    pub fn can_compute(&self) -> bool {
+        self.adapter
+            .get_downlevel_capabilities()
+            .flags
+            .contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
     }
 
     /// Whether the adapter is a software renderer (lavapipe, llvmpipe,

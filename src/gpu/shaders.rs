@@ -94,20 +94,42 @@ pub const COMPUTE: &[(&str, &str)] = &[
     ("stats", include_str!("../../shaders/stats.wgsl")),
 ];
 
-/// Render shaders (the viewer), assembled the same way.
-pub const RENDER: &[(&str, &str)] = &[("render", include_str!("../../shaders/render.wgsl"))];
+/// Render shaders (the viewer): each is `shaders/render.wgsl` (the drawing,
+/// [`RENDER_BODY`]) after the file named here, which declares how it reads
+/// the state: `render` from storage buffers (WebGPU, Vulkan, Metal, DX12),
+/// `render_textures` from data textures (WebGL2, whose shaders cannot read
+/// storage buffers).
+pub const RENDER: &[(&str, &str)] = &[
+    ("render", include_str!("../../shaders/render_storage.wgsl")),
+    (
+        "render_textures",
+        include_str!("../../shaders/render_textures.wgsl"),
+    ),
+];
+
+/// The drawing itself, shared by every [`RENDER`] shader.
+pub const RENDER_BODY: &str = include_str!("../../shaders/render.wgsl");
 
 /// The full source of pass `name`: the structs and constants shared with
 /// Rust ([`super::layout::prelude`]), the shared code, the pass's bindings
-/// (its [`super::kernel::KernelDecl`]), then the pass.
+/// (its [`super::kernel::KernelDecl`]), then the pass. A [`RENDER`] shader:
+/// the prelude, the genes' code, its data file, then [`RENDER_BODY`] (only
+/// what drawing needs, so that WebGL2's GLSL gets nothing it cannot take).
 pub fn source(name: &str) -> String {
+    let mut s = super::layout::prelude();
+    if let Some((_, data)) = RENDER.iter().find(|(n, _)| *n == name) {
+        for (file, text) in COMMON.iter().filter(|(f, _)| *f == "common/genes.wgsl") {
+            s += &format!("// ---- {file}\n{}\n", text_of(file, text));
+        }
+        s += &format!("// ---- {name}.wgsl\n{}\n", data);
+        s += &format!("// ---- render.wgsl\n{}", RENDER_BODY);
+        return s;
+    }
     let pass = COMPUTE
         .iter()
-        .chain(RENDER)
         .find(|(n, _)| *n == name)
         .unwrap_or_else(|| panic!("unknown shader {name}"))
         .1;
-    let mut s = super::layout::prelude();
     for (file, text) in COMMON {
         s += &format!("// ---- {file}\n{}\n", text_of(file, text));
     }

@@ -64,7 +64,7 @@ pub fn run(
                 });
             t.record_copy(&mut enc);
             ctx.queue.submit([enc.finish()]);
-            publish(&app, &ctx);
+            publish("webgpu", &app, &ctx);
         }
         pace.busy.set(true);
         let put = put_frame(ctx.clone(), target.clone(), ctx2d.clone());

@@ -1,4 +1,4 @@
-//! Without WebGPU: the CPU backend (on rayon's pool of Web Workers in the
+//! Without WebGPU and without WebGL2 (the last resort): the CPU backend (on rayon's pool of Web Workers in the
 //! threaded build), drawn on a 2D canvas — terrain shaded by food, one dot
 //! per creature in its tribe's colour — with the figures in plain text
 //! beside it. Checkpoints go to the page every [`CHECKPOINT_EVERY`] ticks.
@@ -23,12 +23,12 @@ pub fn run(
 ) -> Result<(), String> {
     let notice = format!(
         "No WebGPU here: {why}. Running the CPU backend instead, drawn on a 2D canvas \
-         (slower, no panels). WebGPU is in Chrome and Edge 113+ on Windows, macOS and \
+         (no panels). WebGPU is in Chrome and Edge 113+ on Windows, macOS and \
          ChromeOS, Chrome 121+ on Android, Safari 26+, and Firefox 141+ on Windows; \
          on Linux, Chrome needs --enable-unsafe-webgpu."
     );
     page::show_notice(&notice);
-    log::warn!("no WebGPU ({why}): running the CPU backend on a 2D canvas");
+    log::warn!("no WebGPU and no WebGL2 ({why}): running the CPU backend on a 2D canvas");
     let mut sim = match &start.resume {
         Some(bytes) => Simulation::from_snapshot(bytes, Backend::Cpu, 0, None),
         // 0: rayon's pool (the page's worker threads; one without them).
@@ -50,7 +50,7 @@ pub fn run(
             c.dyn_into::<web_sys::OffscreenCanvasRenderingContext2d>()
                 .ok()
         })
-        .ok_or("this browser has neither WebGPU nor a 2D canvas")?;
+        .ok_or("this browser has neither WebGPU, WebGL2 nor a 2D canvas")?;
     let world = [sim.params().world.width, sim.params().world.height];
     // One image pixel per 2 world units, at most 640 across.
     let width = (world[0] / 2.0).clamp(64.0, 640.0) as u32;
@@ -101,7 +101,7 @@ pub fn run(
         }
         frames += 1;
         Status::update(|s| {
-            s.mode = "fallback";
+            s.mode = "canvas2d";
             s.tick = sim.tick();
             s.population = sim.population();
             s.backend = "cpu".into();

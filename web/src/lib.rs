@@ -15,8 +15,13 @@
 //!   egui panels into the canvas. The simulation is a task on the worker's
 //!   event loop ([`SimRunner::start_local`]): GPU readbacks are awaited,
 //!   never waited for.
-//! - Without: the page says so and runs the CPU backend, drawn on a 2D
-//!   canvas ([`fallback`]).
+//! - Without WebGPU, with WebGL2 (wgpu's GL backend): the same viewer and
+//!   panels on the CPU backend, drawn from data textures (WebGL2 has no
+//!   compute shaders and no storage buffers); the page says so.
+//! - Without either: the CPU backend drawn on a 2D canvas ([`fallback`]).
+//!
+//! `window.evosim.status().mode` says which: `webgpu`, `webgl2` or
+//! `canvas2d`.
 //!
 //! A panic ends the worker's wasm instance; the page then starts a fresh
 //! worker from the last checkpoint the old one posted ([`CHECKPOINT_EVERY`]
@@ -287,7 +292,16 @@ async fn run(canvas: web_sys::OffscreenCanvas, start: Start) -> Result<(), Strin
         Some(why) => why,
         None => match open_webgpu(&canvas, params.present).await {
             Ok((instance, Some(surface), ctx)) => {
-                return run_webgpu(params, scenario, start, canvas, instance, surface, ctx);
+                return run_viewer(
+                    Mode::WebGpu,
+                    params,
+                    scenario,
+                    start,
+                    canvas,
+                    instance,
+                    surface,
+                    ctx,
+                );
             }
             Ok((instance, None, ctx)) => {
                 return copy::run(params, scenario, start, canvas, instance, ctx);
@@ -295,7 +309,85 @@ async fn run(canvas: web_sys::OffscreenCanvas, start: Start) -> Result<(), Strin
             Err(why) => why,
         },
     };
-    fallback::run(params, scenario, start, canvas, why_not)
+    match open_webgl2(&canvas).await {
+        Ok((instance, surface, ctx)) => {
+            if params.backend == Backend::Gpu {
+                log::warn!(
+                    "backend=gpu needs WebGPU (WebGL2 has no compute shaders): running the CPU backend"
+                );
+            }
+            params.backend = Backend::Cpu;
+            let notice = format!(
+                "No WebGPU here: {why_not}. The simulation runs on the CPU backend and is drawn \
+                 with WebGL2. WebGPU is in Chrome and Edge 113+, Safari 26+ and Firefox 141+ on \
+                 Windows; on Linux, Chrome needs --enable-unsafe-webgpu."
+            );
+            log::warn!("no WebGPU ({why_not}): the CPU backend, drawn with WebGL2");
+            run_viewer(
+                Mode::WebGl2,
+                params,
+                scenario,
+                start,
+                canvas,
+                instance,
+                surface,
+                ctx,
+            )?;
+            page::show_notice(&notice);
+            Ok(())
+        }
+        Err(why_gl) => fallback::run(
+            params,
+            scenario,
+            start,
+            canvas,
+            format!("{why_not}; {why_gl}"),
+        ),
+    }
+}
+
+/// What draws the viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// WebGPU, presenting to the canvas.
+    WebGpu,
+    /// WebGL2 through wgpu's GL backend (the CPU backend only).
+    WebGl2,
+}
+
+impl Mode {
+    /// As `window.evosim.status().mode` says it.
+    fn name(self) -> &'static str {
+        match self {
+            Mode::WebGpu => "webgpu",
+            Mode::WebGl2 => "webgl2",
+        }
+    }
+
+    /// As the console says it.
+    fn api(self) -> &'static str {
+        match self {
+            Mode::WebGpu => "WebGPU",
+            Mode::WebGl2 => "WebGL2",
+        }
+    }
+}
+
+/// A WebGL2 context on the canvas through wgpu's GL backend, and a device
+/// on it (no compute: the viewer draws the CPU backend from textures).
+async fn open_webgl2(
+    canvas: &web_sys::OffscreenCanvas,
+) -> Result<(wgpu::Instance, wgpu::Surface<'static>, GpuContext), String> {
+    let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+    desc.backends = wgpu::Backends::GL;
+    let instance = wgpu::Instance::new(desc);
+    let surface = instance
+        .create_surface(wgpu::SurfaceTarget::OffscreenCanvas(canvas.clone()))
+        .map_err(|e| format!("no WebGL2 either ({e})"))?;
+    let ctx = GpuContext::on_instance(&instance, Some(&surface))
+        .await
+        .map_err(|e| format!("no usable WebGL2 adapter ({e})"))?;
+    Ok((instance, surface, ctx))
 }
 
 /// The WebGPU device, on an adapter that can draw into the canvas.
@@ -320,8 +412,10 @@ async fn open_webgpu(
     Ok((instance, Some(surface), ctx))
 }
 
-/// The viewer on WebGPU.
-fn run_webgpu(
+/// The viewer on WebGPU or WebGL2, presenting to the canvas.
+#[allow(clippy::too_many_arguments)]
+fn run_viewer(
+    mode: Mode,
     params: Params,
     scenario: Scenario,
     start: Start,
@@ -330,22 +424,24 @@ fn run_webgpu(
     surface: wgpu::Surface<'static>,
     ctx: GpuContext,
 ) -> Result<(), String> {
-    ctx.device.on_uncaptured_error(std::sync::Arc::new(|e| {
-        page::log_error(&format!("WebGPU error: {e}"));
-    }));
+    ctx.device
+        .on_uncaptured_error(std::sync::Arc::new(move |e| {
+            page::log_error(&format!("{} error: {e}", mode.api()));
+        }));
     let caps = surface.get_capabilities(&ctx.adapter);
+    // The viewer draws into an sRGB view, as natively into an sRGB surface:
+    // its shaders write linear colours and the view encodes them (drawn
+    // into a plain view, the world came out dark and over-saturated).
+    // WebGPU: a canvas holds plain 8-bit bytes (`bgra8unorm` /
+    // `rgba8unorm`), its sRGB twin allowed as a view format. WebGL2: wgpu
+    // offers the sRGB format itself.
     let format = caps
         .formats
         .iter()
         .copied()
-        .find(|f| !f.is_srgb())
+        .find(|f| f.is_srgb() == (mode == Mode::WebGl2))
         .or_else(|| caps.formats.first().copied())
-        .ok_or("the canvas offers no WebGPU format")?;
-    // A WebGPU canvas holds plain 8-bit bytes (`bgra8unorm` / `rgba8unorm`);
-    // its sRGB twin is allowed as a view format. The viewer draws into that
-    // view, as natively into an sRGB surface: its shaders write linear
-    // colours and the view encodes them (drawn into the plain view, the
-    // world came out dark and over-saturated).
+        .ok_or_else(|| format!("the canvas offers no {} format", mode.api()))?;
     let draw_format = format.add_srgb_suffix();
     let size = page::fit_canvas(&canvas);
     let mut config = wgpu::SurfaceConfiguration {
@@ -393,7 +489,7 @@ fn run_webgpu(
         let out = app.frame(raw, &target, size, page::pixel_ratio());
         input::platform_output(out);
         ctx.queue.present(frame);
-        publish(&app, &ctx);
+        publish(mode.name(), &app, &ctx);
     });
     Ok(())
 }
@@ -442,13 +538,13 @@ fn start_app(
 
 /// Copies the viewer's latest figures into the status object, and hands a
 /// new checkpoint to the page.
-fn publish(app: &App, ctx: &GpuContext) {
+fn publish(mode: &'static str, app: &App, ctx: &GpuContext) {
     if let Some((tick, bytes)) = app.take_checkpoint() {
         page::post_checkpoint(tick, &bytes);
     }
     let v = app.view();
     Status::update(|s| {
-        s.mode = "webgpu";
+        s.mode = mode;
         s.tick = v.tick;
         s.population = v.population;
         s.backend = v.backend.name().to_string();

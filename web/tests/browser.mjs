@@ -15,13 +15,19 @@
 //    why, and with threads=2 stops at tick 300 with the native state hash;
 //    with fault=worker_panic@400 its worker is restarted from the checkpoint
 //    of tick 300 and reaches the native hash at tick 500.
-// 3. No WebGPU: the CPU fallback on a 2D canvas, threads=2: the page reports
-//    threads 2 and isolated, and its hash at tick 300 equals
-//    `evosim run --backend cpu`; threads=1 equals too.
+// 3. No WebGPU (Chromium without flags has WebGL2: ANGLE on SwiftShader):
+//    the viewer with its panels drawn through wgpu's WebGL2 backend, the CPU
+//    backend, threads=2: the page reports mode webgl2, threads 2 and
+//    isolated, and its hash at tick 300 equals `evosim run --backend cpu`;
+//    threads=1 equals too; the screenshot shows the panels and the world in
+//    the native viewer's colours.
 // 4. Served without COOP/COEP: one thread, the page says why, same hash.
 // 5. fault=worker_panic@400: the worker dies, the page restarts it from the
 //    checkpoint of tick 300, says so, and the hash at tick 500 is the native one.
 // 6. A bad threads value is an error naming the parameter.
+// 8. Neither WebGPU nor WebGL2 (--disable-gpu --disable-software-rasterizer):
+//    the CPU backend on a 2D canvas (mode canvas2d), the page says so, same
+//    hash.
 // 7. present=canvas and present=copy draw the world in the native viewer's
 //    colours (mean colour of the world area within a small tolerance of a
 //    native `evosim view --screenshot` of the same world).
@@ -101,17 +107,45 @@ function nativeShot(entities, seed, path) {
 const COLOUR_TOLERANCE = 12;
 const colourText = (c) => `rgb(${c.map((v) => v.toFixed(0)).join(', ')})`;
 const shots = new Map();
-/** Records a mode's world colour; once all three are in, compares them. */
+/** Records a mode's world colour (compared in compareColours). */
 function colours(mode, png) {
   shots.set(mode, worldColour(png));
-  if (shots.size < 3) return;
+}
+
+/** Each of `modes` drew the world in the native viewer's colours. */
+function compareColours(modes) {
   const want = shots.get('native');
-  for (const m of ['present=canvas', 'present=copy']) {
+  for (const m of modes) {
     const got = shots.get(m);
+    if (!want || !got) {
+      check(false, `${m}: no screenshot to compare with the native viewer's colours`);
+      continue;
+    }
     const off = Math.max(...got.map((v, c) => Math.abs(v - want[c])));
     check(off <= COLOUR_TOLERANCE,
       `${m} draws the world in the native viewer's colours: ${colourText(got)} vs ${colourText(want)} (off by ${off.toFixed(1)})`);
   }
+}
+
+/** Whether the egui panels are drawn: the left part of the picture is mostly
+ * the panel's flat dark grey, with light text on it. */
+function panels(png) {
+  const img = PNG.sync.read(png);
+  const x1 = Math.floor(img.width * 0.38);
+  let grey = 0;
+  let text = 0;
+  let n = 0;
+  for (let y = 0; y < img.height; y += 1) {
+    for (let x = 0; x < x1; x += 1) {
+      const i = (y * img.width + x) * 4;
+      const [r, g, b] = [img.data[i], img.data[i + 1], img.data[i + 2]];
+      const flat = Math.abs(r - g) < 6 && Math.abs(g - b) < 6;
+      if (flat && r >= 15 && r <= 45) grey += 1;
+      if (flat && r >= 140) text += 1;
+      n += 1;
+    }
+  }
+  return { grey: grey / n, text: text / n };
 }
 
 async function visit(browser, url, done, label) {
@@ -157,7 +191,7 @@ try {
       `${base}?entities=2000&seed=7&speed=16&threads=2&backend=gpu`,
       () => {
         const s = window.evosim?.status();
-        return !!s && (s.mode === 'fallback' || s.mode === 'failed' || (s.mode === 'webgpu' && s.tick >= 10));
+        return !!s && (s.mode === 'webgl2' || s.mode === 'canvas2d' || s.mode === 'failed' || (s.mode === 'webgpu' && s.tick >= 10));
       },
       'webgpu (present=canvas)',
     );
@@ -204,6 +238,9 @@ try {
     writeFileSync(join(SHOTS, 'webgpu-copy.png'), png);
     const pic = picture(png);
     check(pic.lit > 0.3 && pic.colours >= 24, `present=copy shows a picture: ${(pic.lit * 100).toFixed(0)}% lit`);
+    const p = panels(png);
+    check(p.grey > 0.5 && p.text > 0.005,
+      `the WebGPU page shows the panels: ${(p.grey * 100).toFixed(0)}% panel grey, ${(p.text * 100).toFixed(1)}% text`);
     colours('present=copy', png);
     await cpu.page.close();
 
@@ -221,27 +258,32 @@ try {
     await webgpu.close();
   }
 
-  // 3-6: no WebGPU.
+  // 3-6: no WebGPU; WebGL2 (Chromium has it without flags).
   const plain = await launch([]);
   try {
     const want = native(1500, 11, 300);
     for (const threads of [2, 1]) {
       const { page, status } = await visit(plain, `${base}?entities=1500&seed=11&ticks=300&speed=16&threads=${threads}`,
-        stopped(300), `fallback threads=${threads}`);
-      check(status.mode === 'fallback' && status.backend === 'cpu', `fallback on the CPU: ${status.mode}/${status.backend}`);
+        stopped(300), `webgl2 threads=${threads}`);
+      check(status.mode === 'webgl2' && status.backend === 'cpu', `WebGL2 viewer on the CPU: ${status.mode}/${status.backend}`);
       check(status.threads === threads && status.isolated === true,
         `threads=${threads}: the page reports threads ${status.threads}, isolated ${status.isolated}`);
       check(status.tick === 300 && status.state_hash === want,
         `threads=${threads}: state hash at tick ${status.tick}: ${status.state_hash}, native ${want}`);
       if (threads === 2) {
         const notice = await page.locator('#notice').innerText();
-        check(/No WebGPU/.test(notice), `the page says there is no WebGPU: "${notice.slice(0, 60)}…"`);
+        check(/No WebGPU/.test(notice) && /WebGL2/.test(notice),
+          `the page says there is no WebGPU and draws with WebGL2: "${notice.slice(0, 60)}…"`);
         const pool = await page.locator('#pool').innerText();
         check(/^2 worker threads/.test(pool), `the page shows its workers: "${pool}"`);
         const png = await page.locator('#evosim').screenshot();
-        writeFileSync(join(SHOTS, 'fallback.png'), png);
+        writeFileSync(join(SHOTS, 'webgl2.png'), png);
         const pic = picture(png);
-        check(pic.lit > 0.3 && pic.colours >= 8, `the 2D canvas shows the world: ${(pic.lit * 100).toFixed(0)}% lit, ${pic.colours} colours`);
+        check(pic.lit > 0.3 && pic.colours >= 24, `the WebGL2 canvas shows the world: ${(pic.lit * 100).toFixed(0)}% lit, ${pic.colours} colours`);
+        const p = panels(png);
+        check(p.grey > 0.5 && p.text > 0.005,
+          `the WebGL2 page shows the panels: ${(p.grey * 100).toFixed(0)}% panel grey, ${(p.text * 100).toFixed(1)}% text`);
+        colours('webgl2', png);
       }
       await page.close();
     }
@@ -274,6 +316,29 @@ try {
   } finally {
     await plain.close();
   }
+
+  // 8: neither WebGPU nor WebGL2: the 2D canvas, the last resort.
+  // (--disable-webgl leaves an OffscreenCanvas its WebGL2 in Chromium 156;
+  // without the GPU process and its software rasterizer there is none.)
+  const bare = await launch(['--disable-gpu', '--disable-software-rasterizer']);
+  try {
+    const want = native(1500, 11, 300);
+    const { page, status } = await visit(bare, `${base}?entities=1500&seed=11&ticks=300&speed=16&threads=2`,
+      stopped(300), 'canvas2d');
+    check(status.mode === 'canvas2d' && status.backend === 'cpu', `2D canvas on the CPU: ${status.mode}/${status.backend}`);
+    check(status.tick === 300 && status.state_hash === want,
+      `canvas2d: state hash at tick ${status.tick}: ${status.state_hash}, native ${want}`);
+    const notice = await page.locator('#notice').innerText();
+    check(/No WebGPU/.test(notice) && /2D canvas/.test(notice), `the page says so: "${notice.slice(0, 90)}…"`);
+    const png = await page.locator('#evosim').screenshot();
+    writeFileSync(join(SHOTS, 'canvas2d.png'), png);
+    const pic = picture(png);
+    check(pic.lit > 0.3 && pic.colours >= 8, `the 2D canvas shows the world: ${(pic.lit * 100).toFixed(0)}% lit, ${pic.colours} colours`);
+    await page.close();
+  } finally {
+    await bare.close();
+  }
+  compareColours(['present=canvas', 'present=copy', 'webgl2']);
 } catch (e) {
   console.log(`FAIL ${e.stack ?? e}`);
   failures += 1;

@@ -31,7 +31,7 @@ use std::thread::JoinHandle;
 
 pub use commands::Command;
 pub use pick::neighbors_in_view;
-pub use view::{DrawBuffers, DrawSource, RegionsView, SimView};
+pub use view::{DrawBuffers, DrawData, DrawSource, DrawTextures, RegionsView, SimView};
 
 use super::ViewOptions;
 use crate::SimError;

@@ -55,7 +55,7 @@ pub(super) fn wants_gpu(backend: Backend, ctx: &GpuContext) -> bool {
     match backend {
         Backend::Cpu => false,
         Backend::Gpu => true,
-        Backend::Auto => !ctx.is_software(),
+        Backend::Auto => !ctx.is_software() && ctx.can_compute(),
     }
 }
 

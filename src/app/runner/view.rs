@@ -75,14 +75,37 @@ impl DrawBuffers {
     }
 }
 
+/// The same arrays as [`DrawBuffers`], as data textures for
+/// `shaders/render_textures.wgsl` (WebGL2): each array row by row in a
+/// texture [`DrawTextures::width`] texels wide (genes five texels a slot).
+#[derive(Debug, Clone)]
+pub struct DrawTextures {
+    /// Views in the order of their bindings (1 to 8): pos, vel, tribe_flags,
+    /// genes, energy, age, terrain, food.
+    pub views: [wgpu::TextureView; 8],
+    /// Texels per row.
+    pub width: u32,
+}
+
+/// What the renderer reads the state from.
+// Published once per batch of ticks: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum DrawData {
+    /// Storage buffers (`shaders/render_storage.wgsl`).
+    Buffers(DrawBuffers),
+    /// Data textures (`shaders/render_textures.wgsl`).
+    Textures(DrawTextures),
+}
+
 /// The buffers the renderer binds and what it needs to know about them.
 /// A new `id` means new buffers.
 #[derive(Debug, Clone)]
 pub struct DrawSource {
     /// Changes whenever the buffers do.
     pub id: u64,
-    /// The buffers.
-    pub buffers: DrawBuffers,
+    /// The buffers or textures.
+    pub data: DrawData,
     /// One past the highest slot that may hold a living entity.
     pub live_end: u32,
     /// Terrain grid columns and rows.
