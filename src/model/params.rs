@@ -116,8 +116,10 @@ param_group! {
 param_group! {
     /// The spatial hash used for neighbour queries.
     HashParams, "hash" {
-        /// Hash cell size (wu).
-        cell_size: f32 = 40.0, [1, 65536];
+        /// Hash cell size (wu). 80 since 2026-12-02 (was 40): fewer, fuller
+        /// cells suit the lane search; the ecology is the same
+        /// (docs/TUNING.md, "The hash grid's cell size").
+        cell_size: f32 = 80.0, [1, 65536];
         /// Most neighbours accepted per entity per tick (early exit).
         max_neighbors: u32 = 24, [1, 256];
         /// Ticks between re-sorting the entity slots into cell order, for memory
