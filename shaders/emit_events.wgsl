@@ -16,7 +16,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         return;
     }
     let id = ids[i];
-    let g = genes[i];
+    let g = load_genes(i);
     let e = energy[i];
     let a = age[i];
     if e <= 0.0 {

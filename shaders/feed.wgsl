@@ -16,7 +16,7 @@ fn count(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
         return;
     }
     var c = NONE;
-    if (tribe_flags[i] & FLAG_ALIVE) != 0u && gene(genes[i], GENE_DIET) < u.graze_diet && energy_in[i] < u.energy_max {
+    if (tribe_flags[i] & FLAG_ALIVE) != 0u && gene(load_genes(i), GENE_DIET) < u.graze_diet && energy_in[i] < u.energy_max {
         c = food_cell(u, pos[i]);
         atomicAdd(&eaters[c], 1u);
     }
@@ -39,7 +39,7 @@ fn gain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         return;
     }
     let t = share_of(amount_in[c], eaters_in[c]);
-    let efficiency = (1.0 - gene(genes[i], GENE_DIET)) * 0.5;
+    let efficiency = (1.0 - gene(load_genes(i), GENE_DIET)) * 0.5;
     energy[i] = min(energy[i] + t * u.energy_per_unit * efficiency, u.energy_max);
 }
 

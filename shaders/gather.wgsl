@@ -12,7 +12,7 @@ fn gather_info(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
         return;
     }
     let s = sorted[k];
-    let diet_tribe = (gene_code(genes[s], GENE_DIET) << 16u) | (tribe_flags[s] & 0xffffu);
+    let diet_tribe = (gene_code(load_genes(s), GENE_DIET) << 16u) | (tribe_flags[s] & 0xffffu);
     info[k] = GpuInfo(vel[s], energy[s], diet_tribe);
 }
 

@@ -15,7 +15,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if i >= u.n || (tribe_flags[i] & FLAG_ALIVE) == 0u {
         return;
     }
-    let g = genes[i];
+    let g = load_genes(i);
     let dt = u.dt;
     let acc = vec2<f32>(bitcast<f32>(steer_out[STEER_WORDS * i]), bitcast<f32>(steer_out[STEER_WORDS * i + 1u]));
     var v = vel[i] + acc * dt;

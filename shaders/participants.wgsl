@@ -23,5 +23,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     } else {
         s = entity_events[u.n - u.deaths + (k - pairs - u.repro)].y & 0x7fffffffu;
     }
-    records[k] = ParticipantRecord(s, ids[s], tribe_flags[s], owner[s], pos[s], energy[s], genes[s].w);
+    records[k] = ParticipantRecord(s, ids[s], tribe_flags[s], owner[s], pos[s], energy[s], load_genes(s).w);
 }

@@ -6,17 +6,21 @@
 @group(0) @binding(1) var<storage, read> pos: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read> vel: array<vec2<f32>>;
 @group(0) @binding(3) var<storage, read> tribe_flags: array<u32>;
-@group(0) @binding(4) var<storage, read> genes: array<Genome>;
+@group(0) @binding(4) var<storage, read> genes_a: array<vec4<u32>>;
 @group(0) @binding(5) var<storage, read> energy: array<f32>;
 @group(0) @binding(6) var<storage, read> age: array<f32>;
 @group(0) @binding(7) var<storage, read> terrain_cells: array<u32>;
 @group(0) @binding(8) var<storage, read> food_amount: array<f32>;
+@group(0) @binding(9) var<storage, read> genes_b: array<u32>;
 @group(1) @binding(0) var<storage, read_write> splat: array<u32>;
 
 fn slot_pos(i: u32) -> vec2<f32> { return pos[i]; }
 fn slot_vel(i: u32) -> vec2<f32> { return vel[i]; }
 fn slot_tribe_flags(i: u32) -> u32 { return tribe_flags[i]; }
-fn slot_genes(i: u32) -> Genome { return genes[i]; }
+fn slot_genes(i: u32) -> Genome {
+    let a = genes_a[i];
+    return Genome(array<u32, 5>(a.x, a.y, a.z, a.w, genes_b[i]));
+}
 fn slot_energy(i: u32) -> f32 { return energy[i]; }
 fn slot_age(i: u32) -> f32 { return age[i]; }
 fn terrain_at(k: u32) -> u32 { return terrain_cells[k]; }

@@ -52,7 +52,7 @@ fn gather_genes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     if k >= u.n {
         return;
     }
-    let g = genes[sorted[k]];
+    let g = load_genes(sorted[k]);
     tmp_words[k] = vec4<u32>(g.w[0], g.w[1], g.w[2], g.w[3]);
     tmp_word[2u * u.capacity + k] = g.w[4];
 }
@@ -64,5 +64,5 @@ fn put_genes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
         return;
     }
     let w = tmp_words[k];
-    genes[k] = Genome(array<u32, 5>(w.x, w.y, w.z, w.w, tmp_word[2u * u.capacity + k]));
+    store_genes(k, Genome(array<u32, 5>(w.x, w.y, w.z, w.w, tmp_word[2u * u.capacity + k])));
 }

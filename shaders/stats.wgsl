@@ -52,7 +52,7 @@ fn main(
     let i = flat_index(gid, nwg);
     if i < u.n && (tribe_flags[i] & FLAG_ALIVE) != 0u {
         let t = tribe_flags[i] & 0xffffu;
-        let g = genes[i];
+        let g = load_genes(i);
         let e = u32(clamp(energy[i], 0.0, 1.0e6) * STATS_ENERGY_SCALE);
         if t < WG_TRIBES {
             let b = t * STATS_STRIDE;

@@ -66,7 +66,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let me_slot = sorted[me_k];
     let me_id = ids[me_slot];
     let me_tribe = me.diet_tribe & 0xffffu;
-    let g = genes[me_slot];
+    let g = load_genes(me_slot);
     let pos = sorted_pos[me_k];
     let vel = me.vel;
     let speed = sqrt(vel.x * vel.x + vel.y * vel.y);

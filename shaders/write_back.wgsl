@@ -23,6 +23,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         vel[s] = r.vel;
         age[s] = r.age;
         ids[s] = r.id;
-        genes[s] = Genome(r.genes);
+        store_genes(s, Genome(r.genes));
     }
 }

@@ -194,3 +194,32 @@ fn switching_backends_keeps_the_world() {
     run(&mut sim, 30);
     check_invariants(&sim);
 }
+
+/// Genes live in two bindings (16 and 4 bytes a slot) so that no binding
+/// outgrows `max_storage_buffer_binding_size` before `info` (16 bytes a
+/// slot). On a device whose binding limit lies between 16 and 20 bytes per
+/// slot — where genes in one binding (20 bytes a slot) could not be bound —
+/// the GPU backend runs, and gives the state hash of the same world on the
+/// adapter's own limits.
+#[test]
+fn genes_in_two_bindings_fit_where_one_would_not() {
+    let s = default_scaled(60_000);
+    let Some(mut full) = gpu_sim(s.clone()) else {
+        return;
+    };
+    let slots = full.entities().capacity() as u64;
+    let limit = slots * 17;
+    assert!(slots * 20 > limit && slots * 16 <= limit);
+    let ctx = evosim::gpu::GpuContext::with_limits(|l| l.max_storage_buffer_binding_size = limit)
+        .expect("a device with a lower binding limit");
+    assert_eq!(ctx.device.limits().max_storage_buffer_binding_size, limit);
+    let mut small =
+        Simulation::on_device(s, Some(ctx), 0).expect("fits in bindings of 17 B a slot");
+    let (_, b) = small.gpu_view().expect("on the GPU");
+    assert_eq!(b.genes_a.size(), slots * 16);
+    assert_eq!(b.genes_b.size(), slots * 4);
+    run(&mut full, 20);
+    run(&mut small, 20);
+    assert_eq!(full.state_hash(), small.state_hash());
+    check_invariants(&small);
+}

@@ -340,7 +340,7 @@ fn bind_layout(d: &wgpu::Device, textures: bool) -> wgpu::BindGroupLayout {
         }));
     } else {
         let read_only = buffer(wgpu::BufferBindingType::Storage { read_only: true });
-        entries.extend((1..=8).map(|b| entry(b, all, read_only)));
+        entries.extend((1..=9).map(|b| entry(b, all, read_only)));
     }
     d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
         label: Some("view.layout"),

@@ -5,6 +5,7 @@
 //! [`super::world::GpuWorld`] chains them into a tick, and each module's
 //! `run` function drives its pass alone from CPU data (for the tests).
 
+use crate::model::genes::PackedGenes;
 use wgpu::util::DeviceExt;
 
 use encase::internal::{CreateFrom, ReadFrom};
@@ -54,8 +55,11 @@ pub struct Buffers {
     pub tribe_flags: wgpu::Buffer,
     /// Id per slot.
     pub ids: wgpu::Buffer,
-    /// Packed genes per slot (5 words).
-    pub genes: wgpu::Buffer,
+    /// Packed genes per slot, words 0–3 (`vec4<u32>`; see
+    /// [`super::views::GENES_A`]).
+    pub genes_a: wgpu::Buffer,
+    /// Packed genes per slot, word 4.
+    pub genes_b: wgpu::Buffer,
     /// Biome code per terrain cell.
     pub terrain: wgpu::Buffer,
     /// Food capacity per cell.
@@ -150,6 +154,20 @@ pub fn put<T: bytemuck::Pod>(ctx: &GpuContext, b: &wgpu::Buffer, v: &[T]) {
     }
 }
 
+/// Genes as the GPU holds them: words 0–3 and word 4 of each slot
+/// ([`Buffers::genes_a`], [`Buffers::genes_b`]).
+pub fn split_genes(g: &[PackedGenes]) -> (Vec<[u32; 4]>, Vec<u32>) {
+    g.iter().map(|w| ([w[0], w[1], w[2], w[3]], w[4])).unzip()
+}
+
+/// [`split_genes`] undone.
+pub fn join_genes(a: &[[u32; 4]], b: &[u32]) -> Vec<PackedGenes> {
+    a.iter()
+        .zip(b)
+        .map(|(a, &b)| [a[0], a[1], a[2], a[3], b])
+        .collect()
+}
+
 impl Buffers {
     /// Allocates every buffer (contents zero; uniforms zero).
     pub fn new(ctx: &GpuContext, sizes: Sizes) -> Result<Self, GpuError> {
@@ -166,7 +184,8 @@ impl Buffers {
             age: s("sim.entity.age", n * 4)?,
             tribe_flags: s("sim.entity.tribe_flags", n * 4)?,
             ids: s("sim.entity.id", n * 4)?,
-            genes: s("sim.entity.genes", n * 20)?,
+            genes_a: s("sim.entity.genes_a", n * 16)?,
+            genes_b: s("sim.entity.genes_b", n * 4)?,
             terrain: s("sim.terrain", sizes.terrain_cells as u64 * 4)?,
             // Padded to whole vec4s for food_regrow (the padding has capacity 0).
             food_capacity: s("sim.food.capacity", food.next_multiple_of(4) * 4)?,
@@ -242,7 +261,8 @@ impl Buffers {
             &self.age,
             &self.tribe_flags,
             &self.ids,
-            &self.genes,
+            &self.genes_a,
+            &self.genes_b,
             &self.owner,
             &self.sorted,
             &self.sorted_pos,
@@ -325,7 +345,9 @@ impl Buffers {
         put(ctx, &self.age, &e.age);
         put(ctx, &self.tribe_flags, &e.tribe_flags);
         put(ctx, &self.ids, &e.id);
-        put(ctx, &self.genes, &e.genes);
+        let (a, b) = split_genes(&e.genes);
+        put(ctx, &self.genes_a, &a);
+        put(ctx, &self.genes_b, &b);
     }
 
     /// Buffers for a world with parameters `p`, its terrain and entities
@@ -401,7 +423,9 @@ impl Buffers {
         e.age = Self::read_async(ctx, &self.age, n).await?;
         e.tribe_flags = Self::read_async(ctx, &self.tribe_flags, n).await?;
         e.id = Self::read_async(ctx, &self.ids, n).await?;
-        e.genes = Self::read_async(ctx, &self.genes, n).await?;
+        let a: Vec<[u32; 4]> = Self::read_async(ctx, &self.genes_a, n).await?;
+        let b: Vec<u32> = Self::read_async(ctx, &self.genes_b, n).await?;
+        e.genes = join_genes(&a, &b);
         Ok(e)
     }
 

@@ -63,11 +63,34 @@ impl GpuContext {
         Self::on_instance(&instance, None).await
     }
 
+    /// As [`GpuContext::new`], with the device's limits adjusted by `adjust`
+    /// from the adapter's (tests: a smaller binding limit, as a browser's
+    /// default, on a small world).
+    pub fn with_limits(adjust: impl FnOnce(&mut wgpu::Limits)) -> Result<Self, GpuError> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
+        pollster::block_on(Self::open(&instance, None, |adapter| {
+            let mut l = adapter.limits();
+            adjust(&mut l);
+            l
+        }))
+    }
+
     /// Opens an adapter of `instance` that can present to `surface` (when
     /// given), and its device.
     pub async fn on_instance(
         instance: &wgpu::Instance,
         surface: Option<&wgpu::Surface<'_>>,
+    ) -> Result<Self, GpuError> {
+        Self::open(instance, surface, |a| a.limits()).await
+    }
+
+    /// [`GpuContext::on_instance`] with the limits `limits` gives for the
+    /// adapter.
+    async fn open(
+        instance: &wgpu::Instance,
+        surface: Option<&wgpu::Surface<'_>>,
+        limits: impl FnOnce(&wgpu::Adapter) -> wgpu::Limits,
     ) -> Result<Self, GpuError> {
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
@@ -81,7 +104,7 @@ impl GpuContext {
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("evosim.device"),
-                required_limits: adapter.limits(),
+                required_limits: limits(&adapter),
                 // Per-pass GPU timings where the adapter can measure them.
                 required_features: adapter.features() & wgpu::Features::TIMESTAMP_QUERY,
                 ..Default::default()

@@ -7,7 +7,8 @@ use super::buffers::{Buffers, put, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{EmitUniform, GpuSteerOut};
 use super::views::{
-    AGE, ATTACKS, COUNTS, EMIT, ENERGY, ENTITY_EVENTS, GENES, IDS, STEER_OUT, TRIBE_FLAGS,
+    AGE, ATTACKS, COUNTS, EMIT, ENERGY, ENTITY_EVENTS, GENES_A, GENES_B, IDS, STEER_OUT,
+    TRIBE_FLAGS,
 };
 use super::{GpuContext, GpuError};
 use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
@@ -22,7 +23,7 @@ pub struct EmitEventsShader;
 
 impl Shader for EmitEventsShader {
     const DECL: KernelDecl = KernelDecl::new("emit_events", EMIT)
-        .read(&[ENERGY, AGE, GENES, TRIBE_FLAGS, IDS, STEER_OUT])
+        .read(&[ENERGY, AGE, GENES_A, GENES_B, TRIBE_FLAGS, IDS, STEER_OUT])
         .read_write(&[COUNTS, ATTACKS, ENTITY_EVENTS])
         .zeroed(&[COUNTS]);
 }

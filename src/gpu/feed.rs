@@ -10,7 +10,8 @@ use super::buffers::{Buffers, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::{FOOD_FIXED, StepUniform};
 use super::views::{
-    EATEN, EATERS, ENERGY, FOOD_AMOUNT, FOOD_CELL, FOOD_COOLDOWN, GENES, POS, STEP, TRIBE_FLAGS,
+    EATEN, EATERS, ENERGY, FOOD_AMOUNT, FOOD_CELL, FOOD_COOLDOWN, GENES_A, GENES_B, POS, STEP,
+    TRIBE_FLAGS,
 };
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -35,7 +36,8 @@ impl Shader for FeedShader {
     const DECL: KernelDecl = KernelDecl::new("feed", STEP)
         .read(&[
             POS,
-            GENES,
+            GENES_A,
+            GENES_B,
             TRIBE_FLAGS,
             EATERS_IN,
             CELL_IN,
@@ -46,9 +48,12 @@ impl Shader for FeedShader {
         .entries(&[
             (
                 "count",
-                "u pos genes tribe_flags food_cell_of eaters energy_in",
+                "u pos genes_a genes_b tribe_flags food_cell_of eaters energy_in",
             ),
-            ("gain", "u genes eaters_in cell_in amount_in energy"),
+            (
+                "gain",
+                "u genes_a genes_b eaters_in cell_in amount_in energy",
+            ),
             (
                 "settle",
                 "u food_cell_of eaters food_amount food_cooldown eaten",

@@ -6,7 +6,7 @@
 use super::buffers::{Buffers, Sizes, put, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{GatherUniform, GpuInfo, GpuSteerOut, STEER_WORDS};
-use super::views::{ENERGY, GATHER, GENES, INFO, SORTED, STEER_OUT, TRIBE_FLAGS, VEL};
+use super::views::{ENERGY, GATHER, GENES_A, GENES_B, INFO, SORTED, STEER_OUT, TRIBE_FLAGS, VEL};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
@@ -15,10 +15,13 @@ pub struct GatherShader;
 
 impl Shader for GatherShader {
     const DECL: KernelDecl = KernelDecl::new("gather", GATHER)
-        .read(&[SORTED, VEL, ENERGY, GENES, TRIBE_FLAGS])
+        .read(&[SORTED, VEL, ENERGY, GENES_A, GENES_B, TRIBE_FLAGS])
         .read_write(&[INFO, STEER_OUT])
         .entries(&[
-            ("gather_info", "u sorted vel energy genes tribe_flags info"),
+            (
+                "gather_info",
+                "u sorted vel energy genes_a genes_b tribe_flags info",
+            ),
             ("reset_slots", "u steer_out"),
         ]);
 }

@@ -5,7 +5,9 @@
 use super::buffers::{Buffers, put, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{GpuSteerOut, StepUniform};
-use super::views::{AGE, ENERGY, GENES, POS, STEER_OUT, STEP, TERRAIN, TRIBE_FLAGS, VEL};
+use super::views::{
+    AGE, ENERGY, GENES_A, GENES_B, POS, STEER_OUT, STEP, TERRAIN, TRIBE_FLAGS, VEL,
+};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
@@ -17,7 +19,7 @@ pub struct IntegrateShader;
 
 impl Shader for IntegrateShader {
     const DECL: KernelDecl = KernelDecl::new("integrate", STEP)
-        .read(&[STEER_OUT, GENES, TRIBE_FLAGS, TERRAIN])
+        .read(&[STEER_OUT, GENES_A, GENES_B, TRIBE_FLAGS, TERRAIN])
         .read_write(&[POS, VEL, ENERGY, AGE]);
 }
 

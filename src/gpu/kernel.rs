@@ -161,6 +161,14 @@ impl KernelDecl {
                 v.name, v.ty
             );
         }
+        // Genes in two buffers: whole genomes through accessors.
+        let genes = super::views::GENES_B.name;
+        if let Some((_, access, _)) = self.bindings().find(|(_, _, v)| v.name == genes) {
+            s += super::views::LOAD_GENES;
+            if access == Access::ReadWrite {
+                s += super::views::STORE_GENES;
+            }
+        }
         s
     }
 

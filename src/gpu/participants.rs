@@ -7,7 +7,7 @@ use super::buffers::{Buffers, Sizes, put, set, submit};
 use super::kernel::{KernelDecl, RecordKernel, Shader, View};
 use super::layout::{ParticipantRecord, ParticipantsUniform};
 use super::views::{
-    ATTACKS, ENERGY, ENTITY_EVENTS, GENES, IDS, OWNER, PARTICIPANTS, POS, TRIBE_FLAGS,
+    ATTACKS, ENERGY, ENTITY_EVENTS, GENES_A, GENES_B, IDS, OWNER, PARTICIPANTS, POS, TRIBE_FLAGS,
 };
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -24,7 +24,8 @@ impl Shader for ParticipantsShader {
             ENERGY,
             TRIBE_FLAGS,
             IDS,
-            GENES,
+            GENES_A,
+            GENES_B,
             OWNER,
         ])
         .read_write(&[View::own("records", "array<ParticipantRecord>", 0)]);

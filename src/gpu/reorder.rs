@@ -7,7 +7,8 @@ use super::buffers::{Buffers, Sizes, put, set};
 use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::GatherUniform;
 use super::views::{
-    AGE, ENERGY, GENES, IDS, INFO, POS, REORDER, SORTED, SORTED_POS, STEER_OUT, TRIBE_FLAGS, VEL,
+    AGE, ENERGY, GENES_A, GENES_B, IDS, INFO, POS, REORDER, SORTED, SORTED_POS, STEER_OUT,
+    TRIBE_FLAGS, VEL,
 };
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -33,7 +34,8 @@ impl Shader for ReorderShader {
             AGE,
             TRIBE_FLAGS,
             IDS,
-            GENES,
+            GENES_A,
+            GENES_B,
             TMP_POS,
             TMP_VEL,
             TMP_WORDS,
@@ -46,8 +48,11 @@ impl Shader for ReorderShader {
                 "u sorted energy age tribe_flags ids tmp_words",
             ),
             ("put_scalars", "u energy age tribe_flags ids tmp_words"),
-            ("gather_genes", "u sorted genes tmp_words tmp_word"),
-            ("put_genes", "u genes tmp_words tmp_word"),
+            (
+                "gather_genes",
+                "u sorted genes_a genes_b tmp_words tmp_word",
+            ),
+            ("put_genes", "u genes_a genes_b tmp_words tmp_word"),
         ]);
 }
 

@@ -7,7 +7,7 @@
 use super::buffers::{Buffers, Sizes, set};
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{STATS_ENERGY_SCALE, STATS_HIST, STATS_STRIDE, StatsUniform};
-use super::views::{ENERGY, GENES, STATS, STATS_OUT, TRIBE_FLAGS};
+use super::views::{ENERGY, GENES_A, GENES_B, STATS, STATS_OUT, TRIBE_FLAGS};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::genes::{GENE_COUNT, GENE_RANGES};
@@ -18,7 +18,7 @@ pub struct StatsShader;
 
 impl Shader for StatsShader {
     const DECL: KernelDecl = KernelDecl::new("stats", STATS)
-        .read(&[GENES, TRIBE_FLAGS, ENERGY])
+        .read(&[GENES_A, GENES_B, TRIBE_FLAGS, ENERGY])
         .read_write(&[STATS_OUT])
         .zeroed(&[STATS_OUT]);
 }

@@ -8,7 +8,8 @@ use super::buffers::{Buffers, Sizes, put, put_records, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::{GpuInfo, GpuSteerOut, STEER_WORDS};
 use super::views::{
-    FOOD_AMOUNT, GENES, IDS, INFO, OFFSETS, SORTED, SORTED_POS, STEER, STEER_OUT, TERRAIN,
+    FOOD_AMOUNT, GENES_A, GENES_B, IDS, INFO, OFFSETS, SORTED, SORTED_POS, STEER, STEER_OUT,
+    TERRAIN,
 };
 use super::wgsl::wgsl_struct;
 use super::{GpuContext, GpuError};
@@ -28,7 +29,8 @@ impl Shader for SteerShader {
             OFFSETS,
             SORTED_POS,
             INFO,
-            GENES,
+            GENES_A,
+            GENES_B,
             TERRAIN,
             FOOD_AMOUNT,
             SORTED,

@@ -42,8 +42,31 @@ pub const AGE: View = View::of("age", "array<f32>", |b| &b.age);
 pub const TRIBE_FLAGS: View = View::of("tribe_flags", "array<u32>", |b| &b.tribe_flags);
 /// Ids.
 pub const IDS: View = View::of("ids", "array<u32>", |b| &b.ids);
-/// Packed genes.
-pub const GENES: View = View::of("genes", "array<Genome>", |b| &b.genes);
+/// Packed genes, words 0–3 of each slot. The five words of a
+/// [`crate::model::genes::PackedGenes`] live in two buffers (16 and 4 bytes a
+/// slot) so that genes outgrow `max_storage_buffer_binding_size` no sooner
+/// than `info` (16 bytes a slot): 128 MiB holds 2M entities at 4× capacity.
+/// Shaders read and write whole genomes through [`LOAD_GENES`] and
+/// [`STORE_GENES`].
+pub const GENES_A: View = View::of("genes_a", "array<vec4<u32>>", |b| &b.genes_a);
+/// Packed genes, word 4 of each slot (see [`GENES_A`]).
+pub const GENES_B: View = View::of("genes_b", "array<u32>", |b| &b.genes_b);
+
+/// WGSL declared with the bindings of a shader that binds [`GENES_B`]:
+/// `load_genes(slot)`, the slot's genome from both buffers.
+pub const LOAD_GENES: &str = "fn load_genes(i: u32) -> Genome {
+    let a = genes_a[i];
+    return Genome(array<u32, 5>(a.x, a.y, a.z, a.w, genes_b[i]));
+}
+";
+
+/// WGSL declared with the bindings of a shader that writes [`GENES_B`]:
+/// `store_genes(slot, genome)`.
+pub const STORE_GENES: &str = "fn store_genes(i: u32, g: Genome) {
+    genes_a[i] = vec4<u32>(g.w[0], g.w[1], g.w[2], g.w[3]);
+    genes_b[i] = g.w[4];
+}
+";
 /// Owning region per slot.
 pub const OWNER: View = View::of("owner", "array<u32>", |b| &b.owner);
 /// Biome code per terrain cell.

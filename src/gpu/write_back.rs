@@ -6,7 +6,7 @@
 use super::buffers::{Buffers, put_records, set, submit};
 use super::kernel::{KernelDecl, RecordKernel, Shader, View};
 use super::layout::{WriteBackUniform, WriteRecord};
-use super::views::{AGE, ENERGY, GENES, IDS, OWNER, POS, TRIBE_FLAGS, VEL, WRITE_BACK};
+use super::views::{AGE, ENERGY, GENES_A, GENES_B, IDS, OWNER, POS, TRIBE_FLAGS, VEL, WRITE_BACK};
 use super::{GpuContext, GpuError};
 
 /// `write_back`'s shader (`records`: the pass's own input).
@@ -15,7 +15,17 @@ pub struct WriteBackShader;
 impl Shader for WriteBackShader {
     const DECL: KernelDecl = KernelDecl::new("write_back", WRITE_BACK)
         .read(&[View::own("records", "array<WriteRecord>", 0)])
-        .read_write(&[POS, VEL, ENERGY, AGE, TRIBE_FLAGS, IDS, GENES, OWNER]);
+        .read_write(&[
+            POS,
+            VEL,
+            ENERGY,
+            AGE,
+            TRIBE_FLAGS,
+            IDS,
+            GENES_A,
+            GENES_B,
+            OWNER,
+        ]);
 }
 
 /// The pass, with its input (grown as needed).

@@ -60,7 +60,8 @@ impl Draw {
                     pos: b.pos.clone(),
                     vel: b.vel.clone(),
                     tribe_flags: b.tribe_flags.clone(),
-                    genes: b.genes.clone(),
+                    genes_a: b.genes_a.clone(),
+                    genes_b: b.genes_b.clone(),
                     energy: b.energy.clone(),
                     age: b.age.clone(),
                     terrain: b.terrain.clone(),
@@ -112,11 +113,13 @@ impl Draw {
         // A buffer over the binding limit is a 256-byte stand-in: written
         // only when the data fits.
         let fits = |b: &wgpu::Buffer, bytes: usize| b.size() as usize >= bytes;
-        if fits(&b.genes, bytes::<PackedGenes>(cap)) {
+        if fits(&b.genes_a, bytes::<[u32; 4]>(cap)) {
             q.write_buffer(&b.pos, 0, bytemuck::cast_slice(&e.pos));
             q.write_buffer(&b.vel, 0, bytemuck::cast_slice(&e.vel));
             q.write_buffer(&b.tribe_flags, 0, bytemuck::cast_slice(&e.tribe_flags));
-            q.write_buffer(&b.genes, 0, bytemuck::cast_slice(&e.genes));
+            let (genes_a, genes_b) = crate::gpu::buffers::split_genes(&e.genes);
+            q.write_buffer(&b.genes_a, 0, bytemuck::cast_slice(&genes_a));
+            q.write_buffer(&b.genes_b, 0, bytemuck::cast_slice(&genes_b));
             q.write_buffer(&b.energy, 0, bytemuck::cast_slice(&e.energy));
             q.write_buffer(&b.age, 0, bytemuck::cast_slice(&e.age));
         }
@@ -311,7 +314,8 @@ fn allocate(ctx: &GpuContext, sim: &Simulation) -> Upload {
             pos: buf("view.pos", bytes::<[f32; 2]>(cap)),
             vel: buf("view.vel", bytes::<[f32; 2]>(cap)),
             tribe_flags: buf("view.tribe_flags", bytes::<u32>(cap)),
-            genes: buf("view.genes", bytes::<PackedGenes>(cap)),
+            genes_a: buf("view.genes_a", bytes::<[u32; 4]>(cap)),
+            genes_b: buf("view.genes_b", bytes::<u32>(cap)),
             energy: buf("view.energy", bytes::<f32>(cap)),
             age: buf("view.age", bytes::<f32>(cap)),
             terrain,

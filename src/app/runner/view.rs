@@ -46,8 +46,10 @@ pub struct DrawBuffers {
     pub vel: wgpu::Buffer,
     /// Tribe and flags (`u32` per slot).
     pub tribe_flags: wgpu::Buffer,
-    /// Packed genes (five `u32` per slot).
-    pub genes: wgpu::Buffer,
+    /// Packed genes, words 0–3 (`vec4<u32>` per slot).
+    pub genes_a: wgpu::Buffer,
+    /// Packed genes, word 4 (`u32` per slot).
+    pub genes_b: wgpu::Buffer,
     /// Energy (`f32` per slot).
     pub energy: wgpu::Buffer,
     /// Age (`f32` per slot).
@@ -59,18 +61,19 @@ pub struct DrawBuffers {
 }
 
 impl DrawBuffers {
-    /// The buffers in the order of their bindings (1 to 8) in
-    /// `shaders/render.wgsl`.
-    pub fn in_binding_order(&self) -> [&wgpu::Buffer; 8] {
+    /// The buffers in the order of their bindings (1 to 9) in
+    /// `shaders/render_storage.wgsl`.
+    pub fn in_binding_order(&self) -> [&wgpu::Buffer; 9] {
         [
             &self.pos,
             &self.vel,
             &self.tribe_flags,
-            &self.genes,
+            &self.genes_a,
             &self.energy,
             &self.age,
             &self.terrain,
             &self.food,
+            &self.genes_b,
         ]
     }
 }

@@ -69,14 +69,15 @@ impl GpuWorld {
     ) -> Result<SlotView, GpuError> {
         let b = &self.b;
         let s = slot as u64;
-        let parts: [(&wgpu::Buffer, u64); 8] = [
+        let parts: [(&wgpu::Buffer, u64); 9] = [
             (&b.pos, 8),
             (&b.vel, 8),
             (&b.energy, 4),
             (&b.age, 4),
             (&b.tribe_flags, 4),
             (&b.ids, 4),
-            (&b.genes, 20),
+            (&b.genes_a, 16),
+            (&b.genes_b, 4),
             (&b.steer_out, 4 * STEER_WORDS as u64),
         ];
         let staging = Staging::new(ctx, "sim.readback.slot", 128);
