@@ -12,7 +12,8 @@ use evosim::app::frame::FrameTarget;
 use evosim::gpu::GpuContext;
 use wasm_bindgen::JsCast;
 
-use crate::{Params, Start, input, page, publish, start_app};
+use crate::viewer::{publish, start_app};
+use crate::{Params, Start, input, page};
 
 /// Runs the viewer, copying its frames into the canvas's 2D context.
 pub fn run(
