@@ -38,4 +38,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if u.forget == 0u && prev != NONE && prev != reg {
         atomicAdd(&migrations[reg], 1u);
     }
+    // On rebalance ticks: the living per region and position bin, along x
+    // (the first regions × bins counters) and along y (twin of the bins of
+    // RegionGrid::rebalance_binned).
+    if u.bins > 0u {
+        let regions = u.rows * u.cols;
+        let bx = min(u32(max(p.x, 0.0) / xs[u.cols] * f32(u.bins)), u.bins - 1u);
+        let by = min(u32(max(p.y, 0.0) / ys[u.rows] * f32(u.bins)), u.bins - 1u);
+        atomicAdd(&region_hist[reg * u.bins + bx], 1u);
+        atomicAdd(&region_hist[(regions + reg) * u.bins + by], 1u);
+    }
 }

@@ -89,6 +89,9 @@ pub struct Samples {
     pub entity_ticks: f64,
     /// Living population before the first timed tick.
     pub population_start: u64,
+    /// On the GPU backend: how each timed tick spent its time between the
+    /// GPU and the CPU.
+    pub gpu: Vec<crate::engine::GpuTickStats>,
 }
 
 impl Samples {
@@ -101,6 +104,7 @@ impl Samples {
                 .collect(),
             entity_ticks: 0.0,
             population_start: 0,
+            gpu: Vec::new(),
         }
     }
 
@@ -115,6 +119,23 @@ impl Samples {
         if s > 0.0 { self.entity_ticks / s } else { 0.0 }
     }
 
+    /// Means over the timed GPU ticks (`None` on the CPU backend).
+    pub fn gpu_means(&self) -> Option<GpuMeans> {
+        if self.gpu.is_empty() {
+            return None;
+        }
+        let n = self.gpu.len() as f64;
+        let mean =
+            |f: fn(&crate::engine::GpuTickStats) -> f64| self.gpu.iter().map(f).sum::<f64>() / n;
+        Some(GpuMeans {
+            readbacks_per_tick: mean(|g| g.maps as f64),
+            gpu_busy_ms: mean(|g| g.gpu_busy_s) * 1e3,
+            wait_ms: mean(|g| g.wait_s) * 1e3,
+            cpu_resolve_ms: mean(|g| g.resolve_s) * 1e3,
+            overlap_ms: mean(|g| g.overlap_s) * 1e3,
+        })
+    }
+
     /// Each pass's median time (ms), in [`Pass::ALL`] order.
     pub fn pass_medians(&self) -> Vec<(&'static str, f64)> {
         Pass::ALL
@@ -123,6 +144,21 @@ impl Samples {
             .map(|(p, v)| (p.name(), quantile(&sorted(v), 0.5)))
             .collect()
     }
+}
+
+/// Per-tick means of a GPU run's traffic between the GPU and the CPU.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GpuMeans {
+    /// Buffers mapped (blocking readbacks) per tick.
+    pub readbacks_per_tick: f64,
+    /// GPU time per tick (timestamps, or the wait where there are none).
+    pub gpu_busy_ms: f64,
+    /// From submitting a tick's passes to their results on the CPU.
+    pub wait_ms: f64,
+    /// The region workers' time per tick.
+    pub cpu_resolve_ms: f64,
+    /// The part of `cpu_resolve_ms` that overlapped GPU work.
+    pub overlap_ms: f64,
 }
 
 /// Why a run could not start.
@@ -209,6 +245,9 @@ impl BenchRun {
                 acc.push(t.as_secs_f64() * 1e3);
             }
             self.samples.entity_ticks += self.sim.population() as f64;
+            if let Some(g) = self.sim.gpu_tick_stats() {
+                self.samples.gpu.push(g);
+            }
         }
         self.done += 1;
         Ok(())

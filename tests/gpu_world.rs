@@ -223,3 +223,67 @@ fn genes_in_two_bindings_fit_where_one_would_not() {
     assert_eq!(full.state_hash(), small.state_hash());
     check_invariants(&small);
 }
+
+/// One blocking map a tick (issue 19): the counts, the lists' prefixes and
+/// their participant records come back together. Lists that outgrow their
+/// prefixes (here forced by a cap of one entry) are read whole by a second
+/// map, and give the same world.
+#[test]
+fn one_map_a_tick_and_the_second_map_gives_the_same_world() {
+    let s = default_scaled(3000);
+    let Some(mut a) = gpu_sim(s.clone()) else {
+        return;
+    };
+    let mut b = gpu_sim(s).unwrap();
+    b.cap_gpu_list_prefixes(Some(1));
+    run(&mut a, 20);
+    let (maps, ticks) = (a.gpu_maps(), a.tick());
+    run(&mut a, 100);
+    let per_tick = (a.gpu_maps() - maps) as f64 / (a.tick() - ticks) as f64;
+    assert!(per_tick <= 1.05, "{per_tick} maps a tick");
+    assert_eq!(a.gpu_tick_stats().map(|g| g.maps), Some(1));
+    run(&mut b, 120);
+    let extra = b.gpu_maps() - 120;
+    assert!(
+        extra >= 60,
+        "the capped run read its lists in second maps: {extra} of 120 ticks"
+    );
+    assert_eq!(a.state_hash(), b.state_hash());
+    assert_eq!(a.counters(), b.counters());
+}
+
+/// The GPU backend rebalances its regions from `region_of`'s histograms
+/// (no position is read back): the boundaries move toward the load, and
+/// rebalance ticks map one buffer like any other.
+#[test]
+fn the_gpu_rebalances_from_histograms_in_its_one_map() {
+    let mut s = default_scaled(1500);
+    s.regions.rebalance_interval = 50;
+    s.regions.rows = 2;
+    s.regions.cols = 2;
+    let Some(mut sim) = gpu_sim(s) else {
+        return;
+    };
+    let mut maps = Vec::new();
+    for _ in 0..100 {
+        sim.step().unwrap();
+        maps.push(sim.gpu_tick_stats().unwrap().maps);
+    }
+    assert_eq!((maps[49], maps[99]), (1, 1), "rebalance ticks map once");
+    let g = &sim.regions().grid;
+    let w = sim.params().world.width;
+    assert!(
+        (g.xs[1] - w / 2.0).abs() > 1.0 || (g.ys[1] - sim.params().world.height / 2.0).abs() > 1.0,
+        "boundaries moved: {:?} {:?}",
+        g.xs,
+        g.ys
+    );
+    let pops: Vec<u64> = sim.regions().stats.iter().map(|r| r.population).collect();
+    let (c0, c1) = (pops[0] + pops[2], pops[1] + pops[3]);
+    let (r0, r1) = (pops[0] + pops[1], pops[2] + pops[3]);
+    let close = |a: u64, b: u64| (a as f64 - b as f64).abs() < 0.35 * (a + b) as f64;
+    assert!(
+        close(c0, c1) && close(r0, r1),
+        "per-region population {pops:?}"
+    );
+}

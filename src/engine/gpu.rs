@@ -22,6 +22,24 @@ use crate::pass::{Pass, Timings};
 use crate::regions::{FreeSlots, Regions};
 use crate::world::World;
 
+/// How the last GPU tick spent its time between the GPU and the CPU.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GpuTickStats {
+    /// Buffers mapped (blocking readbacks) in the tick: 1, or 2 when an
+    /// event list outgrew the prefix read with the tick.
+    pub maps: u32,
+    /// GPU time: the pass timestamps' sum where the adapter has them, else
+    /// the wait from submitting the passes to their results on the CPU.
+    pub gpu_busy_s: f64,
+    /// From submitting the passes to their results on the CPU.
+    pub wait_s: f64,
+    /// The region workers' resolution of the tick's events (CPU).
+    pub resolve_s: f64,
+    /// The part of `resolve_s` that ran while the GPU computed: 0, since
+    /// the region work waits for the tick's events (no overlap yet).
+    pub overlap_s: f64,
+}
+
 /// The GPU device, the resident world and the host slot table.
 pub struct GpuEngine {
     pool: Arc<WorkPool>,
@@ -33,6 +51,7 @@ pub struct GpuEngine {
     /// slots the last tick's events named (copied from the participant
     /// records), stale elsewhere; the device holds the state.
     table: Entities,
+    last: GpuTickStats,
 }
 
 impl GpuEngine {
@@ -55,6 +74,7 @@ impl GpuEngine {
             ctx,
             gpu,
             table,
+            last: GpuTickStats::default(),
         })
     }
 
@@ -64,13 +84,19 @@ impl GpuEngine {
         &self.table
     }
 
+    /// How the last tick spent its time between the GPU and the CPU.
+    pub fn last_tick(&self) -> GpuTickStats {
+        self.last
+    }
+
     /// The slot capacity.
     pub fn capacity(&self) -> usize {
         self.table.capacity()
     }
 
-    /// One tick: the GPU passes, the compact readback, the region workers on
-    /// the CPU, the sparse write-back. Does not count the tick (the caller
+    /// One tick: the GPU passes, the compact readback (one map, see
+    /// `src/gpu/world/tick.rs`), the region workers on the CPU, the sparse
+    /// write-back. Does not count the tick (the caller
     /// does).
     pub async fn step(&mut self, w: &mut World, t: &mut Timings) -> Result<(), GpuError> {
         *t = Timings::default();
@@ -82,17 +108,14 @@ impl GpuEngine {
             end: w.ledger.free.live_end() as u32,
             alive: w.population() as u32,
             reorder: every > 0 && w.tick.is_multiple_of(every),
+            rebalance: Regions::rebalance_due(&w.params, w.tick),
         };
-        let out = self.gpu.tick_async(&self.ctx, &plan).await?;
+        let mut out = self.gpu.tick_async(&self.ctx, &plan).await?;
         self.take_participants(w, &plan, &out);
-        let rebalance = Regions::rebalance_due(&w.params, w.tick);
-        if rebalance {
-            // Rebalancing weighs every living entity's position.
-            let end = w.ledger.free.live_end();
-            let (pos, flags) = self.gpu.read_positions(&self.ctx, end).await?;
-            self.table.pos[..end].copy_from_slice(&pos);
-            self.table.tribe_flags[..end].copy_from_slice(&flags);
-            w.regions.set_owners_from_positions(end, &self.table);
+        let rebalance = plan.rebalance;
+        if let Some(hist) = out.region_hist.take() {
+            // Rebalancing weighs the living per region and position bin.
+            w.regions.set_gpu_histograms(hist);
         }
         let before_resolve = Instant::now();
         let (p, table) = (Arc::clone(&w.params), &mut self.table);
@@ -122,6 +145,17 @@ impl GpuEngine {
         }
         let wall = start.elapsed().as_secs_f64();
         t[Pass::Resolve] = resolve;
+        self.last = GpuTickStats {
+            maps: out.maps,
+            gpu_busy_s: if out.pass_s.is_some() {
+                gpu_s
+            } else {
+                out.wait_s
+            },
+            wait_s: out.wait_s,
+            resolve_s: resolve.as_secs_f64(),
+            overlap_s: 0.0,
+        };
         t[Pass::Transfer] =
             Duration::from_secs_f64((wall - resolve.as_secs_f64() - gpu_s).max(0.0));
         w.events = out.events;

@@ -10,7 +10,7 @@ pub mod gpu;
 pub mod pool;
 
 pub use cpu::CpuEngine;
-pub use gpu::GpuEngine;
+pub use gpu::{GpuEngine, GpuTickStats};
 pub use pool::WorkPool;
 
 use crate::gpu::GpuError;
@@ -41,6 +41,14 @@ impl Engine {
 
     /// The GPU engine, if that is the one in use.
     pub fn gpu(&self) -> Option<&GpuEngine> {
+        match self {
+            Engine::Gpu(g) => Some(g),
+            Engine::Cpu(_) => None,
+        }
+    }
+
+    /// [`Self::gpu`], mutable.
+    pub fn gpu_mut(&mut self) -> Option<&mut GpuEngine> {
         match self {
             Engine::Gpu(g) => Some(g),
             Engine::Cpu(_) => None,

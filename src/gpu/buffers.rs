@@ -98,6 +98,9 @@ pub struct Buffers {
     pub region_pop: wgpu::Buffer,
     /// Migrations into each region this tick.
     pub region_mig: wgpu::Buffer,
+    /// Living entities per region and position bin on rebalance ticks:
+    /// `regions × REBALANCE_BINS` along x, then as many along y.
+    pub region_hist: wgpu::Buffer,
     /// Event counts: attacks, candidates, deaths.
     pub counts: wgpu::Buffer,
     /// Grazers per food cell.
@@ -204,6 +207,10 @@ impl Buffers {
             owner: s("sim.regions.owner", n * 4)?,
             region_pop: s("sim.regions.population", regions * 4)?,
             region_mig: s("sim.regions.migrations", regions * 4)?,
+            region_hist: s(
+                "sim.regions.histograms",
+                2 * regions * crate::regions::grid::REBALANCE_BINS as u64 * 4,
+            )?,
             counts: s("sim.events.counts", 16)?,
             stats_out: s(
                 "sim.stats.tribes",
@@ -231,6 +238,7 @@ impl Buffers {
             &self.ys,
             &self.region_pop,
             &self.region_mig,
+            &self.region_hist,
             &self.counts,
             &self.stats_out,
             &self.grid_u,

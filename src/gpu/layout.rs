@@ -264,6 +264,9 @@ wgsl_struct! {
         pub cols: u32,
         /// 1: the previous owners are forgotten (slots were renumbered).
         pub forget: u32,
+        /// Position bins per axis of the rebalancing histograms; 0: none
+        /// this tick.
+        pub bins: u32,
     }
 }
 

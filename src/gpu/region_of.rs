@@ -6,7 +6,7 @@
 use super::buffers::{Buffers, Sizes, put, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::RegionUniform;
-use super::views::{MIGRATIONS, OWNER, POPULATION, POS, REGION, TRIBE_FLAGS, XS, YS};
+use super::views::{MIGRATIONS, OWNER, POPULATION, POS, REGION, REGION_HIST, TRIBE_FLAGS, XS, YS};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::regions::grid::RegionGrid;
@@ -18,8 +18,8 @@ pub struct RegionOfShader;
 impl Shader for RegionOfShader {
     const DECL: KernelDecl = KernelDecl::new("region_of", REGION)
         .read(&[POS, TRIBE_FLAGS, XS, YS])
-        .read_write(&[OWNER, POPULATION, MIGRATIONS])
-        .zeroed(&[POPULATION, MIGRATIONS]);
+        .read_write(&[OWNER, POPULATION, MIGRATIONS, REGION_HIST])
+        .zeroed(&[POPULATION, MIGRATIONS, REGION_HIST]);
 }
 
 /// The pass: [`Kernel::record`] over slots `0..end` (after [`Kernel::clear`]).
@@ -58,6 +58,7 @@ pub fn run(
             rows: grid.rows,
             cols: grid.cols,
             forget: 0,
+            bins: 0,
         },
     );
     let pass = RegionOf::new(ctx, &b);

@@ -117,5 +117,8 @@ pub const YS: View = View::of("ys", "array<f32>", |b| &b.ys);
 pub const POPULATION: View = View::of("population", "array<atomic<u32>>", |b| &b.region_pop);
 /// Entities per region whose owner changed.
 pub const MIGRATIONS: View = View::of("migrations", "array<atomic<u32>>", |b| &b.region_mig);
+/// Living entities per region and position bin, along x (`regions × bins`)
+/// then along y, on rebalance ticks.
+pub const REGION_HIST: View = View::of("region_hist", "array<atomic<u32>>", |b| &b.region_hist);
 /// Per-tribe statistics (`STATS_STRIDE` words per tribe).
 pub const STATS_OUT: View = View::of("stats_out", "array<atomic<u32>>", |b| &b.stats_out);

@@ -20,6 +20,11 @@ pub struct RegionGrid {
     pub ys: Vec<f32>,
 }
 
+/// Position bins per axis of the histograms the GPU backend rebalances
+/// from (`region_of` counts the living per region and bin on rebalance
+/// ticks, so that no position crosses to the CPU).
+pub const REBALANCE_BINS: u32 = 128;
+
 /// The default region shape for `threads` workers: about two regions per
 /// worker, as square as possible.
 pub fn auto_shape(threads: usize) -> (u32, u32) {
@@ -121,6 +126,61 @@ impl RegionGrid {
             }
         }
     }
+
+    /// [`Self::rebalance`] from histograms instead of points (the GPU
+    /// backend's): `hist` holds, per region, its living entities in
+    /// `bins` equal position bins along x (`regions × bins` counts), then
+    /// as many along y; `per` is the weight of one entity of each region.
+    /// Each cut is the weighted quantile, interpolated inside its bin.
+    pub fn rebalance_binned(&mut self, per: &[f64], hist: &[u32]) {
+        let regions = self.len();
+        let bins = hist.len() / (2 * regions);
+        if bins == 0 {
+            return;
+        }
+        for axis in 0..2 {
+            let mut h = vec![0.0f64; bins];
+            for (r, w) in per.iter().enumerate().take(regions) {
+                let row = &hist[(axis * regions + r) * bins..][..bins];
+                for (acc, &c) in h.iter_mut().zip(row) {
+                    *acc += w * c as f64;
+                }
+            }
+            let total: f64 = h.iter().sum();
+            if total <= 0.0 {
+                continue;
+            }
+            let bounds = if axis == 0 {
+                &mut self.xs
+            } else {
+                &mut self.ys
+            };
+            let n = bounds.len() - 1;
+            let size = bounds[n] as f64;
+            let (mut acc, mut k) = (0.0f64, 0usize);
+            for (cut, b) in bounds.iter_mut().enumerate().take(n).skip(1) {
+                let want = total * cut as f64 / n as f64;
+                while k < bins && acc + h[k] <= want {
+                    acc += h[k];
+                    k += 1;
+                }
+                let frac = if k < bins && h[k] > 0.0 {
+                    (want - acc) / h[k]
+                } else {
+                    0.0
+                };
+                *b = ((k as f64 + frac) * size / bins as f64).min(size) as f32;
+            }
+            for i in 1..=n {
+                bounds[i] = bounds[i].max(bounds[i - 1]);
+            }
+        }
+    }
+}
+
+/// The bin of `v` in `[0, size)` split into `bins` (as `region_of.wgsl`).
+pub fn bin_of(v: f32, size: f32, bins: u32) -> u32 {
+    ((v.max(0.0) / size * bins as f32) as u32).min(bins - 1)
 }
 
 #[cfg(test)]
@@ -163,5 +223,59 @@ mod tests {
         let before = g.clone();
         g.rebalance(&[]);
         assert_eq!(g, before);
+    }
+
+    #[test]
+    fn binned_rebalancing_cuts_within_a_bin_of_the_exact_quantile() {
+        // Two regions side by side; the same points as a list and binned.
+        let mut rng = 12345u64;
+        let mut next = || {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (rng >> 40) as f32 / (1u64 << 24) as f32
+        };
+        let (w, h) = (400.0f32, 100.0f32);
+        let mut exact = RegionGrid::uniform(2, 3, w, h);
+        let mut binned = exact.clone();
+        let bins = 64usize;
+        let regions = exact.len();
+        let per = [1.0, 2.0, 1.0, 3.0, 1.0, 1.0];
+        let mut hist = vec![0u32; 2 * regions * bins];
+        let mut points = Vec::new();
+        for _ in 0..5000 {
+            // Denser to the right and to the top.
+            let p = [w * next().sqrt(), h * next() * next()];
+            let r = exact.region_of(p) as usize;
+            points.push((p, per[r]));
+            hist[r * bins + bin_of(p[0], w, bins as u32) as usize] += 1;
+            hist[(regions + r) * bins + bin_of(p[1], h, bins as u32) as usize] += 1;
+        }
+        exact.rebalance(&points);
+        binned.rebalance_binned(&per, &hist);
+        for (a, b) in exact.xs.iter().zip(&binned.xs) {
+            assert!(
+                (a - b).abs() <= w / bins as f32,
+                "{:?} vs {:?}",
+                exact.xs,
+                binned.xs
+            );
+        }
+        for (a, b) in exact.ys.iter().zip(&binned.ys) {
+            assert!(
+                (a - b).abs() <= h / bins as f32,
+                "{:?} vs {:?}",
+                exact.ys,
+                binned.ys
+            );
+        }
+        assert!(
+            binned.xs[1] > w / 3.0 + 20.0,
+            "moved toward the load: {:?}",
+            binned.xs
+        );
+        let before = binned.clone();
+        binned.rebalance_binned(&per, &vec![0; 2 * regions * bins]);
+        assert_eq!(binned, before, "no living entity: no change");
     }
 }

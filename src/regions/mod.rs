@@ -158,6 +158,10 @@ pub struct Regions {
     fault_kind: WorkerFault,
     fault_armed: Arc<AtomicBool>,
     births: Vec<u32>,
+    /// On the GPU backend's rebalance ticks: the living per region and
+    /// position bin (`region_of`), which the rebalancing weighs instead of
+    /// every position.
+    gpu_hist: Option<Vec<u32>>,
 }
 
 /// A fault injected into one region task (`EVOSIM_FAULT`, for tests of the
@@ -199,6 +203,7 @@ impl Regions {
             fault_kind,
             fault_armed: Arc::new(AtomicBool::new(fault_tick.is_some())),
             births: Vec::new(),
+            gpu_hist: None,
         }
     }
 
@@ -310,7 +315,8 @@ impl Regions {
     }
 
     /// Whether the boundaries are rebalanced at the end of `tick` (which
-    /// needs every living entity's owner and position).
+    /// needs every living entity's owner and position, or on the GPU
+    /// backend their histograms).
     pub fn rebalance_due(p: &SimParams, tick: u32) -> bool {
         let every = p.regions.rebalance_interval;
         every > 0 && (tick + 1).is_multiple_of(every)
@@ -331,6 +337,12 @@ impl Regions {
         for (slot, owner) in owners {
             self.owner[slot as usize] = owner;
         }
+    }
+
+    /// Takes the GPU's histograms of this tick (see [`RegionGrid::rebalance_binned`]):
+    /// the rebalancing at its end weighs them instead of the positions.
+    pub fn set_gpu_histograms(&mut self, hist: Vec<u32>) {
+        self.gpu_hist = Some(hist);
     }
 
     /// Sets every living slot's owner below `end` from its position without
@@ -391,11 +403,15 @@ impl Regions {
                 .zip(&self.stats)
                 .map(|(l, s)| l / s.population.max(1) as f64)
                 .collect();
-            let points: Vec<([f32; 2], f64)> = (0..end)
-                .filter(|&i| e.alive(i) && self.owner[i] != NONE)
-                .map(|i| (e.pos[i], per[self.owner[i] as usize]))
-                .collect();
-            self.grid.rebalance(&points);
+            if let Some(hist) = self.gpu_hist.take() {
+                self.grid.rebalance_binned(&per, &hist);
+            } else {
+                let points: Vec<([f32; 2], f64)> = (0..end)
+                    .filter(|&i| e.alive(i) && self.owner[i] != NONE)
+                    .map(|i| (e.pos[i], per[self.owner[i] as usize]))
+                    .collect();
+                self.grid.rebalance(&points);
+            }
             self.load.fill(0.0);
         }
     }

@@ -93,6 +93,27 @@ impl Simulation {
         self.engine.gpu().map_or(0, |g| g.gpu.bytes_read())
     }
 
+    /// Buffers mapped by the GPU ticks so far (0 on the CPU backend): one a
+    /// tick, two when an event list outgrew the prefix read with the tick.
+    pub fn gpu_maps(&self) -> u64 {
+        self.engine.gpu().map_or(0, |g| g.gpu.maps())
+    }
+
+    /// Caps the event-list prefixes each GPU tick reads with its one map
+    /// (for tests of the second map; no effect on the CPU backend).
+    #[doc(hidden)]
+    pub fn cap_gpu_list_prefixes(&mut self, cap: Option<u32>) {
+        if let Some(g) = self.engine.gpu_mut() {
+            g.gpu.cap_list_prefixes(cap);
+        }
+    }
+
+    /// How the last GPU tick spent its time between the GPU and the CPU
+    /// (`None` on the CPU backend).
+    pub fn gpu_tick_stats(&self) -> Option<crate::engine::GpuTickStats> {
+        self.engine.gpu().map(|g| g.last_tick())
+    }
+
     /// Bytes of GPU buffers the simulation holds (0 on the CPU backend).
     pub fn gpu_buffer_bytes(&self) -> u64 {
         self.engine.gpu().map_or(0, |g| g.gpu.gpu_bytes())

@@ -18,6 +18,7 @@ pub(super) fn table(
     write_setting(&mut o, a, scenario, m);
     write_tick_times(&mut o, rows);
     write_gpu_buffers(&mut o, rows);
+    write_gpu_traffic(&mut o, rows);
     write_pass_medians(&mut o, rows);
     write_largest_at_30(&mut o, rows);
     o
@@ -44,6 +45,35 @@ fn write_setting(o: &mut String, a: &BenchArgs, scenario: &Scenario, m: &serde_j
             ""
         }
     );
+}
+
+/// Per GPU run: blocking maps per tick, GPU time, waiting, the region
+/// work and how much of it overlapped the GPU (means per timed tick).
+fn write_gpu_traffic(o: &mut String, rows: &[Row]) {
+    let gpu: Vec<_> = rows
+        .iter()
+        .filter_map(|r| r.samples.gpu_means().map(|g| (r, g)))
+        .collect();
+    if gpu.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "GPU ticks, means per tick: readbacks (blocking maps), GPU busy ms, wait ms (submit to results), CPU resolve ms, overlapped ms:"
+    );
+    for (r, g) in gpu {
+        let _ = writeln!(
+            o,
+            "{:>10} {:<4} readbacks {:.3}  busy {:.2}  wait {:.2}  resolve {:.2}  overlapped {:.2}",
+            r.entities,
+            r.backend,
+            g.readbacks_per_tick,
+            g.gpu_busy_ms,
+            g.wait_ms,
+            g.cpu_resolve_ms,
+            g.overlap_ms
+        );
+    }
 }
 
 /// One line per run: tick-time quantiles, throughput, memory, population.

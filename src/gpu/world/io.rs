@@ -33,18 +33,6 @@ impl GpuWorld {
         self.b.read_entities_async(ctx).await
     }
 
-    /// Reads positions and flags of slots `0..end` (for region rebalancing).
-    pub async fn read_positions(
-        &self,
-        ctx: &GpuContext,
-        end: usize,
-    ) -> Result<(Vec<[f32; 2]>, Vec<u32>), GpuError> {
-        Ok((
-            Buffers::read_async(ctx, &self.b.pos, end).await?,
-            Buffers::read_async(ctx, &self.b.tribe_flags, end).await?,
-        ))
-    }
-
     /// Reads the food grid back into a copy of `like`.
     pub fn read_food(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
         self.b.read_food(ctx, like)

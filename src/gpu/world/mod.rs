@@ -1,12 +1,12 @@
 //! The GPU-resident world: the entity SoA, the food grid and every per-tick
 //! scratch buffer live on the GPU; one tick records the passes in the order of
-//! [`Pass::ALL`] and reads back only compact data:
-//!
-//! 1. after the passes: the three event counts, the food eaten (fixed point),
-//!    the population and migrations per region and the pass timestamps;
-//! 2. then the event lists themselves and one [`ParticipantRecord`] per entity they
-//!    name (what the region workers read: id, tribe, position, energy, genes,
-//!    owner).
+//! [`Pass::ALL`] and reads back only compact data, in one map (`tick.rs`):
+//! the three event counts, the food eaten (fixed point), the population and
+//! migrations per region, the pass timestamps, on rebalance ticks the
+//! regions' position histograms, and a bounded prefix of each event list
+//! with one [`ParticipantRecord`] per entity it names (what the region
+//! workers read: id, tribe, position, energy, genes, owner). A list longer
+//! than its prefix is read whole in a second map.
 //!
 //! The region workers resolve the tick on the CPU from these, and
 //! [`GpuWorld::write_back`] sends the changed slots back as one sorted list
@@ -42,7 +42,7 @@ use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 use crate::pass::Pass;
-use crate::regions::grid::RegionGrid;
+use crate::regions::grid::{REBALANCE_BINS, RegionGrid};
 use staging::{SmallLayout, Staging, Timer};
 
 /// Number of timed GPU passes: the first entries of [`Pass::ALL`]
@@ -62,6 +62,9 @@ pub struct TickPlan {
     pub alive: u32,
     /// Re-sort the slots into cell order this tick (slots `0..alive` live afterwards).
     pub reorder: bool,
+    /// Count the living per region in position bins (for rebalancing the
+    /// region boundaries at the end of this tick).
+    pub rebalance: bool,
 }
 
 /// What one tick sends to the CPU.
@@ -82,6 +85,13 @@ pub struct TickReadback {
     pub pass_s: Option<[f64; TIMED]>,
     /// Bytes copied to the CPU this tick.
     pub bytes_read: u64,
+    /// Buffers mapped this tick: 1, or 2 when an event list outgrew its prefix.
+    pub maps: u32,
+    /// Seconds from submitting the tick to its results on the CPU (both maps).
+    pub wait_s: f64,
+    /// On rebalance ticks: living entities per region and position bin,
+    /// along x then along y (`regions × REBALANCE_BINS` each).
+    pub region_hist: Option<Vec<u32>>,
 }
 
 /// The GPU buffer bytes of a world by kind.
@@ -142,8 +152,11 @@ pub struct GpuWorld {
     small: Staging,
     small_layout: SmallLayout,
     lists: Staging,
+    prefixes: tick::Prefixes,
+    prefix_cap: Option<u32>,
     timer: Option<Timer>,
     bytes_total: u64,
+    maps_total: u64,
 }
 
 impl GpuWorld {
@@ -178,6 +191,7 @@ impl GpuWorld {
             rows: regions.rows,
             cols: regions.cols,
             forget: 0,
+            bins: 0,
         };
         let timer = Timer::new(ctx);
         let small_layout = SmallLayout::new(regions.len());
@@ -198,11 +212,14 @@ impl GpuWorld {
             steer_base,
             region_base,
             params: p.clone(),
-            small: Staging::new(ctx, "sim.readback.small", small_layout.total),
+            small: Staging::new(ctx, "sim.readback.tick", small_layout.total),
             small_layout,
             lists: Staging::new(ctx, "sim.readback.lists", 1 << 16),
+            prefixes: tick::Prefixes::new(),
+            prefix_cap: None,
             timer,
             bytes_total: 0,
+            maps_total: 0,
             b,
         };
         w.set_regions(ctx, regions);
@@ -265,6 +282,25 @@ impl GpuWorld {
         self.bytes_total
     }
 
+    /// Buffers mapped by the ticks so far (one a tick, two when an event
+    /// list outgrew its prefix).
+    pub fn maps(&self) -> u64 {
+        self.maps_total
+    }
+
+    /// Caps the event-list prefixes read with each tick (tests: a small cap
+    /// sends the lists through the second map, which must give the same
+    /// world); `None` lifts the cap.
+    pub fn cap_list_prefixes(&mut self, cap: Option<u32>) {
+        self.prefix_cap = cap;
+    }
+
+    /// Entries of each event list (attacks, candidates, deaths) that the
+    /// next tick reads with its one map.
+    pub fn list_prefixes(&self) -> [u32; 3] {
+        self.prefixes.len
+    }
+
     fn timed(&self, p: Pass) -> Option<wgpu::ComputePassTimestampWrites<'_>> {
         self.timer.as_ref().and_then(|t| t.writes(p as usize))
     }
@@ -318,6 +354,7 @@ impl GpuWorld {
             &RegionUniform {
                 n: end,
                 forget: plan.reorder as u32,
+                bins: if plan.rebalance { REBALANCE_BINS } else { 0 },
                 ..self.region_base
             },
         );

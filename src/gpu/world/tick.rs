@@ -1,4 +1,15 @@
-//! One tick on the GPU: the passes, the compact readback, the event lists.
+//! One tick on the GPU: the passes, the participant records and one
+//! readback.
+//!
+//! The tick's command buffer ends with `participants` over a bounded prefix
+//! of each event list (`prefix`: attacks, candidates, deaths) and one copy of
+//! everything the CPU needs into one staging buffer: the counts, food eaten,
+//! the regions' figures, the timestamps, on rebalance ticks the regions'
+//! position histograms, the list prefixes and their records. So a tick maps
+//! once; only a list longer than its prefix costs a second map (counted in
+//! [`TickReadback::maps`]), after which its prefix grows to twice its length.
+
+use web_time::Instant;
 
 use crate::cpu::emit_events::Events;
 use crate::gpu::buffers::set;
@@ -12,13 +23,85 @@ use encase::ShaderSize;
 use super::staging::words;
 use super::{GpuWorld, TIMED, TickPlan, TickReadback};
 
+/// Bytes of one participant record.
+const RECORD: u64 = ParticipantRecord::SHADER_SIZE.get();
+
+/// The smallest prefix of an event list read with the tick.
+pub(super) const MIN_PREFIX: u32 = 256;
+
+/// Ticks over which the longest list is watched before a prefix may shrink.
+const SHRINK_WINDOW: u32 = 256;
+
+/// Where the parts of one tick's readback lie in its staging buffer.
+#[derive(Debug, Clone, Copy)]
+struct TickLayout {
+    /// Entries of each list read with the tick (attacks, candidates, deaths).
+    prefix: [u32; 3],
+    hist: u64,
+    hist_bytes: u64,
+    attacks: u64,
+    repro: u64,
+    deaths: u64,
+    records: u64,
+    total: u64,
+}
+
+impl TickLayout {
+    fn records(&self) -> u32 {
+        let [a, r, d] = self.prefix;
+        2 * a + r + d
+    }
+}
+
+/// The list prefixes and what they have seen.
+#[derive(Debug, Clone)]
+pub(super) struct Prefixes {
+    /// Entries of each list read with the tick.
+    pub(super) len: [u32; 3],
+    /// The longest of each list since the last shrink check.
+    peak: [u32; 3],
+    ticks: u32,
+}
+
+impl Prefixes {
+    pub(super) fn new() -> Self {
+        Self {
+            len: [MIN_PREFIX; 3],
+            peak: [0; 3],
+            ticks: 0,
+        }
+    }
+
+    /// Takes a tick's list lengths: a list longer than its prefix grows it
+    /// to twice its length; every [`SHRINK_WINDOW`] ticks a prefix more than
+    /// four times the longest list seen shrinks to twice that.
+    fn observe(&mut self, counts: [u32; 3]) {
+        for k in 0..3 {
+            self.peak[k] = self.peak[k].max(counts[k]);
+            if counts[k] > self.len[k] {
+                self.len[k] = (2 * counts[k]).next_power_of_two();
+            }
+        }
+        self.ticks += 1;
+        if self.ticks >= SHRINK_WINDOW {
+            for k in 0..3 {
+                if 4 * self.peak[k] < self.len[k] {
+                    self.len[k] = (2 * self.peak[k]).next_power_of_two().max(MIN_PREFIX);
+                }
+            }
+            self.peak = [0; 3];
+            self.ticks = 0;
+        }
+    }
+}
+
 impl GpuWorld {
     /// Runs the GPU passes of one tick and reads back the compact results.
     pub fn tick(&mut self, ctx: &GpuContext, plan: &TickPlan) -> Result<TickReadback, GpuError> {
         crate::gpu::readback::wait(self.tick_async(ctx, plan))
     }
 
-    /// [`Self::tick`], awaiting the GPU's readbacks.
+    /// [`Self::tick`], awaiting the GPU's readback.
     pub async fn tick_async(
         &mut self,
         ctx: &GpuContext,
@@ -27,24 +110,126 @@ impl GpuWorld {
         // After a reorder, the living entities occupy 0..alive.
         let end = if plan.reorder { plan.alive } else { plan.end };
         self.set_uniforms(ctx, plan, end);
+        let lay = self.tick_layout(plan, end);
+        let [pa, pr, pd] = lay.prefix;
+        set(
+            ctx,
+            &self.b.participants_u,
+            &ParticipantsUniform {
+                attacks: pa,
+                repro: pr,
+                deaths: pd,
+                n: end,
+            },
+        );
+        self.participants
+            .reserve(ctx, &self.b, lay.records() as u64)?;
+        self.small.reserve(ctx, lay.total);
         let mut enc = ctx
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("sim.tick"),
             });
         self.record_passes(&mut enc, plan, end);
+        if lay.records() > 0 {
+            self.participants.record(
+                &mut enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                    label: Some("sim.pass.participants"),
+                    timestamp_writes: None,
+                }),
+                lay.records(),
+            );
+        }
         self.copy_small(&mut enc);
+        self.copy_tick(&mut enc, &lay, end);
+        let submitted = Instant::now();
         ctx.queue.submit([enc.finish()]);
-        let small = self.small.read(ctx, self.small_layout.total).await?;
-        let ([na, nr, nd], mut out) = self.decode_small(&small, plan);
-        if 2 * na + nr + nd > 0 {
-            let (events, participants, bytes) = self.read_events(ctx, [na, nr, nd], end).await?;
+        let bytes = self.small.read(ctx, lay.total).await?;
+        let ready = submitted.elapsed().as_secs_f64();
+        let (counts, mut out) = self.decode_small(&bytes, plan);
+        let [na, nr, nd] = counts;
+        out.maps = 1;
+        out.wait_s = ready;
+        out.bytes_read = lay.total;
+        if lay.hist_bytes > 0 {
+            let h = lay.hist as usize;
+            out.region_hist = Some(words(&bytes[h..h + lay.hist_bytes as usize]));
+        }
+        self.prefixes.observe(counts);
+        if na <= pa && nr <= pr && nd <= pd {
+            let (events, participants) = Self::from_prefix(&bytes, &lay, counts);
+            out.events = events;
+            out.participants = participants;
+        } else if 2 * na + nr + nd > 0 {
+            // A list outgrew its prefix: read the lists whole (the prefixes
+            // have grown for the next tick).
+            let again = Instant::now();
+            let (events, participants, bytes) = self.read_events(ctx, counts, end).await?;
             out.events = events;
             out.participants = participants;
             out.bytes_read += bytes;
+            out.maps += 1;
+            out.wait_s += again.elapsed().as_secs_f64();
         }
         self.bytes_total += out.bytes_read;
+        self.maps_total += out.maps as u64;
         Ok(out)
+    }
+
+    /// Where each part of this tick's readback goes.
+    fn tick_layout(&self, plan: &TickPlan, end: u32) -> TickLayout {
+        let cap = self.prefix_cap.unwrap_or(u32::MAX);
+        let prefix = self.prefixes.len.map(|p| p.min(end).min(cap));
+        let [pa, pr, pd] = prefix;
+        let hist = self.small_layout.total.next_multiple_of(8);
+        let hist_bytes = if plan.rebalance {
+            self.b.region_hist.size()
+        } else {
+            0
+        };
+        let attacks = hist + hist_bytes;
+        let repro = attacks + pa as u64 * 16;
+        let deaths = repro + pr as u64 * 8;
+        let records = deaths + pd as u64 * 8;
+        let total = records + (2 * pa + pr + pd) as u64 * RECORD;
+        TickLayout {
+            prefix,
+            hist,
+            hist_bytes,
+            attacks,
+            repro,
+            deaths,
+            records,
+            total,
+        }
+    }
+
+    /// The events and participant records of lists that fit their prefixes.
+    fn from_prefix(
+        bytes: &[u8],
+        lay: &TickLayout,
+        [na, nr, nd]: [u32; 3],
+    ) -> (Events, Vec<ParticipantRecord>) {
+        let [pa, pr, pd] = lay.prefix.map(|p| p as usize);
+        let (na, nr, nd) = (na as usize, nr as usize, nd as usize);
+        let at = |offset: u64, from: usize, to: usize, size: usize| {
+            &bytes[offset as usize + from * size..offset as usize + to * size]
+        };
+        let attacks: Vec<[u32; 4]> = bytemuck::pod_collect_to_vec(at(lay.attacks, 0, na, 16));
+        let repro: Vec<[u32; 2]> = bytemuck::pod_collect_to_vec(at(lay.repro, 0, nr, 8));
+        // The deaths lie at the back of their list, so at the back of its prefix.
+        let deaths: Vec<[u32; 2]> = bytemuck::pod_collect_to_vec(at(lay.deaths, pd - nd, pd, 8));
+        let r = RECORD as usize;
+        let mut records: Vec<ParticipantRecord> = decode(at(lay.records, 0, 2 * na, r));
+        records.extend(decode::<ParticipantRecord>(at(
+            lay.records,
+            2 * pa,
+            2 * pa + nr,
+            r,
+        )));
+        let d0 = 2 * pa + pr + pd;
+        records.extend(decode::<ParticipantRecord>(at(lay.records, d0 - nd, d0, r)));
+        (events_from_lists(&attacks, &repro, &deaths), records)
     }
 
     /// Records the passes of [`Pass::ALL`] that run on the GPU, each timed
@@ -81,7 +266,7 @@ impl GpuWorld {
         self.emit.record(&mut begin(enc, Pass::EmitEvents), end);
     }
 
-    /// Copies the small readback's fields into its staging buffer.
+    /// Copies the small readback's fields into the staging buffer.
     fn copy_small(&self, enc: &mut wgpu::CommandEncoder) {
         let (b, l) = (&self.b, self.small_layout);
         let r = l.mig - l.pop;
@@ -96,14 +281,39 @@ impl GpuWorld {
         }
     }
 
+    /// Copies the histograms (when due), the list prefixes and their records
+    /// after the small fields.
+    fn copy_tick(&self, enc: &mut wgpu::CommandEncoder, lay: &TickLayout, end: u32) {
+        let b = &self.b;
+        let [pa, pr, pd] = lay.prefix.map(|p| p as u64);
+        let dst = &self.small.buffer;
+        for (src, from, to, bytes) in [
+            (&b.region_hist, 0, lay.hist, lay.hist_bytes),
+            (b.attacks(), 0, lay.attacks, pa * 16),
+            (b.entity_events(), 0, lay.repro, pr * 8),
+            (b.entity_events(), (end as u64 - pd) * 8, lay.deaths, pd * 8),
+            (
+                &self.participants.records,
+                0,
+                lay.records,
+                lay.records() as u64 * RECORD,
+            ),
+        ] {
+            if bytes > 0 {
+                enc.copy_buffer_to_buffer(src, from, dst, to, bytes);
+            }
+        }
+    }
+
     /// The event counts (attacks, candidates, deaths) and the rest of the
-    /// tick's readback from the small staging buffer's bytes.
+    /// tick's readback from the small fields.
     fn decode_small(&self, small: &[u8], plan: &TickPlan) -> ([u32; 3], TickReadback) {
         let l = self.small_layout;
         let r = l.mig - l.pop;
         let c = words(&small[..16]);
         let pass_s = self.timer.as_ref().map(|t| {
-            let ts: Vec<u64> = bytemuck::pod_collect_to_vec(&small[l.ts as usize..]);
+            let ts: Vec<u64> =
+                bytemuck::pod_collect_to_vec(&small[l.ts as usize..l.total as usize]);
             let mut out = [0.0; TIMED];
             for (k, o) in out.iter_mut().enumerate() {
                 if k != Pass::Reorder as usize || plan.reorder {
@@ -118,14 +328,13 @@ impl GpuWorld {
             region_migrations: words(&small[l.mig as usize..(l.mig + r) as usize]),
             food_eaten: crate::gpu::feed::eaten(&eaten),
             pass_s,
-            bytes_read: l.total,
             ..Default::default()
         };
         ([c[0], c[1], c[2]], out)
     }
 
-    /// The second readback of a tick: the event lists and the records of
-    /// every entity they name.
+    /// The second readback of a tick whose lists outgrew their prefixes: the
+    /// whole event lists and the records of every entity they name.
     async fn read_events(
         &mut self,
         ctx: &GpuContext,
@@ -146,7 +355,7 @@ impl GpuWorld {
         );
         self.participants.reserve(ctx, b, m as u64)?;
         let (a_bytes, r_bytes, d_bytes) = (na as u64 * 16, nr as u64 * 8, nd as u64 * 8);
-        let s_bytes = m as u64 * ParticipantRecord::SHADER_SIZE.get();
+        let s_bytes = m as u64 * RECORD;
         let total = a_bytes + r_bytes + d_bytes + s_bytes;
         self.lists.reserve(ctx, total);
         let mut enc = ctx
