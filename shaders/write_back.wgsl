@@ -1,8 +1,10 @@
-// write_back: applies the region workers' results to the GPU-resident state:
-// one record per changed slot, sorted by slot (consecutive slots lie next to
-// each other, so runs of changed slots are contiguous reads and writes).
-// Every record sets energy, flags and owner (kills, combat, inbox gains,
-// parents' costs); a `full` record (a child in a reused or new slot) sets
+// write_back: applies the effects of the region workers' resolution to the
+// GPU-resident state, one tick after the events (src/engine/lag.rs): one
+// record per changed slot, sorted by slot (consecutive slots lie next to each
+// other, so runs of changed slots are contiguous reads and writes). A partial
+// record (kills, combat, inbox gains, parents' costs) adds its energy change
+// to the energy the last passes left and sets the flags; the owner stays the
+// one region_of found. A `full` record (a child in a reused or new slot) sets
 // every field.
 // Its bindings are declared in src/gpu/write_back.rs, the shared structs and
 // constants in src/gpu/layout.rs.
@@ -15,10 +17,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     let r = records[k];
     let s = r.slot;
-    energy[s] = r.energy;
     tribe_flags[s] = r.tribe_flags;
-    owner[s] = r.owner;
-    if r.full != 0u {
+    if r.full == 0u {
+        energy[s] = energy[s] + r.energy;
+    } else {
+        energy[s] = r.energy;
+        owner[s] = r.owner;
         pos[s] = r.pos;
         vel[s] = r.vel;
         age[s] = r.age;

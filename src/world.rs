@@ -54,7 +54,8 @@ pub struct World {
     pub history: History,
     /// Living entities at tick 0.
     pub initial: u64,
-    /// The events emitted by the last tick.
+    /// The events emitted by the last tick's passes, which the next tick
+    /// resolves (`engine::lag`); saved in snapshots.
     pub events: Events,
 }
 

@@ -822,7 +822,12 @@ fn write_back_applies_exactly_the_changed_slots() {
             .collect();
         for r in &records {
             let i = r.slot as usize;
-            want.energy[i] = r.energy;
+            // Partial records add their energy change (the lagged effects).
+            want.energy[i] = if r.full == 1 {
+                r.energy
+            } else {
+                want.energy[i] + r.energy
+            };
             want.tribe_flags[i] = r.tribe_flags;
             if r.full == 1 {
                 want.id[i] = r.id;

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use web_time::Instant;
 
+use super::lag::{self, Effects};
 use super::pool::{BusySpan, WorkPool};
+use crate::cpu::emit_events::Events;
 use crate::cpu::neighbors::HashView;
 use crate::cpu::steer::SteerInput;
 use crate::cpu::{self, Scratch};
@@ -18,6 +20,8 @@ pub struct CpuEngine {
     pool: Arc<WorkPool>,
     hash_grid: Grid,
     scratch: Scratch,
+    /// The event lists' allocation between ticks.
+    spare: Events,
 }
 
 /// A stopwatch that charges the time since its last lap to a pass.
@@ -44,6 +48,7 @@ impl CpuEngine {
             pool,
             hash_grid,
             scratch,
+            spare: Events::default(),
         }
     }
 
@@ -58,10 +63,12 @@ impl CpuEngine {
     }
 
     /// Runs one tick on `world` (not counting it: the caller does), timing
-    /// each pass into `t`. The per-entity passes run inside the pool (each
-    /// pool thread's share measured by [`BusySpan`]s); the region tasks'
-    /// coordinator, which blocks until they report, runs on the calling
-    /// thread, outside the pool.
+    /// each pass into `t`: the region tasks resolve the last tick's events
+    /// (their coordinator, which blocks until they report, runs on the
+    /// calling thread, outside the pool), the per-entity passes run inside
+    /// the pool (each pool thread's share measured by [`BusySpan`]s), then
+    /// the resolution's effects are applied ([`super::lag`]; before the
+    /// passes on a tick that re-sorts the slots).
     pub fn step(&mut self, world: &mut World, t: &mut Timings) {
         *t = Timings::default();
         let pool = Arc::clone(&self.pool);
@@ -69,32 +76,50 @@ impl CpuEngine {
             t,
             clock: Instant::now(),
         };
+        let w = world;
+        let every = w.params.hash.reorder_interval;
+        let reorder = every > 0 && w.tick.is_multiple_of(every);
+        if reorder {
+            pool.install(|| self.reorder(w, &mut laps));
+        }
+        // Every slot from `end` up is free in the state the passes see.
+        let end = w.ledger.free.live_end();
+        let mut pending = std::mem::take(&mut w.events);
+        let effects = match w.tick.checked_sub(1) {
+            Some(emitted) => lag::resolve_deferred(
+                &mut w.regions,
+                &pool,
+                &mut w.ledger,
+                &w.params,
+                w.seed,
+                emitted,
+                &w.terrain,
+                &mut pending,
+                &mut w.entities,
+            ),
+            None => Effects::default(),
+        };
+        if reorder {
+            // As on the GPU: this tick's region_of counts no migrations
+            // (the owners were renumbered for the resolution only).
+            w.regions.forget_owners();
+        }
+        laps.lap(Pass::Resolve);
         pool.install(|| {
             // The thread that runs the passes is busy all along (its own
             // share of each parallel loop included).
             let _busy = BusySpan::start();
-            // Every slot from `end` up is free: per-slot passes stop there
-            // (a reorder only lowers the mark: `end` stays an upper bound).
-            let end = world.ledger.free.live_end();
-            let alive = self.spatial_hash(world, end, &mut laps);
-            self.sense_and_move(world, end, alive, &mut laps);
-            self.feed_and_emit(world, end, alive, &mut laps);
+            let alive = self.spatial_hash(w, end, &mut laps);
+            self.sense_and_move(w, end, alive, &mut laps);
+            self.feed_and_emit(w, end, alive, &mut laps);
         });
-        let w = world;
-        w.regions.resolve(
-            &pool,
-            &mut w.ledger,
-            &w.params,
-            w.seed,
-            w.tick,
-            &w.terrain,
-            &w.events,
-            &mut w.entities,
-        );
+        effects.apply(&mut w.entities);
         laps.lap(Pass::Resolve);
+        // The emptied list's allocation serves the next tick.
+        self.spare = pending;
     }
 
-    /// hash_count → hash_scan → hash_scatter → reorder; the living count.
+    /// hash_count → hash_scan → hash_scatter; the living count.
     fn spatial_hash(&mut self, w: &mut World, end: usize, laps: &mut Laps) -> usize {
         let (e, s) = (&mut w.entities, &mut self.scratch);
         cpu::hash_count::hash_count(
@@ -118,15 +143,31 @@ impl CpuEngine {
             &mut s.sorted_pos,
         );
         laps.lap(Pass::HashScatter);
-        let alive = s.offsets[self.hash_grid.len()] as usize;
-        let every = w.params.hash.reorder_interval;
-        if every > 0 && w.tick.is_multiple_of(every) {
-            let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of, end);
-            w.ledger.free = FreeSlots::new(n, e.capacity() as u32);
-            w.regions.forget_owners();
+        s.offsets[self.hash_grid.len()] as usize
+    }
+
+    /// `reorder`, at the start of every `hash.reorder_interval`-th tick:
+    /// the hash of the state as it is, then the living moved into slots
+    /// `0..n` in cell order; the free slots, the regions' owners and the
+    /// slots the pending events name follow. Timed as `reorder` (its hash
+    /// included).
+    fn reorder(&mut self, w: &mut World, laps: &mut Laps) {
+        let end = w.ledger.free.live_end();
+        let alive = self.spatial_hash(w, end, laps);
+        let s = &mut self.scratch;
+        let order = s.sorted[..alive].to_vec();
+        let e = &mut w.entities;
+        let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of, end);
+        w.ledger.free = FreeSlots::new(n, e.capacity() as u32);
+        w.regions.renumber(&order);
+        lag::renumber_events(&mut w.events, &order);
+        let t = &mut laps.t;
+        // Its hash is this pass's share, not the tick's hash's.
+        for p in [Pass::HashCount, Pass::HashScan, Pass::HashScatter] {
+            let d = std::mem::take(&mut t[p]);
+            t[Pass::Reorder] += d;
         }
         laps.lap(Pass::Reorder);
-        alive
     }
 
     /// steer → integrate.
@@ -175,9 +216,10 @@ impl CpuEngine {
         laps.lap(Pass::Feed);
         cpu::food_regrow::food_regrow(p, food);
         laps.lap(Pass::FoodRegrow);
-        w.regions.assign_owners(w.ledger.free.live_end(), e);
+        w.regions.assign_owners(end, e);
         laps.lap(Pass::RegionOf);
         let (seed, tick) = (w.seed, w.tick);
+        w.events = std::mem::take(&mut self.spare);
         cpu::emit_events::emit_events(p, seed, tick, e, &s.intent[..end], &mut w.events);
         laps.lap(Pass::EmitEvents);
     }

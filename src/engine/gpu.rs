@@ -12,8 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use web_time::Instant;
 
+use super::lag::{self, Effects, SlotState};
 use super::pool::WorkPool;
 use crate::cpu::NONE;
+use crate::cpu::emit_events::Events;
 use crate::gpu::layout::WriteRecord;
 use crate::gpu::world::{GpuWorld, TickPlan, TickReadback};
 use crate::gpu::{GpuContext, GpuError};
@@ -35,8 +37,9 @@ pub struct GpuTickStats {
     pub wait_s: f64,
     /// The region workers' resolution of the tick's events (CPU).
     pub resolve_s: f64,
-    /// The part of `resolve_s` that ran while the GPU computed: 0, since
-    /// the region work waits for the tick's events (no overlap yet).
+    /// The part of `resolve_s` that ran while the GPU computed the tick's
+    /// passes (the last tick's events are resolved meanwhile; not on a tick
+    /// that re-sorts the slots).
     pub overlap_s: f64,
 }
 
@@ -94,49 +97,61 @@ impl GpuEngine {
         self.table.capacity()
     }
 
-    /// One tick: the GPU passes, the compact readback (one map, see
-    /// `src/gpu/world/tick.rs`), the region workers on the CPU, the sparse
-    /// write-back. Does not count the tick (the caller
-    /// does).
+    /// One tick: on every `hash.reorder_interval`-th tick the slots are
+    /// re-sorted first; the GPU passes are submitted; while the GPU computes
+    /// them, the region workers resolve the last tick's events on the CPU;
+    /// then the tick's one readback (see `src/gpu/world/tick.rs`), and the
+    /// effects go to the GPU behind the passes (a sparse write-back,
+    /// [`super::lag`]). Does not count the tick (the caller does).
     pub async fn step(&mut self, w: &mut World, t: &mut Timings) -> Result<(), GpuError> {
         *t = Timings::default();
         let start = Instant::now();
         let every = w.params.hash.reorder_interval;
+        let reorder = every > 0 && w.tick.is_multiple_of(every);
+        let mut maps = 0;
+        let mut reordered = Duration::ZERO;
+        if reorder {
+            let clock = Instant::now();
+            self.reorder(w).await?;
+            maps += 1;
+            reordered = clock.elapsed();
+        }
+        let mut pending = std::mem::take(&mut w.events);
+        let emitted = w.tick.checked_sub(1);
+        let mut resolve = Duration::ZERO;
         let plan = TickPlan {
             tick: w.tick,
             seed: w.seed,
             end: w.ledger.free.live_end() as u32,
             alive: w.population() as u32,
-            reorder: every > 0 && w.tick.is_multiple_of(every),
+            reorder,
+            // The histograms for the rebalancing when these events are resolved.
             rebalance: Regions::rebalance_due(&w.params, w.tick),
         };
-        let mut out = self.gpu.tick_async(&self.ctx, &plan).await?;
-        self.take_participants(w, &plan, &out);
-        let rebalance = plan.rebalance;
+        let submitted = self.gpu.submit(&self.ctx, &plan)?;
+        let busy_from = submitted.at();
+        // Overlapped: the last tick's events, resolved while the GPU works.
+        let mut effects = None;
+        let mut resolved = (Instant::now(), Instant::now());
+        if let Some(tick) = emitted {
+            let clock = Instant::now();
+            let e = self.resolve(w, tick, &mut pending);
+            resolved = (clock, Instant::now());
+            resolve += clock.elapsed();
+            effects = Some(e);
+        }
+        let mut out = self.gpu.finish(&self.ctx, submitted).await?;
+        let ready = Instant::now();
+        self.take_participants(w, &out);
+        if let Some(e) = &effects {
+            // Behind the passes and their readback (a list read in a second
+            // map must be as the passes left it), before the next tick.
+            self.write_back(w, e)?;
+            e.apply(&mut self.table);
+        }
         if let Some(hist) = out.region_hist.take() {
-            // Rebalancing weighs the living per region and position bin.
             w.regions.set_gpu_histograms(hist);
         }
-        let before_resolve = Instant::now();
-        let (p, table) = (Arc::clone(&w.params), &mut self.table);
-        let (seed, tick) = (w.seed, w.tick);
-        // The coordinator blocks until the region tasks report: it runs
-        // here, outside the pool, and the tasks on it.
-        w.regions.resolve(
-            &self.pool,
-            &mut w.ledger,
-            &p,
-            seed,
-            tick,
-            &w.terrain,
-            &out.events,
-            table,
-        );
-        let resolve = before_resolve.elapsed();
-        if rebalance {
-            self.gpu.set_regions(&self.ctx, &w.regions.grid);
-        }
-        self.write_back(w, &out)?;
         let gpu_s: f64 = out.pass_s.map_or(0.0, |s| s.iter().sum());
         if let Some(s) = out.pass_s {
             for (p, v) in Pass::ALL.into_iter().zip(s) {
@@ -145,8 +160,25 @@ impl GpuEngine {
         }
         let wall = start.elapsed().as_secs_f64();
         t[Pass::Resolve] = resolve;
+        t[Pass::Reorder] = reordered;
+        t[Pass::Transfer] = Duration::from_secs_f64(
+            (wall - resolve.as_secs_f64() - reordered.as_secs_f64() - gpu_s).max(0.0),
+        );
+        // The GPU was busy until its passes' time after the submit (by the
+        // timestamps) or, without them, at least until the resolution ended
+        // if the readback still had to wait for it.
+        let busy_until = if out.pass_s.is_some() {
+            busy_from + Duration::from_secs_f64(gpu_s)
+        } else if ready.duration_since(resolved.1) > Duration::from_micros(50) {
+            ready
+        } else {
+            resolved.0
+        };
+        let overlap = busy_until
+            .min(resolved.1)
+            .saturating_duration_since(resolved.0);
         self.last = GpuTickStats {
-            maps: out.maps,
+            maps: out.maps + maps,
             gpu_busy_s: if out.pass_s.is_some() {
                 gpu_s
             } else {
@@ -154,26 +186,75 @@ impl GpuEngine {
             },
             wait_s: out.wait_s,
             resolve_s: resolve.as_secs_f64(),
-            overlap_s: 0.0,
+            overlap_s: overlap.as_secs_f64(),
         };
-        t[Pass::Transfer] =
-            Duration::from_secs_f64((wall - resolve.as_secs_f64() - gpu_s).max(0.0));
         w.events = out.events;
         Ok(())
     }
 
-    /// Puts the tick's participant records into the table (after a reorder,
-    /// the living first), and the owners the GPU found into the regions.
-    fn take_participants(&mut self, w: &mut World, plan: &TickPlan, out: &TickReadback) {
+    /// Re-sorts the slots on the GPU before this tick's passes and follows
+    /// the new numbering on the CPU: the free slots, the table (liveness, and
+    /// the rows of the entities the pending events name), the regions'
+    /// owners and the pending events.
+    async fn reorder(&mut self, w: &mut World) -> Result<(), GpuError> {
+        let alive = w.population() as u32;
+        let order = self.gpu.reorder_async(&self.ctx, alive).await?;
         let e = &mut self.table;
-        if plan.reorder {
-            // The GPU moved the living entities into slots 0..alive.
-            let alive = plan.alive as usize;
-            w.ledger.free = FreeSlots::new(plan.alive, e.capacity() as u32);
-            w.regions.forget_owners();
-            e.tribe_flags[..alive].fill(FLAG_ALIVE);
-            e.tribe_flags[alive..].fill(0);
+        let mut rows: Vec<SlotState> = lag::named_slots(&w.events)
+            .into_iter()
+            .map(|s| SlotState::of(e, s))
+            .collect();
+        lag::renumber_events(&mut w.events, &order);
+        // The rows are in ascending old slot: each finds its new one.
+        let mut new = vec![u32::MAX; rows.len()];
+        for (k, old) in order.iter().enumerate() {
+            if let Ok(j) = rows.binary_search_by_key(old, |r| r.slot) {
+                new[j] = k as u32;
+            }
         }
+        for (r, &k) in rows.iter_mut().zip(&new) {
+            r.slot = k;
+        }
+        rows.retain(|r| r.slot != u32::MAX);
+        let n = alive as usize;
+        e.tribe_flags[..n].fill(FLAG_ALIVE);
+        e.tribe_flags[n..].fill(0);
+        for r in &rows {
+            r.put(e);
+        }
+        w.ledger.free = FreeSlots::new(alive, e.capacity() as u32);
+        w.regions.renumber(&order);
+        Ok(())
+    }
+
+    /// Resolves the events emitted at `tick` on the table (the state as of
+    /// now at the slots they name), keeping the effects for later.
+    fn resolve(&mut self, w: &mut World, tick: u32, ev: &mut Events) -> Effects {
+        let rebalance = Regions::rebalance_due(&w.params, tick);
+        let p = Arc::clone(&w.params);
+        // The coordinator blocks until the region tasks report: it runs
+        // here, outside the pool, and the tasks on it.
+        let effects = lag::resolve_deferred(
+            &mut w.regions,
+            &self.pool,
+            &mut w.ledger,
+            &p,
+            w.seed,
+            tick,
+            &w.terrain,
+            ev,
+            &mut self.table,
+        );
+        if rebalance {
+            self.gpu.set_regions(&self.ctx, &w.regions.grid);
+        }
+        effects
+    }
+
+    /// Puts the tick's participant records into the table, and the owners
+    /// the GPU found into the regions.
+    fn take_participants(&mut self, w: &mut World, out: &TickReadback) {
+        let e = &mut self.table;
         w.ledger.counters.food_eaten += out.food_eaten;
         for r in &out.participants {
             let i = r.slot as usize;
@@ -190,39 +271,43 @@ impl GpuEngine {
         );
     }
 
-    /// Sends every slot the region workers changed (the participants and the
-    /// newborn) back to the device as one sorted list of records.
-    fn write_back(&mut self, w: &World, out: &TickReadback) -> Result<(), GpuError> {
-        let e = &self.table;
-        let mut born: Vec<u32> = w.regions.births().to_vec();
-        born.sort_unstable();
-        let mut slots: Vec<u32> = out
-            .participants
-            .iter()
-            .map(|r| r.slot)
-            .chain(born.iter().copied())
-            .collect();
-        slots.sort_unstable();
-        slots.dedup();
+    /// Sends the effects to the device as one list of records sorted by
+    /// slot: a newborn whole (its owner the region it was born in), every
+    /// other change as an energy change and new flags (a slot that died and
+    /// received a child this tick gets the child's record only).
+    fn write_back(&mut self, w: &World, effects: &Effects) -> Result<(), GpuError> {
         let owners = w.regions.owners();
-        let records: Vec<WriteRecord> = slots
+        let born = |slot: u32| effects.born.binary_search_by_key(&slot, |b| b.slot).is_ok();
+        let mut records: Vec<WriteRecord> = effects
+            .changed
             .iter()
-            .map(|&slot| {
-                let i = slot as usize;
-                WriteRecord {
-                    slot,
-                    id: e.id[i],
-                    tribe_flags: e.tribe_flags[i],
-                    owner: if e.alive(i) { owners[i] } else { NONE },
-                    pos: e.pos[i],
-                    vel: e.vel[i],
-                    energy: e.energy[i],
-                    age: e.age[i],
-                    full: born.binary_search(&slot).is_ok() as u32,
-                    genes: e.genes[i],
-                }
+            .filter(|&&(slot, _, _)| !born(slot))
+            .map(|&(slot, energy, tribe_flags)| WriteRecord {
+                slot,
+                id: 0,
+                tribe_flags,
+                owner: NONE,
+                pos: [0.0; 2],
+                vel: [0.0; 2],
+                energy,
+                age: 0.0,
+                full: 0,
+                genes: [0; 5],
             })
+            .chain(effects.born.iter().map(|b| WriteRecord {
+                slot: b.slot,
+                id: b.id,
+                tribe_flags: b.tribe_flags,
+                owner: owners[b.slot as usize],
+                pos: b.pos,
+                vel: b.vel,
+                energy: b.energy,
+                age: b.age,
+                full: 1,
+                genes: b.genes,
+            }))
             .collect();
+        records.sort_unstable_by_key(|r| r.slot);
         self.gpu.write_back(&self.ctx, &records)
     }
 }

@@ -1,12 +1,15 @@
 //! The engines that advance a [`World`] by one tick: [`CpuEngine`] (plain
 //! Rust on a thread pool) or [`GpuEngine`] (WGSL compute on a wgpu device).
-//! Both run the passes of [`crate::pass::Pass`] in that order, then the
-//! region workers, and give the same world for the same seed (exactly on
-//! the CPU for any threads and regions; repeatably on one GPU adapter).
+//! Both resolve the last tick's events with the region workers, run the
+//! passes of [`crate::pass::Pass`] in that order, then apply what the
+//! resolution changed ([`lag`]: the same one-tick lag in both), and give the
+//! same world for the same seed (exactly on the CPU for any threads and
+//! regions; repeatably on one GPU adapter).
 //! An engine owns only scratch and devices; the state is the world's.
 
 pub mod cpu;
 pub mod gpu;
+pub mod lag;
 pub mod pool;
 
 pub use cpu::CpuEngine;

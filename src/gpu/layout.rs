@@ -322,17 +322,18 @@ wgsl_struct! {
         pub id: u32,
         /// Tribe and flags.
         pub tribe_flags: u32,
-        /// Owning region ([`crate::cpu::NONE`] when dead).
+        /// Owning region (full records).
         pub owner: u32,
         /// Position (full records).
         pub pos: [f32; 2],
         /// Velocity (full records).
         pub vel: [f32; 2],
-        /// Energy.
+        /// Energy (full records); the change of energy (partial records).
         pub energy: f32,
         /// Age (full records).
         pub age: f32,
-        /// 1: every field is written (a newborn); 0: energy, flags and owner only.
+        /// 1: every field is written (a newborn); 0: the energy change is
+        /// added and the flags are set.
         pub full: u32,
         /// Packed genes (full records).
         pub genes: [u32; 5],

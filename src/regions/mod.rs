@@ -255,6 +255,16 @@ impl Regions {
         self.next_owner.fill(NONE);
     }
 
+    /// Moves the owners with the slots after a re-sort: `order` holds the
+    /// old slot of each new slot `0..order.len()`; slots above have none.
+    pub fn renumber(&mut self, order: &[u32]) {
+        for (k, &old) in order.iter().enumerate() {
+            self.next_owner[k] = self.owner[old as usize];
+        }
+        std::mem::swap(&mut self.owner, &mut self.next_owner);
+        self.next_owner.fill(NONE);
+    }
+
     /// The region that owns each slot this tick ([`NONE`] for free slots).
     pub fn owners(&self) -> &[u32] {
         &self.owner

@@ -32,8 +32,13 @@ use std::path::Path;
 /// The file's first eight bytes.
 pub const MAGIC: [u8; 8] = *b"EVOSNAP\0";
 
-/// The format version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The format version this build writes. Version 2 adds the events the
+/// next tick resolves (the one-tick lag, `engine::lag`); version 1 files
+/// still load, with none pending.
+pub const VERSION: u32 = 2;
+
+/// The oldest format version this build reads.
+pub const OLDEST_VERSION: u32 = 1;
 
 /// Header bytes before the payload.
 pub const HEADER: usize = 32;
@@ -53,7 +58,9 @@ pub enum SnapshotError {
     #[error("not an evosim snapshot (the file does not start with the snapshot magic bytes)")]
     NotASnapshot,
     /// Another format version.
-    #[error("snapshot format version {found}, this evosim reads version {VERSION} only")]
+    #[error(
+        "snapshot format version {found}, this evosim reads versions {OLDEST_VERSION} to {VERSION}"
+    )]
     Version {
         /// Version in the file.
         found: u32,
@@ -164,6 +171,8 @@ impl Writer {
 pub struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
+    /// The file's format version.
+    pub version: u32,
 }
 
 fn bad(what: &str) -> SnapshotError {
@@ -186,7 +195,7 @@ impl<'a> Reader<'a> {
         let word = |at: usize| u32::from_le_bytes(file[at..at + 4].try_into().expect("4 bytes"));
         let long = |at: usize| u64::from_le_bytes(file[at..at + 8].try_into().expect("8 bytes"));
         let version = word(8);
-        if version != VERSION {
+        if !(OLDEST_VERSION..=VERSION).contains(&version) {
             return Err(SnapshotError::Version { found: version });
         }
         let len = long(16);
@@ -205,6 +214,7 @@ impl<'a> Reader<'a> {
         Ok(Self {
             data: payload,
             pos: 0,
+            version,
         })
     }
 

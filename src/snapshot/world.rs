@@ -2,9 +2,11 @@
 //!
 //! The payload holds the scenario (the terrain and every parameter follow
 //! from it), the tick, every entity slot, the food grid, the id counter and
-//! free slots, the counters, the region layout and the history.
+//! free slots, the counters, the region layout, the history and (since
+//! version 2) the events the next tick resolves.
 
 use super::{Reader, SnapshotError, Writer};
+use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::grid::Grid;
@@ -66,7 +68,85 @@ pub fn encode(world: &World, e: &Entities, food: &Food) -> Result<Vec<u8>, Snaps
         w.u64(h.kills);
         w.u64(h.starved);
     }
+    let ev = &world.events;
+    let attacks: Vec<[u32; 4]> = ev
+        .attacks
+        .iter()
+        .map(|a| [a.target_id, a.attacker_id, a.target, a.attacker])
+        .collect();
+    w.words(&attacks);
+    let repro: Vec<[u32; 2]> = ev.repro.iter().map(|c| [c.id, c.slot]).collect();
+    w.words(&repro);
+    let deaths: Vec<[u32; 3]> = ev
+        .deaths
+        .iter()
+        .map(|(d, cause)| [d.id, d.slot, *cause as u32])
+        .collect();
+    w.words(&deaths);
     Ok(w.finish())
+}
+
+/// The pending events of a version 2 payload: every slot below the
+/// capacity, causes starved or old age; sorted as the engines keep them.
+fn read_events(r: &mut Reader, capacity: usize) -> Result<Events, SnapshotError> {
+    let list = |r: &mut Reader, per: usize, what: &str| -> Result<Vec<u32>, SnapshotError> {
+        let v = r.u32s(capacity.saturating_mul(per), what)?;
+        if v.len() % per != 0 {
+            return Err(invalid(format!(
+                "{what}: {} words, not whole entries",
+                v.len()
+            )));
+        }
+        Ok(v)
+    };
+    let slot_ok = |s: u32| (s as usize) < capacity;
+    let a = list(r, 4, "the pending attacks")?;
+    let p = list(r, 2, "the pending reproduction candidates")?;
+    let d = list(r, 3, "the pending deaths")?;
+    let mut ev = Events::default();
+    for x in a.chunks_exact(4) {
+        if !slot_ok(x[2]) || !slot_ok(x[3]) {
+            return Err(invalid("a pending attack names a slot past the capacity"));
+        }
+        ev.attacks.push(Attack {
+            target_id: x[0],
+            attacker_id: x[1],
+            target: x[2],
+            attacker: x[3],
+        });
+    }
+    for x in p.chunks_exact(2) {
+        if !slot_ok(x[1]) {
+            return Err(invalid(
+                "a pending candidate names a slot past the capacity",
+            ));
+        }
+        ev.repro.push(EntityEvent {
+            id: x[0],
+            slot: x[1],
+        });
+    }
+    for x in d.chunks_exact(3) {
+        let cause = match x[2] {
+            0 => DeathCause::Starved,
+            1 => DeathCause::OldAge,
+            c => return Err(invalid(format!("a pending death has cause {c}"))),
+        };
+        if !slot_ok(x[1]) {
+            return Err(invalid("a pending death names a slot past the capacity"));
+        }
+        ev.deaths.push((
+            EntityEvent {
+                id: x[0],
+                slot: x[1],
+            },
+            cause,
+        ));
+    }
+    ev.attacks.sort_unstable();
+    ev.repro.sort_unstable();
+    ev.deaths.sort_unstable();
+    Ok(ev)
 }
 
 fn tribe_fields(t: &TribeCounters) -> [u64; TRIBE_FIELDS] {
@@ -96,6 +176,7 @@ pub struct Saved {
     food: [Vec<f32>; 3],
     bounds: (u32, u32, Vec<f32>, Vec<f32>),
     history: History,
+    events: Events,
 }
 
 /// Reads the payload of a snapshot file. Every length is checked before
@@ -146,6 +227,11 @@ pub fn decode(bytes: &[u8]) -> Result<Saved, SnapshotError> {
     ];
     let bounds = read_bounds(&mut r)?;
     let history = read_history(&mut r, tribes)?;
+    let events = if r.version >= 2 {
+        read_events(&mut r, capacity)?
+    } else {
+        Events::default()
+    };
     r.end()?;
     Ok(Saved {
         scenario,
@@ -158,6 +244,7 @@ pub fn decode(bytes: &[u8]) -> Result<Saved, SnapshotError> {
         food,
         bounds,
         history,
+        events,
     })
 }
 
@@ -255,6 +342,7 @@ pub fn restore(world: &mut World, s: Saved, keep_bounds: bool) -> Result<(), Sna
     world.ledger.next_id = s.next_id;
     world.ledger.counters = s.counters;
     world.history = s.history;
+    world.events = s.events;
     let (rows, cols, xs, ys) = s.bounds;
     let g = &mut world.regions.grid;
     let bounds_ok = |b: &[f32], len: f32| {

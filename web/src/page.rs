@@ -257,6 +257,16 @@ pub struct Status {
     pub state_hash: Option<u64>,
     /// The last error or notice.
     pub message: Option<String>,
+    /// Wall time per tick of the last batch (ms).
+    pub tick_ms: f64,
+    /// The last tick's transfer (GPU backend: waiting for the GPU and the
+    /// readback, write-back) and region work (ms).
+    pub transfer_ms: f64,
+    /// See `transfer_ms`.
+    pub resolve_ms: f64,
+    /// The last tick's time per pass (ms; GPU passes by timestamp queries
+    /// where the adapter has them), in `Pass::ALL` order.
+    pub passes_ms: Vec<(&'static str, f64)>,
 }
 
 thread_local! {
@@ -291,6 +301,14 @@ impl Status {
         let hash = self.state_hash.map(|h| format!("{h:016x}"));
         set(&o, "state_hash", &opt(hash));
         set(&o, "message", &opt(self.message.clone()));
+        set(&o, "tick_ms", &JsValue::from_f64(self.tick_ms));
+        set(&o, "transfer_ms", &JsValue::from_f64(self.transfer_ms));
+        set(&o, "resolve_ms", &JsValue::from_f64(self.resolve_ms));
+        let passes = js_sys::Object::new();
+        for (name, ms) in &self.passes_ms {
+            set(&passes, name, &JsValue::from_f64(*ms));
+        }
+        set(&o, "passes_ms", &passes);
         set(
             &o,
             "pool_threads",

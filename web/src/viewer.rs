@@ -239,5 +239,13 @@ pub fn publish(mode: &'static str, app: &App, ctx: &GpuContext) {
         s.adapter = Some(v.adapter.clone().unwrap_or_else(|| ctx.describe()));
         s.state_hash = v.state_hash;
         s.message = v.message.clone();
+        s.tick_ms = v.tick_ms as f64;
+        s.transfer_ms = v.timings[evosim::pass::Pass::Transfer].as_secs_f64() * 1e3;
+        s.resolve_ms = v.timings[evosim::pass::Pass::Resolve].as_secs_f64() * 1e3;
+        s.passes_ms = v
+            .timings
+            .iter()
+            .map(|(p, t)| (p.name(), t.as_secs_f64() * 1e3))
+            .collect();
     });
 }

@@ -42,8 +42,20 @@ try {
   }
   const a = await status();
   const t0 = Date.now();
-  await new Promise((ok) => setTimeout(ok, Number(seconds) * 1000));
+  // The page's own figures of its last batch, sampled each second.
+  const samples = [];
+  const passes = [];
+  while (Date.now() - t0 < Number(seconds) * 1000) {
+    await new Promise((ok) => setTimeout(ok, 1000));
+    const s = await status();
+    samples.push([s.tick_ms, s.transfer_ms, s.resolve_ms]);
+    passes.push(s.passes_ms ?? {});
+  }
   const b = await status();
+  const median = (k) => {
+    const v = samples.map((x) => x[k]).filter((x) => typeof x === 'number').sort((x, y) => x - y);
+    return v.length ? Number(v[Math.floor(v.length / 2)].toFixed(2)) : null;
+  };
   const s = (Date.now() - t0) / 1000;
   const ticks = b.tick - a.tick;
   log(`${ticks} ticks in ${s.toFixed(1)} s; population ${b.population}; adapter ${b.adapter}`);
@@ -55,6 +67,13 @@ try {
     ticks_per_s: Number((ticks / s).toFixed(2)),
     ms_per_tick: Number((1000 * s / Math.max(ticks, 1)).toFixed(1)),
     population: b.population,
+    page_tick_ms: median(0),
+    page_transfer_ms: median(1),
+    page_resolve_ms: median(2),
+    page_passes_ms: Object.fromEntries(Object.keys(passes.at(-1) ?? {}).map((k) => {
+      const v = passes.map((p) => p[k]).filter((x) => typeof x === 'number').sort((x, y) => x - y);
+      return [k, Number(v[Math.floor(v.length / 2)].toFixed(2))];
+    })),
     mode: b.mode,
     backend: b.backend,
     adapter: b.adapter,

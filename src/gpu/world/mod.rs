@@ -44,6 +44,7 @@ use crate::model::terrain::Terrain;
 use crate::pass::Pass;
 use crate::regions::grid::{REBALANCE_BINS, RegionGrid};
 use staging::{SmallLayout, Staging, Timer};
+pub use tick::Submitted;
 
 /// Number of timed GPU passes: the first entries of [`Pass::ALL`]
 /// (`hash_count` … `emit_events`), each its own compute pass.
@@ -60,7 +61,8 @@ pub struct TickPlan {
     pub end: u32,
     /// Living entities.
     pub alive: u32,
-    /// Re-sort the slots into cell order this tick (slots `0..alive` live afterwards).
+    /// The slots were re-sorted just before this tick
+    /// ([`GpuWorld::reorder_async`]): `region_of` counts no migrations.
     pub reorder: bool,
     /// Count the living per region in position bins (for rebalancing the
     /// region boundaries at the end of this tick).
@@ -333,14 +335,6 @@ impl GpuWorld {
             &GatherUniform {
                 n: plan.alive,
                 capacity: end,
-            },
-        );
-        set(
-            ctx,
-            &b.reorder_u,
-            &GatherUniform {
-                n: plan.alive,
-                capacity: b.sizes.capacity,
             },
         );
         set(

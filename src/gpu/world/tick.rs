@@ -14,7 +14,7 @@ use web_time::Instant;
 use crate::cpu::emit_events::Events;
 use crate::gpu::buffers::set;
 use crate::gpu::emit_events::events_from_lists;
-use crate::gpu::layout::{ParticipantRecord, ParticipantsUniform};
+use crate::gpu::layout::{GatherUniform, ParticipantRecord, ParticipantsUniform};
 use crate::gpu::wgsl::decode;
 use crate::gpu::{GpuContext, GpuError};
 use crate::pass::Pass;
@@ -31,6 +31,21 @@ pub(super) const MIN_PREFIX: u32 = 256;
 
 /// Ticks over which the longest list is watched before a prefix may shrink.
 const SHRINK_WINDOW: u32 = 256;
+
+/// A tick submitted to the GPU, for [`GpuWorld::finish`].
+#[derive(Debug)]
+pub struct Submitted {
+    lay: TickLayout,
+    end: u32,
+    at: Instant,
+}
+
+impl Submitted {
+    /// When the tick was submitted.
+    pub fn at(&self) -> Instant {
+        self.at
+    }
+}
 
 /// Where the parts of one tick's readback lie in its staging buffer.
 #[derive(Debug, Clone, Copy)]
@@ -107,8 +122,16 @@ impl GpuWorld {
         ctx: &GpuContext,
         plan: &TickPlan,
     ) -> Result<TickReadback, GpuError> {
-        // After a reorder, the living entities occupy 0..alive.
-        let end = if plan.reorder { plan.alive } else { plan.end };
+        let submitted = self.submit(ctx, plan)?;
+        self.finish(ctx, submitted).await
+    }
+
+    /// Records and submits one tick's passes, its participant records and
+    /// the copies into its staging buffer; [`Self::finish`] reads them. Work
+    /// submitted in between (the write-back of the last tick's effects)
+    /// runs after the passes.
+    pub fn submit(&mut self, ctx: &GpuContext, plan: &TickPlan) -> Result<Submitted, GpuError> {
+        let end = plan.end;
         self.set_uniforms(ctx, plan, end);
         let lay = self.tick_layout(plan, end);
         let [pa, pr, pd] = lay.prefix;
@@ -142,14 +165,25 @@ impl GpuWorld {
         }
         self.copy_small(&mut enc);
         self.copy_tick(&mut enc, &lay, end);
-        let submitted = Instant::now();
+        let at = Instant::now();
         ctx.queue.submit([enc.finish()]);
+        Ok(Submitted { lay, end, at })
+    }
+
+    /// Awaits a submitted tick's one map (two when a list outgrew its
+    /// prefix) and decodes its results.
+    pub async fn finish(
+        &mut self,
+        ctx: &GpuContext,
+        submitted: Submitted,
+    ) -> Result<TickReadback, GpuError> {
+        let Submitted { lay, end, at } = submitted;
+        let [pa, pr, pd] = lay.prefix;
         let bytes = self.small.read(ctx, lay.total).await?;
-        let ready = submitted.elapsed().as_secs_f64();
-        let (counts, mut out) = self.decode_small(&bytes, plan);
+        let (counts, mut out) = self.decode_small(&bytes);
         let [na, nr, nd] = counts;
         out.maps = 1;
-        out.wait_s = ready;
+        out.wait_s = at.elapsed().as_secs_f64();
         out.bytes_read = lay.total;
         if lay.hist_bytes > 0 {
             let h = lay.hist as usize;
@@ -163,17 +197,53 @@ impl GpuWorld {
         } else if 2 * na + nr + nd > 0 {
             // A list outgrew its prefix: read the lists whole (the prefixes
             // have grown for the next tick).
-            let again = Instant::now();
             let (events, participants, bytes) = self.read_events(ctx, counts, end).await?;
             out.events = events;
             out.participants = participants;
             out.bytes_read += bytes;
             out.maps += 1;
-            out.wait_s += again.elapsed().as_secs_f64();
+            out.wait_s = at.elapsed().as_secs_f64();
         }
         self.bytes_total += out.bytes_read;
         self.maps_total += out.maps as u64;
         Ok(out)
+    }
+
+    /// Re-sorts the slots into cell order before a tick (every
+    /// `hash.reorder_interval` ticks): the hash of the state as it is, then
+    /// the living moved into slots `0..alive`. Returns the old slot of each
+    /// new slot (one map: the CPU renumbers the pending events with it).
+    pub async fn reorder_async(
+        &mut self,
+        ctx: &GpuContext,
+        alive: u32,
+    ) -> Result<Vec<u32>, GpuError> {
+        let b = &self.b;
+        set(
+            ctx,
+            &b.reorder_u,
+            &GatherUniform {
+                n: alive,
+                capacity: b.sizes.capacity,
+            },
+        );
+        let bytes = alive as u64 * 4;
+        self.lists.reserve(ctx, bytes);
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("sim.reorder"),
+            });
+        self.hash.record(&mut enc, b, |_| None);
+        if bytes > 0 {
+            enc.copy_buffer_to_buffer(&b.sorted, 0, &self.lists.buffer, 0, bytes);
+        }
+        self.reorder.record(&mut enc, b, alive, None);
+        ctx.queue.submit([enc.finish()]);
+        let order = words(&self.lists.read(ctx, bytes).await?);
+        self.bytes_total += bytes;
+        self.maps_total += 1;
+        Ok(order)
     }
 
     /// Where each part of this tick's readback goes.
@@ -240,12 +310,6 @@ impl GpuWorld {
         self.region_of.clear(enc, b);
         self.emit.clear(enc, b);
         self.hash.record(enc, b, |k| self.timed(Pass::ALL[k]));
-        if plan.reorder {
-            self.reorder
-                .record(enc, b, plan.alive, self.timed(Pass::Reorder));
-            // The hash again, over the renumbered slots (sorted becomes 0..alive).
-            self.hash.record(enc, b, |_| None);
-        }
         let begin = |enc: &mut wgpu::CommandEncoder, p: Pass| {
             enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
                 label: Some(&format!("sim.pass.{p}")),
@@ -307,7 +371,7 @@ impl GpuWorld {
 
     /// The event counts (attacks, candidates, deaths) and the rest of the
     /// tick's readback from the small fields.
-    fn decode_small(&self, small: &[u8], plan: &TickPlan) -> ([u32; 3], TickReadback) {
+    fn decode_small(&self, small: &[u8]) -> ([u32; 3], TickReadback) {
         let l = self.small_layout;
         let r = l.mig - l.pop;
         let c = words(&small[..16]);
@@ -316,7 +380,8 @@ impl GpuWorld {
                 bytemuck::pod_collect_to_vec(&small[l.ts as usize..l.total as usize]);
             let mut out = [0.0; TIMED];
             for (k, o) in out.iter_mut().enumerate() {
-                if k != Pass::Reorder as usize || plan.reorder {
+                // Reorder runs in its own submission (GpuWorld::reorder_async).
+                if k != Pass::Reorder as usize {
                     *o = ts[2 * k + 1].saturating_sub(ts[2 * k]) as f64 * t.period_ns * 1e-9;
                 }
             }
