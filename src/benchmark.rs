@@ -129,6 +129,8 @@ impl Samples {
             |f: fn(&crate::engine::GpuTickStats) -> f64| self.gpu.iter().map(f).sum::<f64>() / n;
         Some(GpuMeans {
             readbacks_per_tick: mean(|g| g.maps as f64),
+            overflow_maps_per_tick: mean(|g| g.overflow_maps as f64),
+            reorder_maps_per_tick: mean(|g| g.reorder_maps as f64),
             gpu_busy_ms: mean(|g| g.gpu_busy_s) * 1e3,
             wait_ms: mean(|g| g.wait_s) * 1e3,
             cpu_resolve_ms: mean(|g| g.resolve_s) * 1e3,
@@ -151,6 +153,10 @@ impl Samples {
 pub struct GpuMeans {
     /// Buffers mapped (blocking readbacks) per tick.
     pub readbacks_per_tick: f64,
+    /// Of those: second maps of event lists longer than their prefixes.
+    pub overflow_maps_per_tick: f64,
+    /// Of those: maps of the new slot order on re-sort ticks.
+    pub reorder_maps_per_tick: f64,
     /// GPU time per tick (timestamps, or the wait where there are none).
     pub gpu_busy_ms: f64,
     /// From submitting a tick's passes to their results on the CPU.

@@ -80,8 +80,25 @@ fn check_row(r: &serde_json::Value, ticks: u64) {
         assert!(v >= 0.0);
     }
     match r["backend"].as_str() {
-        Some("cpu") => assert!(r["gpu_bytes_per_entity"].is_null(), "{r}"),
+        Some("cpu") => {
+            assert!(r["gpu_bytes_per_entity"].is_null(), "{r}");
+            assert!(r["readbacks_per_tick"].is_null(), "{r}");
+        }
         Some("gpu") => {
+            // One map a tick, a few more for lists that outgrow their
+            // prefixes and the slot re-sorts; the overlap within the resolution.
+            let maps = f("readbacks_per_tick");
+            let extra = &r["extra_readbacks_per_tick"];
+            let (over, resort) = (
+                extra["list_overflow"].as_f64().expect("overflow maps"),
+                extra["reorder"].as_f64().expect("re-sort maps"),
+            );
+            assert!(
+                maps >= 1.0 && (maps - 1.0 - over - resort).abs() < 1e-9,
+                "{r}"
+            );
+            assert!(f("gpu_busy_ms") > 0.0 && f("gpu_wait_ms") > 0.0, "{r}");
+            assert!(f("overlap_ms") <= f("cpu_resolve_ms") + 1e-9, "{r}");
             // Every buffer counted: at least the entity state itself.
             assert!(f("gpu_bytes_per_entity") >= 52.0, "{r}");
             // DESIGN.md §5: at most 96 bytes of storage per slot, state,

@@ -27,9 +27,14 @@ use crate::world::World;
 /// How the last GPU tick spent its time between the GPU and the CPU.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GpuTickStats {
-    /// Buffers mapped (blocking readbacks) in the tick: 1, or 2 when an
-    /// event list outgrew the prefix read with the tick.
+    /// Buffers mapped (blocking readbacks) in the tick: 1, plus one when an
+    /// event list outgrew the prefix read with the tick, plus one when the
+    /// slots were re-sorted before it.
     pub maps: u32,
+    /// Of `maps`: the second map of an event list longer than its prefix.
+    pub overflow_maps: u32,
+    /// Of `maps`: the map of the new slot order on a re-sort tick.
+    pub reorder_maps: u32,
     /// GPU time: the pass timestamps' sum where the adapter has them, else
     /// the wait from submitting the passes to their results on the CPU.
     pub gpu_busy_s: f64,
@@ -179,6 +184,8 @@ impl GpuEngine {
             .saturating_duration_since(resolved.0);
         self.last = GpuTickStats {
             maps: out.maps + maps,
+            overflow_maps: out.maps - 1,
+            reorder_maps: maps,
             gpu_busy_s: if out.pass_s.is_some() {
                 gpu_s
             } else {

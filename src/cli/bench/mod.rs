@@ -142,6 +142,10 @@ impl Row {
             "population_start": self.samples.population_start,
             "population_end": self.population_end,
             "readbacks_per_tick": self.samples.gpu_means().map(|g| g.readbacks_per_tick),
+            "extra_readbacks_per_tick": self.samples.gpu_means().map(|g| json!({
+                "list_overflow": g.overflow_maps_per_tick,
+                "reorder": g.reorder_maps_per_tick,
+            })),
             "gpu_busy_ms": self.samples.gpu_means().map(|g| g.gpu_busy_ms),
             "gpu_wait_ms": self.samples.gpu_means().map(|g| g.wait_ms),
             "cpu_resolve_ms": self.samples.gpu_means().map(|g| g.cpu_resolve_ms),

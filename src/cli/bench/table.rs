@@ -59,15 +59,17 @@ fn write_gpu_traffic(o: &mut String, rows: &[Row]) {
     }
     let _ = writeln!(
         o,
-        "GPU ticks, means per tick: readbacks (blocking maps), GPU busy ms, wait ms (submit to results), CPU resolve ms, overlapped ms:"
+        "GPU ticks, means per tick: readbacks (blocking maps; of them: lists longer than their prefix, slot re-sorts), GPU busy ms, wait ms (submit to results), CPU resolve ms, overlapped ms:"
     );
     for (r, g) in gpu {
         let _ = writeln!(
             o,
-            "{:>10} {:<4} readbacks {:.3}  busy {:.2}  wait {:.2}  resolve {:.2}  overlapped {:.2}",
+            "{:>10} {:<4} readbacks {:.3} ({:.3} overflow, {:.3} re-sort)  busy {:.2}  wait {:.2}  resolve {:.2}  overlapped {:.2}",
             r.entities,
             r.backend,
             g.readbacks_per_tick,
+            g.overflow_maps_per_tick,
+            g.reorder_maps_per_tick,
             g.gpu_busy_ms,
             g.wait_ms,
             g.cpu_resolve_ms,
