@@ -3,7 +3,8 @@
 // record per changed slot, sorted by slot (consecutive slots lie next to each
 // other, so runs of changed slots are contiguous reads and writes). A partial
 // record (kills, combat, inbox gains, parents' costs) adds its energy change
-// to the energy the last passes left and sets the flags; the owner stays the
+// to the energy the last passes left (never above energy_max) and sets the
+// flags; the owner stays the
 // one region_of found. A `full` record (a child in a reused or new slot) sets
 // every field.
 // Its bindings are declared in src/gpu/write_back.rs, the shared structs and
@@ -19,7 +20,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let s = r.slot;
     tribe_flags[s] = r.tribe_flags;
     if r.full == 0u {
-        energy[s] = energy[s] + r.energy;
+        energy[s] = min(energy[s] + r.energy, u.energy_max);
     } else {
         energy[s] = r.energy;
         owner[s] = r.owner;

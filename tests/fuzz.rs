@@ -2,7 +2,8 @@
 //! bounded so that CI runs them in seconds): the snapshot reader and the
 //! scenario parser return `Ok` or one clear error for any input, and never
 //! panic. The corpus they start from is committed: `tests/data/tiny-v1.evosnap`
-//! and `scenarios/*.toml`; proptest writes any failing case it finds to
+//! (and a version 2 snapshot with events pending, made from it) and
+//! `scenarios/*.toml`; proptest writes any failing case it finds to
 //! `tests/fuzz.proptest-regressions`, to be committed with the fix.
 
 use evosim::snapshot::{HEADER, checksum};
@@ -12,6 +13,25 @@ use proptest::prelude::*;
 fn seed_snapshot() -> Vec<u8> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny-v1.evosnap");
     std::fs::read(path).expect("committed snapshot")
+}
+
+/// A version 2 snapshot with events pending: the committed file run on
+/// until its last tick emitted some.
+fn seed_snapshot_v2() -> &'static [u8] {
+    static SEED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    SEED.get_or_init(|| {
+        let mut sim = Simulation::from_snapshot(&seed_snapshot(), Backend::Cpu, 1, None)
+            .expect("the committed snapshot loads");
+        for _ in 0..400 {
+            sim.step().expect("it runs");
+            let ev = sim.last_events();
+            if !ev.attacks.is_empty() && !(ev.repro.is_empty() && ev.deaths.is_empty()) {
+                break;
+            }
+        }
+        assert!(!sim.last_events().attacks.is_empty(), "events pending");
+        sim.to_snapshot().expect("a snapshot")
+    })
 }
 
 fn seed_scenarios() -> Vec<String> {
@@ -90,8 +110,9 @@ proptest! {
     /// (or not): the reader answers without panicking, and a world it
     /// accepts can run.
     #[test]
-    fn snapshot_reader_never_panics(edits in proptest::collection::vec(edit(), 1..4), fix in any::<bool>()) {
-        let mut b = apply(seed_snapshot(), &edits);
+    fn snapshot_reader_never_panics(edits in proptest::collection::vec(edit(), 1..4), fix in any::<bool>(), v2 in any::<bool>()) {
+        let seed = if v2 { seed_snapshot_v2().to_vec() } else { seed_snapshot() };
+        let mut b = apply(seed, &edits);
         if fix {
             b = reseal(b);
         }

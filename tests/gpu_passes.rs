@@ -822,11 +822,12 @@ fn write_back_applies_exactly_the_changed_slots() {
             .collect();
         for r in &records {
             let i = r.slot as usize;
-            // Partial records add their energy change (the lagged effects).
+            // Partial records add their energy change (the lagged effects),
+            // never above the cap.
             want.energy[i] = if r.full == 1 {
                 r.energy
             } else {
-                want.energy[i] + r.energy
+                (want.energy[i] + r.energy).min(sim.params().energy.max)
             };
             want.tribe_flags[i] = r.tribe_flags;
             if r.full == 1 {

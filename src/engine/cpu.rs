@@ -67,8 +67,8 @@ impl CpuEngine {
     /// (their coordinator, which blocks until they report, runs on the
     /// calling thread, outside the pool), the per-entity passes run inside
     /// the pool (each pool thread's share measured by [`BusySpan`]s), then
-    /// the resolution's effects are applied ([`super::lag`]; before the
-    /// passes on a tick that re-sorts the slots).
+    /// the resolution's effects are applied ([`super::lag`]). Every
+    /// `hash.reorder_interval` ticks the slots are re-sorted first.
     pub fn step(&mut self, world: &mut World, t: &mut Timings) {
         *t = Timings::default();
         let pool = Arc::clone(&self.pool);
@@ -113,7 +113,7 @@ impl CpuEngine {
             self.sense_and_move(w, end, alive, &mut laps);
             self.feed_and_emit(w, end, alive, &mut laps);
         });
-        effects.apply(&mut w.entities);
+        effects.apply(&mut w.entities, w.params.energy.max);
         laps.lap(Pass::Resolve);
         // The emptied list's allocation serves the next tick.
         self.spare = pending;

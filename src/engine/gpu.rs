@@ -19,7 +19,7 @@ use crate::cpu::emit_events::Events;
 use crate::gpu::layout::WriteRecord;
 use crate::gpu::world::{GpuWorld, TickPlan, TickReadback};
 use crate::gpu::{GpuContext, GpuError};
-use crate::model::entities::{Entities, FLAG_ALIVE};
+use crate::model::entities::Entities;
 use crate::pass::{Pass, Timings};
 use crate::regions::{FreeSlots, Regions};
 use crate::world::World;
@@ -43,8 +43,7 @@ pub struct GpuTickStats {
     /// The region workers' resolution of the tick's events (CPU).
     pub resolve_s: f64,
     /// The part of `resolve_s` that ran while the GPU computed the tick's
-    /// passes (the last tick's events are resolved meanwhile; not on a tick
-    /// that re-sorts the slots).
+    /// passes (the last tick's events are resolved meanwhile).
     pub overlap_s: f64,
 }
 
@@ -147,12 +146,13 @@ impl GpuEngine {
         }
         let mut out = self.gpu.finish(&self.ctx, submitted).await?;
         let ready = Instant::now();
-        self.take_participants(w, &out);
+        let rebalanced = emitted.is_some_and(|tick| Regions::rebalance_due(&w.params, tick));
+        self.take_participants(w, &out, rebalanced);
         if let Some(e) = &effects {
             // Behind the passes and their readback (a list read in a second
             // map must be as the passes left it), before the next tick.
             self.write_back(w, e)?;
-            e.apply(&mut self.table);
+            e.apply(&mut self.table, w.params.energy.max);
         }
         if let Some(hist) = out.region_hist.take() {
             w.regions.set_gpu_histograms(hist);
@@ -223,9 +223,10 @@ impl GpuEngine {
             r.slot = k;
         }
         rows.retain(|r| r.slot != u32::MAX);
-        let n = alive as usize;
-        e.tribe_flags[..n].fill(FLAG_ALIVE);
-        e.tribe_flags[n..].fill(0);
+        // Liveness (and the tribes) follow the new order.
+        let flags: Vec<u32> = order.iter().map(|&o| e.tribe_flags[o as usize]).collect();
+        e.tribe_flags[..flags.len()].copy_from_slice(&flags);
+        e.tribe_flags[flags.len()..].fill(0);
         for r in &rows {
             r.put(e);
         }
@@ -259,8 +260,9 @@ impl GpuEngine {
     }
 
     /// Puts the tick's participant records into the table, and the owners
-    /// the GPU found into the regions.
-    fn take_participants(&mut self, w: &mut World, out: &TickReadback) {
+    /// the GPU found into the regions (`rebalanced`: the boundaries moved
+    /// after this tick's `region_of`).
+    fn take_participants(&mut self, w: &mut World, out: &TickReadback, rebalanced: bool) {
         let e = &mut self.table;
         w.ledger.counters.food_eaten += out.food_eaten;
         for r in &out.participants {
@@ -271,10 +273,27 @@ impl GpuEngine {
             e.id[i] = r.id;
             e.genes[i] = r.genes;
         }
+        // A resolution that moved the boundaries did so after this tick's
+        // region_of ran with the old ones (the new ones reach the GPU next
+        // tick): the participants' owners come from their positions then,
+        // so that the next resolution sees owners of the grid it uses.
+        let grid = &w.regions.grid;
+        let owners: Vec<(u32, u32)> = out
+            .participants
+            .iter()
+            .map(|r| {
+                let owner = if rebalanced {
+                    grid.region_of(r.pos)
+                } else {
+                    r.owner
+                };
+                (r.slot, owner)
+            })
+            .collect();
         w.regions.set_gpu_owners(
             &out.region_population,
             &out.region_migrations,
-            out.participants.iter().map(|r| (r.slot, r.owner)),
+            owners.into_iter(),
         );
     }
 

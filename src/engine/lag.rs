@@ -100,15 +100,16 @@ impl Effects {
         self.changed.is_empty() && self.born.is_empty()
     }
 
-    /// Applies the effects to `e`: energy changes added, the dead killed,
-    /// then the newborn written.
-    pub fn apply(&self, e: &mut Entities) {
+    /// Applies the effects to `e`: energy changes added (never above
+    /// `energy_max`: the passes may have fed the creature since), the dead
+    /// killed, then the newborn written.
+    pub fn apply(&self, e: &mut Entities, energy_max: f32) {
         for &(slot, de, flags) in &self.changed {
             let i = slot as usize;
             if flags & FLAG_ALIVE == 0 {
                 e.kill(i);
             } else {
-                e.energy[i] += de;
+                e.energy[i] = (e.energy[i] + de).min(energy_max);
                 e.tribe_flags[i] = flags;
             }
         }

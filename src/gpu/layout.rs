@@ -310,6 +310,9 @@ wgsl_struct! {
     pub struct WriteBackUniform in uniform {
         /// Records.
         pub n: u32,
+        /// The energy cap (`energy.max`): an energy change never lifts the
+        /// energy above it.
+        pub energy_max: f32,
     }
 }
 

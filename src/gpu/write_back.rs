@@ -34,12 +34,14 @@ impl Shader for WriteBackShader {
 pub type WriteBack = RecordKernel<WriteBackShader, WriteRecord>;
 
 impl WriteBack {
-    /// Uploads `records` (sorted by slot) and submits the pass.
+    /// Uploads `records` (sorted by slot) and submits the pass; partial
+    /// records' energy changes stop at `energy_max`.
     pub fn apply(
         &mut self,
         ctx: &GpuContext,
         b: &Buffers,
         records: &[WriteRecord],
+        energy_max: f32,
     ) -> Result<(), GpuError> {
         if records.is_empty() {
             return Ok(());
@@ -48,7 +50,7 @@ impl WriteBack {
         self.reserve(ctx, b, records.len() as u64)?;
         let n = records.len() as u32;
         put_records(ctx, &self.records, records);
-        set(ctx, &b.write_u, &WriteBackUniform { n });
+        set(ctx, &b.write_u, &WriteBackUniform { n, energy_max });
         submit(ctx, "sim.pass.write_back", |c| self.record(c, n));
         Ok(())
     }

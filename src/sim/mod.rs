@@ -157,12 +157,15 @@ impl Simulation {
         })
     }
 
-    /// Runs one tick: the passes of [`crate::pass::Pass::ALL`], in order —
-    /// `hash_count` → `hash_scan` → `hash_scatter` (spatial hash) →
-    /// `reorder` (every `hash.reorder_interval` ticks) → `steer` →
-    /// `integrate` → `feed` → `food_regrow` → `region_of` → `emit_events` →
-    /// (GPU backend: `transfer`) → `resolve` (the region workers) — then the
-    /// tick is counted and the history sampled when due.
+    /// Runs one tick: `reorder` (every `hash.reorder_interval` ticks), then
+    /// `resolve` (the region workers, on the last tick's events: on the GPU
+    /// backend while the GPU computes the passes), the passes of
+    /// [`crate::pass::Pass::ALL`] in order — `hash_count` → `hash_scan` →
+    /// `hash_scatter` (spatial hash) → `steer` → `integrate` → `feed` →
+    /// `food_regrow` → `region_of` → `emit_events` (GPU backend:
+    /// `transfer`) — and the resolution's effects
+    /// ([`crate::engine::lag`]); then the tick is counted and the history
+    /// sampled when due.
     ///
     /// On the GPU backend a failure (a readback failed, the device was lost)
     /// moves the world to the CPU backend: it is rebuilt from the last

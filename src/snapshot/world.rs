@@ -146,6 +146,27 @@ fn read_events(r: &mut Reader, capacity: usize) -> Result<Events, SnapshotError>
     ev.attacks.sort_unstable();
     ev.repro.sort_unstable();
     ev.deaths.sort_unstable();
+    // As emit_events leaves them: one attack per attacker, one candidate and
+    // one death per creature.
+    let unique = |mut v: Vec<u32>, what: &str| {
+        v.sort_unstable();
+        match v.windows(2).any(|w| w[0] == w[1]) {
+            true => Err(invalid(format!("{what} names a slot twice"))),
+            false => Ok(()),
+        }
+    };
+    unique(
+        ev.attacks.iter().map(|a| a.attacker).collect(),
+        "the pending attacks",
+    )?;
+    unique(
+        ev.repro.iter().map(|c| c.slot).collect(),
+        "the pending candidates",
+    )?;
+    unique(
+        ev.deaths.iter().map(|(d, _)| d.slot).collect(),
+        "the pending deaths",
+    )?;
     Ok(ev)
 }
 

@@ -13,13 +13,16 @@ use super::staging::{Staging, words};
 use super::{GpuWorld, SlotView};
 
 impl GpuWorld {
-    /// Applies changed slots (sorted by slot) to the GPU state.
+    /// Applies changed slots (sorted by slot) to the GPU state: full records
+    /// whole, partial ones as an energy change (capped at `energy.max`) and
+    /// new flags.
     pub fn write_back(
         &mut self,
         ctx: &GpuContext,
         records: &[WriteRecord],
     ) -> Result<(), GpuError> {
-        self.write_back.apply(ctx, &self.b, records)
+        self.write_back
+            .apply(ctx, &self.b, records, self.params.energy.max)
     }
 
     /// Reads the whole entity state back (on request only: `state_hash`,
