@@ -1,17 +1,18 @@
 // Ticks per second of the browser's GPU backend (issue 19's measure): the
 // page in Debian's headless Chromium with --enable-unsafe-webgpu (WebGPU on
 // SwiftShader, a CPU implementation), `backend=gpu&present=copy`, the
-// panels shown, `speed=16` (the most ticks a frame). After a warm-up it
-// counts the ticks the page reports over a window and prints one JSON line:
+// panels shown, `speed=16` (the most ticks a frame; SPEED=1 is the page's
+// default: one tick a frame). After a warm-up it counts the ticks the page
+// reports over a window and prints one JSON line:
 //
-//   node web/tests/gpu-rate.mjs [ENTITIES] [SECONDS] [THREADS]   # 5000 60 2
+//   node web/tests/gpu-rate.mjs [ENTITIES] [SECONDS] [THREADS] [SPEED]   # 5000 60 2 16
 //
 // Environment: WEB_ROOT (default target/web), CHROMIUM, WEB_RATE_WARMUP_TICKS
 // (default 20). Progress on stderr. Compare figures only within one machine.
 import { serve } from '../serve.mjs';
 import { launch } from './chromium.mjs';
 
-const [entities = '5000', seconds = '60', threads = '2'] = process.argv.slice(2);
+const [entities = '5000', seconds = '60', threads = '2', speed = '16'] = process.argv.slice(2);
 const ROOT = process.env.WEB_ROOT ?? 'target/web';
 const WARMUP = Number(process.env.WEB_RATE_WARMUP_TICKS ?? 20);
 const log = (text) => console.error(`gpu-rate: ${text}`);
@@ -25,7 +26,7 @@ try {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
-  const url = `${base}?entities=${entities}&seed=7&backend=gpu&present=copy&speed=16&threads=${threads}`;
+  const url = `${base}?entities=${entities}&seed=7&backend=gpu&present=copy&speed=${speed}&threads=${threads}`;
   log(url);
   await page.goto(url);
   const status = () => page.evaluate(() => window.evosim?.status());
@@ -62,6 +63,7 @@ try {
   console.log(JSON.stringify({
     entities: Number(entities),
     threads: Number(threads),
+    speed: Number(speed),
     seconds: Number(s.toFixed(2)),
     ticks,
     ticks_per_s: Number((ticks / s).toFixed(2)),
