@@ -198,21 +198,5 @@ fn rebalancing_moves_boundaries_toward_the_load() {
     let mut s = default_scaled(1500);
     s.regions.rebalance_interval = 50;
     let sim = run_with(s, 2, 2, 2, 100);
-    let g = &sim.regions().grid;
-    let w = sim.params().world.width;
-    assert!(
-        (g.xs[1] - w / 2.0).abs() > 1.0 || (g.ys[1] - sim.params().world.height / 2.0).abs() > 1.0,
-        "boundaries moved: {:?} {:?}",
-        g.xs,
-        g.ys
-    );
-    let pops: Vec<u64> = sim.regions().stats.iter().map(|r| r.population).collect();
-    // Rows and columns carry similar loads (the cells of a rectilinear grid need not).
-    let (c0, c1) = (pops[0] + pops[2], pops[1] + pops[3]);
-    let (r0, r1) = (pops[0] + pops[1], pops[2] + pops[3]);
-    let close = |a: u64, b: u64| (a as f64 - b as f64).abs() < 0.35 * (a + b) as f64;
-    assert!(
-        close(c0, c1) && close(r0, r1),
-        "per-region population {pops:?}"
-    );
+    common::assert_rebalanced_2x2(&sim);
 }

@@ -29,3 +29,25 @@ pub fn check_invariants(sim: &Simulation) {
         panic!("{e}");
     }
 }
+
+/// A 2×2 region grid rebalanced toward the load: its boundaries left the
+/// middle, and its rows and its columns carry similar populations (the
+/// cells of a rectilinear grid need not).
+pub fn assert_rebalanced_2x2(sim: &Simulation) {
+    let g = &sim.regions().grid;
+    let (w, h) = (sim.params().world.width, sim.params().world.height);
+    assert!(
+        (g.xs[1] - w / 2.0).abs() > 1.0 || (g.ys[1] - h / 2.0).abs() > 1.0,
+        "boundaries moved: {:?} {:?}",
+        g.xs,
+        g.ys
+    );
+    let pops: Vec<u64> = sim.regions().stats.iter().map(|r| r.population).collect();
+    let (c0, c1) = (pops[0] + pops[2], pops[1] + pops[3]);
+    let (r0, r1) = (pops[0] + pops[1], pops[2] + pops[3]);
+    let close = |a: u64, b: u64| (a as f64 - b as f64).abs() < 0.35 * (a + b) as f64;
+    assert!(
+        close(c0, c1) && close(r0, r1),
+        "per-region population {pops:?}"
+    );
+}
