@@ -21,6 +21,18 @@ const MODE_DIET: u32 = 1u;
 const MODE_ENERGY: u32 = 2u;
 const MODE_AGE: u32 = 3u;
 const MODE_GENE0: u32 = 4u;
+const MODE_SPECIES: u32 = 13u;
+// The species tag in tribe_flags (src/species/mod.rs: TAG_SHIFT, TAG_MASK).
+const SPECIES_SHIFT: u32 = 17u;
+const SPECIES_MASK: u32 = 0x7fffu;
+
+// A species' colour: its tag's hue by the golden ratio (as
+// `crate::species::color`).
+fn species_color(tag: u32) -> vec3<f32> {
+    let h = fract(f32(tag) * 0.618034) * 6.0;
+    let k = (vec3<f32>(5.0, 3.0, 1.0) + vec3<f32>(h)) % vec3<f32>(6.0);
+    return vec3<f32>(0.95) - 0.95 * 0.7 * clamp(min(k, vec3<f32>(4.0) - k), vec3<f32>(0.0), vec3<f32>(1.0));
+}
 
 // A perceptual-ish ramp: dark blue → teal → yellow → red.
 fn ramp(t: f32) -> vec3<f32> {
@@ -73,10 +85,14 @@ fn place(ii: u32) -> Placed {
 
 // The creature's colour in the chosen mode.
 fn creature_color(slot: u32) -> vec3<f32> {
-    let tribe = slot_tribe_flags(slot) & 0xffffu;
+    let flags = slot_tribe_flags(slot);
+    let tribe = flags & 0xffffu;
+    let species = (flags >> SPECIES_SHIFT) & SPECIES_MASK;
     var c = v.tribe_colors[min(tribe, 15u)].rgb;
     let g = slot_genes(slot);
-    if v.mode == MODE_DIET {
+    if v.mode == MODE_SPECIES {
+        c = species_color(species);
+    } else if v.mode == MODE_DIET {
         c = ramp((gene(g, GENE_DIET) + 1.0) * 0.5);
     } else if v.mode == MODE_ENERGY {
         c = ramp(slot_energy(slot) / v.energy_max);
@@ -84,6 +100,13 @@ fn creature_color(slot: u32) -> vec3<f32> {
         c = ramp(slot_age(slot) / v.lifespan);
     } else if v.mode >= MODE_GENE0 {
         c = ramp(f32(gene_code(g, v.mode - MODE_GENE0)) / 65535.0);
+    }
+    if v.highlight != NONE {
+        if species == v.highlight {
+            c = mix(c, vec3<f32>(1.0), 0.3);
+        } else {
+            c = c * 0.15;
+        }
     }
     if slot == v.selected {
         c = vec3<f32>(1.0, 1.0, 1.0);

@@ -8,6 +8,7 @@
 //! - [`gpu`]: the wgpu backend (WGSL passes in `shaders/`);
 //! - [`regions`]: event resolution (combat, deaths, reproduction) and
 //!   bookkeeping, shaped for the region worker pool;
+//! - [`species`]: species founding, lineage and the species tree;
 //! - [`pass`]: the one list of the tick's passes, and their timings;
 //! - [`world`]: the state of a simulation ([`world::World`]);
 //! - [`engine`]: what advances a world by a tick, CPU or GPU;
@@ -28,6 +29,7 @@ pub mod pass;
 pub mod regions;
 pub mod sim;
 pub mod snapshot;
+pub mod species;
 pub mod world;
 
 pub use model::params::SimParams;

@@ -22,6 +22,7 @@ use crate::model::validate::InvalidField;
 use crate::regions::grid::auto_shape;
 use crate::regions::stats::{History, HistorySample};
 use crate::regions::{Ledger, Regions, WorkerFault};
+use crate::species::SpeciesBook;
 
 /// Ticks between two samples of the history ring.
 pub const HISTORY_INTERVAL: u32 = 60;
@@ -76,7 +77,13 @@ impl World {
         let mut entities = Entities::with_capacity(capacity);
         let initial = spawn(&scenario, &params, &terrain, &mut entities)?;
         let counts: Vec<u64> = scenario.tribes.iter().map(|t| t.count as u64).collect();
-        let ledger = Ledger::new(capacity, initial, &counts);
+        let mut ledger = Ledger::new(capacity, initial, &counts);
+        ledger.species = SpeciesBook::from_tribes(
+            &mut entities,
+            initial as usize,
+            scenario.tribes.len(),
+            HISTORY_LIMIT,
+        );
         let (rows, cols) = match (params.regions.rows, params.regions.cols) {
             (0, _) | (_, 0) => auto_shape(threads),
             shape => shape,
@@ -119,6 +126,7 @@ impl World {
             kills: c.total(|t| t.kills),
             starved: c.total(|t| t.starved),
         });
+        self.ledger.species.sample(self.tick);
     }
 
     /// Living entities now.
@@ -132,13 +140,18 @@ impl World {
     /// mark and not in its holes, ids unique and below the id counter, a
     /// known tribe, positions inside the world and on passable terrain,
     /// finite fields; per tribe `initial + births − deaths == population ==`
-    /// the living count, the tribes' initial counts adding up; food finite
+    /// the living count, the tribes' initial counts adding up; per species
+    /// the living count and gene sums, every creature's species tag; food finite
     /// and not negative; region boundaries that split the world. The error
     /// names the first broken invariant. It never panics, whatever the data.
     pub fn validate_with(&self, e: &Entities, food: &Food) -> Result<(), String> {
         let at = |i: usize, what: &str| format!("tick {}: slot {i}: {what}", self.tick);
         let per_tribe = self.check_slots(e).map_err(|(i, what)| at(i, &what))?;
         self.check_counters(&per_tribe)
+            .map_err(|m| format!("tick {}: {m}", self.tick))?;
+        self.ledger
+            .species
+            .check(e, self.ledger.free.live_end())
             .map_err(|m| format!("tick {}: {m}", self.tick))?;
         let food_ok = food.amount.len() == food.grid.len()
             && food.cooldown.len() == food.grid.len()

@@ -2,7 +2,7 @@
 //! bounded so that CI runs them in seconds): the snapshot reader and the
 //! scenario parser return `Ok` or one clear error for any input, and never
 //! panic. The corpus they start from is committed: `tests/data/tiny-v1.evosnap`
-//! (and a version 2 snapshot with events pending, made from it) and
+//! (and a current-version snapshot with events pending, made from it) and
 //! `scenarios/*.toml`; proptest writes any failing case it finds to
 //! `tests/fuzz.proptest-regressions`, to be committed with the fix.
 
@@ -15,7 +15,7 @@ fn seed_snapshot() -> Vec<u8> {
     std::fs::read(path).expect("committed snapshot")
 }
 
-/// A version 2 snapshot with events pending: the committed file run on
+/// A snapshot of the current version with events pending: the committed file run on
 /// until its last tick emitted some.
 fn seed_snapshot_v2() -> &'static [u8] {
     static SEED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();

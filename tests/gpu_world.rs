@@ -272,3 +272,26 @@ fn the_gpu_rebalances_from_histograms_in_its_one_map() {
     assert_eq!((maps[49], maps[99]), (1, 1), "rebalance ticks map once");
     common::assert_rebalanced_2x2(&sim);
 }
+
+/// Species on the GPU backend: founded where births are committed (on the
+/// CPU), their tags carried to the device with the newborn and through the
+/// slot re-sorts (the invariants check every creature's tag and each
+/// species' count and gene sums against the state read back), the same
+/// tree twice on one adapter.
+#[test]
+fn species_on_the_gpu_backend_are_repeatable_and_kept_exact() {
+    let mut s = default_scaled(1500);
+    s.species.threshold = 0.1;
+    let Some(mut a) = gpu_sim(s.clone()) else {
+        return;
+    };
+    let mut b = gpu_sim(s).unwrap();
+    run(&mut a, 400);
+    run(&mut b, 400);
+    check_invariants(&a);
+    let book = a.species();
+    assert!(book.total() > 8, "{} species founded", book.total());
+    assert_eq!(a.species_hash(), b.species_hash());
+    assert_eq!(a.phylogeny(), b.phylogeny());
+    assert_eq!(a.species().list, b.species().list);
+}

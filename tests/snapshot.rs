@@ -177,8 +177,8 @@ fn flipped_bits_wrong_magic_and_wrong_version_are_clear_errors() {
     b[0] = b'X';
     assert!(matches!(err(&b), SnapshotError::NotASnapshot));
     let mut b = bytes.clone();
-    b[8..12].copy_from_slice(&3u32.to_le_bytes());
-    assert!(matches!(err(&b), SnapshotError::Version { found: 3 }));
+    b[8..12].copy_from_slice(&4u32.to_le_bytes());
+    assert!(matches!(err(&b), SnapshotError::Version { found: 4 }));
     let e = err(b"hello, world: not a snapshot at all");
     assert!(matches!(e, SnapshotError::NotASnapshot));
 }
@@ -236,6 +236,10 @@ fn the_committed_version_1_file_still_loads() {
     let bytes = std::fs::read(&path).expect("tests/data/tiny-v1.evosnap");
     let mut sim = load(&bytes).expect("version 1 loads");
     assert_eq!(sim.tick(), 45);
+    // Before version 3 there were no species: the tribes are the species.
+    let tribes = sim.scenario().tribes.len() as u32;
+    assert_eq!(sim.species().total(), tribes);
+    common::check_invariants(&sim);
     run(&mut sim, 5);
     common::check_invariants(&sim);
 }

@@ -150,6 +150,7 @@ fn runner(backend: evosim::Backend) -> evosim::app::runner::SimRunner {
         speed: 2,
         stop_at: None,
         watch_shaders: None,
+        start_ui: Default::default(),
         recovery: Default::default(),
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
@@ -343,6 +344,7 @@ fn local_runner_stops_at_the_asked_tick_with_the_state_hash() {
         speed: 2,
         stop_at: Some(45),
         watch_shaders: None,
+        start_ui: Default::default(),
         recovery: Default::default(),
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
@@ -425,6 +427,7 @@ fn edited_shaders_are_rebuilt_and_broken_ones_reported() {
         speed: 2,
         stop_at: None,
         watch_shaders: Some(dir.clone()),
+        start_ui: Default::default(),
         recovery: Default::default(),
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");
@@ -512,6 +515,7 @@ fn drawing_from_textures_matches_drawing_from_buffers() {
         speed: 4,
         stop_at: None,
         watch_shaders: None,
+        start_ui: Default::default(),
         recovery: Default::default(),
     };
     let ctx = evosim::gpu::GpuContext::new().expect("adapter");

@@ -55,9 +55,23 @@ pub struct ViewOptions {
     /// pipelines are rebuilt live; a broken one is reported and the last
     /// good pipelines keep running.
     pub watch_shaders: Option<std::path::PathBuf>,
+    /// The panels' state at the start (colour mode, Species panel open).
+    pub start_ui: UiStart,
     /// Checkpoints, a resumed start and an injected fault: what the
     /// browser demo's crash restarts need (nothing natively).
     pub recovery: Recovery,
+}
+
+/// The panels' state at the start, where it differs from the defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UiStart {
+    /// Colour mode code (see [`ui::color_modes`]).
+    pub mode: Option<u32>,
+    /// Open the Species panel (and fold the statistics and performance
+    /// panels, so that it shows).
+    pub species_panel: bool,
+    /// Highlight this species' members.
+    pub highlight: Option<u32>,
 }
 
 /// How the browser demo survives a crash of its simulation worker: the
@@ -131,6 +145,11 @@ impl App {
             ..UiState::default()
         };
         ui.speed = options.speed.min(SPEEDS.len() - 1);
+        if let Some(m) = options.start_ui.mode {
+            ui.mode = m;
+        }
+        ui.species_open = options.start_ui.species_panel;
+        ui.highlight_species = options.start_ui.highlight;
         let view = runner.view();
         let p = &view.params;
         let camera = Camera::fit(
@@ -313,6 +332,7 @@ impl App {
             terrain: self.ui.terrain,
             food: self.ui.food,
             selected: self.view.selected.map(|s| s.1),
+            highlight: self.ui.highlight_species,
         };
         self.renderer
             .prepare(&self.ctx, &self.view, &self.camera, fsize, &style);

@@ -27,6 +27,8 @@ pub struct Style {
     pub food: bool,
     /// Highlighted slot.
     pub selected: Option<u32>,
+    /// Species whose members are highlighted (the rest dimmed).
+    pub highlight: Option<u32>,
 }
 
 /// The two pipelines and the view uniform.
@@ -282,6 +284,9 @@ fn view_uniform(
         show_food: style.food as u32,
         food_max: p.food.capacity * 3.0,
         corners: 3,
+        highlight: style
+            .highlight
+            .map_or(crate::cpu::NONE, |s| s & crate::species::TAG_MASK),
         tribe_colors: tribe_colors(sim).map(glam::Vec4::from),
     }
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod run;
+mod species;
 mod view;
 
 use std::ops::RangeInclusive;
@@ -143,6 +144,17 @@ pub struct RunArgs {
     /// Ticks between CSV rows.
     #[arg(long, value_name = "T", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     stats_every: u32,
+    /// Write every living species every --stats-every ticks to FILE (CSV:
+    /// tick, species, parent species, tribe, living members, founding
+    /// tick, then the mean of each gene).
+    #[arg(long, value_name = "FILE")]
+    species_csv: Option<PathBuf>,
+    /// Write the species tree at the end of the run to FILE, in Newick
+    /// format: one leaf `s<id>` per species founded (extinct ones
+    /// included), a split where each species was founded, branch lengths
+    /// in ticks, the tribes' species under one root.
+    #[arg(long, value_name = "FILE")]
+    phylogeny: Option<PathBuf>,
     /// Check the world's invariants after every tick (unique ids, free-slot
     /// list, positions in the world and on passable ground, finite values,
     /// initial + births − deaths = population); stop with an error naming

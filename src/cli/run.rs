@@ -9,6 +9,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use super::species::{self, SpeciesCsv};
 use super::{CliError, RunArgs};
 use evosim::model::genes::{GENE_COUNT, GENE_NAMES};
 use evosim::pass::Pass;
@@ -18,8 +19,14 @@ pub fn run(a: RunArgs) -> Result<(), CliError> {
     if let Some(path) = &a.snapshot {
         super::check_output("--snapshot", path)?;
     }
-    if let Some(path) = &a.stats_csv {
-        super::check_output("--stats-csv", path)?;
+    for (flag, path) in [
+        ("--stats-csv", &a.stats_csv),
+        ("--species-csv", &a.species_csv),
+        ("--phylogeny", &a.phylogeny),
+    ] {
+        if let Some(path) = path {
+            super::check_output(flag, path)?;
+        }
     }
     let backend: Backend = a.backend.into();
     let mut sim = match &a.resume {
@@ -71,15 +78,34 @@ fn save(sim: &Simulation, path: &std::path::Path) -> Result<(), CliError> {
 
 fn run_sim(a: &RunArgs, sim: &mut Simulation) -> Result<(), CliError> {
     announce_backend(sim);
-    let mut csv = match &a.stats_csv {
-        Some(path) => Some(StatsCsv::create(path, sim).map_err(CliError::Runtime)?),
-        None => None,
+    let mut csv = Csvs {
+        stats: match &a.stats_csv {
+            Some(path) => Some(StatsCsv::create(path, sim).map_err(CliError::Runtime)?),
+            None => None,
+        },
+        species: match &a.species_csv {
+            Some(path) => Some(SpeciesCsv::create(path, sim).map_err(CliError::Runtime)?),
+            None => None,
+        },
     };
     let start = Instant::now();
-    let pass_total = run_ticks(a, sim, csv.as_mut())?;
+    let pass_total = run_ticks(a, sim, &mut csv)?;
     let wall = start.elapsed().as_secs_f64();
-    if let Some(w) = csv {
+    if let Some(w) = csv.stats {
         w.finish().map_err(|e| CliError::Runtime(e.into()))?;
+    }
+    if let Some(w) = csv.species {
+        w.finish().map_err(|e| CliError::Runtime(e.into()))?;
+    }
+    if let Some(path) = &a.phylogeny {
+        species::write_phylogeny(path, sim).map_err(CliError::Runtime)?;
+        if !a.quiet {
+            eprintln!(
+                "wrote {} ({} species)",
+                path.display(),
+                sim.species().total()
+            );
+        }
     }
     if let Some(path) = &a.snapshot {
         save(sim, path)?;
@@ -114,13 +140,19 @@ fn announce_backend(sim: &Simulation) {
     );
 }
 
+/// The CSV files being written.
+struct Csvs {
+    stats: Option<StatsCsv>,
+    species: Option<SpeciesCsv>,
+}
+
 /// Runs `--ticks` ticks with the per-tick duties (CSV rows, invariant
 /// checks, periodic snapshots, the progress bar); returns each pass's total
 /// time (s).
 fn run_ticks(
     a: &RunArgs,
     sim: &mut Simulation,
-    mut csv: Option<&mut StatsCsv>,
+    csv: &mut Csvs,
 ) -> Result<[f64; Pass::COUNT], CliError> {
     let bar = progress_bar(a);
     let mut pass_total = [0.0f64; Pass::COUNT];
@@ -130,10 +162,13 @@ fn run_ticks(
         for (acc, (_, t)) in pass_total.iter_mut().zip(sim.timings().iter()) {
             *acc += t.as_secs_f64();
         }
-        if let Some(w) = csv.as_mut()
-            && sim.tick().is_multiple_of(a.stats_every)
-        {
-            w.row(sim).map_err(|e| CliError::Runtime(e.into()))?;
+        if sim.tick().is_multiple_of(a.stats_every) {
+            if let Some(w) = csv.stats.as_mut() {
+                w.row(sim).map_err(|e| CliError::Runtime(e.into()))?;
+            }
+            if let Some(w) = csv.species.as_mut() {
+                w.rows(sim).map_err(|e| CliError::Runtime(e.into()))?;
+            }
         }
         if a.check_invariants {
             sim.check_invariants()
@@ -304,6 +339,7 @@ fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; Pass::COUNT]) {
         }
         let _ = writeln!(o);
     }
+    let _ = writeln!(o, "{}", species::summary_line(sim));
     write_regions(&mut o, sim);
     let _ = writeln!(o, "state_hash {:016x}", sim.state_hash());
     emit(&o);
@@ -391,7 +427,7 @@ fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
             })
         })
         .collect();
-    json!({
+    let mut out = json!({
         "scenario": sim.scenario().name,
         "seed": sim.scenario().seed,
         "backend": sim.backend().name(),
@@ -422,7 +458,11 @@ fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
             "stats": sim.regions().stats,
         },
         "pool": sim.pool_status(),
-    })
+    });
+    for (k, v) in species::json_fields(sim) {
+        out[k] = v;
+    }
+    out
 }
 
 /// Writes to stdout; a closed pipe (`evosim run | head`) is not an error.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{BackendArg, CliError};
-use evosim::app::{ViewOptions, offscreen, window};
+use evosim::app::{Recovery, UiStart, ViewOptions, offscreen, window};
 use evosim::gpu::GpuContext;
 use evosim::model::count::parse_count;
 use evosim::{Backend, Scenario};
@@ -47,6 +47,21 @@ pub struct ViewArgs {
     /// schedule (use with --frames).
     #[arg(long, hide = true)]
     exercise_surface: bool,
+    /// Starting colour mode: tribe, diet, energy, age, species, or a gene's
+    /// name (speed, vision, metabolism, repro_chance, aggression, cohesion,
+    /// food_standards, diet, view_angle; as gene:NAME for diet).
+    #[arg(long, value_name = "MODE", value_parser = parse_color_mode)]
+    color: Option<u32>,
+    /// Open the Species panel (folding the statistics and performance panels).
+    #[arg(long)]
+    species_panel: bool,
+    /// Highlight the members of species ID (dimming the others).
+    #[arg(long, value_name = "ID")]
+    highlight_species: Option<u32>,
+    /// Start from a snapshot written by `evosim run --snapshot` (or the
+    /// viewer's Save) instead of the scenario.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "entities", "seed"])]
+    resume: Option<PathBuf>,
     /// Watch the shader folder (default ./shaders): saving a .wgsl file
     /// rebuilds its pipelines in the running simulation; a WGSL error is shown
     /// in the panel and logged while the last good pipelines keep running.
@@ -64,6 +79,24 @@ fn parse_speed(s: &str) -> Result<usize, String> {
         .position(|&v| v == x)
         .ok_or_else(|| {
             format!("speed {s} is not one of 0.25, 0.5, 1, 2, 4, 8, 16 (ticks per frame)")
+        })
+}
+
+fn parse_color_mode(s: &str) -> Result<u32, String> {
+    let want = s.trim().to_ascii_lowercase();
+    let modes = evosim::app::ui::color_modes();
+    modes
+        .iter()
+        .find(|(name, _)| *name == want || name.replace(' ', "") == want)
+        .or_else(|| {
+            modes
+                .iter()
+                .find(|(name, _)| *name == format!("gene: {want}"))
+        })
+        .map(|&(_, m)| m)
+        .ok_or_else(|| {
+            let names: Vec<String> = modes.iter().map(|(n, _)| n.replace("gene: ", "")).collect();
+            format!("{s:?} is not a colour mode; one of: {}", names.join(", "))
         })
 }
 
@@ -94,6 +127,10 @@ pub fn default_args() -> ViewArgs {
         screenshot: None,
         size: (1280, 800),
         exercise_surface: false,
+        color: None,
+        species_panel: false,
+        highlight_species: None,
+        resume: None,
         watch_shaders: None,
     }
 }
@@ -112,6 +149,12 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
         )));
     }
     let backend: Backend = a.backend.into();
+    let resume = match &a.resume {
+        Some(path) => Some(std::sync::Arc::new(std::fs::read(path).map_err(|e| {
+            CliError::Usage(format!("--resume {}: {e}", path.display()))
+        })?)),
+        None => None,
+    };
     let options = ViewOptions {
         scenario: scenario(&a)?,
         entities: a.entities,
@@ -121,7 +164,15 @@ pub fn view(a: ViewArgs) -> Result<(), CliError> {
         speed: a.speed,
         stop_at: None,
         watch_shaders: a.watch_shaders.clone(),
-        recovery: Default::default(),
+        start_ui: UiStart {
+            mode: a.color,
+            species_panel: a.species_panel,
+            highlight: a.highlight_species,
+        },
+        recovery: Recovery {
+            resume,
+            ..Default::default()
+        },
     };
     match &a.screenshot {
         Some(path) => screenshot(&a, options, path),

@@ -232,6 +232,7 @@ impl GpuEngine {
         }
         w.ledger.free = FreeSlots::new(alive, e.capacity() as u32);
         w.regions.renumber(&order);
+        w.ledger.species.renumber(&order);
         Ok(())
     }
 

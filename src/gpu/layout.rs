@@ -378,7 +378,8 @@ wgsl_struct! {
         pub tiles_x: u32,
         /// Entity slots.
         pub capacity: u32,
-        /// Colour mode: 0 tribe, 1 diet, 2 energy, 3 age, 4 + k gene k.
+        /// Colour mode: 0 tribe, 1 diet, 2 energy, 3 age, 4 + k gene k,
+        /// 13 species.
         pub mode: u32,
         /// Slot drawn highlighted ([`crate::cpu::NONE`]: none).
         pub selected: u32,
@@ -406,6 +407,9 @@ wgsl_struct! {
         pub tiles_y: u32,
         /// Vertices per creature: 3 (triangles) or 1 (points).
         pub corners: u32,
+        /// Species tag drawn highlighted, the others dimmed
+        /// ([`crate::cpu::NONE`]: none; see [`crate::species::tag`]).
+        pub highlight: u32,
         /// Tribe colours, linear RGBA (tribes from 16 on share the last).
         pub tribe_colors: [glam::Vec4; 16],
     }

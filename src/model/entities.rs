@@ -99,6 +99,9 @@ impl Entities {
 
     /// A 64-bit FNV-1a hash over every living entity's fields, in slot order
     /// (slot index included). Equal states give equal hashes on every platform.
+    /// The species tag in the high bits of `tribe_flags` is left out: it is
+    /// bookkeeping the simulation never reads, hashed by the species book
+    /// (`crate::species::SpeciesBook::hash`).
     pub fn state_hash(&self) -> u64 {
         let mut h = Fnv::new();
         for i in 0..self.capacity() {
@@ -107,7 +110,7 @@ impl Entities {
             }
             h.word(i as u32);
             h.word(self.id[i]);
-            h.word(self.tribe_flags[i]);
+            h.word(self.tribe_flags[i] & (TRIBE_MASK | FLAG_ALIVE));
             h.word(self.pos[i][0].to_bits());
             h.word(self.pos[i][1].to_bits());
             h.word(self.vel[i][0].to_bits());

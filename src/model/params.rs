@@ -221,6 +221,17 @@ param_group! {
 }
 
 param_group! {
+    /// Species: when a child founds a new one (see `src/species/`).
+    SpeciesParams, "species" {
+        /// Genetic distance from its parent species' representative beyond
+        /// which a child founds a new species: the root mean square over the
+        /// nine genes of each gene's difference as a fraction of its range
+        /// (0: every child founds one; 1: none ever does).
+        threshold: f32 = 0.12, [0, 1];
+    }
+}
+
+param_group! {
     /// The region grid of the CPU worker pool.
     RegionParams, "regions" {
         /// Region rows; 0 adapts to the thread count.
@@ -257,6 +268,8 @@ pub struct SimParams {
     pub steering: SteeringParams,
     /// Mutation.
     pub mutation: MutationParams,
+    /// Species founding.
+    pub species: SpeciesParams,
     /// Region grid.
     pub regions: RegionParams,
 }
@@ -273,6 +286,7 @@ impl SimParams {
         self.combat.validate(&mut c);
         self.steering.validate(&mut c);
         self.mutation.validate(&mut c);
+        self.species.validate(&mut c);
         self.regions.validate(&mut c);
         c.finish()?;
         let mut c = Checker::default();

@@ -154,6 +154,9 @@ pub struct Scenario {
     /// Mutation.
     #[serde(default)]
     pub mutation: MutationParams,
+    /// Species founding.
+    #[serde(default)]
+    pub species: SpeciesParams,
     /// Region grid.
     #[serde(default)]
     pub regions: RegionParams,
@@ -252,6 +255,7 @@ impl Scenario {
             combat: self.combat.clone(),
             steering: self.steering.clone(),
             mutation: self.mutation.clone(),
+            species: self.species.clone(),
             regions: self.regions.clone(),
         }
     }

@@ -45,6 +45,7 @@ use crate::engine::pool::{BusySpan, PoolStatus, RegionLoad, ThreadBusy};
 use crate::model::entities::Entities;
 use crate::model::genes::PackedGenes;
 use crate::model::params::SimParams;
+use crate::species::SpeciesBook;
 pub use free_slots::FreeSlots;
 use grid::RegionGrid;
 use pool::{Coordinator, PhaseRun, Task};
@@ -90,6 +91,8 @@ pub struct Ledger {
     pub next_id: u32,
     /// Cumulative counters.
     pub counters: Counters,
+    /// Species, and each creature's species and parent.
+    pub species: SpeciesBook,
     /// Per-slot fate this tick.
     fate: Vec<u8>,
 }
@@ -102,6 +105,7 @@ impl Ledger {
             free: FreeSlots::new(initial, capacity as u32),
             next_id: initial,
             counters: Counters::new(tribe_counts),
+            species: SpeciesBook::empty(capacity, crate::world::HISTORY_LIMIT),
             fate: vec![FATE_NONE; capacity],
         }
     }

@@ -15,6 +15,7 @@ use crate::engine::WorkPool;
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
+use crate::species;
 
 /// An attacker's energy gain for its owner's inbox: (attacker id, slot, gain).
 type Gain = (u32, u32, f32);
@@ -77,9 +78,9 @@ impl Regions {
         self.thread_busy.resize(pool.threads(), (Duration::ZERO, 0));
         self.mark_deaths(ledger, ev);
         let combat = self.combat_phase(pool, &cx, ledger, e);
-        let (inbox, dead) = self.exchange(ledger, &combat, ev, e);
+        let (inbox, dead) = self.exchange(ledger, &combat, tick, ev, e);
         let births = self.births_phase(pool, &cx, ledger, inbox, e);
-        self.commit(ledger, births, e);
+        self.commit(ledger, births, p.species.threshold, tick, e);
         for &(_, slot) in &dead {
             ledger.fate[slot as usize] = FATE_NONE;
             if !e.alive(slot as usize) {
@@ -152,6 +153,7 @@ impl Regions {
         &mut self,
         ledger: &mut Ledger,
         combat: &[(usize, CombatOut)],
+        tick: u32,
         ev: &Events,
         e: &mut Entities,
     ) -> (Vec<Vec<Gain>>, Vec<(u32, u32)>) {
@@ -184,6 +186,7 @@ impl Regions {
                 _ => DeathCause::Killed,
             };
             ledger.counters.death(e.tribe(slot as usize), cause);
+            ledger.species.died(tick, slot, &e.genes[slot as usize]);
             e.kill(slot as usize);
             ledger.free.release(slot);
         }
@@ -231,8 +234,16 @@ impl Regions {
     }
 
     /// Commit: inbox energies, then births in ascending parent id, each
-    /// child in the lowest free slot with the next id.
-    fn commit(&mut self, ledger: &mut Ledger, births: Vec<(usize, BirthOut)>, e: &mut Entities) {
+    /// child in the lowest free slot with the next id, in its parent's
+    /// species or founding one (`threshold`: `species.threshold`).
+    fn commit(
+        &mut self,
+        ledger: &mut Ledger,
+        births: Vec<(usize, BirthOut)>,
+        threshold: f32,
+        tick: u32,
+        e: &mut Entities,
+    ) {
         let mut requests = Vec::new();
         for (_, out) in births {
             for &(slot, energy) in &out.energy {
@@ -259,6 +270,14 @@ impl Regions {
                 0.0,
                 b.genes,
             );
+            let species = ledger.species.born(
+                threshold,
+                tick,
+                (b.parent_slot, b.parent_id),
+                (slot, id),
+                &b.genes,
+            );
+            e.tribe_flags[slot as usize] = species::with_tag(e.tribe_flags[slot as usize], species);
             ledger.counters.birth(b.tribe);
             let r = self.grid.region_of(b.pos);
             self.owner[slot as usize] = r;

@@ -173,6 +173,8 @@ impl Simulation {
             age: v.age,
             genes: v.genes,
             mode: v.mode,
+            species: self.world.ledger.species.species_of(slot),
+            parent: self.world.ledger.species.parent_of(slot),
         })
     }
 
@@ -265,6 +267,26 @@ impl Simulation {
     /// The id the next birth will get.
     pub fn next_id(&self) -> u32 {
         self.world.ledger.next_id
+    }
+
+    /// The species book: every species so far, each creature's species and
+    /// parent, the sizes over time.
+    pub fn species(&self) -> &crate::species::SpeciesBook {
+        &self.world.ledger.species
+    }
+
+    /// A hash of the species book and of every living creature's species
+    /// and parent (on the GPU backend, after reading the state back).
+    pub fn species_hash(&self) -> u64 {
+        self.world
+            .ledger
+            .species
+            .hash(self.entities(), self.live_end())
+    }
+
+    /// The species tree in Newick format as of now ([`crate::species`]).
+    pub fn phylogeny(&self) -> String {
+        self.world.ledger.species.newick(self.world.tick)
     }
 
     /// Initial population.

@@ -68,6 +68,10 @@ pub struct EntityView {
     pub genes: [u32; 5],
     /// Behaviour in the last tick ([`crate::cpu::Mode`] code).
     pub mode: u8,
+    /// Species ([`crate::species`]).
+    pub species: u32,
+    /// The parent's id ([`crate::cpu::NONE`] for a spawned creature).
+    pub parent: u32,
 }
 
 /// A running simulation.

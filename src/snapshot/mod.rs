@@ -24,6 +24,7 @@
 //! Writes go to a temporary file in the same folder, then a rename: a crash
 //! mid-write leaves the previous snapshot whole.
 
+mod species;
 pub mod world;
 
 use std::io::Write;
@@ -33,9 +34,10 @@ use std::path::Path;
 pub const MAGIC: [u8; 8] = *b"EVOSNAP\0";
 
 /// The format version this build writes. Version 2 adds the events the
-/// next tick resolves (the one-tick lag, `engine::lag`); version 1 files
-/// still load, with none pending.
-pub const VERSION: u32 = 2;
+/// next tick resolves (the one-tick lag, `engine::lag`); version 3 the
+/// species book (`crate::species`). Version 1 files still load, with no
+/// events pending; version 1 and 2 files with the tribes as the species.
+pub const VERSION: u32 = 3;
 
 /// The oldest format version this build reads.
 pub const OLDEST_VERSION: u32 = 1;

@@ -2,10 +2,11 @@
 //!
 //! The payload holds the scenario (the terrain and every parameter follow
 //! from it), the tick, every entity slot, the food grid, the id counter and
-//! free slots, the counters, the region layout, the history and (since
-//! version 2) the events the next tick resolves.
+//! free slots, the counters, the region layout, the history, (since
+//! version 2) the events the next tick resolves and (since version 3) the
+//! species book.
 
-use super::{Reader, SnapshotError, Writer};
+use super::{Reader, SnapshotError, Writer, species};
 use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
@@ -13,6 +14,7 @@ use crate::model::grid::Grid;
 use crate::model::scenario::Scenario;
 use crate::regions::stats::{Counters, History, HistorySample, TribeCounters};
 use crate::regions::{FreeSlots, Ledger};
+use crate::species::SpeciesBook;
 use crate::world::World;
 
 /// Counters stored per tribe.
@@ -83,6 +85,7 @@ pub fn encode(world: &World, e: &Entities, food: &Food) -> Result<Vec<u8>, Snaps
         .map(|(d, cause)| [d.id, d.slot, *cause as u32])
         .collect();
     w.words(&deaths);
+    species::write(&mut w, &world.ledger.species);
     Ok(w.finish())
 }
 
@@ -198,6 +201,7 @@ pub struct Saved {
     bounds: (u32, u32, Vec<f32>, Vec<f32>),
     history: History,
     events: Events,
+    species: Option<SpeciesBook>,
 }
 
 /// Reads the payload of a snapshot file. Every length is checked before
@@ -253,6 +257,13 @@ pub fn decode(bytes: &[u8]) -> Result<Saved, SnapshotError> {
     } else {
         Events::default()
     };
+    // Every species but the initial ones had a founder, who had an id.
+    let max_species = (next_id as usize).saturating_add(tribes);
+    let species = if r.version >= 3 {
+        Some(species::read(&mut r, capacity, tribes, max_species)?)
+    } else {
+        None
+    };
     r.end()?;
     Ok(Saved {
         scenario,
@@ -266,6 +277,7 @@ pub fn decode(bytes: &[u8]) -> Result<Saved, SnapshotError> {
         bounds,
         history,
         events,
+        species,
     })
 }
 
@@ -364,6 +376,16 @@ pub fn restore(world: &mut World, s: Saved, keep_bounds: bool) -> Result<(), Sna
     world.ledger.counters = s.counters;
     world.history = s.history;
     world.events = s.events;
+    // Before version 3: the species are the tribes, as at a fresh start.
+    world.ledger.species = match s.species {
+        Some(book) => book,
+        None => SpeciesBook::from_tribes(
+            &mut world.entities,
+            world.ledger.free.live_end(),
+            tribes,
+            crate::world::HISTORY_LIMIT,
+        ),
+    };
     let (rows, cols, xs, ys) = s.bounds;
     let g = &mut world.regions.grid;
     let bounds_ok = |b: &[f32], len: f32| {

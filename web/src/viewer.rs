@@ -202,6 +202,7 @@ pub fn start_app(
         speed,
         stop_at: params.ticks,
         watch_shaders: None,
+        start_ui: Default::default(),
         recovery: Recovery {
             checkpoint_every: Some(CHECKPOINT_EVERY),
             resume: start.resume.map(std::sync::Arc::new),

@@ -20,6 +20,7 @@ mod commands;
 mod draw;
 mod pick;
 mod sim_loop;
+mod species;
 mod state;
 mod sync;
 mod view;
@@ -31,6 +32,7 @@ use std::thread::JoinHandle;
 
 pub use commands::Command;
 pub use pick::neighbors_in_view;
+pub use species::{SpeciesRow, SpeciesView};
 pub use view::{DrawBuffers, DrawData, DrawSource, DrawTextures, RegionsView, SimView};
 
 use super::ViewOptions;

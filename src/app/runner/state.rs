@@ -8,6 +8,7 @@ use web_time::Instant;
 
 use super::draw::Draw;
 use super::pick::neighbors_in_view;
+use super::species::ancestors;
 use super::view::SimView;
 use super::watch::ShaderWatch;
 use crate::app::ViewOptions;
@@ -252,6 +253,9 @@ impl SimState {
             Some((id, slot)) => sim.entity_async(slot as usize).await.filter(|e| e.id == id),
             None => None,
         };
+        v.lineage = v
+            .inspected
+            .map_or_else(Vec::new, |e| sim.species().lineage(e.species));
         match (v.inspected, self.selected) {
             (Some(e), Some((id, slot))) => {
                 // The full neighbourhood costs a full read on the GPU
@@ -262,11 +266,13 @@ impl SimState {
                 if due && sim.sync_async().await.is_ok() {
                     let max = sim.params().hash.max_neighbors as usize;
                     v.neighbors = neighbors_in_view(sim, slot as usize, &e, max);
+                    v.ancestors = ancestors(sim, &e);
                     self.neighbors_at = Some((Instant::now(), id));
                 }
             }
             _ => {
                 v.neighbors.clear();
+                v.ancestors.clear();
                 self.neighbors_at = None;
             }
         }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use glam::Vec2;
 
+use super::species::SpeciesView;
 use crate::model::genes::GENE_COUNT;
 use crate::pass::Timings;
 use crate::regions::RegionStats;
@@ -150,6 +151,14 @@ pub struct SimView {
     pub selected: Option<(u32, u32)>,
     /// The selected creature, while it lives.
     pub inspected: Option<EntityView>,
+    /// The inspected creature's species and its ancestry (the species it
+    /// split from, and so on back to a tribe's).
+    pub lineage: Vec<u32>,
+    /// The inspected creature's ancestors, parent first, as far as they
+    /// live: (id, alive); refreshed with [`Self::neighbors`].
+    pub ancestors: Vec<(u32, bool)>,
+    /// The Species panel's figures (refreshed with each history sample).
+    pub species: Arc<SpeciesView>,
     /// Positions of the creatures it sees (nearest first, each the copy
     /// nearest to it across the wrap), refreshed a few times a second.
     pub neighbors: Vec<Vec2>,
@@ -190,6 +199,9 @@ impl SimView {
             pool: sim.pool_status(),
             selected: None,
             inspected: None,
+            lineage: Vec::new(),
+            ancestors: Vec::new(),
+            species: Arc::new(SpeciesView::of(sim.species())),
             neighbors: Vec::new(),
             draw: None,
             message: None,
@@ -219,6 +231,11 @@ impl SimView {
         let h = sim.history();
         if h.samples.back().map(|s| s.tick) != self.history.samples.back().map(|s| s.tick) {
             self.history = Arc::new(h.clone());
+        }
+        let book = sim.species();
+        let newest = book.history.back().map_or(0, |s| s.tick);
+        if newest != self.species.sampled || book.total() != self.species.total {
+            self.species = Arc::new(SpeciesView::of(book));
         }
         self.timings = *sim.timings();
         self.regions = RegionsView::of(sim);

@@ -3,7 +3,7 @@
 
 use egui::Color32;
 
-use super::{Requests, SPEEDS, SimView, UiState, color_modes, swatch, tribe_color};
+use super::{MODE_SPECIES, Requests, SPEEDS, SimView, UiState, color_modes, swatch, tribe_color};
 use crate::model::genes::decode;
 
 pub(super) fn controls(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Requests) {
@@ -133,6 +133,10 @@ fn legend(ui: &mut egui::Ui, sim: &SimView, mode: u32) {
                 ui.label(&t.name);
             }
         });
+        return;
+    }
+    if mode == MODE_SPECIES {
+        ui.label("each species its own hue (the Species panel lists them)");
         return;
     }
     let (lo, hi) = match mode {

@@ -4,6 +4,7 @@
 mod controls;
 mod overlays;
 mod perf;
+mod species;
 mod stats;
 
 use std::collections::VecDeque;
@@ -21,6 +22,9 @@ pub const SPEEDS: [f32; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 /// Frame times kept for the performance panel's graph.
 pub const FRAME_TIMES: usize = 240;
 
+/// The colour mode code of "species" (`shaders/render.wgsl`).
+pub const MODE_SPECIES: u32 = 13;
+
 /// Colour modes offered: (name, mode code).
 pub fn color_modes() -> Vec<(String, u32)> {
     let mut v = vec![
@@ -32,6 +36,7 @@ pub fn color_modes() -> Vec<(String, u32)> {
     for (k, name) in GENE_NAMES.iter().enumerate() {
         v.push((format!("gene: {name}"), 4 + k as u32));
     }
+    v.push(("species".to_string(), MODE_SPECIES));
     v
 }
 
@@ -84,6 +89,10 @@ pub struct UiState {
     pub snapshot_path: String,
     /// Gene shown in the histogram.
     pub hist_gene: usize,
+    /// Species whose members are drawn highlighted.
+    pub highlight_species: Option<u32>,
+    /// Open the Species panel.
+    pub species_open: bool,
 }
 
 impl Default for UiState {
@@ -103,6 +112,8 @@ impl Default for UiState {
             scenario_path: String::new(),
             snapshot_path: "world.evosnap".to_string(),
             hist_gene: crate::model::genes::Gene::Diet as usize,
+            highlight_species: None,
+            species_open: false,
         }
     }
 }
@@ -149,8 +160,11 @@ pub fn panels(ctx: &egui::Context, sim: &SimView, st: &mut UiState) -> Requests 
                         .default_open(true)
                         .show(ui, |ui| controls::controls(ui, sim, st, &mut req));
                     egui::CollapsingHeader::new("Statistics")
-                        .default_open(true)
+                        .default_open(!st.species_open)
                         .show(ui, |ui| stats::statistics(ui, sim, st));
+                    egui::CollapsingHeader::new("Species")
+                        .default_open(st.species_open)
+                        .show(ui, |ui| species::species_panel(ui, sim, st));
                     egui::CollapsingHeader::new("Inspector")
                         .default_open(true)
                         .show(ui, |ui| inspector(ui, sim, st, &mut req));
@@ -158,7 +172,7 @@ pub fn panels(ctx: &egui::Context, sim: &SimView, st: &mut UiState) -> Requests 
                         .default_open(false)
                         .show(ui, |ui| overlays(ui, st));
                     egui::CollapsingHeader::new("Performance")
-                        .default_open(true)
+                        .default_open(!st.species_open)
                         .show(ui, |ui| perf::performance(ui, sim, st, &mut req));
                 });
             });
@@ -198,6 +212,7 @@ fn inspector(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Reque
         v.pos[1],
         glam::Vec2::from(v.vel).length()
     ));
+    species::inspected_lineage(ui, sim, &v, st);
     egui::Grid::new("inspected").show(ui, |ui| {
         for (k, name) in GENE_NAMES.iter().enumerate() {
             ui.label(*name);

@@ -1,0 +1,209 @@
+//! Species and lineage: the same species ids and tree for any threads and
+//! region grid, through a snapshot and back, the threshold respected, and a
+//! Newick tree that a standard phylogenetics library reads (Biopython's
+//! Bio.Phylo, when `/usr/bin/python3` has it; required where
+//! `EVOSIM_REQUIRE_PHYLO=1`, as in CI).
+
+mod common;
+
+use evosim::cpu::NONE;
+use evosim::species::distance;
+use evosim::{Backend, Scenario, Simulation};
+
+/// The default scenario at 1,500 entities with a low threshold, so that
+/// species are founded (and die out) within a few hundred ticks.
+fn scenario(threshold: f32) -> Scenario {
+    let mut s = common::default_scaled(1500);
+    s.species.threshold = threshold;
+    s
+}
+
+fn run(sim: &mut Simulation, ticks: u32) {
+    for _ in 0..ticks {
+        sim.step().expect("tick");
+    }
+}
+
+fn with_grid(threshold: f32, threads: usize, rows: u32, cols: u32, ticks: u32) -> Simulation {
+    let mut s = scenario(threshold);
+    s.regions.rows = rows;
+    s.regions.cols = cols;
+    let mut sim = common::sim(s, threads);
+    run(&mut sim, ticks);
+    sim
+}
+
+#[test]
+fn species_and_tree_are_the_same_for_any_threads_and_region_grid() {
+    let a = with_grid(0.1, 1, 1, 1, 900);
+    let b = with_grid(0.1, 2, 2, 2, 900);
+    let c = with_grid(0.1, 2, 3, 1, 900);
+    let book = a.species();
+    assert!(
+        book.total() > 8 && book.alive_count() < book.total(),
+        "species founded and extinct in the test world: {} founded, {} alive",
+        book.total(),
+        book.alive_count()
+    );
+    for other in [&b, &c] {
+        assert_eq!(other.state_hash(), a.state_hash());
+        assert_eq!(other.species_hash(), a.species_hash());
+        assert_eq!(other.phylogeny(), a.phylogeny());
+        assert_eq!(other.species().list, a.species().list);
+        assert_eq!(other.species().history, a.species().history);
+    }
+    common::check_invariants(&b);
+}
+
+#[test]
+fn a_resumed_run_gives_the_tree_of_an_uninterrupted_one() {
+    let whole = with_grid(0.1, 2, 0, 0, 500);
+    let mut first = with_grid(0.1, 2, 0, 0, 230);
+    let bytes = first.to_snapshot().expect("snapshot");
+    let at_save = first.species_hash();
+    run(&mut first, 270);
+    let mut resumed = Simulation::from_snapshot(&bytes, Backend::Cpu, 1, Some((3, 2))).unwrap();
+    assert_eq!(resumed.species_hash(), at_save);
+    run(&mut resumed, 270);
+    for s in [&first, &resumed] {
+        assert_eq!(s.species_hash(), whole.species_hash());
+        assert_eq!(s.phylogeny(), whole.phylogeny());
+        assert_eq!(s.species().history, whole.species().history);
+    }
+    assert!(whole.species().total() > 4, "species were founded");
+}
+
+#[test]
+fn every_species_was_founded_beyond_the_threshold_and_none_within() {
+    let sim = with_grid(0.1, 2, 0, 0, 400);
+    let list = &sim.species().list;
+    let tribes = sim.scenario().tribes.len();
+    assert!(list.len() > tribes);
+    for s in &list[tribes..] {
+        let parent = &list[s.parent as usize];
+        let d = distance(&s.representative, &parent.representative);
+        assert!(d > 0.1, "species {} founded at distance {d}", s.id);
+        assert!(s.parent < s.id && s.founder != NONE && s.founded < sim.tick());
+        assert_eq!(s.tribe, parent.tribe);
+    }
+    // No genome lies farther than 1 from another: nothing is ever founded.
+    let none = with_grid(1.0, 2, 0, 0, 400);
+    assert!(none.counters().total(|t| t.births) > 100);
+    assert_eq!(none.species().total() as usize, tribes);
+}
+
+/// The leaves of a Newick text: `s<id>` names before a `:`.
+fn leaves(newick: &str) -> Vec<u32> {
+    let mut out: Vec<u32> = newick
+        .split(['(', ',', ')'])
+        .filter_map(|t| t.strip_prefix('s'))
+        .filter_map(|t| t.split(':').next()?.parse().ok())
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn the_newick_tree_has_one_leaf_per_species_and_a_phylogenetics_library_reads_it() {
+    let sim = with_grid(0.1, 2, 0, 0, 500);
+    let text = sim.phylogeny();
+    let total = sim.species().total();
+    assert_eq!(leaves(&text), (0..total).collect::<Vec<_>>(), "{text}");
+    assert!(text.ends_with(");"));
+    let depth = text.chars().try_fold(0i64, |d, c| {
+        let d = d + i64::from(c == '(') - i64::from(c == ')');
+        (d >= 0).then_some(d)
+    });
+    assert_eq!(depth, Some(0), "balanced parentheses");
+    // Biopython reads it: as many terminals, each named once, and every
+    // species' leaf as far from the root as its end (extinction or now).
+    let dir = std::env::temp_dir().join(format!("evosim-newick-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tree.nwk");
+    std::fs::write(&file, format!("{text}\n")).unwrap();
+    let script = "import sys\nfrom Bio import Phylo\nt = Phylo.read(sys.argv[1], 'newick')\n\
+        names = [c.name for c in t.get_terminals()]\n\
+        depths = t.depths()\n\
+        print(len(names), len(set(names)))\n\
+        for c in t.get_terminals(): print(c.name, round(depths[c]))\n";
+    let out = std::process::Command::new("/usr/bin/python3")
+        .args(["-c", script])
+        .arg(&file)
+        .output();
+    let required = std::env::var("EVOSIM_REQUIRE_PHYLO").is_ok_and(|v| v == "1");
+    let out = match out {
+        Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap(),
+        other => {
+            let why = match other {
+                Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
+                Err(e) => e.to_string(),
+            };
+            assert!(!required, "Biopython could not read the tree: {why}");
+            eprintln!("skipped the Biopython check (python3 with Bio.Phylo not found): {why}");
+            return;
+        }
+    };
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some(format!("{total} {total}").as_str()));
+    for line in lines {
+        let (name, depth) = line.split_once(' ').unwrap();
+        let id: usize = name.strip_prefix('s').unwrap().parse().unwrap();
+        let s = &sim.species().list[id];
+        let end = if s.extinct == NONE {
+            sim.tick()
+        } else {
+            s.extinct
+        };
+        assert_eq!(depth.parse::<u32>().unwrap(), end, "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_cli_writes_the_tree_the_species_csv_and_the_json_fields() {
+    let dir = std::env::temp_dir().join(format!("evosim-species-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (tree, csv) = (dir.join("t.nwk"), dir.join("s.csv"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_evosim"))
+        .args([
+            "run",
+            "--entities",
+            "1500",
+            "--ticks",
+            "120",
+            "--backend",
+            "cpu",
+        ])
+        .args(["--quiet", "--json", "--stats-every", "60"])
+        .arg("--phylogeny")
+        .arg(&tree)
+        .arg("--species-csv")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let total = json["species_total"].as_u64().unwrap();
+    assert!(json["species_alive"].as_u64().unwrap() <= total);
+    assert!(stdout.contains("species: "), "{stdout}");
+    let text = std::fs::read_to_string(&tree).unwrap();
+    assert_eq!(leaves(text.trim()).len() as u64, total);
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = rows.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("tick,species,parent,tribe,count,founded,mean_speed")
+    );
+    // Rows at ticks 0, 60 and 120, one per living species.
+    let ticks: std::collections::BTreeSet<&str> =
+        lines.map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ticks.into_iter().collect::<Vec<_>>(), ["0", "120", "60"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
