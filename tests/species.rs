@@ -73,21 +73,55 @@ fn a_resumed_run_gives_the_tree_of_an_uninterrupted_one() {
     assert!(whole.species().total() > 4, "species were founded");
 }
 
+/// Tick by tick: every child born in the tick lies within the threshold
+/// of its species' representative as it was when the births were resolved
+/// (the tick's start), unless it founded a species in that tick — and then
+/// it lies beyond its parent species' one.
 #[test]
-fn every_species_was_founded_beyond_the_threshold_and_none_within() {
-    let sim = with_grid(0.1, 2, 0, 0, 400);
-    let list = &sim.species().list;
+fn children_within_the_threshold_stay_and_only_those_beyond_found_species() {
+    let threshold = 0.1;
+    let mut sim = common::sim(scenario(threshold), 2);
+    let (mut founded, mut stayed) = (0, 0);
+    for _ in 0..400 {
+        let reps: Vec<_> = sim
+            .species()
+            .list
+            .iter()
+            .map(|s| s.representative)
+            .collect();
+        let first_new_id = sim.next_id();
+        sim.step().unwrap();
+        let (e, book) = (sim.entities(), sim.species());
+        for i in 0..sim.live_end() {
+            if !e.alive(i) || e.id[i] < first_new_id {
+                continue;
+            }
+            let s = book.species_of(i) as usize;
+            if s < reps.len() {
+                let d = distance(&e.genes[i], &reps[s]);
+                assert!(d <= threshold as f64, "child {} stayed at {d}", e.id[i]);
+                stayed += 1;
+            } else {
+                let r = &book.list[s];
+                let d = distance(&e.genes[i], &reps[r.parent as usize]);
+                assert!(d > threshold as f64, "child {} founded at {d}", e.id[i]);
+                assert_eq!((r.founder, r.representative), (e.id[i], e.genes[i]));
+                founded += 1;
+            }
+        }
+    }
+    assert!(
+        founded > 3 && stayed > 100,
+        "{founded} founded, {stayed} stayed"
+    );
     let tribes = sim.scenario().tribes.len();
-    assert!(list.len() > tribes);
-    for s in &list[tribes..] {
-        let parent = &list[s.parent as usize];
-        let d = distance(&s.representative, &parent.representative);
-        assert!(d > 0.1, "species {} founded at distance {d}", s.id);
+    for s in &sim.species().list[tribes..] {
         assert!(s.parent < s.id && s.founder != NONE && s.founded < sim.tick());
-        assert_eq!(s.tribe, parent.tribe);
+        assert_eq!(s.tribe, sim.species().list[s.parent as usize].tribe);
     }
     // No genome lies farther than 1 from another: nothing is ever founded.
-    let none = with_grid(1.0, 2, 0, 0, 400);
+    let mut none = common::sim(scenario(1.0), 2);
+    run(&mut none, 400);
     assert!(none.counters().total(|t| t.births) > 100);
     assert_eq!(none.species().total() as usize, tribes);
 }

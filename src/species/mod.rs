@@ -9,6 +9,14 @@
 //! it founds a new one: the next id, its parent species, the founding tick,
 //! and the founder's genes as the representative.
 //!
+//! A representative then follows its species: at every history sample
+//! (every 60 ticks) it moves to the living members' mean genes. A species is
+//! thus a cluster that may drift, and a new one splits off where a child
+//! lies far from its species' present centre. (With representatives fixed
+//! at the founders' genes, directional selection carries whole species past
+//! the threshold and nearly every birth founds a species of its own:
+//! measured in docs/TUNING.md, "Species".)
+//!
 //! Founding happens where births are committed (`Regions::commit`, serially
 //! in ascending parent id after the parallel region tasks), so species ids
 //! and the tree are the same for any threads and region grid, on both
@@ -72,6 +80,16 @@ pub fn distance(a: &PackedGenes, b: &PackedGenes) -> f64 {
     (sum as f64 / GENE_COUNT as f64).sqrt() / 65535.0
 }
 
+/// The genome of the mean codes `sums / n` (rounded down; zeros when `n` is 0).
+fn mean_genome(sums: &[u64; GENE_COUNT], n: u64) -> PackedGenes {
+    let mut g = [0u32; 5];
+    for (k, s) in sums.iter().enumerate() {
+        let q = s.checked_div(n).unwrap_or(0) as u32;
+        g[k / 2] |= (q & 0xffff) << ((k % 2) * 16);
+    }
+    g
+}
+
 /// One species' record, kept after it dies out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Species {
@@ -87,7 +105,9 @@ pub struct Species {
     pub founder: u32,
     /// The tick it died out ([`NONE`] while it lives).
     pub extinct: u32,
-    /// The representative genome children are compared with.
+    /// The genome children are compared with: the founder's genes at the
+    /// founding, then the living members' mean genes as of the last
+    /// history sample.
     pub representative: PackedGenes,
     /// Living members.
     pub population: u64,
@@ -186,12 +206,7 @@ impl SpeciesBook {
             e.tribe_flags[i] = with_tag(e.tribe_flags[i], t as u32);
         }
         for s in &mut list {
-            let mut rep = [0u32; 5];
-            for k in 0..GENE_COUNT {
-                let q = s.gene_sums[k].checked_div(s.population).unwrap_or(0) as u32;
-                rep[k / 2] |= (q & 0xffff) << ((k % 2) * 16);
-            }
-            s.representative = rep;
+            s.representative = mean_genome(&s.gene_sums, s.population);
             if s.population == 0 {
                 s.extinct = 0;
             }
@@ -311,8 +326,12 @@ impl SpeciesBook {
         self.parent_of_slot[order.len()..].fill(NONE);
     }
 
-    /// Adds a history sample of the living species' sizes at `tick`.
+    /// Adds a history sample of the living species' sizes at `tick`, and
+    /// moves each living species' representative to its members' mean genes.
     pub fn sample(&mut self, tick: u32) {
+        for s in self.list.iter_mut().filter(|s| s.population > 0) {
+            s.representative = mean_genome(&s.gene_sums, s.population);
+        }
         let sizes = self
             .list
             .iter()
