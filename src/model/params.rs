@@ -227,7 +227,7 @@ param_group! {
         /// which a child founds a new species: the root mean square over the
         /// nine genes of each gene's difference as a fraction of its range
         /// (0: every child founds one; 1: none ever does).
-        threshold: f32 = 0.12, [0, 1];
+        threshold: f32 = 0.185, [0, 1];
     }
 }
 
