@@ -578,12 +578,22 @@ fn colour_by_species_and_a_highlighted_species_are_drawn() {
     sim.save_snapshot(&snap).unwrap();
     let shot = |name: &str, extra: &[&str]| {
         let path = dir.join(name);
-        let mut args = vec!["view", "--resume", snap.to_str().unwrap(), "--backend", "cpu"];
+        let mut args = vec![
+            "view",
+            "--resume",
+            snap.to_str().unwrap(),
+            "--backend",
+            "cpu",
+        ];
         args.extend_from_slice(&["--paused", "--frames", "3", "--size", "960x600"]);
         args.extend_from_slice(extra);
         args.extend_from_slice(&["--screenshot", path.to_str().unwrap()]);
         let out = evosim(&args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         decode(&path).2
     };
     let px = shot("species.png", &["--color", "species"]);
@@ -591,14 +601,23 @@ fn colour_by_species_and_a_highlighted_species_are_drawn() {
         let n = pixels_near(&px, srgb(evosim::species::color(k)));
         assert!(n >= 30, "species {k} drawn on {n} pixels");
     }
-    let px = shot("highlight.png", &["--color", "species", "--highlight-species", "1"]);
+    let px = shot(
+        "highlight.png",
+        &["--color", "species", "--highlight-species", "1"],
+    );
     let c1 = evosim::species::color(1).map(|c| c * 0.7 + 0.3);
     let lit = pixels_near(&px, srgb(c1));
     let s0 = pixels_near(&px, srgb(evosim::species::color(0)));
-    assert!(lit >= 30 && s0 < 5, "highlighted {lit} pixels, species 0 on {s0}");
+    assert!(
+        lit >= 30 && s0 < 5,
+        "highlighted {lit} pixels, species 0 on {s0}"
+    );
     let bad = evosim(&["view", "--color", "plaid", "--screenshot", "x.png"]);
     assert_eq!(bad.status.code(), Some(2));
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("species") && !err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("species") && !err.contains("panicked"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

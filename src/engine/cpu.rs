@@ -160,7 +160,7 @@ impl CpuEngine {
         let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of, end);
         w.ledger.free = FreeSlots::new(n, e.capacity() as u32);
         w.regions.renumber(&order);
-        w.ledger.species.renumber(&order);
+        w.ledger.species.renumber(&order, end);
         lag::renumber_events(&mut w.events, &order);
         let t = &mut laps.t;
         // Its hash is this pass's share, not the tick's hash's.

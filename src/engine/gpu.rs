@@ -205,6 +205,7 @@ impl GpuEngine {
     /// owners and the pending events.
     async fn reorder(&mut self, w: &mut World) -> Result<(), GpuError> {
         let alive = w.population() as u32;
+        let end = w.ledger.free.live_end();
         let order = self.gpu.reorder_async(&self.ctx, alive).await?;
         let e = &mut self.table;
         let mut rows: Vec<SlotState> = lag::named_slots(&w.events)
@@ -232,7 +233,7 @@ impl GpuEngine {
         }
         w.ledger.free = FreeSlots::new(alive, e.capacity() as u32);
         w.regions.renumber(&order);
-        w.ledger.species.renumber(&order);
+        w.ledger.species.renumber(&order, end);
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! The species book in a snapshot (format version 3): every species
-//! record, each slot's species and parent, and the species history.
+//! record, each slot's species and parent id plus one (0: no parent), and
+//! the species history.
 
 use std::collections::VecDeque;
 
@@ -92,7 +93,7 @@ pub fn read(
         });
     }
     let species = r.words(capacity, "each slot's species")?;
-    let parents = r.words(capacity, "each slot's parent")?;
+    let parents = r.words(capacity, "each slot's parent id")?;
     let limit = r.u64("the species history limit")?;
     let samples = r.u64("the species history length")?;
     if limit == 0 || limit > 1 << 20 || samples > limit {

@@ -161,7 +161,8 @@ pub struct SpeciesBook {
     pub list: Vec<Species>,
     /// The species of each slot's creature (meaningless for free slots).
     of_slot: Vec<u32>,
-    /// The parent id of each slot's creature ([`NONE`] for the spawned).
+    /// The parent id of each slot's creature plus one (0 for the spawned:
+    /// slots never used stay zero, and so cost no resident memory).
     parent_of_slot: Vec<u32>,
     /// Sizes over time, oldest first, at most `limit` samples.
     pub history: VecDeque<SpeciesSample>,
@@ -215,7 +216,7 @@ impl SpeciesBook {
         Self {
             list,
             of_slot,
-            parent_of_slot: vec![NONE; capacity],
+            parent_of_slot: vec![0; capacity],
             history: VecDeque::new(),
             limit,
             alive,
@@ -228,7 +229,7 @@ impl SpeciesBook {
         Self {
             list: Vec::new(),
             of_slot: vec![0; capacity],
-            parent_of_slot: vec![NONE; capacity],
+            parent_of_slot: vec![0; capacity],
             history: VecDeque::new(),
             limit: limit.max(1),
             alive: 0,
@@ -252,7 +253,9 @@ impl SpeciesBook {
 
     /// The parent id of the creature in `slot` ([`NONE`] for a spawned one).
     pub fn parent_of(&self, slot: usize) -> u32 {
-        self.parent_of_slot.get(slot).copied().unwrap_or(NONE)
+        self.parent_of_slot
+            .get(slot)
+            .map_or(NONE, |p| p.wrapping_sub(1))
     }
 
     /// Records a birth: the child (`child`: its slot and id, with `genes`)
@@ -292,7 +295,7 @@ impl SpeciesBook {
         };
         self.list[species as usize].add(genes);
         self.of_slot[slot as usize] = species;
-        self.parent_of_slot[slot as usize] = parent_id;
+        self.parent_of_slot[slot as usize] = parent_id.wrapping_add(1);
         species
     }
 
@@ -313,8 +316,9 @@ impl SpeciesBook {
     }
 
     /// Moves the per-slot records with the slots after a re-sort: `order`
-    /// holds the old slot of each new slot `0..order.len()`.
-    pub fn renumber(&mut self, order: &[u32]) {
+    /// holds the old slot of each new slot `0..order.len()`; `end` is one
+    /// past the highest slot used before it (those above stay untouched).
+    pub fn renumber(&mut self, order: &[u32], end: usize) {
         let species: Vec<u32> = order.iter().map(|&o| self.of_slot[o as usize]).collect();
         let parents: Vec<u32> = order
             .iter()
@@ -322,8 +326,9 @@ impl SpeciesBook {
             .collect();
         self.of_slot[..order.len()].copy_from_slice(&species);
         self.parent_of_slot[..order.len()].copy_from_slice(&parents);
-        self.of_slot[order.len()..].fill(0);
-        self.parent_of_slot[order.len()..].fill(NONE);
+        let end = end.clamp(order.len(), self.of_slot.len());
+        self.of_slot[order.len()..end].fill(0);
+        self.parent_of_slot[order.len()..end].fill(0);
     }
 
     /// Adds a history sample of the living species' sizes at `tick`, and
@@ -391,7 +396,7 @@ impl SpeciesBook {
         h.finish()
     }
 
-    /// The per-slot records (species, parent id), for snapshots.
+    /// The per-slot records (species, parent id plus one), for snapshots.
     pub fn slots(&self) -> (&[u32], &[u32]) {
         (&self.of_slot, &self.parent_of_slot)
     }
