@@ -467,7 +467,9 @@ impl SpeciesBook {
         Ok(())
     }
 
-    /// The species tree in Newick format (see [`newick`]) as of `now`.
+    /// The species tree in Newick format as of `now`: each species a leaf
+    /// `s<id>`, a lineage split where a species was founded from it, branch
+    /// lengths in ticks, the tribes' species under one root.
     pub fn newick(&self, now: u32) -> String {
         newick::write(&self.list, now)
     }
