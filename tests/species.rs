@@ -2,10 +2,13 @@
 //! region grid, through a snapshot and back, the threshold respected, and a
 //! Newick tree that a standard phylogenetics library reads (Biopython's
 //! Bio.Phylo, when `/usr/bin/python3` has it; required where
-//! `EVOSIM_REQUIRE_PHYLO=1`, as in CI).
+//! `EVOSIM_REQUIRE_PHYLO=1`, as in CI); and the viewer's colour by species
+//! and highlighted species, drawn offscreen (needs a GPU adapter: skipped
+//! without one unless `EVOSIM_REQUIRE_GPU=1`).
 
 mod common;
 
+use common::shot::{decode, evosim, have_gpu, near};
 use evosim::cpu::NONE;
 use evosim::species::distance;
 use evosim::{Backend, Scenario, Simulation};
@@ -239,5 +242,81 @@ fn the_cli_writes_the_tree_the_species_csv_and_the_json_fields() {
     let ticks: std::collections::BTreeSet<&str> =
         lines.map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(ticks.into_iter().collect::<Vec<_>>(), ["0", "120", "60"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The sRGB bytes of a linear colour, as the viewer's target stores it.
+fn srgb(linear: [f32; 3]) -> [u8; 3] {
+    let c = egui::Color32::from(egui::Rgba::from_rgb(linear[0], linear[1], linear[2]));
+    [c.r(), c.g(), c.b()]
+}
+
+/// Pixels within 2 of `c`.
+fn pixels_near(px: &[[u8; 3]], c: [u8; 3]) -> usize {
+    px.iter().filter(|p| near(**p, c, 2)).count()
+}
+
+/// Colour by species and the highlight of one species, from a resumed
+/// snapshot (`view --resume --color species --highlight-species`): each
+/// tribe's species in its hue; with species 1 highlighted, its members
+/// brighter and species 0's colour gone (dimmed).
+#[test]
+fn colour_by_species_and_a_highlighted_species_are_drawn() {
+    if !have_gpu() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("evosim-species-shot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let snap = dir.join("w.evosnap");
+    let mut s = common::default_scaled(3000);
+    s.species.threshold = 0.1;
+    let mut sim = evosim::Simulation::new(s, evosim::Backend::Cpu, 2).unwrap();
+    for _ in 0..300 {
+        sim.step().unwrap();
+    }
+    sim.save_snapshot(&snap).unwrap();
+    let shot = |name: &str, extra: &[&str]| {
+        let path = dir.join(name);
+        let mut args = vec![
+            "view",
+            "--resume",
+            snap.to_str().unwrap(),
+            "--backend",
+            "cpu",
+        ];
+        args.extend_from_slice(&["--paused", "--frames", "3", "--size", "960x600"]);
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--screenshot", path.to_str().unwrap()]);
+        let out = evosim(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        decode(&path).2
+    };
+    let px = shot("species.png", &["--color", "species"]);
+    for k in 0..4 {
+        let n = pixels_near(&px, srgb(evosim::species::color(k)));
+        assert!(n >= 30, "species {k} drawn on {n} pixels");
+    }
+    let px = shot(
+        "highlight.png",
+        &["--color", "species", "--highlight-species", "1"],
+    );
+    let c1 = evosim::species::color(1).map(|c| c * 0.7 + 0.3);
+    let lit = pixels_near(&px, srgb(c1));
+    let s0 = pixels_near(&px, srgb(evosim::species::color(0)));
+    assert!(
+        lit >= 30 && s0 < 5,
+        "highlighted {lit} pixels, species 0 on {s0}"
+    );
+    let bad = evosim(&["view", "--color", "plaid", "--screenshot", "x.png"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("species") && !err.contains("panicked"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,52 +4,14 @@
 //! without one it is skipped with a printed reason, unless
 //! `EVOSIM_REQUIRE_GPU=1`, where it fails.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
-use std::process::{Command, Output};
+
+use common::shot::{decode, evosim, have_gpu, near};
 
 use evosim::Scenario;
 use evosim::model::scenario::parse_color;
-
-fn evosim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evosim"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("run evosim")
-}
-
-fn have_gpu() -> bool {
-    match evosim::gpu::GpuContext::new() {
-        Ok(_) => true,
-        Err(e) if std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
-            panic!("EVOSIM_REQUIRE_GPU=1 but {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: {e} (set EVOSIM_REQUIRE_GPU=1 to make this a failure)");
-            false
-        }
-    }
-}
-
-fn decode(path: &std::path::Path) -> (u32, u32, Vec<[u8; 3]>) {
-    let file = std::fs::File::open(path).expect("screenshot written");
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-        .read_info()
-        .expect("a PNG");
-    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
-    let info = reader.next_frame(&mut buf).expect("a frame");
-    assert_eq!(info.color_type, png::ColorType::Rgba);
-    let px = buf[..info.buffer_size()]
-        .chunks(4)
-        .map(|c| [c[0], c[1], c[2]])
-        .collect();
-    (info.width, info.height, px)
-}
-
-fn near(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
-    (0..3).all(|k| (a[k] as i32 - b[k] as i32).abs() <= tol)
-}
 
 #[test]
 fn screenshot_of_the_default_world_has_real_content() {
@@ -543,81 +505,5 @@ fn drawing_from_textures_matches_drawing_from_buffers() {
     // And the picture is not empty: creatures in tribe colours are there.
     let colours: HashSet<[u8; 3]> = b.iter().copied().collect();
     assert!(colours.len() > 20, "{} colours", colours.len());
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// The sRGB bytes of a linear colour, as the viewer's target stores it.
-fn srgb(linear: [f32; 3]) -> [u8; 3] {
-    let c = egui::Color32::from(egui::Rgba::from_rgb(linear[0], linear[1], linear[2]));
-    [c.r(), c.g(), c.b()]
-}
-
-/// Pixels within 2 of `c`.
-fn pixels_near(px: &[[u8; 3]], c: [u8; 3]) -> usize {
-    px.iter().filter(|p| near(**p, c, 2)).count()
-}
-
-/// Colour by species and the highlight of one species, from a resumed
-/// snapshot (`view --resume --color species --highlight-species`): each
-/// tribe's species in its hue; with species 1 highlighted, its members
-/// brighter and species 0's colour gone (dimmed).
-#[test]
-fn colour_by_species_and_a_highlighted_species_are_drawn() {
-    if !have_gpu() {
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("evosim-species-shot-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let snap = dir.join("w.evosnap");
-    let mut s = Scenario::default_scenario().scaled_to(3000).unwrap();
-    s.species.threshold = 0.1;
-    let mut sim = evosim::Simulation::new(s, evosim::Backend::Cpu, 2).unwrap();
-    for _ in 0..300 {
-        sim.step().unwrap();
-    }
-    sim.save_snapshot(&snap).unwrap();
-    let shot = |name: &str, extra: &[&str]| {
-        let path = dir.join(name);
-        let mut args = vec![
-            "view",
-            "--resume",
-            snap.to_str().unwrap(),
-            "--backend",
-            "cpu",
-        ];
-        args.extend_from_slice(&["--paused", "--frames", "3", "--size", "960x600"]);
-        args.extend_from_slice(extra);
-        args.extend_from_slice(&["--screenshot", path.to_str().unwrap()]);
-        let out = evosim(&args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        decode(&path).2
-    };
-    let px = shot("species.png", &["--color", "species"]);
-    for k in 0..4 {
-        let n = pixels_near(&px, srgb(evosim::species::color(k)));
-        assert!(n >= 30, "species {k} drawn on {n} pixels");
-    }
-    let px = shot(
-        "highlight.png",
-        &["--color", "species", "--highlight-species", "1"],
-    );
-    let c1 = evosim::species::color(1).map(|c| c * 0.7 + 0.3);
-    let lit = pixels_near(&px, srgb(c1));
-    let s0 = pixels_near(&px, srgb(evosim::species::color(0)));
-    assert!(
-        lit >= 30 && s0 < 5,
-        "highlighted {lit} pixels, species 0 on {s0}"
-    );
-    let bad = evosim(&["view", "--color", "plaid", "--screenshot", "x.png"]);
-    assert_eq!(bad.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(
-        err.contains("species") && !err.contains("panicked"),
-        "{err}"
-    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod shot;
+
 use evosim::{Backend, Scenario, Simulation};
 
 /// A small scenario from TOML, panicking with the error on failure.
