@@ -342,6 +342,7 @@ fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; Pass::COUNT]) {
     let _ = writeln!(o, "{}", species::summary_line(sim));
     write_regions(&mut o, sim);
     let _ = writeln!(o, "state_hash {:016x}", sim.state_hash());
+    let _ = writeln!(o, "species_hash {:016x}", sim.species_hash());
     emit(&o);
 }
 

@@ -107,6 +107,7 @@ pub fn run(
             s.backend = "cpu".into();
             s.adapter = None;
             s.state_hash = Some(sim.state_hash());
+            s.species_hash = Some(sim.species_hash());
         });
         if frames % 15 == 1 || stopped {
             page::set_stats(&stats(&sim));

@@ -255,6 +255,8 @@ pub struct Status {
     /// The state hash, where known (always in the fallback; with WebGPU once
     /// stopped at `ticks`).
     pub state_hash: Option<u64>,
+    /// The species hash (`Simulation::species_hash`), with `state_hash`.
+    pub species_hash: Option<u64>,
     /// The last error or notice.
     pub message: Option<String>,
     /// Wall time per tick of the last batch (ms).
@@ -300,6 +302,8 @@ impl Status {
         set(&o, "adapter", &opt(self.adapter.clone()));
         let hash = self.state_hash.map(|h| format!("{h:016x}"));
         set(&o, "state_hash", &opt(hash));
+        let species = self.species_hash.map(|h| format!("{h:016x}"));
+        set(&o, "species_hash", &opt(species));
         set(&o, "message", &opt(self.message.clone()));
         set(&o, "tick_ms", &JsValue::from_f64(self.tick_ms));
         set(&o, "transfer_ms", &JsValue::from_f64(self.transfer_ms));

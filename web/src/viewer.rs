@@ -239,6 +239,7 @@ pub fn publish(mode: &'static str, app: &App, ctx: &GpuContext) {
         // The simulation's adapter, or (CPU backend) the one drawing.
         s.adapter = Some(v.adapter.clone().unwrap_or_else(|| ctx.describe()));
         s.state_hash = v.state_hash;
+        s.species_hash = v.species_hash;
         s.message = v.message.clone();
         s.tick_ms = v.tick_ms as f64;
         s.transfer_ms = v.timings[evosim::pass::Pass::Transfer].as_secs_f64() * 1e3;

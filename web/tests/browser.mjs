@@ -58,8 +58,9 @@ function nativeHash(entities, seed, ticks) {
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const m = out.match(/state_hash ([0-9a-f]{16})/);
-  if (!m) throw new Error(`no state_hash in the output of ${BIN} run:\n${out}`);
-  return m[1];
+  const sp = out.match(/species_hash ([0-9a-f]{16})/);
+  if (!m || !sp) throw new Error(`no state_hash or species_hash in the output of ${BIN} run:\n${out}`);
+  return { state: m[1], species: sp[1] };
 }
 
 /** Share of non-dark pixels and number of distinct (quantised) colours. */
@@ -175,11 +176,15 @@ mkdirSync(SHOTS, { recursive: true });
 const stopped = (ticks) => new Function(`const s = window.evosim?.status();
   return !!s && (s.mode === 'failed' || (s.tick >= ${ticks} && !!s.state_hash));`);
 const hashes = new Map();
-const native = (entities, seed, ticks) => {
+const nativeBoth = (entities, seed, ticks) => {
   const k = `${entities}/${seed}/${ticks}`;
   if (!hashes.has(k)) hashes.set(k, nativeHash(entities, seed, ticks));
   return hashes.get(k);
 };
+/** The native state hash; `nativeSpecies`: its species hash (the species
+ * and every creature's species and parent, the same in wasm). */
+const native = (entities, seed, ticks) => nativeBoth(entities, seed, ticks).state;
+const nativeSpecies = (entities, seed, ticks) => nativeBoth(entities, seed, ticks).species;
 
 try {
   // 1: WebGPU presenting from the worker.
@@ -234,6 +239,9 @@ try {
     check(cpu.status.threads === 2, `viewer on 2 threads: ${cpu.status.threads}`);
     check(cpu.status.tick === 300 && cpu.status.state_hash === want,
       `viewer CPU state hash at tick ${cpu.status.tick}: ${cpu.status.state_hash}, native ${want}`);
+    const wantSpecies = nativeSpecies(1500, 11, 300);
+    check(cpu.status.species_hash === wantSpecies,
+      `viewer CPU species hash: ${cpu.status.species_hash}, native ${wantSpecies}`);
     const png = await cpu.page.locator('#evosim').screenshot();
     writeFileSync(join(SHOTS, 'webgpu-copy.png'), png);
     const pic = picture(png);
@@ -270,6 +278,8 @@ try {
         `threads=${threads}: the page reports threads ${status.threads}, isolated ${status.isolated}`);
       check(status.tick === 300 && status.state_hash === want,
         `threads=${threads}: state hash at tick ${status.tick}: ${status.state_hash}, native ${want}`);
+      check(status.species_hash === nativeSpecies(1500, 11, 300),
+        `threads=${threads}: species hash ${status.species_hash}, native ${nativeSpecies(1500, 11, 300)}`);
       if (threads === 2) {
         const notice = await page.locator('#notice').innerText();
         check(/No WebGPU/.test(notice) && /WebGL2/.test(notice),
@@ -328,6 +338,8 @@ try {
     check(status.mode === 'canvas2d' && status.backend === 'cpu', `2D canvas on the CPU: ${status.mode}/${status.backend}`);
     check(status.tick === 300 && status.state_hash === want,
       `canvas2d: state hash at tick ${status.tick}: ${status.state_hash}, native ${want}`);
+    check(status.species_hash === nativeSpecies(1500, 11, 300),
+      `canvas2d: species hash ${status.species_hash}, native ${nativeSpecies(1500, 11, 300)}`);
     const notice = await page.locator('#notice').innerText();
     check(/No WebGPU/.test(notice) && /2D canvas/.test(notice), `the page says so: "${notice.slice(0, 90)}…"`);
     const png = await page.locator('#evosim').screenshot();

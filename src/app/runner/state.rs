@@ -228,8 +228,10 @@ impl SimState {
         let stopped = self.halted && self.options.stop_at == Some(sim.tick());
         if !stopped {
             v.state_hash = None;
+            v.species_hash = None;
         } else if v.state_hash.is_none() && sim.sync_async().await.is_ok() {
             v.state_hash = Some(sim.state_hash());
+            v.species_hash = Some(sim.species_hash());
         }
         v.backend = sim.backend();
         v.adapter = sim.adapter();

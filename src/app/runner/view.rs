@@ -175,6 +175,8 @@ pub struct SimView {
     /// [`Simulation::state_hash`], once the simulation has stopped at
     /// [`super::super::ViewOptions::stop_at`].
     pub state_hash: Option<u64>,
+    /// [`Simulation::species_hash`], with [`Self::state_hash`].
+    pub species_hash: Option<u64>,
     /// Shader files reloaded so far (`--watch-shaders`).
     pub shader_reloads: u64,
 }
@@ -209,6 +211,7 @@ impl SimView {
             tick_ms: 0.0,
             behind: false,
             state_hash: None,
+            species_hash: None,
             shader_reloads: 0,
         };
         v.refresh(sim);
