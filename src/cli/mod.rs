@@ -157,7 +157,8 @@ pub struct RunArgs {
     phylogeny: Option<PathBuf>,
     /// Check the world's invariants after every tick (unique ids, free-slot
     /// list, positions in the world and on passable ground, finite values,
-    /// initial + births − deaths = population); stop with an error naming
+    /// initial + births − deaths = population, each species' living count
+    /// and gene sums, every creature's species); stop with an error naming
     /// the first broken one.
     #[arg(long)]
     check_invariants: bool,

@@ -226,7 +226,8 @@ param_group! {
         /// Genetic distance from its parent species' representative beyond
         /// which a child founds a new species: the root mean square over the
         /// nine genes of each gene's difference as a fraction of its range
-        /// (0: every child founds one; 1: none ever does).
+        /// (0: every child that differs at all from the representative
+        /// founds one; 1: none ever does).
         threshold: f32 = 0.185, [0, 1];
     }
 }

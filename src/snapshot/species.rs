@@ -49,6 +49,7 @@ pub fn write(w: &mut Writer, book: &SpeciesBook) {
     w.u64(book.history.len() as u64);
     for h in &book.history {
         w.u32(h.tick);
+        w.u32(h.other);
         let sizes: Vec<[u32; 2]> = h.sizes.iter().map(|&(s, n)| [s, n]).collect();
         w.words(&sizes);
     }
@@ -104,6 +105,7 @@ pub fn read(
     let mut history = VecDeque::new();
     for _ in 0..samples {
         let tick = r.u32("a species history sample")?;
+        let other = r.u32("a species history sample")?;
         let sizes = r.u32s(n.saturating_mul(2), "a species history sample")?;
         if sizes.len() % 2 != 0 {
             return Err(invalid("a species history sample is not whole"));
@@ -111,6 +113,7 @@ pub fn read(
         history.push_back(SpeciesSample {
             tick,
             sizes: sizes.chunks_exact(2).map(|p| (p[0], p[1])).collect(),
+            other,
         });
     }
     SpeciesBook::from_parts(list, species, parents, history, limit as usize, capacity)

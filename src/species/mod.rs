@@ -19,8 +19,8 @@
 //!
 //! Founding happens where births are committed (`Regions::commit`, serially
 //! in ascending parent id after the parallel region tasks), so species ids
-//! and the tree are the same for any threads and region grid, on both
-//! backends. The book lives on the host only: the GPU keeps no species
+//! and the tree are the same for any threads and region grid, and on either
+//! backend for the same events. The book lives on the host only: the GPU keeps no species
 //! array. For drawing, the low 15 bits of a creature's species ride in the
 //! otherwise unused high bits of its `tribe_flags` word ([`tag`]); the
 //! simulation never reads them (and `state_hash` leaves them out: the
@@ -149,9 +149,17 @@ impl Species {
 pub struct SpeciesSample {
     /// Tick.
     pub tick: u32,
-    /// (species, living members), ascending species, living species only.
+    /// (species, living members), ascending species: the
+    /// [`HISTORY_SPECIES`] largest living species.
     pub sizes: Vec<(u32, u32)>,
+    /// Living members of the other living species.
+    pub other: u32,
 }
+
+/// Species a history sample lists by name (the largest; the rest are summed
+/// in [`SpeciesSample::other`]), so that a low threshold's thousands of
+/// species cannot make the history large.
+pub const HISTORY_SPECIES: usize = 64;
 
 /// Every species so far, which species each slot's creature belongs to and
 /// who its parent was, and a history of sizes for plots.
@@ -337,16 +345,23 @@ impl SpeciesBook {
         for s in self.list.iter_mut().filter(|s| s.population > 0) {
             s.representative = mean_genome(&s.gene_sums, s.population);
         }
-        let sizes = self
+        let mut sizes: Vec<(u32, u32)> = self
             .list
             .iter()
             .filter(|s| s.population > 0)
             .map(|s| (s.id, s.population as u32))
             .collect();
+        let mut other = 0;
+        if sizes.len() > HISTORY_SPECIES {
+            sizes.sort_unstable_by_key(|&(id, n)| (std::cmp::Reverse(n), id));
+            other = sizes[HISTORY_SPECIES..].iter().map(|&(_, n)| n).sum();
+            sizes.truncate(HISTORY_SPECIES);
+            sizes.sort_unstable();
+        }
         if self.history.len() == self.limit {
             self.history.pop_front();
         }
-        self.history.push_back(SpeciesSample { tick, sizes });
+        self.history.push_back(SpeciesSample { tick, sizes, other });
     }
 
     /// The ancestry of `species`: itself, its parent species, …, back to an
@@ -435,8 +450,9 @@ impl SpeciesBook {
     }
 
     /// Checks the book against the living slots below `end` of `e`: each
-    /// one's species known, its tag in the flags, the species' living
-    /// counts and gene sums matching. The first mismatch, if any.
+    /// one's species known and of its tribe, its tag in the flags, the
+    /// species' living counts and gene sums matching. The first mismatch,
+    /// if any.
     pub fn check(&self, e: &Entities, end: usize) -> Result<(), String> {
         let mut n = vec![0u64; self.list.len()];
         let mut sums = vec![[0u64; GENE_COUNT]; self.list.len()];
@@ -450,6 +466,9 @@ impl SpeciesBook {
             }
             if (e.tribe_flags[i] >> TAG_SHIFT) & TAG_MASK != s as u32 & TAG_MASK {
                 return Err(format!("slot {i}: species tag differs from species {s}"));
+            }
+            if e.tribe(i) != self.list[s].tribe {
+                return Err(format!("slot {i}: tribe differs from species {s}'s"));
             }
             n[s] += 1;
             for (k, v) in sums[s].iter_mut().enumerate() {

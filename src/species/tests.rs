@@ -116,3 +116,20 @@ fn newick_splits_each_lineage_where_a_species_was_founded() {
     );
     assert_eq!(newick::write(&list[..1], 5), "(s0:5);");
 }
+
+#[test]
+fn a_history_sample_names_the_largest_species_and_sums_the_rest() {
+    let (_, mut book) = two_members(128);
+    for k in 0..70u32 {
+        let genes = genome((k + 1) as f32 / 150.0);
+        assert!(book.born(0.0, 1, (0, 0), (2 + k, 10 + k), &genes) > 0);
+    }
+    book.sample(60);
+    let s = book.history.back().unwrap();
+    assert_eq!(s.sizes.len(), HISTORY_SPECIES);
+    // Species 0 (2 members) and the 63 lowest ids of the one-member ones.
+    assert_eq!(s.sizes[0], (0, 2));
+    assert_eq!(s.sizes.last(), Some(&(63, 1)));
+    assert_eq!(s.other, 7);
+    assert!(s.sizes.windows(2).all(|w| w[0].0 < w[1].0));
+}

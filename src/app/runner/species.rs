@@ -90,7 +90,7 @@ impl SpeciesView {
             .rev()
             .map(|s| {
                 let mut own = vec![0; charted.len()];
-                let mut rest = 0;
+                let mut rest = s.other;
                 for &(id, n) in &s.sizes {
                     match charted.binary_search(&id) {
                         Ok(k) => own[k] = n,

@@ -237,7 +237,10 @@ impl SimView {
         }
         let book = sim.species();
         let newest = book.history.back().map_or(0, |s| s.tick);
-        if newest != self.species.sampled || book.total() != self.species.total {
+        if newest != self.species.sampled
+            || book.total() != self.species.total
+            || book.alive_count() != self.species.alive
+        {
             self.species = Arc::new(SpeciesView::of(book));
         }
         self.timings = *sim.timings();

@@ -22,8 +22,10 @@ pub const SPEEDS: [f32; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 /// Frame times kept for the performance panel's graph.
 pub const FRAME_TIMES: usize = 240;
 
-/// The colour mode code of "species" (`shaders/render.wgsl`).
+/// The colour mode code of "species" (`shaders/render.wgsl`'s
+/// `MODE_SPECIES`), after the gene modes `4..4 + GENE_COUNT`.
 pub const MODE_SPECIES: u32 = 13;
+const _: () = assert!(MODE_SPECIES == 4 + crate::model::genes::GENE_COUNT as u32);
 
 /// Colour modes offered: (name, mode code).
 pub fn color_modes() -> Vec<(String, u32)> {
