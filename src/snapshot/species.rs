@@ -20,21 +20,7 @@ fn invalid(m: impl Into<String>) -> SnapshotError {
 
 /// Writes `book` (`capacity` slots).
 pub fn write(w: &mut Writer, book: &SpeciesBook) {
-    let words: Vec<u32> = book
-        .list
-        .iter()
-        .flat_map(|s| {
-            let head = [
-                s.id,
-                s.parent,
-                s.tribe as u32,
-                s.founded,
-                s.founder,
-                s.extinct,
-            ];
-            head.into_iter().chain(s.representative)
-        })
-        .collect();
+    let words: Vec<u32> = book.list.iter().flat_map(|s| s.words()).collect();
     w.words(&words);
     let counts: Vec<u64> = book
         .list

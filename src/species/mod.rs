@@ -135,6 +135,26 @@ impl Species {
         m
     }
 
+    /// Its fixed-size fields as words: id, parent, tribe, founded, founder,
+    /// extinct, then the representative's five (as snapshots store them
+    /// and [`SpeciesBook::hash`] hashes them).
+    pub fn words(&self) -> [u32; 11] {
+        let r = self.representative;
+        [
+            self.id,
+            self.parent,
+            self.tribe as u32,
+            self.founded,
+            self.founder,
+            self.extinct,
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+        ]
+    }
+
     fn add(&mut self, g: &PackedGenes) {
         for (k, s) in self.gene_sums.iter_mut().enumerate() {
             *s += code(g, k) as u64;
@@ -385,17 +405,7 @@ impl SpeciesBook {
     pub fn hash(&self, e: &Entities, end: usize) -> u64 {
         let mut h = Fnv::new();
         for s in &self.list {
-            for w in [
-                s.id,
-                s.parent,
-                s.tribe as u32,
-                s.founded,
-                s.founder,
-                s.extinct,
-            ] {
-                h.word(w);
-            }
-            for w in s.representative {
+            for w in s.words() {
                 h.word(w);
             }
             h.word(s.population as u32);
