@@ -44,7 +44,7 @@ pub fn run(
     page::every_frame(move || {
         // The instance must outlive every GPU callback.
         let _ = &instance;
-        if !pace.ready() {
+        if !pace.ready(app.borrow().sim_caught_up()) {
             return;
         }
         let started = js_sys::Date::now();
@@ -79,20 +79,24 @@ pub fn run(
 }
 
 /// When the next frame may start. Frames share the one GPU queue with the
-/// ticks, and a software adapter takes long over both: after each frame,
-/// wait twice as long as it took before the next, so that the ticks keep at
-/// least two thirds of it.
+/// ticks, and a software adapter takes long over both. A frame starts once
+/// the last one is on the page and the simulation has run the ticks granted
+/// so far (one frame per batch: at speed 1 the ticks wait on no frame but
+/// the one that granted them), or, if the simulation is still busy, once
+/// twice the last frame's time has passed since it ended (so that the
+/// ticks keep at least two thirds of the queue and the panels still answer).
 #[derive(Clone, Default)]
 struct Pace {
     /// A frame's readback is in flight: the next frame waits for it.
     busy: Rc<Cell<bool>>,
-    /// Not before this time (ms since the epoch).
+    /// Not before this time (ms since the epoch) while the simulation is
+    /// busy.
     next_at: Rc<Cell<f64>>,
 }
 
 impl Pace {
-    fn ready(&self) -> bool {
-        !self.busy.get() && js_sys::Date::now() >= self.next_at.get()
+    fn ready(&self, caught_up: bool) -> bool {
+        !self.busy.get() && (caught_up || js_sys::Date::now() >= self.next_at.get())
     }
 
     /// The frame that began at `started` (ms) is on the page.

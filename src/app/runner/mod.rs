@@ -124,6 +124,15 @@ impl SimRunner {
         self.shared.changed.notify_all();
     }
 
+    /// True when the simulation has run every tick granted and every
+    /// command sent, and is not running a batch: a frame drawn now shows
+    /// all that was asked for (the browser's `present=copy` paces its
+    /// frames by it).
+    pub fn caught_up(&self) -> bool {
+        let c = self.shared.lock();
+        !c.busy && c.budget < 1.0 && c.commands.is_empty()
+    }
+
     /// Drops the ticks granted and not yet run (pause).
     pub fn hold(&self) {
         let mut c = self.shared.lock();
