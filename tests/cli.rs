@@ -3,6 +3,10 @@
 
 use std::process::{Command, Output};
 
+mod common;
+
+use common::shot::have_gpu;
+
 fn evosim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evosim"))
         .args(args)
@@ -95,8 +99,7 @@ fn cli_hash_is_the_same_for_one_and_two_threads_and_changes_with_the_seed() {
 
 #[test]
 fn stats_csv_is_written() {
-    let dir = std::env::temp_dir().join(format!("evosim-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("cli");
     let csv = dir.join("stats.csv");
     let out = evosim(&[
         "run",
@@ -120,8 +123,7 @@ fn stats_csv_is_written() {
 }
 
 fn bad_scenario(name: &str, body: &str) -> (i32, String) {
-    let dir = std::env::temp_dir().join(format!("evosim-bad-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir(&format!("bad-{name}"));
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, body).unwrap();
     let out = evosim(&[
@@ -443,8 +445,7 @@ fn bad_regions_and_fault_values_are_clear_errors() {
 
 #[test]
 fn run_saves_a_snapshot_and_resume_continues_to_the_same_result() {
-    let dir = std::env::temp_dir().join(format!("evosim-snap-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("snap");
     let snap = dir.join("world.evosnap");
     let snap_s = snap.to_str().unwrap();
     let whole = hash(&[
@@ -515,25 +516,12 @@ fn run_saves_a_snapshot_and_resume_continues_to_the_same_result() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn gpu_or_skip() -> bool {
-    match evosim::gpu::GpuContext::new() {
-        Ok(_) => true,
-        Err(e) if std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
-            panic!("EVOSIM_REQUIRE_GPU=1 but {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: {e}");
-            false
-        }
-    }
-}
-
 /// The device is destroyed at tick 25: the run goes on on the CPU from the
 /// checkpoint of tick 0, recomputing every tick on the CPU, so it ends
 /// exactly where a CPU run ends; the invariants hold on every tick.
 #[test]
 fn a_lost_device_falls_back_to_the_cpu_without_losing_the_world() {
-    if !gpu_or_skip() {
+    if !have_gpu() {
         return;
     }
     let args = |backend: &'static str| {
@@ -567,7 +555,7 @@ fn a_lost_device_falls_back_to_the_cpu_without_losing_the_world() {
 /// recomputed.
 #[test]
 fn a_lost_device_recomputes_only_the_ticks_since_the_last_checkpoint() {
-    if !gpu_or_skip() {
+    if !have_gpu() {
         return;
     }
     let at = evosim::sim::CHECKPOINT_INTERVAL + 7;
@@ -636,8 +624,7 @@ fn a_stuck_worker_is_reported_by_the_watchdog() {
 
 #[test]
 fn output_paths_are_checked_before_the_first_tick() {
-    let dir = std::env::temp_dir().join(format!("evosim-out-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = common::temp_dir("out");
     let folder = dir.to_str().expect("utf-8 path");
     let missing = "/no/such/dir/x.out";
     let cases: Vec<(Vec<&str>, &str)> = vec![

@@ -154,8 +154,7 @@ fn the_newick_tree_has_one_leaf_per_species_and_a_phylogenetics_library_reads_it
     assert_eq!(depth, Some(0), "balanced parentheses");
     // Biopython reads it: as many terminals, each named once, and every
     // species' leaf as far from the root as its end (extinction or now).
-    let dir = std::env::temp_dir().join(format!("evosim-newick-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("newick");
     let file = dir.join("tree.nwk");
     std::fs::write(&file, format!("{text}\n")).unwrap();
     let script = "import sys\nfrom Bio import Phylo\nt = Phylo.read(sys.argv[1], 'newick')\n\
@@ -198,8 +197,7 @@ fn the_newick_tree_has_one_leaf_per_species_and_a_phylogenetics_library_reads_it
 
 #[test]
 fn the_cli_writes_the_tree_the_species_csv_and_the_json_fields() {
-    let dir = std::env::temp_dir().join(format!("evosim-species-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("species-cli");
     let (tree, csv) = (dir.join("t.nwk"), dir.join("s.csv"));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_evosim"))
         .args([
@@ -265,8 +263,7 @@ fn colour_by_species_and_a_highlighted_species_are_drawn() {
     if !have_gpu() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("evosim-species-shot-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("species-shot");
     let snap = dir.join("w.evosnap");
     let mut s = common::default_scaled(3000);
     s.species.threshold = 0.1;

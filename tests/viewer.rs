@@ -18,8 +18,7 @@ fn screenshot_of_the_default_world_has_real_content() {
     if !have_gpu() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("evosim-shot-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("shot");
     let path = dir.join("shot.png");
     let out = evosim(&[
         "view",
@@ -235,8 +234,7 @@ fn viewer_saves_and_loads_snapshots() {
     if !have_gpu() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("evosim-view-snap-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("view-snap");
     let file = dir.join("w.evosnap");
     let r = runner(evosim::Backend::Cpu);
     r.grant(2.0);
@@ -466,8 +464,7 @@ fn drawing_from_textures_matches_drawing_from_buffers() {
     if !have_gpu() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("evosim-textures-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("textures");
     let options = evosim::app::ViewOptions {
         scenario: Scenario::default_scenario().scaled_to(1500).unwrap(),
         entities: Some(1500),

@@ -53,3 +53,11 @@ pub fn assert_rebalanced_2x2(sim: &Simulation) {
         "per-region population {pops:?}"
     );
 }
+
+/// A scratch folder `evosim-{name}-{pid}` in the system's temp folder,
+/// created (the caller removes it).
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("evosim-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
