@@ -3,10 +3,10 @@
 //! `EVOSIM_REQUIRE_GPU=1` (as in CI, on lavapipe), where they fail.
 
 use evosim::Scenario;
-use evosim::cpu::NONE;
 use evosim::cpu::hash_count::hash_count;
 use evosim::cpu::hash_scan::hash_scan;
 use evosim::cpu::hash_scatter::hash_scatter;
+use evosim::cpu::{Mode, NONE};
 use evosim::gpu::GpuContext;
 use evosim::gpu::layout::RngInput;
 use evosim::gpu::readback::read;
@@ -280,13 +280,27 @@ fn signed(w: u32) -> f32 {
 #[test]
 fn integrate_matches_the_cpu_within_rounding() {
     use evosim::cpu::integrate::integrate;
+    use evosim::cpu::steer::{SteerOut, Steered};
     let Some(ctx) = gpu() else { return };
     let p = evosim::SimParams::default();
     let terrain = evosim::model::terrain::Terrain::generate(&p.world, &p.terrain, 42);
     for &(n, cap) in &[(0usize, 16usize), (1, 1), (257, 300), (100_000, 120_000)] {
         let (e, acc) = moving_world(n, cap, &p, &terrain, 77 + n as u64);
         let mut cpu = e.clone();
-        integrate(&p, &terrain, &acc, &mut cpu);
+        // Each slot's result at its own rank.
+        let rank: Vec<u32> = (0..cap as u32).collect();
+        let steered: Vec<Steered> = acc
+            .iter()
+            .map(|&acc| {
+                Steered::new(SteerOut {
+                    acc,
+                    intent: NONE,
+                    mode: Mode::Wander,
+                })
+            })
+            .collect();
+        let mut mode = vec![0; cap];
+        integrate(&p, &terrain, &rank, &steered, &mut mode, &mut cpu);
         let g = evosim::gpu::integrate::run(&ctx, &p, &terrain, &acc, &e).unwrap();
         let mut off = 0;
         for i in 0..cap {
@@ -432,7 +446,7 @@ fn feed_matches_the_cpu() {
 #[test]
 fn steer_matches_the_cpu() {
     use evosim::cpu::neighbors::HashView;
-    use evosim::cpu::steer::{SteerInput, gather_info, steer_one};
+    use evosim::cpu::steer::{NeighborInfo, SteerInput, steer_one};
     use evosim::gpu::layout::GpuInfo;
     let Some(ctx) = gpu() else { return };
     for &(n, ticks) in &[(0u64, 2u32), (1, 5), (257, 60), (100_000, 40)] {
@@ -446,8 +460,6 @@ fn steer_matches_the_cpu() {
             ..
         } = cpu_hash(e, &grid);
         let alive = offsets[grid.len()] as usize;
-        let mut info = Vec::new();
-        gather_info(e, &sorted[..alive], &mut info);
         let inp = SteerInput {
             p,
             seed: sim.scenario().seed,
@@ -463,17 +475,20 @@ fn steer_matches_the_cpu() {
             e,
             terrain,
             food,
-            info: &info,
         };
-        let gpu_info: Vec<GpuInfo> = info
+        let gpu_info: Vec<GpuInfo> = sorted[..alive]
             .iter()
-            .zip(&sorted[..alive])
-            .map(|(i, &s)| GpuInfo {
-                vel: i.vel,
-                energy: i.energy,
-                diet_tribe: (evosim::model::genes::code(&e.genes[s as usize], Gene::Diet as usize)
-                    << 16)
-                    | i.tribe,
+            .map(|&s| {
+                let i = NeighborInfo::of(e, s as usize);
+                GpuInfo {
+                    vel: i.vel,
+                    energy: i.energy,
+                    diet_tribe: (evosim::model::genes::code(
+                        &e.genes[s as usize],
+                        Gene::Diet as usize,
+                    ) << 16)
+                        | i.tribe,
+                }
             })
             .collect();
         let g = evosim::gpu::steer::run(
@@ -554,7 +569,15 @@ fn emit_events_match_the_cpu_exactly() {
         }
         let (seed, tick) = (sim.scenario().seed, sim.tick());
         let mut cpu = Events::default();
-        emit_events(sim.params(), seed, tick, &e, &intent, &mut cpu);
+        emit_events(
+            sim.params(),
+            seed,
+            tick,
+            &e,
+            intent.len(),
+            |i| intent[i],
+            &mut cpu,
+        );
         let g = evosim::gpu::emit_events::run(&ctx, sim.params(), seed, tick, &e, &intent).unwrap();
         eprintln!(
             "emit n {n}: {} attacks, {} reproduction candidates, {} deaths",
@@ -571,7 +594,7 @@ fn emit_events_match_the_cpu_exactly() {
 
 #[test]
 fn gather_into_cell_order_matches_the_cpu_and_resets_the_slots() {
-    use evosim::cpu::steer::gather_info;
+    use evosim::cpu::steer::NeighborInfo;
     use evosim::gpu::layout::GpuSteerOut;
     let Some(ctx) = gpu() else { return };
     for &(n, ticks) in &[(0u64, 1u32), (1, 2), (257, 30), (100_000, 5)] {
@@ -582,8 +605,10 @@ fn gather_into_cell_order_matches_the_cpu_and_resets_the_slots() {
         let h = cpu_hash(e, &grid);
         let alive = h.offsets[grid.len()] as usize;
         let sorted = &h.sorted[..alive];
-        let mut info = Vec::new();
-        gather_info(e, sorted, &mut info);
+        let info: Vec<NeighborInfo> = sorted
+            .iter()
+            .map(|&s| NeighborInfo::of(e, s as usize))
+            .collect();
         // Stale results in every slot, which the reset must clear.
         let stale = GpuSteerOut {
             acc: [3.0, -4.0],

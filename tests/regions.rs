@@ -113,12 +113,12 @@ fn attack_across_a_border() {
     );
     let mut across = 0;
     compare_with_1x1(&s, 1, 2, 90, |b| {
-        let own = b.regions().owners();
+        let r = b.regions();
         across += b
             .last_events()
             .attacks
             .iter()
-            .filter(|a| own[a.target as usize] != own[a.attacker as usize])
+            .filter(|a| r.owner(a.target) != r.owner(a.attacker))
             .count();
     });
     assert!(across > 0, "some attacks crossed the border");

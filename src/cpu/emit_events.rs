@@ -62,18 +62,21 @@ impl Events {
     }
 }
 
-/// Emits this tick's events from the integrated state and the steering intents.
+/// Emits this tick's events from the integrated state and the steering
+/// intents (`intent(slot)`: the attack target of a living slot, or
+/// [`NONE`]), for the slots below `end` (every slot from there up is free).
 pub fn emit_events(
     p: &SimParams,
     seed: u64,
     tick: u32,
     e: &Entities,
-    intent: &[u32],
+    end: usize,
+    intent: impl Fn(usize) -> u32,
     out: &mut Events,
 ) {
     out.clear();
     let dt = p.world.dt;
-    for (i, &t) in intent.iter().enumerate().take(e.capacity()) {
+    for i in 0..end.min(e.capacity()) {
         if e.tribe_flags[i] & FLAG_ALIVE == 0 {
             continue;
         }
@@ -88,6 +91,7 @@ pub fn emit_events(
             out.deaths.push((me, DeathCause::OldAge));
             continue;
         }
+        let t = intent(i);
         if t != NONE {
             out.attacks.push(Attack {
                 target_id: e.id[t as usize],

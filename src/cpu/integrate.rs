@@ -6,15 +6,27 @@ use rayon::prelude::*;
 
 use crate::engine::pool::BusySpan;
 
-use super::PAR_MIN_LEN;
+use super::steer::Steered;
+use super::{Mode, PAR_MIN_LEN};
 use crate::model::entities::{Entities, FLAG_ALIVE};
 use crate::model::genes::{Gene, gene};
 use crate::model::grid::wrap;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// Integrates every living entity, in parallel.
-pub fn integrate(p: &SimParams, terrain: &Terrain, acc: &[[f32; 2]], e: &mut Entities) {
+/// Integrates every living slot below `rank.len()` (every slot from there
+/// up is free), in parallel, with the steering result at its rank
+/// ([`super::steer::rank_slots`]), and writes each slot's behaviour to
+/// `mode` ([`Mode::Wander`] for a free slot).
+pub fn integrate(
+    p: &SimParams,
+    terrain: &Terrain,
+    rank: &[u32],
+    steered: &[Steered],
+    mode: &mut [u8],
+    e: &mut Entities,
+) {
+    let end = rank.len();
     let Entities {
         pos,
         vel,
@@ -24,17 +36,26 @@ pub fn integrate(p: &SimParams, terrain: &Terrain, acc: &[[f32; 2]], e: &mut Ent
         genes,
         ..
     } = e;
-    pos.par_iter_mut()
-        .zip(vel.par_iter_mut())
-        .zip(energy.par_iter_mut())
-        .zip(age.par_iter_mut())
+    pos[..end]
+        .par_iter_mut()
+        .zip(vel[..end].par_iter_mut())
+        .zip(energy[..end].par_iter_mut())
+        .zip(age[..end].par_iter_mut())
+        .zip(mode[..end].par_iter_mut())
         .with_min_len(PAR_MIN_LEN)
         .enumerate()
-        .for_each_init(BusySpan::start, |_, (i, (((pos, vel), energy), age))| {
-            if tribe_flags[i] & FLAG_ALIVE != 0 {
-                integrate_one(p, terrain, acc[i], &genes[i], pos, vel, energy, age);
-            }
-        });
+        .for_each_init(
+            BusySpan::start,
+            |_, (i, ((((pos, vel), energy), age), mode))| {
+                if tribe_flags[i] & FLAG_ALIVE != 0 {
+                    let o = steered[rank[i] as usize];
+                    integrate_one(p, terrain, o.acc, &genes[i], pos, vel, energy, age);
+                    *mode = o.mode();
+                } else {
+                    *mode = Mode::Wander as u8;
+                }
+            },
+        );
 }
 
 /// Integrates one entity.

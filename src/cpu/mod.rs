@@ -38,7 +38,9 @@ pub enum Mode {
 /// Per-tick scratch buffers, allocated once.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
-    /// Hash cell of each slot below the live end, or [`NONE`] for a free slot.
+    /// Hash cell of each slot below the live end, or [`NONE`] for a free
+    /// slot; once the hash is built and steering has run, each living slot's
+    /// rank in `sorted` instead (where `steer_out` holds its result).
     ///
     /// The per-slot scratch starts zeroed (memory the allocator maps on first
     /// write: slots above the live end never cost resident memory); every
@@ -52,14 +54,8 @@ pub struct Scratch {
     pub sorted: Vec<u32>,
     /// Positions in cell order.
     pub sorted_pos: Vec<[f32; 2]>,
-    /// Neighbour data in cell order, read by `steer`.
-    pub info: Vec<steer::NeighborInfo>,
-    /// Steering results in cell order, before they are scattered to slots.
-    pub steer_out: Vec<steer::SteerOut>,
-    /// Steering acceleration of each slot (wu/s²).
-    pub acc: Vec<[f32; 2]>,
-    /// Attack target slot of each slot, or [`NONE`].
-    pub intent: Vec<u32>,
+    /// Steering results in cell order (`steer_out[k]` is slot `sorted[k]`'s).
+    pub steer_out: Vec<steer::Steered>,
     /// Behaviour of each slot ([`Mode`] as u8).
     pub mode: Vec<u8>,
     /// Food cell each slot grazes this tick, or [`NONE`].
@@ -77,10 +73,7 @@ impl Scratch {
             offsets: vec![0; hash_cells + 1],
             sorted: vec![0; capacity],
             sorted_pos: vec![[0.0; 2]; capacity],
-            info: Vec::with_capacity(capacity),
             steer_out: Vec::with_capacity(capacity),
-            acc: vec![[0.0; 2]; capacity],
-            intent: vec![0; capacity],
             mode: vec![0; capacity],
             food_cell: vec![0; capacity],
             eaters: feed::Eaters::default(),

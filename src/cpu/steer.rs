@@ -64,13 +64,11 @@ pub struct SteerInput<'a> {
     pub terrain: &'a Terrain,
     /// Food grid (last tick's).
     pub food: &'a Food,
-    /// What steering reads of each neighbour, gathered in cell order
-    /// (see [`gather_info`]).
-    pub info: &'a [NeighborInfo],
 }
 
-/// What steering reads of a neighbour, gathered in cell order so that the
-/// neighbour loop reads memory that is close together.
+/// What steering reads of a neighbour (the GPU gathers it in cell order:
+/// `shaders/gather.wgsl`; on the CPU the slots, re-sorted into cell order
+/// every `hash.reorder_interval` ticks, are read in place).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct NeighborInfo {
     /// Velocity (wu/s).
@@ -83,22 +81,17 @@ pub struct NeighborInfo {
     pub tribe: u32,
 }
 
-/// Gathers each living entity's [`NeighborInfo`] in cell order (`sorted`).
-pub fn gather_info(e: &Entities, sorted: &[u32], info: &mut Vec<NeighborInfo>) {
-    info.clear();
-    info.resize(sorted.len(), NeighborInfo::default());
-    info.par_iter_mut()
-        .zip(sorted.par_iter())
-        .with_min_len(4096)
-        .for_each_init(BusySpan::start, |_, (o, &s)| {
-            let s = s as usize;
-            *o = NeighborInfo {
-                vel: e.vel[s],
-                energy: e.energy[s],
-                diet: gene(&e.genes[s], Gene::Diet),
-                tribe: e.tribe_flags[s] & TRIBE_MASK,
-            };
-        });
+impl NeighborInfo {
+    /// Slot `s`'s.
+    #[inline(always)]
+    pub fn of(e: &Entities, s: usize) -> Self {
+        Self {
+            vel: e.vel[s],
+            energy: e.energy[s],
+            diet: gene(&e.genes[s], Gene::Diet),
+            tribe: e.tribe_flags[s] & TRIBE_MASK,
+        }
+    }
 }
 
 /// The result of steering one entity.
@@ -112,41 +105,83 @@ pub struct SteerOut {
     pub mode: Mode,
 }
 
-/// Steers every living entity, in parallel over the cell-ordered list of
-/// living slots (`sorted`, so that the work is balanced and neighbour reads
-/// stay local), then scatters the results to their slots. Free slots get
-/// zero outputs. `out` is scratch.
-pub fn steer(
-    inp: &SteerInput<'_>,
-    sorted: &[u32],
-    out: &mut Vec<SteerOut>,
-    acc: &mut [[f32; 2]],
-    intent: &mut [u32],
-    mode: &mut [u8],
-) {
-    out.clear();
-    out.resize(
-        sorted.len(),
-        SteerOut {
+/// A steering result as kept between the passes: 12 bytes, in cell order
+/// (the layout of the GPU's steering results: the acceleration, then one
+/// word with the attack target in its low 30 bits, all ones for none, and
+/// the behaviour in its top two).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Steered {
+    /// Acceleration (wu/s²).
+    pub acc: [f32; 2],
+    word: u32,
+}
+
+impl Steered {
+    /// The target bits of a result that attacks nobody.
+    const NO_TARGET: u32 = (1 << 30) - 1;
+
+    /// Packs a result (slots are below `MAX_CAPACITY` = 2²⁷: they fit).
+    #[inline]
+    pub fn new(o: SteerOut) -> Self {
+        let target = if o.intent == NONE {
+            Self::NO_TARGET
+        } else {
+            o.intent & Self::NO_TARGET
+        };
+        Self {
+            acc: o.acc,
+            word: (o.mode as u32) << 30 | target,
+        }
+    }
+
+    /// Attack target slot, or [`NONE`].
+    #[inline]
+    pub fn intent(self) -> u32 {
+        match self.word & Self::NO_TARGET {
+            Self::NO_TARGET => NONE,
+            t => t,
+        }
+    }
+
+    /// Behaviour ([`Mode`] as u8).
+    #[inline]
+    pub fn mode(self) -> u8 {
+        (self.word >> 30) as u8
+    }
+}
+
+impl Default for Steered {
+    /// No acceleration, no target, wandering.
+    fn default() -> Self {
+        Self::new(SteerOut {
             acc: [0.0; 2],
             intent: NONE,
             mode: Mode::Wander,
-        },
-    );
-    out.par_iter_mut()
-        .zip(sorted.par_iter())
+        })
+    }
+}
+
+/// Steers every living entity, in parallel over the cell-ordered list of
+/// living slots (`sorted`, so that the work is balanced and neighbour reads
+/// stay local): `out[k]` is the result of slot `sorted[k]`. The passes that
+/// read a slot's result find it through the slot's rank in `sorted` (see
+/// [`rank_slots`]).
+pub fn steer(inp: &SteerInput<'_>, sorted: &[u32], out: &mut Vec<Steered>) {
+    sorted
+        .par_iter()
         .with_min_len(256)
-        .for_each_init(BusySpan::start, |_, (o, &s)| {
-            *o = steer_one(inp, s as usize)
-        });
-    acc.fill([0.0; 2]);
-    intent.fill(NONE);
-    mode.fill(Mode::Wander as u8);
-    for (o, &s) in out.iter().zip(sorted) {
-        let s = s as usize;
-        acc[s] = o.acc;
-        intent[s] = o.intent;
-        mode[s] = o.mode as u8;
+        .map_init(BusySpan::start, |_, &s| {
+            Steered::new(steer_one(inp, s as usize))
+        })
+        .collect_into_vec(out);
+}
+
+/// Replaces each living slot's hash cell in `cell_of` by its rank in
+/// `sorted` (the living slots in cell order), where its steering result
+/// lies; free slots keep [`NONE`].
+pub fn rank_slots(sorted: &[u32], cell_of: &mut [u32]) {
+    for (k, &s) in sorted.iter().enumerate() {
+        cell_of[s as usize] = k as u32;
     }
 }
 
@@ -228,8 +263,8 @@ fn sense(inp: &SteerInput<'_>, i: usize, me: &Me) -> Sensed {
         me.vision,
         me.cos_half,
         max,
-        |k, j, d, dist| {
-            let n = &inp.info[k];
+        |_, j, d, dist| {
+            let n = NeighborInfo::of(inp.e, j);
             let inv = if dist > 1e-6 { 1.0 / dist } else { 0.0 };
             if dist < s.personal_space {
                 let w = (1.0 - dist / s.personal_space) * inv;

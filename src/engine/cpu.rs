@@ -175,7 +175,6 @@ impl CpuEngine {
     fn sense_and_move(&mut self, w: &mut World, end: usize, alive: usize, laps: &mut Laps) {
         let s = &mut self.scratch;
         let p = &w.params;
-        cpu::steer::gather_info(&w.entities, &s.sorted[..alive], &mut s.info);
         let inp = SteerInput {
             p,
             seed: w.seed,
@@ -191,18 +190,20 @@ impl CpuEngine {
             e: &w.entities,
             terrain: &w.terrain,
             food: &w.food,
-            info: &s.info,
         };
-        cpu::steer::steer(
-            &inp,
-            &s.sorted[..alive],
-            &mut s.steer_out,
-            &mut s.acc[..end],
-            &mut s.intent[..end],
-            &mut s.mode[..end],
-        );
+        cpu::steer::steer(&inp, &s.sorted[..alive], &mut s.steer_out);
+        // The hash cells are spent: each slot's rank, where its result lies.
+        cpu::steer::rank_slots(&s.sorted[..alive], &mut s.cell_of[..end]);
         laps.lap(Pass::Steer);
-        cpu::integrate::integrate(p, &w.terrain, &s.acc[..end], &mut w.entities);
+        let rank = &s.cell_of[..end];
+        cpu::integrate::integrate(
+            p,
+            &w.terrain,
+            rank,
+            &s.steer_out,
+            &mut s.mode,
+            &mut w.entities,
+        );
         laps.lap(Pass::Integrate);
     }
 
@@ -221,7 +222,8 @@ impl CpuEngine {
         laps.lap(Pass::RegionOf);
         let (seed, tick) = (w.seed, w.tick);
         w.events = std::mem::take(&mut self.spare);
-        cpu::emit_events::emit_events(p, seed, tick, e, &s.intent[..end], &mut w.events);
+        let intent = |i: usize| s.steer_out[s.cell_of[i] as usize].intent();
+        cpu::emit_events::emit_events(p, seed, tick, e, end, intent, &mut w.events);
         laps.lap(Pass::EmitEvents);
     }
 }

@@ -304,7 +304,6 @@ impl GpuEngine {
     /// other change as an energy change and new flags (a slot that died and
     /// received a child this tick gets the child's record only).
     fn write_back(&mut self, w: &World, effects: &Effects) -> Result<(), GpuError> {
-        let owners = w.regions.owners();
         let born = |slot: u32| effects.born.binary_search_by_key(&slot, |b| b.slot).is_ok();
         let mut records: Vec<WriteRecord> = effects
             .changed
@@ -326,7 +325,7 @@ impl GpuEngine {
                 slot: b.slot,
                 id: b.id,
                 tribe_flags: b.tribe_flags,
-                owner: owners[b.slot as usize],
+                owner: w.regions.owner(b.slot),
                 pos: b.pos,
                 vel: b.vel,
                 energy: b.energy,

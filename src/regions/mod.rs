@@ -27,6 +27,7 @@
 pub mod combat;
 mod free_slots;
 pub mod grid;
+mod owners;
 pub mod pool;
 pub mod reproduction;
 mod resolve;
@@ -36,18 +37,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cpu::NONE;
 use crate::engine::WorkPool;
-use crate::engine::pool::{BusySpan, PoolStatus, RegionLoad, ThreadBusy};
+use crate::engine::pool::{PoolStatus, RegionLoad, ThreadBusy};
 use crate::model::entities::Entities;
 use crate::model::genes::PackedGenes;
 use crate::model::params::SimParams;
 use crate::species::SpeciesBook;
 pub use free_slots::FreeSlots;
 use grid::RegionGrid;
+use owners::Owners;
 use pool::{Coordinator, PhaseRun, Task};
 use stats::Counters;
 
@@ -150,9 +151,7 @@ pub struct Regions {
     thread_busy: Vec<(Duration, u32)>,
     /// The region owning each slot this tick ([`NONE`] when free), as the
     /// GPU's `owner` buffer.
-    owner: Vec<u32>,
-    /// Scratch for [`Self::assign_owners`]: the owners being computed.
-    next_owner: Vec<u32>,
+    owner: Owners,
     /// Per-region statistics.
     pub stats: Vec<RegionStats>,
     /// Cumulative timing.
@@ -198,8 +197,7 @@ impl Regions {
             grid,
             coordinator: Coordinator::new(),
             thread_busy: Vec::new(),
-            owner: vec![NONE; capacity],
-            next_owner: vec![NONE; capacity],
+            owner: Owners::new(capacity),
             stats: vec![RegionStats::default(); n],
             timing: RegionTiming::default(),
             load: vec![0.0; n],
@@ -255,23 +253,18 @@ impl Regions {
     /// Forgets every entity's owner (after slots were renumbered): the next
     /// tick counts no migrations.
     pub fn forget_owners(&mut self) {
-        self.owner.fill(NONE);
-        self.next_owner.fill(NONE);
+        self.owner.clear();
     }
 
     /// Moves the owners with the slots after a re-sort: `order` holds the
     /// old slot of each new slot `0..order.len()`; slots above have none.
     pub fn renumber(&mut self, order: &[u32]) {
-        for (k, &old) in order.iter().enumerate() {
-            self.next_owner[k] = self.owner[old as usize];
-        }
-        std::mem::swap(&mut self.owner, &mut self.next_owner);
-        self.next_owner.fill(NONE);
+        self.owner.renumber(order);
     }
 
-    /// The region that owns each slot this tick ([`NONE`] for free slots).
-    pub fn owners(&self) -> &[u32] {
-        &self.owner
+    /// The region that owns slot `slot` this tick ([`NONE`] for a free slot).
+    pub fn owner(&self, slot: u32) -> u32 {
+        self.owner.get(slot as usize)
     }
 
     fn run_phase<T: Send + 'static>(
@@ -349,7 +342,7 @@ impl Regions {
             st.migrations_in += m as u64;
         }
         for (slot, owner) in owners {
-            self.owner[slot as usize] = owner;
+            self.owner.set(slot as usize, owner);
         }
     }
 
@@ -363,43 +356,23 @@ impl Regions {
     /// counting (the GPU counted already); for rebalancing on the GPU backend.
     pub fn set_owners_from_positions(&mut self, end: usize, e: &Entities) {
         for i in 0..end {
-            self.owner[i] = if e.alive(i) {
+            let r = if e.alive(i) {
                 self.grid.region_of(e.pos[i])
             } else {
                 NONE
             };
+            self.owner.set(i, r);
         }
     }
 
     /// Owner of every living slot below `end`; counts migrations and
     /// populations. The CPU backend's `region_of` step, run before [`Regions::resolve`].
     pub fn assign_owners(&mut self, end: usize, e: &Entities) {
-        let grid = &self.grid;
-        self.next_owner[..end]
-            .par_iter_mut()
-            .with_min_len(4096)
-            .enumerate()
-            .for_each_init(BusySpan::start, |_, (i, h)| {
-                *h = if e.alive(i) {
-                    grid.region_of(e.pos[i])
-                } else {
-                    NONE
-                };
-            });
-        for st in &mut self.stats {
-            st.population = 0;
+        let counts = self.owner.assign(&self.grid, end, e);
+        for (st, [population, migrations]) in self.stats.iter_mut().zip(counts) {
+            st.population = population;
+            st.migrations_in += migrations;
         }
-        for i in 0..end {
-            let (old, new) = (self.owner[i], self.next_owner[i]);
-            if new != NONE {
-                self.stats[new as usize].population += 1;
-                if old != NONE && old != new {
-                    self.stats[new as usize].migrations_in += 1;
-                }
-            }
-        }
-        std::mem::swap(&mut self.owner, &mut self.next_owner);
-        self.next_owner[..end].fill(NONE);
     }
 
     /// Load bookkeeping and, at the interval, boundary rebalancing: each living
@@ -421,8 +394,8 @@ impl Regions {
                 self.grid.rebalance_binned(&per, &hist);
             } else {
                 let points: Vec<([f32; 2], f64)> = (0..end)
-                    .filter(|&i| e.alive(i) && self.owner[i] != NONE)
-                    .map(|i| (e.pos[i], per[self.owner[i] as usize]))
+                    .filter(|&i| e.alive(i) && self.owner.get(i) != NONE)
+                    .map(|i| (e.pos[i], per[self.owner.get(i) as usize]))
                     .collect();
                 self.grid.rebalance(&points);
             }

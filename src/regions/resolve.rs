@@ -84,7 +84,7 @@ impl Regions {
         for &(_, slot) in &dead {
             ledger.fate[slot as usize] = FATE_NONE;
             if !e.alive(slot as usize) {
-                self.owner[slot as usize] = NONE;
+                self.owner.set(slot as usize, NONE);
             }
         }
         self.account(p, tick, e, ledger.free.live_end());
@@ -100,7 +100,7 @@ impl Regions {
         }
         for (d, cause) in &ev.deaths {
             ledger.fate[d.slot as usize] = 1 + *cause as u8;
-            self.stats[self.owner[d.slot as usize] as usize].events += 1;
+            self.stats[self.owner.get(d.slot as usize) as usize].events += 1;
         }
     }
 
@@ -115,7 +115,9 @@ impl Regions {
         let owner = &self.owner;
         let mut inputs: Vec<CombatInput> = vec![CombatInput::default(); self.grid.len()];
         for a in &cx.ev.attacks {
-            inputs[owner[a.target as usize] as usize].attacks.push(*a);
+            inputs[owner.get(a.target as usize) as usize]
+                .attacks
+                .push(*a);
         }
         let ghost_reach = cx.p.regions.ghost_width;
         let mut tasks: Vec<(usize, Task<CombatOut>)> = Vec::new();
@@ -127,7 +129,7 @@ impl Regions {
             let (mut owned, mut ghosts) = (Vec::new(), Vec::new());
             for a in &input.attacks {
                 owned.push(a.target);
-                if owner[a.attacker as usize] as usize == r {
+                if owner.get(a.attacker as usize) as usize == r {
                     owned.push(a.attacker);
                 } else {
                     debug_assert!(
@@ -169,7 +171,7 @@ impl Regions {
                 killed.push((id, slot));
             }
             for &g in &out.gains {
-                inbox[self.owner[g.1 as usize] as usize].push(g);
+                inbox[self.owner.get(g.1 as usize) as usize].push(g);
             }
         }
         let mut dead: Vec<(u32, u32)> = ev
@@ -204,7 +206,7 @@ impl Regions {
     ) -> Vec<(usize, BirthOut)> {
         let mut candidates: Vec<Vec<EntityEvent>> = vec![Vec::new(); self.grid.len()];
         for c in &cx.ev.repro {
-            candidates[self.owner[c.slot as usize] as usize].push(*c);
+            candidates[self.owner.get(c.slot as usize) as usize].push(*c);
         }
         let mut tasks: Vec<(usize, Task<BirthOut>)> = Vec::new();
         for (r, (mut gains, cands)) in inbox.into_iter().zip(candidates).enumerate() {
@@ -280,7 +282,7 @@ impl Regions {
             e.tribe_flags[slot as usize] = species::with_tag(e.tribe_flags[slot as usize], species);
             ledger.counters.birth(b.tribe);
             let r = self.grid.region_of(b.pos);
-            self.owner[slot as usize] = r;
+            self.owner.set(slot as usize, r);
             self.births.push(slot);
             self.stats[r as usize].births_in += 1;
         }
