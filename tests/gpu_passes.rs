@@ -148,16 +148,19 @@ fn cpu_hash(e: &Entities, grid: &Grid) -> CpuHash {
         sorted: vec![0; cap],
         sorted_pos: vec![[0.0; 2]; cap],
     };
-    let mut counts = vec![0u32; grid.len()];
-    let mut cursor = vec![0u32; grid.len()];
-    hash_count(grid, &e.pos, &e.tribe_flags, &mut h.cell_of, &mut counts);
-    hash_scan(&counts, &mut h.offsets);
+    hash_count(
+        grid,
+        &e.pos,
+        &e.tribe_flags,
+        &mut h.cell_of,
+        &mut h.offsets[1..],
+    );
+    hash_scan(&mut h.offsets);
     hash_scatter(
         &h.cell_of,
-        &h.offsets,
+        &mut h.offsets,
         &e.id,
         &e.pos,
-        &mut cursor,
         &mut h.sorted,
         &mut h.sorted_pos,
     );

@@ -47,19 +47,22 @@ fn build(e: &Entities, w: f32, h: f32, cell: f32) -> Built {
     let grid = Grid::new(w, h, cell);
     let cap = e.capacity();
     let mut cell_of = vec![NONE; cap];
-    let mut counts = vec![0; grid.len()];
     let mut offsets = vec![0; grid.len() + 1];
-    let mut cursor = vec![0; grid.len()];
     let mut sorted = vec![0; cap];
     let mut sorted_pos = vec![[0.0; 2]; cap];
-    hash_count(&grid, &e.pos, &e.tribe_flags, &mut cell_of, &mut counts);
-    hash_scan(&counts, &mut offsets);
+    hash_count(
+        &grid,
+        &e.pos,
+        &e.tribe_flags,
+        &mut cell_of,
+        &mut offsets[1..],
+    );
+    hash_scan(&mut offsets);
     hash_scatter(
         &cell_of,
-        &offsets,
+        &mut offsets,
         &e.id,
         &e.pos,
-        &mut cursor,
         &mut sorted,
         &mut sorted_pos,
     );

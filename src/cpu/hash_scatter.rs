@@ -8,25 +8,28 @@ use super::NONE;
 
 /// Scatters slots into `sorted` at their cell's offset, then orders each cell
 /// by id and gathers the positions in that order into `sorted_pos`.
-/// `cursor` is scratch of the same length as the cell count.
+/// `offsets` serves as the cursors (each cell's ends at the next cell's
+/// start) and is restored before it returns.
 pub fn hash_scatter(
     cell_of: &[u32],
-    offsets: &[u32],
+    offsets: &mut [u32],
     id: &[u32],
     pos: &[[f32; 2]],
-    cursor: &mut [u32],
     sorted: &mut [u32],
     sorted_pos: &mut [[f32; 2]],
 ) {
     let cells = offsets.len() - 1;
-    cursor.copy_from_slice(&offsets[..cells]);
     for (i, &c) in cell_of.iter().enumerate() {
         if c != NONE {
-            let at = &mut cursor[c as usize];
+            let at = &mut offsets[c as usize];
             sorted[*at as usize] = i as u32;
             *at += 1;
         }
     }
+    // Each cursor stopped at the next cell's start: shift them back.
+    offsets.copy_within(0..cells, 1);
+    offsets[0] = 0;
+    let offsets = &*offsets;
     let total = offsets[cells] as usize;
     // Cells are disjoint ranges of `sorted`: order each one by id, in parallel
     // over chunks of whole cells.

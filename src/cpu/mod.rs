@@ -46,9 +46,8 @@ pub struct Scratch {
     /// write: slots above the live end never cost resident memory); every
     /// pass writes the slots below the live end before it reads them.
     pub cell_of: Vec<u32>,
-    /// Entities per hash cell (then, once scanned, the scatter's cursors).
-    pub counts: Vec<u32>,
-    /// Exclusive prefix sum of `counts` (one more entry than cells).
+    /// Where each hash cell's entities start in `sorted` (one more entry
+    /// than cells; the counts, before the scan).
     pub offsets: Vec<u32>,
     /// Slots in cell order, ascending id inside each cell.
     pub sorted: Vec<u32>,
@@ -69,7 +68,6 @@ impl Scratch {
     pub fn new(capacity: usize, hash_cells: usize) -> Self {
         Self {
             cell_of: vec![0; capacity],
-            counts: vec![0; hash_cells],
             offsets: vec![0; hash_cells + 1],
             sorted: vec![0; capacity],
             sorted_pos: vec![[0.0; 2]; capacity],

@@ -127,18 +127,17 @@ impl CpuEngine {
             &e.pos[..end],
             &e.tribe_flags[..end],
             &mut s.cell_of[..end],
-            &mut s.counts,
+            // The counts go where the scan turns them into offsets.
+            &mut s.offsets[1..],
         );
         laps.lap(Pass::HashCount);
-        cpu::hash_scan::hash_scan(&s.counts, &mut s.offsets);
+        cpu::hash_scan::hash_scan(&mut s.offsets);
         laps.lap(Pass::HashScan);
         cpu::hash_scatter::hash_scatter(
             &s.cell_of[..end],
-            &s.offsets,
+            &mut s.offsets,
             &e.id,
             &e.pos,
-            // The counts are spent once scanned: the scatter's cursors.
-            &mut s.counts,
             &mut s.sorted,
             &mut s.sorted_pos,
         );
