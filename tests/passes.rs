@@ -199,7 +199,7 @@ fn food_eaten_equals_food_removed() {
         .collect();
     let eaten = feed_apply(&p, &order, 64, &cell, &eaters, &mut e, &mut food);
     assert_eq!(
-        food.cooldown[scarce],
+        food.cooldown.get(scarce),
         food.cooldown_ticks(),
         "an eaten cell starts its cooldown"
     );

@@ -200,7 +200,7 @@ pub fn feed_apply(
         let c = food_cell[s] as usize;
         let t = bite.min(food.amount[c] / n as f32);
         food.amount[c] = (food.amount[c] - t * n as f32).max(0.0);
-        food.cooldown[c] = cooldown;
+        food.cooldown.set(c, cooldown);
         eaten += t as f64 * n as f64;
     }
     eaten

@@ -1,8 +1,9 @@
 //! The food grid: amount and regrowth cooldown per cell; each cell's capacity
 //! is derived from the terrain under its centre, never stored per cell.
 //!
-//! Six bytes a cell: the amount (`f32`) and the ticks left of the cooldown
-//! (`u16`). The cooldown of the model is a number of seconds counted down by
+//! Five bytes a cell: the amount (`f32`) and the ticks left of the cooldown
+//! (`u8`; `u16` when the cooldown lasts more than 255 ticks: see
+//! [`Cooldowns`]). The cooldown of the model is a number of seconds counted down by
 //! `dt` each tick (`t ← max(t − dt, 0)`, regrowth while `t = 0`); since an
 //! eaten cell always starts from `food.cooldown`, the seconds left are a
 //! function of the ticks elapsed, so counting ticks is the same model, exactly
@@ -75,6 +76,60 @@ impl Countdown {
         self.secs
             .partition_point(|&s| s < secs)
             .min(self.secs.len() - 1) as u16
+    }
+}
+
+/// The ticks left of each cell's cooldown: one byte a cell when a cooldown
+/// lasts at most 255 ticks (the default, 2 s at 60 ticks a second, lasts
+/// 120), else two. Either holds every value the countdown passes through,
+/// so the choice is invisible to the model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cooldowns {
+    /// Cooldowns of at most 255 ticks.
+    Bytes(Vec<u8>),
+    /// Longer cooldowns (at most [`MAX_COOLDOWN_TICKS`]).
+    Words(Vec<u16>),
+}
+
+impl Cooldowns {
+    /// `cells` cells at 0, for a cooldown of `ticks` ticks.
+    pub fn new(cells: usize, ticks: u16) -> Self {
+        if ticks <= u8::MAX as u16 {
+            Self::Bytes(vec![0; cells])
+        } else {
+            Self::Words(vec![0; cells])
+        }
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Bytes(v) => v.len(),
+            Self::Words(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Ticks left at cell `k`.
+    #[inline]
+    pub fn get(&self, k: usize) -> u16 {
+        match self {
+            Self::Bytes(v) => v[k] as u16,
+            Self::Words(v) => v[k],
+        }
+    }
+
+    /// Sets the ticks left at cell `k` (at most the cooldown's ticks).
+    #[inline]
+    pub fn set(&mut self, k: usize, ticks: u16) {
+        match self {
+            Self::Bytes(v) => v[k] = ticks.min(u8::MAX as u16) as u8,
+            Self::Words(v) => v[k] = ticks,
+        }
     }
 }
 
@@ -151,7 +206,7 @@ pub struct Food {
     /// Food in each cell (f).
     pub amount: Vec<f32>,
     /// Ticks left before each cell regrows after it was eaten (0: it regrows).
-    pub cooldown: Vec<u16>,
+    pub cooldown: Cooldowns,
     /// Capacities, derived from the terrain.
     capacity: Capacity,
     /// The cooldown's ticks and seconds.
@@ -173,7 +228,7 @@ impl Food {
         Self {
             grid,
             amount,
-            cooldown: vec![0; grid.len()],
+            cooldown: Cooldowns::new(grid.len(), countdown.ticks()),
             capacity,
             countdown,
         }
@@ -187,7 +242,7 @@ impl Food {
 
     /// The amounts and cooldowns to change, and the capacities beside them.
     #[inline]
-    pub fn parts_mut(&mut self) -> (&mut [f32], &mut [u16], &Capacity) {
+    pub fn parts_mut(&mut self) -> (&mut [f32], &mut Cooldowns, &Capacity) {
         (&mut self.amount, &mut self.cooldown, &self.capacity)
     }
 
@@ -216,16 +271,19 @@ impl Food {
     /// Every cell's cooldown in seconds left, as the model states it (and the
     /// GPU stores it).
     pub fn cooldown_seconds(&self) -> Vec<f32> {
-        self.cooldown
-            .iter()
-            .map(|&t| self.countdown.seconds(t))
+        (0..self.cooldown.len())
+            .map(|k| self.countdown.seconds(self.cooldown.get(k)))
             .collect()
     }
 
     /// Sets every cell's cooldown from seconds left (exact for the values
     /// the model's countdown passes through).
     pub fn set_cooldown_seconds(&mut self, secs: &[f32]) {
-        self.cooldown = secs.iter().map(|&s| self.countdown.ticks_left(s)).collect();
+        let mut c = Cooldowns::new(secs.len(), self.countdown.ticks());
+        for (k, &s) in secs.iter().enumerate() {
+            c.set(k, self.countdown.ticks_left(s));
+        }
+        self.cooldown = c;
     }
 
     /// Total food in the world (f), summed in f64.
