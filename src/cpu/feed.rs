@@ -64,6 +64,7 @@ impl Eaters {
     /// or [`NONE`]; `order`: the living slots, all below `end`).
     fn count(&mut self, food: &Food, order: &[u32], end: usize, food_cell: &[u32]) {
         let (cols, rows) = (food.grid.cols, food.grid.rows as usize);
+        let by = Divisor::new(cols);
         self.of_slot.clear();
         self.of_slot.resize(end, 0);
         self.row_start.clear();
@@ -71,7 +72,7 @@ impl Eaters {
         for &s in order {
             let c = food_cell[s as usize];
             if c != NONE {
-                self.row_start[(c / cols) as usize + 1] += 1;
+                self.row_start[by.div(c) as usize + 1] += 1;
             }
         }
         for r in 0..rows {
@@ -85,7 +86,7 @@ impl Eaters {
         for &s in order {
             let c = food_cell[s as usize];
             if c != NONE {
-                let r = (c / cols) as usize;
+                let r = by.div(c) as usize;
                 self.by_row[cursor[r] as usize] = s;
                 cursor[r] += 1;
             }
@@ -93,7 +94,7 @@ impl Eaters {
         let mut count = cursor;
         count.clear();
         count.resize(cols as usize, 0);
-        let col = |s: u32| (food_cell[s as usize] % cols) as usize;
+        let col = |s: u32| by.rem(food_cell[s as usize]) as usize;
         for r in 0..rows {
             let slots = &self.by_row[self.row_start[r] as usize..self.row_start[r + 1] as usize];
             for &s in slots {
@@ -125,6 +126,47 @@ impl Eaters {
             }
         }
         v
+    }
+}
+
+/// Division of 32-bit numbers by a fixed divisor without a divide
+/// instruction, exact for every `u32` numerator (Lemire, Kaser and Kurz,
+/// "Faster remainder by direct computation", 2019): `m = ⌊2⁶⁴ / d⌋ + 1`,
+/// the quotient is the high word of `m·n` and the remainder the high word of
+/// `(m·n mod 2⁶⁴)·d`.
+#[derive(Debug, Clone, Copy)]
+struct Divisor {
+    d: u64,
+    m: u64,
+}
+
+impl Divisor {
+    /// For divisor `d` (at least 1).
+    fn new(d: u32) -> Self {
+        let d = d.max(1) as u64;
+        Self {
+            d,
+            m: (u64::MAX / d).wrapping_add(1),
+        }
+    }
+
+    /// `n / d`.
+    #[inline(always)]
+    fn div(self, n: u32) -> u32 {
+        if self.d == 1 {
+            return n;
+        }
+        ((self.m as u128 * n as u128) >> 64) as u32
+    }
+
+    /// `n % d`.
+    #[inline(always)]
+    fn rem(self, n: u32) -> u32 {
+        if self.d == 1 {
+            return 0;
+        }
+        let low = self.m.wrapping_mul(n as u64);
+        ((low as u128 * self.d as u128) >> 64) as u32
     }
 }
 
@@ -204,4 +246,53 @@ pub fn feed_apply(
         eaten += t as f64 * n as f64;
     }
     eaten
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Divisor;
+
+    #[test]
+    fn the_divisor_divides_exactly() {
+        let ns = [
+            0u32,
+            1,
+            2,
+            3,
+            7,
+            1000,
+            65_535,
+            65_536,
+            1 << 31,
+            u32::MAX - 1,
+            u32::MAX,
+        ];
+        let ds = [
+            1u32,
+            2,
+            3,
+            7,
+            10,
+            100,
+            641,
+            3_317,
+            65_535,
+            1 << 20,
+            u32::MAX - 1,
+            u32::MAX,
+        ];
+        for &d in &ds {
+            let by = Divisor::new(d);
+            let mut x = 0x9e37_79b9u32;
+            let more = (0..2000).map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x
+            });
+            for n in ns.into_iter().chain(more) {
+                assert_eq!((by.div(n), by.rem(n)), (n / d, n % d), "{n} / {d}");
+            }
+        }
+    }
 }
