@@ -1,7 +1,7 @@
 // gather: `gather_info` copies what steer reads of each living entity into
-// cell order (twin of cpu::steer::gather_info); `reset_slots` clears the
-// per-slot steering results before steer writes those of the living (twin of
-// the end of cpu::steer::steer).
+// cell order (what cpu::steer::NeighborInfo::of reads in place on the CPU);
+// `reset_slots` clears the per-slot steering results before steer writes
+// those of the living (on the CPU, integrate gives free slots no result).
 // Its bindings are declared in src/gpu/gather.rs, the shared structs and
 // constants in src/gpu/layout.rs.
 

@@ -16,7 +16,7 @@ pub fn food_regrow(p: &SimParams, food: &mut Food) {
     let (r, seed) = (p.food.regrow_rate, p.food.seed_fraction);
     let cols = food.grid.cols as usize;
     let (amount, cooldown, capacity) = food.parts_mut();
-    let rows = Rows {
+    let regrowth = Regrowth {
         cols,
         capacity,
         r,
@@ -24,13 +24,13 @@ pub fn food_regrow(p: &SimParams, food: &mut Food) {
         dt,
     };
     match cooldown {
-        Cooldowns::Bytes(t) => rows.regrow(amount, t),
-        Cooldowns::Words(t) => rows.regrow(amount, t),
+        Cooldowns::Bytes(t) => regrowth.regrow(amount, t),
+        Cooldowns::Words(t) => regrowth.regrow(amount, t),
     }
 }
 
 /// What regrowing a row needs besides its cells.
-struct Rows<'a> {
+struct Regrowth<'a> {
     cols: usize,
     capacity: &'a Capacity,
     r: f32,
@@ -40,24 +40,23 @@ struct Rows<'a> {
 
 /// A cooldown counter (`u8` or `u16`, see [`Cooldowns`]).
 trait Ticks: Copy + Send + Sync + PartialEq + Default {
+    /// One tick less, stopping at 0.
     fn down(self) -> Self;
 }
 
-impl Ticks for u8 {
-    #[inline(always)]
-    fn down(self) -> Self {
-        self.saturating_sub(1)
-    }
+macro_rules! ticks {
+    ($($t:ty),*) => {$(
+        impl Ticks for $t {
+            #[inline(always)]
+            fn down(self) -> Self {
+                self.saturating_sub(1)
+            }
+        }
+    )*};
 }
+ticks!(u8, u16);
 
-impl Ticks for u16 {
-    #[inline(always)]
-    fn down(self) -> Self {
-        self.saturating_sub(1)
-    }
-}
-
-impl Rows<'_> {
+impl Regrowth<'_> {
     /// Every row, in parallel chunks of about 4096 cells.
     fn regrow<T: Ticks>(&self, amount: &mut [f32], cooldown: &mut [T]) {
         let cols = self.cols;

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::engine::pool::BusySpan;
 
 use super::steer::Steered;
-use super::{Mode, PAR_MIN_LEN};
+use super::{Mode, NONE, PAR_MIN_LEN};
 use crate::model::entities::{Entities, FLAG_ALIVE};
 use crate::model::genes::{Gene, gene};
 use crate::model::grid::wrap;
@@ -48,6 +48,7 @@ pub fn integrate(
             BusySpan::start,
             |_, (i, ((((pos, vel), energy), age), mode))| {
                 if tribe_flags[i] & FLAG_ALIVE != 0 {
+                    debug_assert!(rank[i] != NONE, "living slot {i} without a rank");
                     let o = steered[rank[i] as usize];
                     integrate_one(p, terrain, o.acc, &genes[i], pos, vel, energy, age);
                     *mode = o.mode();

@@ -12,6 +12,7 @@ use glam::Vec2;
 use rayon::prelude::*;
 
 use crate::engine::pool::BusySpan;
+use crate::gpu::layout::{pack_intent, unpack_intent};
 
 use super::neighbors::{HashView, cos_half_angle, for_each_neighbor};
 use super::{Mode, NONE};
@@ -106,8 +107,8 @@ pub struct SteerOut {
 }
 
 /// A steering result as kept between the passes: 12 bytes, in cell order
-/// (the layout of the GPU's steering results: the acceleration, then one
-/// word with the attack target in its low 30 bits, all ones for none, and
+/// (the layout of the GPU's steering results: the acceleration, then the
+/// intent word of [`pack_intent`], the attack target in its low 30 bits and
 /// the behaviour in its top two).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Steered {
@@ -117,47 +118,25 @@ pub struct Steered {
 }
 
 impl Steered {
-    /// The target bits of a result that attacks nobody.
-    const NO_TARGET: u32 = (1 << 30) - 1;
-
     /// Packs a result (slots are below `MAX_CAPACITY` = 2²⁷: they fit).
     #[inline]
     pub fn new(o: SteerOut) -> Self {
-        let target = if o.intent == NONE {
-            Self::NO_TARGET
-        } else {
-            o.intent & Self::NO_TARGET
-        };
         Self {
             acc: o.acc,
-            word: (o.mode as u32) << 30 | target,
+            word: pack_intent(o.intent, o.mode as u32),
         }
     }
 
     /// Attack target slot, or [`NONE`].
     #[inline]
     pub fn intent(self) -> u32 {
-        match self.word & Self::NO_TARGET {
-            Self::NO_TARGET => NONE,
-            t => t,
-        }
+        unpack_intent(self.word).0
     }
 
     /// Behaviour ([`Mode`] as u8).
     #[inline]
     pub fn mode(self) -> u8 {
-        (self.word >> 30) as u8
-    }
-}
-
-impl Default for Steered {
-    /// No acceleration, no target, wandering.
-    fn default() -> Self {
-        Self::new(SteerOut {
-            acc: [0.0; 2],
-            intent: NONE,
-            mode: Mode::Wander,
-        })
+        unpack_intent(self.word).1 as u8
     }
 }
 

@@ -1,7 +1,8 @@
 //! The gather around `steer` on the GPU: `gather_info` copies what steer
 //! reads of each living entity into cell order; `reset_slots` clears the
-//! per-slot results before steer writes those of the living. Twins of
-//! `cpu::steer::gather_info` and the end of `cpu::steer::steer`.
+//! per-slot results before steer writes those of the living. The CPU reads
+//! the same fields in place (`cpu::steer::NeighborInfo::of`) and keeps its
+//! results in cell order, so it has no twin of either.
 
 use super::buffers::{Buffers, Sizes, put, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};

@@ -176,6 +176,19 @@ pub fn pack_intent(intent: u32, mode: u32) -> u32 {
     (mode << 30) | t
 }
 
+/// The attack target (a slot, or `cpu::NONE`) and the behaviour code of an
+/// intent word made by [`pack_intent`].
+#[inline]
+pub fn unpack_intent(word: u32) -> (u32, u32) {
+    let t = word & INTENT_NONE;
+    let target = if t == INTENT_NONE {
+        crate::cpu::NONE
+    } else {
+        t
+    };
+    (target, word >> 30)
+}
+
 /// Words per slot in the steering results (`STEER_WORDS`): acceleration x
 /// and y (bit patterns) and the intent word.
 pub const STEER_WORDS: usize = 3;
@@ -194,15 +207,11 @@ pub struct GpuSteerOut {
 impl GpuSteerOut {
     /// Decodes one slot's words.
     pub fn decode(w: &[u32]) -> Self {
-        let t = w[2] & INTENT_NONE;
+        let (intent, mode) = unpack_intent(w[2]);
         Self {
             acc: [f32::from_bits(w[0]), f32::from_bits(w[1])],
-            intent: if t == INTENT_NONE {
-                crate::cpu::NONE
-            } else {
-                t
-            },
-            mode: w[2] >> 30,
+            intent,
+            mode,
         }
     }
 

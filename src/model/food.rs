@@ -127,7 +127,10 @@ impl Cooldowns {
     #[inline]
     pub fn set(&mut self, k: usize, ticks: u16) {
         match self {
-            Self::Bytes(v) => v[k] = ticks.min(u8::MAX as u16) as u8,
+            Self::Bytes(v) => {
+                debug_assert!(ticks <= u8::MAX as u16, "{ticks} ticks in a byte");
+                v[k] = ticks.min(u8::MAX as u16) as u8
+            }
             Self::Words(v) => v[k] = ticks,
         }
     }

@@ -369,9 +369,9 @@ impl Regions {
     /// populations. The CPU backend's `region_of` step, run before [`Regions::resolve`].
     pub fn assign_owners(&mut self, end: usize, e: &Entities) {
         let counts = self.owner.assign(&self.grid, end, e);
-        for (st, [population, migrations]) in self.stats.iter_mut().zip(counts) {
-            st.population = population;
-            st.migrations_in += migrations;
+        for (st, c) in self.stats.iter_mut().zip(counts) {
+            st.population = c.population;
+            st.migrations_in += c.migrations_in;
         }
     }
 

@@ -15,6 +15,18 @@ use crate::cpu::NONE;
 use crate::engine::pool::BusySpan;
 use crate::model::entities::Entities;
 
+/// Slots per parallel work item of [`Owners::assign`].
+const CHUNK: usize = 4096;
+
+/// What [`Owners::assign`] counts for a region.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Census {
+    /// Living entities it owns.
+    pub population: u64,
+    /// Living entities whose owner changed to it from another region.
+    pub migrations_in: u64,
+}
+
 /// Owner per slot ([`NONE`] for a free slot).
 #[derive(Debug, Clone, Default)]
 pub struct Owners {
@@ -67,17 +79,17 @@ impl Owners {
     /// slots) or to none (free ones, and every slot from `end` up), and
     /// returns per region the living it owns and the living whose owner
     /// changed to it from another region.
-    pub fn assign(&mut self, grid: &RegionGrid, end: usize, e: &Entities) -> Vec<[u64; 2]> {
+    pub fn assign(&mut self, grid: &RegionGrid, end: usize, e: &Entities) -> Vec<Census> {
         let regions = grid.len();
-        let new_counts = || vec![[0u64; 2]; regions];
+        let new_counts = || vec![Census::default(); regions];
         let counts = self.code[..end]
-            .par_chunks_mut(4096)
+            .par_chunks_mut(CHUNK)
             .enumerate()
             .fold(
                 || (BusySpan::start(), new_counts()),
                 |(busy, mut n), (c, chunk)| {
                     for (k, code) in chunk.iter_mut().enumerate() {
-                        let i = c * 4096 + k;
+                        let i = c * CHUNK + k;
                         let old = code.wrapping_sub(1);
                         let new = if e.alive(i) {
                             grid.region_of(e.pos[i])
@@ -85,8 +97,9 @@ impl Owners {
                             NONE
                         };
                         if new != NONE {
-                            n[new as usize][0] += 1;
-                            n[new as usize][1] += (old != NONE && old != new) as u64;
+                            let r = &mut n[new as usize];
+                            r.population += 1;
+                            r.migrations_in += (old != NONE && old != new) as u64;
                         }
                         *code = new.wrapping_add(1);
                     }
@@ -96,8 +109,8 @@ impl Owners {
             .map(|(_, n)| n)
             .reduce(new_counts, |mut a, b| {
                 for (x, y) in a.iter_mut().zip(b) {
-                    x[0] += y[0];
-                    x[1] += y[1];
+                    x.population += y.population;
+                    x.migrations_in += y.migrations_in;
                 }
                 a
             });
