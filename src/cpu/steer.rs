@@ -12,10 +12,9 @@ use glam::Vec2;
 use rayon::prelude::*;
 
 use crate::engine::pool::BusySpan;
-use crate::gpu::layout::{pack_intent, unpack_intent};
 
 use super::neighbors::{HashView, cos_half_angle, for_each_neighbor};
-use super::{Mode, NONE};
+use super::{Mode, NONE, pack_intent, unpack_intent};
 use crate::model::entities::{Entities, TRIBE_MASK};
 use crate::model::food::Food;
 use crate::model::genes::{Gene, gene};

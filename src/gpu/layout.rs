@@ -160,34 +160,7 @@ wgsl_struct! {
     }
 }
 
-/// The intent word of a slot that attacks nobody (`INTENT_NONE`): all ones
-/// in the low 30 bits.
-pub const INTENT_NONE: u32 = 0x3fff_ffff;
-
-/// Packs an attack target (a slot, or `cpu::NONE`) and a behaviour code into
-/// the per-slot intent word: the target in the low 30 bits, the behaviour in
-/// the top two (capacities stay below 2^27).
-pub fn pack_intent(intent: u32, mode: u32) -> u32 {
-    let t = if intent == crate::cpu::NONE {
-        INTENT_NONE
-    } else {
-        intent & INTENT_NONE
-    };
-    (mode << 30) | t
-}
-
-/// The attack target (a slot, or `cpu::NONE`) and the behaviour code of an
-/// intent word made by [`pack_intent`].
-#[inline]
-pub fn unpack_intent(word: u32) -> (u32, u32) {
-    let t = word & INTENT_NONE;
-    let target = if t == INTENT_NONE {
-        crate::cpu::NONE
-    } else {
-        t
-    };
-    (target, word >> 30)
-}
+pub use crate::cpu::{INTENT_NONE, pack_intent, unpack_intent};
 
 /// Words per slot in the steering results (`STEER_WORDS`): acceleration x
 /// and y (bit patterns) and the intent word.
