@@ -2,10 +2,10 @@
 //! adapter: without one they are skipped with a printed reason, unless
 //! `EVOSIM_REQUIRE_GPU=1` (as in CI, on lavapipe), where they fail.
 
+mod common;
+
+use common::{CpuHash, cpu_hash};
 use evosim::Scenario;
-use evosim::cpu::hash_count::hash_count;
-use evosim::cpu::hash_scan::hash_scan;
-use evosim::cpu::hash_scatter::hash_scatter;
 use evosim::cpu::{Mode, NONE};
 use evosim::gpu::GpuContext;
 use evosim::gpu::layout::RngInput;
@@ -130,41 +130,6 @@ fn world(n: usize, capacity: usize, w: f32, h: f32, seed: u64) -> Entities {
         );
     }
     e
-}
-
-/// The CPU hash of `e` over `grid`.
-struct CpuHash {
-    cell_of: Vec<u32>,
-    offsets: Vec<u32>,
-    sorted: Vec<u32>,
-    sorted_pos: Vec<[f32; 2]>,
-}
-
-fn cpu_hash(e: &Entities, grid: &Grid) -> CpuHash {
-    let cap = e.capacity();
-    let mut h = CpuHash {
-        cell_of: vec![NONE; cap],
-        offsets: vec![0; grid.len() + 1],
-        sorted: vec![0; cap],
-        sorted_pos: vec![[0.0; 2]; cap],
-    };
-    hash_count(
-        grid,
-        &e.pos,
-        &e.tribe_flags,
-        &mut h.cell_of,
-        &mut h.offsets[1..],
-    );
-    hash_scan(&mut h.offsets);
-    hash_scatter(
-        &h.cell_of,
-        &mut h.offsets,
-        &e.id,
-        &e.pos,
-        &mut h.sorted,
-        &mut h.sorted_pos,
-    );
-    h
 }
 
 /// The default scenario resized to `n`, with the first seed from `base` whose

@@ -6,11 +6,7 @@
 
 mod common;
 
-use common::{default_scaled, sim};
-use evosim::cpu::NONE;
-use evosim::cpu::hash_count::hash_count;
-use evosim::cpu::hash_scan::hash_scan;
-use evosim::cpu::hash_scatter::hash_scatter;
+use common::{CpuHash, cpu_hash, default_scaled, sim};
 use evosim::cpu::neighbors::{
     HashView, cos_half_angle, for_each_neighbor, for_each_neighbor_rings,
 };
@@ -31,27 +27,12 @@ struct Hash {
 impl Hash {
     fn new(e: &Entities, w: f32, h: f32, cell: f32) -> Self {
         let grid = Grid::new(w, h, cell);
-        let cap = e.capacity();
-        let mut cell_of = vec![NONE; cap];
-        let mut offsets = vec![0; grid.len() + 1];
-        let mut sorted = vec![0; cap];
-        let mut sorted_pos = vec![[0.0; 2]; cap];
-        hash_count(
-            &grid,
-            &e.pos,
-            &e.tribe_flags,
-            &mut cell_of,
-            &mut offsets[1..],
-        );
-        hash_scan(&mut offsets);
-        hash_scatter(
-            &cell_of,
-            &mut offsets,
-            &e.id,
-            &e.pos,
-            &mut sorted,
-            &mut sorted_pos,
-        );
+        let CpuHash {
+            offsets,
+            sorted,
+            sorted_pos,
+            ..
+        } = cpu_hash(e, &grid);
         Self {
             grid,
             offsets,

@@ -2,10 +2,9 @@
 //! neighbours across the wrap, ring order with ascending ids inside a cell,
 //! early exit after `max` accepted, and the view cone.
 
-use evosim::cpu::NONE;
-use evosim::cpu::hash_count::hash_count;
-use evosim::cpu::hash_scan::hash_scan;
-use evosim::cpu::hash_scatter::hash_scatter;
+mod common;
+
+use common::{CpuHash, cpu_hash};
 use evosim::cpu::neighbors::{HashView, cos_half_angle, for_each_neighbor};
 use evosim::model::entities::Entities;
 use evosim::model::genes::{GENE_RANGES, Genes, pack};
@@ -45,27 +44,12 @@ fn entities(n: usize, capacity: usize, w: f32, h: f32, seed: u64) -> Entities {
 
 fn build(e: &Entities, w: f32, h: f32, cell: f32) -> Built {
     let grid = Grid::new(w, h, cell);
-    let cap = e.capacity();
-    let mut cell_of = vec![NONE; cap];
-    let mut offsets = vec![0; grid.len() + 1];
-    let mut sorted = vec![0; cap];
-    let mut sorted_pos = vec![[0.0; 2]; cap];
-    hash_count(
-        &grid,
-        &e.pos,
-        &e.tribe_flags,
-        &mut cell_of,
-        &mut offsets[1..],
-    );
-    hash_scan(&mut offsets);
-    hash_scatter(
-        &cell_of,
-        &mut offsets,
-        &e.id,
-        &e.pos,
-        &mut sorted,
-        &mut sorted_pos,
-    );
+    let CpuHash {
+        cell_of,
+        offsets,
+        sorted,
+        sorted_pos,
+    } = cpu_hash(e, &grid);
     Built {
         grid,
         offsets,

@@ -61,3 +61,42 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The CPU's spatial hash of `e` over `grid`: hash_count, hash_scan and
+/// hash_scatter as the CPU engine runs them.
+pub struct CpuHash {
+    pub cell_of: Vec<u32>,
+    pub offsets: Vec<u32>,
+    pub sorted: Vec<u32>,
+    pub sorted_pos: Vec<[f32; 2]>,
+}
+
+pub fn cpu_hash(
+    e: &evosim::model::entities::Entities,
+    grid: &evosim::model::grid::Grid,
+) -> CpuHash {
+    let cap = e.capacity();
+    let mut h = CpuHash {
+        cell_of: vec![evosim::cpu::NONE; cap],
+        offsets: vec![0; grid.len() + 1],
+        sorted: vec![0; cap],
+        sorted_pos: vec![[0.0; 2]; cap],
+    };
+    evosim::cpu::hash_count::hash_count(
+        grid,
+        &e.pos,
+        &e.tribe_flags,
+        &mut h.cell_of,
+        &mut h.offsets[1..],
+    );
+    evosim::cpu::hash_scan::hash_scan(&mut h.offsets);
+    evosim::cpu::hash_scatter::hash_scatter(
+        &h.cell_of,
+        &mut h.offsets,
+        &e.id,
+        &e.pos,
+        &mut h.sorted,
+        &mut h.sorted_pos,
+    );
+    h
+}
