@@ -4,8 +4,8 @@
 // share min(bite·dt, amount / n) of its cell (every grazer of a cell computes
 // the same share from the same inputs); `settle`: the one grazer per cell that
 // takes the count back to zero (atomic exchange) removes n × share from the
-// cell, sets its cooldown and adds to the food eaten. Twin of
-// src/cpu/feed.rs. `eaters` is zero before `count` and again after `settle`.
+// cell, restarts its cooldown (ticks, packed: see food_regrow.wgsl) and adds
+// to the food eaten. Twin of src/cpu/feed.rs. `eaters` is zero before `count` and again after `settle`.
 // Its bindings are declared in src/gpu/feed.rs, the shared structs and
 // constants in src/gpu/layout.rs.
 
@@ -59,7 +59,15 @@ fn settle(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
     }
     let t = share_of(food_amount[c], n);
     food_amount[c] = max(food_amount[c] - t * f32(n), 0.0);
-    food_cooldown[c] = u.food_cooldown;
+    // The cell's cooldown counter starts again. Cells sharing its word are
+    // settled by other invocations, so the word changes by one atomic XOR of
+    // the counter's bits, old to new (no one else writes this counter here).
+    let per_word = 32u / u.cooldown_bits;
+    let w = c / per_word;
+    let shift = (c % per_word) * u.cooldown_bits;
+    let mask = (1u << u.cooldown_bits) - 1u;
+    let was = (atomicLoad(&food_cooldown[w]) >> shift) & mask;
+    atomicXor(&food_cooldown[w], (was ^ u.cooldown_ticks) << shift);
     // 64-bit add of the cell's share in fixed point (huge food capacities
     // exceed 32 bits).
     let x = t * f32(n) * FOOD_FIXED;

@@ -250,9 +250,19 @@ fn integrate_matches_the_cpu_within_rounding() {
     use evosim::cpu::integrate::integrate;
     use evosim::cpu::steer::{SteerOut, Steered};
     let Some(ctx) = gpu() else { return };
-    let p = evosim::SimParams::default();
+    let mut p = evosim::SimParams::default();
     let terrain = evosim::model::terrain::Terrain::generate(&p.world, &p.terrain, 42);
-    for &(n, cap) in &[(0usize, 16usize), (1, 1), (257, 300), (100_000, 120_000)] {
+    // The last with a cooldown of 600 ticks: two bytes a cell, two cells a
+    // word on the GPU (the others one byte, four a word), so neighbouring
+    // cells settled by different invocations share words either way.
+    for &(n, cap) in &[
+        (0usize, 16usize),
+        (1, 1),
+        (257, 300),
+        (100_000, 120_000),
+        (50_000, 60_000),
+    ] {
+        p.food.cooldown = if n == 50_000 { 10.0 } else { 2.0 };
         let (e, acc) = moving_world(n, cap, &p, &terrain, 77 + n as u64);
         let mut cpu = e.clone();
         // Each slot's result at its own rank.
@@ -304,14 +314,17 @@ fn food_regrow_matches_the_cpu_within_rounding() {
     use evosim::cpu::food_regrow::food_regrow;
     let Some(ctx) = gpu() else { return };
     // Food grids of 1, 257 and 100,000 cells (a grid has at least one cell),
-    // then the default world's.
-    for &(cols, rows, cell) in &[
-        (1u32, 1u32, 64.0f32),
-        (257, 1, 64.0),
-        (400, 250, 16.0),
-        (0, 0, 0.0),
+    // then the default world's; cooldowns of 120 ticks (one byte a cell, four
+    // a word on the GPU) and of 600 (two bytes, two a word).
+    for &(cols, rows, cell, cooldown) in &[
+        (1u32, 1u32, 64.0f32, 2.0f32),
+        (257, 1, 64.0, 10.0),
+        (400, 250, 16.0, 2.0),
+        (401, 250, 16.0, 10.0),
+        (0, 0, 0.0, 2.0),
     ] {
         let mut p = evosim::SimParams::default();
+        p.food.cooldown = cooldown;
         if cols > 0 {
             p.food.cell_size = cell;
             p.world.width = cols as f32 * cell;
@@ -334,18 +347,27 @@ fn food_regrow_matches_the_cpu_within_rounding() {
             };
             food.cooldown.set(k, left);
         }
+        assert_eq!(food.cooldown.bits(), if cooldown > 4.0 { 16 } else { 8 });
+        // The capacities derive from the terrain: several biomes are in play.
+        let mut caps: Vec<u32> = (0..food.amount.len())
+            .map(|k| food.capacity(k).to_bits())
+            .collect();
+        caps.sort_unstable();
+        caps.dedup();
+        assert!(cols < 400 || caps.len() >= 3, "{} capacities", caps.len());
         let mut cpu = food.clone();
         food_regrow(&p, &mut cpu);
         let g = evosim::gpu::food_regrow::run(&ctx, &p, &terrain, &food).unwrap();
         for k in 0..food.amount.len() {
             assert!(
                 close(g.amount[k], cpu.amount[k], 1e-5),
-                "cell {k}: {} vs {}",
+                "grid {cols}x{rows}, cooldown {cooldown}: cell {k}: {} vs {} (capacity {}, cooldown {})",
                 g.amount[k],
-                cpu.amount[k]
+                cpu.amount[k],
+                food.capacity(k),
+                food.cooldown.get(k)
             );
-            // The GPU counts the seconds down in f32, the CPU the ticks:
-            // the same countdown, exactly.
+            // Both count the ticks down (packed four or two a word on the GPU).
             assert_eq!(
                 g.cooldown.get(k),
                 cpu.cooldown.get(k),
@@ -360,9 +382,19 @@ fn food_regrow_matches_the_cpu_within_rounding() {
 fn feed_matches_the_cpu() {
     use evosim::cpu::feed::{feed_apply, feed_count};
     let Some(ctx) = gpu() else { return };
-    let p = evosim::SimParams::default();
+    let mut p = evosim::SimParams::default();
     let terrain = evosim::model::terrain::Terrain::generate(&p.world, &p.terrain, 42);
-    for &(n, cap) in &[(0usize, 16usize), (1, 1), (257, 300), (100_000, 120_000)] {
+    // The last with a cooldown of 600 ticks: two bytes a cell, two cells a
+    // word on the GPU (the others one byte, four a word), so neighbouring
+    // cells settled by different invocations share words either way.
+    for &(n, cap) in &[
+        (0usize, 16usize),
+        (1, 1),
+        (257, 300),
+        (100_000, 120_000),
+        (50_000, 60_000),
+    ] {
+        p.food.cooldown = if n == 50_000 { 10.0 } else { 2.0 };
         let (mut e, _) = moving_world(n, cap, &p, &terrain, 300 + n as u64);
         // Crowd some grazers into a few cells so that shares are contended.
         let living: Vec<usize> = (0..cap).filter(|&i| e.alive(i)).collect();
@@ -411,8 +443,19 @@ fn feed_matches_the_cpu() {
                 close(g.food.amount[k], food.amount[k], 1e-5),
                 "food cell {k}"
             );
-            assert_eq!(g.food.cooldown.get(k), food.cooldown.get(k));
+            assert_eq!(
+                g.food.cooldown.get(k),
+                food.cooldown.get(k),
+                "cooldown of cell {k}"
+            );
         }
+        let restarted = (0..food.amount.len())
+            .filter(|&k| food.cooldown.get(k) > 0)
+            .count();
+        assert!(
+            n < 1000 || restarted > 100,
+            "{restarted} cells eaten (n {n})"
+        );
     }
 }
 

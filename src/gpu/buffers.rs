@@ -20,6 +20,10 @@ use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::grid::Grid;
 
+/// The biome code of the food buffers' padding cells (up to whole vec4s):
+/// past the six biomes, its capacity in [`super::layout::StepUniform`] is 0.
+pub const PADDING_BIOME: u8 = 7;
+
 /// The sizes the buffers are allocated for.
 #[derive(Debug, Clone, Copy)]
 pub struct Sizes {
@@ -29,6 +33,8 @@ pub struct Sizes {
     pub hash: Grid,
     /// Food cells.
     pub food_cells: u32,
+    /// Bits of a food cell's cooldown counter (8 or 16).
+    pub cooldown_bits: u32,
     /// Terrain cells.
     pub terrain_cells: u32,
     /// Region rows.
@@ -62,11 +68,15 @@ pub struct Buffers {
     pub genes_b: wgpu::Buffer,
     /// Biome code per terrain cell.
     pub terrain: wgpu::Buffer,
-    /// Food capacity per cell.
-    pub food_capacity: wgpu::Buffer,
+    /// Biome code per food cell, one byte a cell, four a word
+    /// ([`Food::biome_codes`]): the capacities follow from the step uniform's
+    /// capacity per biome, never stored per cell.
+    pub food_biome: wgpu::Buffer,
     /// Food per cell.
     pub food_amount: wgpu::Buffer,
-    /// Regrowth cooldown per cell.
+    /// Regrowth cooldown per cell: the ticks left, 8 or 16 bits a cell
+    /// ([`Sizes::cooldown_bits`]), four or two cells a word, little-endian
+    /// ([`crate::model::food::Cooldowns::as_bytes`]).
     pub food_cooldown: wgpu::Buffer,
     /// Counts, then exclusive offsets per hash cell (cells + 1).
     pub offsets: wgpu::Buffer,
@@ -191,9 +201,12 @@ impl Buffers {
             genes_b: s("sim.entity.genes_b", n * 4)?,
             terrain: s("sim.terrain", sizes.terrain_cells as u64 * 4)?,
             // Padded to whole vec4s for food_regrow (the padding has capacity 0).
-            food_capacity: s("sim.food.capacity", food.next_multiple_of(4) * 4)?,
+            food_biome: s("sim.food.biome", food.next_multiple_of(4))?,
             food_amount: s("sim.food.amount", food.next_multiple_of(4) * 4)?,
-            food_cooldown: s("sim.food.cooldown", food.next_multiple_of(4) * 4)?,
+            food_cooldown: s(
+                "sim.food.cooldown",
+                food.next_multiple_of(4) * sizes.cooldown_bits as u64 / 8,
+            )?,
             offsets: s("sim.hash.offsets", (cells + 1) * 4)?,
             cursor: s("sim.hash.cursor", cells * 4)?,
             sorted: s("sim.hash.sorted", n * 4)?,
@@ -287,12 +300,12 @@ impl Buffers {
         self.offsets.size() + self.cursor.size()
     }
 
-    /// Bytes of the world's grids: terrain, and food amount, capacity,
+    /// Bytes of the world's grids: terrain, and food amount, biome,
     /// cooldown and feed's grazers per cell.
     pub fn world_grid_bytes(&self) -> u64 {
         [
             &self.terrain,
-            &self.food_capacity,
+            &self.food_biome,
             &self.food_amount,
             &self.food_cooldown,
             &self.eaters,
@@ -383,9 +396,23 @@ impl Buffers {
 
     /// Uploads the food grid.
     pub fn upload_food(&self, ctx: &GpuContext, f: &Food) {
-        put(ctx, &self.food_capacity, &f.capacities());
+        // Bytes padded to whole words (queue writes are multiples of 4
+        // bytes); the padding cells' biome code has capacity 0.
+        let words = |mut v: Vec<u8>, pad: u8| {
+            v.resize(v.len().next_multiple_of(4), pad);
+            v
+        };
+        put(
+            ctx,
+            &self.food_biome,
+            &words(f.biome_codes(), PADDING_BIOME),
+        );
         put(ctx, &self.food_amount, &f.amount);
-        put(ctx, &self.food_cooldown, &f.cooldown_seconds());
+        put(
+            ctx,
+            &self.food_cooldown,
+            &words(f.cooldown.as_bytes().to_vec(), 0),
+        );
     }
 
     /// Reads `len` values of a buffer back (on request only).
@@ -447,8 +474,9 @@ impl Buffers {
         let mut f = like.clone();
         let n = self.sizes.food_cells as usize;
         f.amount = Self::read_async(ctx, &self.food_amount, n).await?;
-        let secs: Vec<f32> = Self::read_async(ctx, &self.food_cooldown, n).await?;
-        f.set_cooldown_seconds(&secs);
+        let bytes = n.next_multiple_of(4) * self.sizes.cooldown_bits as usize / 8;
+        let cooldown: Vec<u8> = Self::read_async(ctx, &self.food_cooldown, bytes).await?;
+        f.cooldown.copy_from_bytes(&cooldown);
         Ok(f)
     }
 }
@@ -479,10 +507,12 @@ impl Sizes {
         tribes: u32,
     ) -> Self {
         let food = Grid::new(p.world.width, p.world.height, p.food.cell_size);
+        let ticks = crate::model::food::Countdown::capped(p.food.cooldown, p.world.dt).ticks();
         Self {
             capacity: capacity as u32,
             hash: Grid::new(p.world.width, p.world.height, p.hash.cell_size),
             food_cells: food.len() as u32,
+            cooldown_bits: crate::model::food::cooldown_bits(ticks),
             terrain_cells: terrain_cells as u32,
             region_rows: rows,
             region_cols: cols,

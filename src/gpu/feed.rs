@@ -2,7 +2,8 @@
 //! `count` (each hungry grazer's food cell, grazers per cell), `gain` (each
 //! grazer's share `min(bite·dt, amount / n)` of its cell and its energy),
 //! `settle` (one grazer per cell, the one whose atomic exchange takes the
-//! count back to zero, removes the cell's loss, sets its cooldown and adds to
+//! count back to zero, removes the cell's loss, restarts its cooldown (ticks
+//! packed four or two to a word: atomics) and adds to
 //! the food eaten in fixed point). `eaters` is zero between ticks, so it is
 //! never cleared. Twin of `src/cpu/feed.rs`.
 
@@ -44,7 +45,14 @@ impl Shader for FeedShader {
             AMOUNT_IN,
             ENERGY_IN,
         ])
-        .read_write(&[FOOD_CELL, EATERS, FOOD_AMOUNT, FOOD_COOLDOWN, ENERGY, EATEN])
+        .read_write(&[
+            FOOD_CELL,
+            EATERS,
+            FOOD_AMOUNT,
+            FOOD_COOLDOWN.typed("array<atomic<u32>>"),
+            ENERGY,
+            EATEN,
+        ])
         .entries(&[
             (
                 "count",

@@ -4,22 +4,23 @@
 use super::buffers::{Buffers, Sizes, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::StepUniform;
-use super::views::{FOOD_AMOUNT, FOOD_CAPACITY, FOOD_COOLDOWN, STEP};
+use super::views::{FOOD_AMOUNT, FOOD_BIOME, FOOD_COOLDOWN, STEP};
 use super::{GpuContext, GpuError};
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 
-/// The food grids as vec4s: four cells each.
+/// The food amounts as vec4s: four cells each.
 const VEC4S: &str = "array<vec4<f32>>";
 
-/// `food_regrow`'s shader (the food grids as vec4s: four cells each).
+/// `food_regrow`'s shader (the amounts as vec4s, four cells each; the
+/// capacities from the biome codes; the cooldowns packed ticks).
 pub struct FoodRegrowShader;
 
 impl Shader for FoodRegrowShader {
     const DECL: KernelDecl = KernelDecl::new("food_regrow", STEP)
-        .read(&[FOOD_CAPACITY.typed(VEC4S)])
-        .read_write(&[FOOD_AMOUNT.typed(VEC4S), FOOD_COOLDOWN.typed(VEC4S)]);
+        .read(&[FOOD_BIOME])
+        .read_write(&[FOOD_AMOUNT.typed(VEC4S), FOOD_COOLDOWN]);
 }
 
 /// The pass: [`Kernel::record`] over [`super::buffers::Sizes::food_quads`].

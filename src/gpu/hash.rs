@@ -86,6 +86,7 @@ pub fn run(ctx: &GpuContext, grid: Grid, e: &Entities) -> Result<HashReadback, G
         capacity: e.capacity() as u32,
         hash: grid,
         food_cells: 1,
+        cooldown_bits: 8,
         terrain_cells: 1,
         region_rows: 1,
         region_cols: 1,

@@ -5,8 +5,10 @@
 //! and size as encase writes it against naga's layout of that text.
 
 use super::wgsl::{Const, Declared, WgslStruct, wgsl_struct};
+use crate::model::food::{Countdown, cooldown_bits};
 use crate::model::grid::Grid;
 use crate::model::params::SimParams;
+use crate::model::terrain::Biome;
 
 wgsl_struct! {
     /// A grid and an item count (the hash passes' uniform).
@@ -110,14 +112,23 @@ wgsl_struct! {
         pub energy_max: f32,
         /// `food.graze_diet`.
         pub graze_diet: f32,
-        /// `food.cooldown`.
-        pub food_cooldown: f32,
+        /// Ticks a freshly eaten cell waits before it regrows (`food.cooldown`
+        /// counted in ticks: [`crate::model::food::Countdown`]).
+        pub cooldown_ticks: u32,
+        /// Bits of a cell's cooldown counter in `food_cooldown`: 8 (four
+        /// cells a word) or 16 (two).
+        pub cooldown_bits: u32,
+        /// Food capacity per biome code (f): codes 0–3, then 4 and 5 (6 and
+        /// 7 are 0: the padding's code). A cell's capacity is its biome's
+        /// (`food_regrow`).
+        pub food_by_biome: [glam::Vec4; 2],
     }
 }
 
 impl StepUniform {
     /// The uniform for `n` slots.
     pub fn new(p: &SimParams, terrain: &Grid, food: &Grid, n: u32) -> Self {
+        let ticks = Countdown::capped(p.food.cooldown, p.world.dt).ticks();
         Self {
             n,
             terrain_cols: terrain.cols,
@@ -140,9 +151,24 @@ impl StepUniform {
             energy_per_unit: p.food.energy_per_unit,
             energy_max: p.energy.max,
             graze_diet: p.food.graze_diet,
-            food_cooldown: p.food.cooldown,
+            cooldown_ticks: ticks as u32,
+            cooldown_bits: cooldown_bits(ticks),
+            food_by_biome: by_biome(p),
         }
     }
+}
+
+/// The food capacity per biome code, as [`StepUniform::food_by_biome`]
+/// holds it (the CPU's `Food::capacity_by_biome`).
+fn by_biome(p: &SimParams) -> [glam::Vec4; 2] {
+    let mut c = [0.0; 8];
+    for b in Biome::ALL {
+        c[b as usize] = p.food.capacity * b.food_multiplier(&p.terrain);
+    }
+    [
+        glam::Vec4::from_slice(&c[..4]),
+        glam::Vec4::from_slice(&c[4..]),
+    ]
 }
 
 pub use super::steer::SteerUniform;

@@ -73,10 +73,12 @@ pub const OWNER: View = View::of("owner", "array<u32>", |b| &b.owner);
 pub const TERRAIN: View = View::of("terrain", "array<u32>", |b| &b.terrain);
 /// Food per food cell.
 pub const FOOD_AMOUNT: View = View::of("food_amount", "array<f32>", |b| &b.food_amount);
-/// Food capacity per food cell.
-pub const FOOD_CAPACITY: View = View::of("food_capacity", "array<f32>", |b| &b.food_capacity);
-/// Regrowth cooldown per food cell (s).
-pub const FOOD_COOLDOWN: View = View::of("food_cooldown", "array<f32>", |b| &b.food_cooldown);
+/// Biome code per food cell, four cells a word (the capacities follow from
+/// the step uniform's capacity per biome).
+pub const FOOD_BIOME: View = View::of("food_biome", "array<u32>", |b| &b.food_biome);
+/// Regrowth cooldown per food cell: ticks left, `cooldown_bits` (8 or 16)
+/// a cell, packed little-endian into words.
+pub const FOOD_COOLDOWN: View = View::of("food_cooldown", "array<u32>", |b| &b.food_cooldown);
 /// Grazers per food cell.
 pub const EATERS: View = View::of("eaters", "array<atomic<u32>>", |b| &b.eaters);
 /// Food cell of each slot (scratch; see [`super::buffers::Buffers::food_cell`]).

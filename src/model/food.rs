@@ -7,8 +7,10 @@
 //! `dt` each tick (`t ← max(t − dt, 0)`, regrowth while `t = 0`); since an
 //! eaten cell always starts from `food.cooldown`, the seconds left are a
 //! function of the ticks elapsed, so counting ticks is the same model, exactly
-//! (see [`Countdown`]). The GPU keeps the seconds in `f32`; the conversions
-//! are [`Food::cooldown_seconds`] and [`Food::set_cooldown_seconds`].
+//! (see [`Countdown`]). The GPU keeps the same counters, packed
+//! ([`Cooldowns::as_bytes`]), and derives capacities from
+//! [`Food::biome_codes`]; snapshots store seconds
+//! ([`Food::cooldown_seconds`], [`Food::set_cooldown_seconds`]).
 
 use super::grid::Grid;
 use super::params::{FoodParams, TerrainParams, WorldParams};
@@ -17,6 +19,12 @@ use super::terrain::{Biome, Terrain};
 /// The most ticks a cooldown may last (`food.cooldown / world.dt`, counted
 /// as the model counts them): the counter is 16 bits.
 pub const MAX_COOLDOWN_TICKS: u32 = u16::MAX as u32;
+
+/// Bits a cooldown counter takes for a cooldown of `ticks` ticks: 8 up to
+/// 255 ticks, else 16 (see [`Cooldowns`]).
+pub fn cooldown_bits(ticks: u16) -> u32 {
+    if ticks <= u8::MAX as u16 { 8 } else { 16 }
+}
 
 /// The cooldown's seconds per number of ticks left.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,10 +102,44 @@ pub enum Cooldowns {
 impl Cooldowns {
     /// `cells` cells at 0, for a cooldown of `ticks` ticks.
     pub fn new(cells: usize, ticks: u16) -> Self {
-        if ticks <= u8::MAX as u16 {
+        if cooldown_bits(ticks) == 8 {
             Self::Bytes(vec![0; cells])
         } else {
             Self::Words(vec![0; cells])
+        }
+    }
+
+    /// Bits per cell: 8 or 16 (see [`cooldown_bits`]).
+    pub fn bits(&self) -> u32 {
+        match self {
+            Self::Bytes(_) => 8,
+            Self::Words(_) => 16,
+        }
+    }
+
+    /// The counters as little-endian bytes, cell `k` at byte `k` (8 bits)
+    /// or bytes `2k`, `2k + 1` (16 bits): the GPU's packing, four or two
+    /// cells a `u32`.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Bytes(v) => v,
+            Self::Words(v) => bytemuck::cast_slice(v),
+        }
+    }
+
+    /// Sets every counter from bytes laid out as [`Self::as_bytes`] (bytes
+    /// past the last cell are ignored).
+    pub fn copy_from_bytes(&mut self, bytes: &[u8]) {
+        match self {
+            Self::Bytes(v) => {
+                let n = v.len();
+                v.copy_from_slice(&bytes[..n]);
+            }
+            Self::Words(v) => {
+                for (w, b) in v.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *w = u16::from_le_bytes([b[0], b[1]]);
+                }
+            }
         }
     }
 
@@ -175,6 +217,12 @@ impl Capacity {
     pub fn at(&self, cy: usize, cx: usize) -> f32 {
         let code = self.terrain[self.row[cy] as usize + self.col[cx] as usize];
         self.by_biome[(code as usize).min(5)]
+    }
+
+    /// The biome codes (at most 5) of food row `cy`, column by column.
+    fn codes(&self, cy: usize) -> impl Iterator<Item = u8> + '_ {
+        let codes = &self.terrain[self.row[cy] as usize..];
+        self.col.iter().map(move |&tx| codes[tx as usize].min(5))
     }
 
     /// Puts the capacities of food row `cy` in `buf`, unless `buf` holds
@@ -258,6 +306,21 @@ impl Food {
         v
     }
 
+    /// Each cell's biome code (at most 5), one byte a cell, row-major: what
+    /// the GPU derives the capacities from (with [`Self::capacity_by_biome`]).
+    pub fn biome_codes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.grid.len());
+        for cy in 0..self.grid.rows as usize {
+            v.extend(self.capacity.codes(cy));
+        }
+        v
+    }
+
+    /// The capacity per biome code (f).
+    pub fn capacity_by_biome(&self) -> [f32; 6] {
+        self.capacity.by_biome
+    }
+
     /// The capacity of cell `k` (f).
     #[inline]
     pub fn capacity(&self, k: usize) -> f32 {
@@ -338,5 +401,43 @@ mod tests {
         assert_eq!(c.ticks_left(-1.0), 0);
         assert_eq!(c.ticks_left(f32::NAN), 0);
         assert_eq!(c.ticks_left(99.0), 4);
+    }
+
+    #[test]
+    fn the_gpu_packing_round_trips_and_the_codes_give_the_capacities() {
+        for cooldown in [2.0f32, 10.0] {
+            let p = crate::SimParams {
+                food: FoodParams {
+                    cooldown,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let terrain = Terrain::generate(&p.world, &p.terrain, 3);
+            let mut food = Food::new(&p.world, &p.food, &p.terrain, &terrain);
+            let ticks = food.cooldown_ticks();
+            assert_eq!(food.cooldown.bits(), cooldown_bits(ticks));
+            for k in 0..food.cooldown.len() {
+                food.cooldown.set(k, (k * 7 % (ticks as usize + 1)) as u16);
+            }
+            let bytes = food.cooldown.as_bytes().to_vec();
+            assert_eq!(
+                bytes.len(),
+                food.cooldown.len() * food.cooldown.bits() as usize / 8
+            );
+            let mut back = Cooldowns::new(food.cooldown.len(), ticks);
+            back.copy_from_bytes(&bytes);
+            assert_eq!(back, food.cooldown);
+            let by_biome = food.capacity_by_biome();
+            let codes = food.biome_codes();
+            assert_eq!(codes.len(), food.grid.len());
+            for (k, &c) in codes.iter().enumerate() {
+                assert_eq!(by_biome[c as usize], food.capacity(k), "cell {k}");
+            }
+            let mut kinds = codes.clone();
+            kinds.sort_unstable();
+            kinds.dedup();
+            assert!(kinds.len() >= 3, "biomes {kinds:?}");
+        }
     }
 }
