@@ -111,9 +111,14 @@ fn check_row(r: &serde_json::Value, ticks: u64) {
                 .map(|k| kinds[k].as_u64().unwrap_or_else(|| panic!("{k} in {r}")))
                 .sum();
             assert_eq!(Some(sum), r["gpu_bytes"].as_u64(), "{r}");
+            // The per-slot buffers hold the live end and room to grow, not
+            // the whole capacity.
+            let slots = r["gpu_slots"].as_u64().unwrap();
+            assert!(slots >= r["population_end"].as_u64().unwrap(), "{r}");
+            assert!(slots <= r["capacity"].as_u64().unwrap(), "{r}");
             assert_eq!(
                 kinds["slots"].as_u64(),
-                Some(per_slot as u64 * r["capacity"].as_u64().unwrap()),
+                Some(per_slot as u64 * slots),
                 "{r}"
             );
         }

@@ -51,6 +51,42 @@ fn gpu_backend_gives_the_same_hash_twice() {
     assert!(c.total(|t| t.births) > 0, "{c:?}");
 }
 
+/// The GPU's per-slot buffers start a quarter above the live end and grow
+/// as it grows: growing them mid-run (the contents copied, every pass
+/// rebuilt) or holding the whole capacity from the start gives the world
+/// of the run that grows them as it needs.
+#[test]
+fn gpu_slots_grown_mid_run_change_nothing() {
+    let s = default_scaled(1500);
+    let Some(mut a) = gpu_sim(s.clone()) else {
+        return;
+    };
+    let start = a.gpu_slots();
+    assert_eq!(start, 1875, "a quarter above the live end of 1,500");
+    let cap = a.entities().capacity();
+    let mut full = gpu_sim(s.clone()).unwrap();
+    full.reserve_gpu_slots(cap).unwrap();
+    assert_eq!(full.gpu_slots(), cap);
+    let mut mid = gpu_sim(s).unwrap();
+    run(&mut a, 200);
+    run(&mut full, 200);
+    run(&mut mid, 100);
+    let before = mid.state_hash();
+    mid.reserve_gpu_slots(5000).unwrap();
+    assert_eq!(mid.gpu_slots(), 5000);
+    // The copy kept every slot (the state, the behaviours).
+    assert_eq!(mid.state_hash(), before);
+    run(&mut mid, 100);
+    for (name, other) in [("full", &full), ("grown at tick 100", &mid)] {
+        assert_eq!(a.state_hash(), other.state_hash(), "{name}");
+        assert_eq!(a.counters(), other.counters(), "{name}");
+        assert_eq!(a.species_hash(), other.species_hash(), "{name}");
+    }
+    assert!(a.gpu_slots() >= a.live_end() && a.gpu_slots() < cap);
+    // A slot past those held reads as free.
+    assert!(mid.entity(4999).is_none() && mid.entity(cap - 1).is_none());
+}
+
 /// Tolerances after one tick from the same state: positions and velocities
 /// within 1e-3 (wu, wu/s), energies within 1e-4 relative (WGSL division and
 /// sqrt are not exactly rounded); slots, ids, flags and counters exactly.
@@ -109,8 +145,14 @@ fn two_thousand_ticks_stay_within_a_band_of_the_cpu() {
         return;
     };
     let mut c = Simulation::new(s, Backend::Cpu, 0).unwrap();
+    let start = g.gpu_slots();
     run(&mut g, 2000);
     run(&mut c, 2000);
+    eprintln!(
+        "GPU slots {start} -> {} (live end {})",
+        g.gpu_slots(),
+        g.live_end()
+    );
     let (gc, cc) = (g.counters(), c.counters());
     let pairs = [
         ("population", g.population(), c.population()),
@@ -215,6 +257,9 @@ fn genes_in_two_bindings_fit_where_one_would_not() {
     assert_eq!(ctx.device.limits().max_storage_buffer_binding_size, limit);
     let mut small =
         Simulation::on_device(s, Some(ctx), 0).expect("fits in bindings of 17 B a slot");
+    // The per-slot buffers grown to the whole capacity (they start smaller).
+    small.reserve_gpu_slots(slots as usize).unwrap();
+    full.reserve_gpu_slots(slots as usize).unwrap();
     let (_, b) = small.gpu_view().expect("on the GPU");
     assert_eq!(b.genes_a.size(), slots * 16);
     assert_eq!(b.genes_b.size(), slots * 4);

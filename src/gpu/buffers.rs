@@ -1,5 +1,6 @@
 //! Every GPU buffer of the simulation, labelled `sim.<group>.<name>` (as they
-//! appear in GPU debuggers and wgpu errors), allocated once for a capacity.
+//! appear in GPU debuggers and wgpu errors), allocated for a number of slots
+//! ([`Buffers::grow_slots`] replaces the per-slot ones by larger ones).
 //! Each pass module (`src/gpu/<pass>.rs`) declares which of these it binds
 //! (as [`super::views`] names and types them);
 //! [`super::world::GpuWorld`] chains them into a tick, and each module's
@@ -24,10 +25,35 @@ use crate::model::grid::Grid;
 /// past the six biomes, its capacity in [`super::layout::StepUniform`] is 0.
 pub const PADDING_BIOME: u8 = 7;
 
+/// The per-slot buffers for `n` slots, in the order of [`Buffers`]' fields:
+/// the state (pos, vel, energy, age, tribe_flags, ids, genes_a, genes_b),
+/// the owners, then the hash's and steer's arrays (sorted, sorted_pos, info,
+/// steer_out).
+fn slot_buffers(ctx: &GpuContext, n: u64) -> Result<[wgpu::Buffer; 13], GpuError> {
+    let s = |label: &str, bytes: u64| ctx.storage(label, n * bytes, wgpu::BufferUsages::empty());
+    Ok([
+        s("sim.entity.pos", 8)?,
+        s("sim.entity.vel", 8)?,
+        s("sim.entity.energy", 4)?,
+        s("sim.entity.age", 4)?,
+        s("sim.entity.tribe_flags", 4)?,
+        s("sim.entity.id", 4)?,
+        s("sim.entity.genes_a", 16)?,
+        s("sim.entity.genes_b", 4)?,
+        s("sim.regions.owner", 4)?,
+        s("sim.hash.sorted", 4)?,
+        s("sim.hash.sorted_pos", 8)?,
+        s("sim.steer.info", 16)?,
+        s("sim.steer.out", 12)?,
+    ])
+}
+
 /// The sizes the buffers are allocated for.
 #[derive(Debug, Clone, Copy)]
 pub struct Sizes {
-    /// Entity slots.
+    /// Entity slots the per-slot buffers hold (the world's capacity, or
+    /// fewer on a [`super::world::GpuWorld`], which grows them as the live
+    /// end grows).
     pub capacity: u32,
     /// The spatial hash grid.
     pub hash: Grid,
@@ -189,16 +215,31 @@ impl Buffers {
         let food = sizes.food_cells as u64;
         let regions = (sizes.region_rows * sizes.region_cols) as u64;
         let s = |label: &str, bytes: u64| ctx.storage(label, bytes, wgpu::BufferUsages::empty());
+        let [
+            pos,
+            vel,
+            energy,
+            age,
+            tribe_flags,
+            ids,
+            genes_a,
+            genes_b,
+            owner,
+            sorted,
+            sorted_pos,
+            info,
+            steer_out,
+        ] = slot_buffers(ctx, n)?;
         Ok(Self {
             sizes,
-            pos: s("sim.entity.pos", n * 8)?,
-            vel: s("sim.entity.vel", n * 8)?,
-            energy: s("sim.entity.energy", n * 4)?,
-            age: s("sim.entity.age", n * 4)?,
-            tribe_flags: s("sim.entity.tribe_flags", n * 4)?,
-            ids: s("sim.entity.id", n * 4)?,
-            genes_a: s("sim.entity.genes_a", n * 16)?,
-            genes_b: s("sim.entity.genes_b", n * 4)?,
+            pos,
+            vel,
+            energy,
+            age,
+            tribe_flags,
+            ids,
+            genes_a,
+            genes_b,
             terrain: s("sim.terrain", sizes.terrain_cells as u64 * 4)?,
             // Padded to whole vec4s for food_regrow (the padding has capacity 0).
             food_biome: s("sim.food.biome", food.next_multiple_of(4))?,
@@ -209,15 +250,15 @@ impl Buffers {
             )?,
             offsets: s("sim.hash.offsets", (cells + 1) * 4)?,
             cursor: s("sim.hash.cursor", cells * 4)?,
-            sorted: s("sim.hash.sorted", n * 4)?,
-            sorted_pos: s("sim.hash.sorted_pos", n * 8)?,
-            info: s("sim.steer.info", n * 16)?,
-            steer_out: s("sim.steer.out", n * 12)?,
+            sorted,
+            sorted_pos,
+            info,
+            steer_out,
             eaters: s("sim.feed.eaters", food * 4)?,
             eaten: s("sim.stats.food_eaten", 8)?,
             xs: s("sim.regions.xs", (sizes.region_cols as u64 + 1) * 4)?,
             ys: s("sim.regions.ys", (sizes.region_rows as u64 + 1) * 4)?,
-            owner: s("sim.regions.owner", n * 4)?,
+            owner,
             region_pop: s("sim.regions.population", regions * 4)?,
             region_mig: s("sim.regions.migrations", regions * 4)?,
             region_hist: s(
@@ -271,7 +312,7 @@ impl Buffers {
             + rest.iter().map(|b| b.size()).sum::<u64>()
     }
 
-    /// Bytes of the buffers that grow with the capacity (the state, the
+    /// Bytes of the buffers that grow with the slots (the state, the
     /// hash's per-slot arrays and every pass's scratch):
     /// [`Self::BYTES_PER_ENTITY`] per slot.
     pub fn slot_bytes(&self) -> u64 {
@@ -293,6 +334,46 @@ impl Buffers {
         .iter()
         .map(|b| b.size())
         .sum()
+    }
+
+    /// Replaces every per-slot buffer by one for `slots` slots (more than
+    /// now), with the old contents copied in front (one submit); the owners
+    /// of the new slots are `NONE`, the rest of them zero (free slots). The
+    /// passes bind buffers: rebuild them after this.
+    pub fn grow_slots(&mut self, ctx: &GpuContext, slots: u32) -> Result<(), GpuError> {
+        let old = self.sizes.capacity;
+        debug_assert!(slots > old, "{old} -> {slots} slots");
+        let mut new = slot_buffers(ctx, slots as u64)?;
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("sim.grow_slots"),
+            });
+        let current = [
+            &mut self.pos,
+            &mut self.vel,
+            &mut self.energy,
+            &mut self.age,
+            &mut self.tribe_flags,
+            &mut self.ids,
+            &mut self.genes_a,
+            &mut self.genes_b,
+            &mut self.owner,
+            &mut self.sorted,
+            &mut self.sorted_pos,
+            &mut self.info,
+            &mut self.steer_out,
+        ];
+        for (buf, fresh) in current.into_iter().zip(new.iter_mut()) {
+            enc.copy_buffer_to_buffer(buf, 0, fresh, 0, buf.size().min(fresh.size()));
+            std::mem::swap(buf, fresh);
+        }
+        let tail = vec![crate::cpu::NONE; (slots - old) as usize];
+        ctx.queue
+            .write_buffer(&self.owner, old as u64 * 4, bytemuck::cast_slice(&tail));
+        ctx.queue.submit([enc.finish()]);
+        self.sizes.capacity = slots;
+        Ok(())
     }
 
     /// Bytes of the hash grid's per-cell buffers (offsets and fill cursor).
@@ -358,15 +439,21 @@ impl Buffers {
         &self.sorted_pos
     }
 
-    /// Uploads the whole entity state.
+    /// Uploads the entity state of the slots the buffers hold (the first
+    /// [`Sizes::capacity`]: every living entity must lie among them).
     pub fn upload_entities(&self, ctx: &GpuContext, e: &Entities) {
-        put(ctx, &self.pos, &e.pos);
-        put(ctx, &self.vel, &e.vel);
-        put(ctx, &self.energy, &e.energy);
-        put(ctx, &self.age, &e.age);
-        put(ctx, &self.tribe_flags, &e.tribe_flags);
-        put(ctx, &self.ids, &e.id);
-        let (a, b) = split_genes(&e.genes);
+        let n = e.capacity().min(self.sizes.capacity as usize);
+        debug_assert!(
+            (n..e.capacity()).all(|i| !e.alive(i)),
+            "a living slot past {n}"
+        );
+        put(ctx, &self.pos, &e.pos[..n]);
+        put(ctx, &self.vel, &e.vel[..n]);
+        put(ctx, &self.energy, &e.energy[..n]);
+        put(ctx, &self.age, &e.age[..n]);
+        put(ctx, &self.tribe_flags, &e.tribe_flags[..n]);
+        put(ctx, &self.ids, &e.id[..n]);
+        let (a, b) = split_genes(&e.genes[..n]);
         put(ctx, &self.genes_a, &a);
         put(ctx, &self.genes_b, &b);
     }

@@ -1,7 +1,8 @@
 //! The GPU backend: WGSL compute passes in `shaders/` driven through wgpu.
 //!
 //! - [`context`]: instance, adapter and device (`WGPU_BACKEND` honoured);
-//! - [`buffers`]: every buffer, labelled, allocated once per capacity;
+//! - [`buffers`]: every buffer, labelled; the per-slot ones grow with the
+//!   live end ([`world::GpuWorld::slots`]), the grids are allocated once;
 //! - [`kernel`]: the skeleton every pass shares: its bindings declared once
 //!   ([`kernel::KernelDecl`], over the buffers as [`views`] names and types
 //!   them), from which come the shader's binding lines, the pipelines and

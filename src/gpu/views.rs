@@ -45,7 +45,7 @@ pub const IDS: View = View::of("ids", "array<u32>", |b| &b.ids);
 /// Packed genes, words 0–3 of each slot. The five words of a
 /// [`crate::model::genes::PackedGenes`] live in two buffers (16 and 4 bytes a
 /// slot) so that genes outgrow `max_storage_buffer_binding_size` no sooner
-/// than `info` (16 bytes a slot): 128 MiB holds 2M entities at 4× capacity.
+/// than `info` (16 bytes a slot): 128 MiB holds 8M slots.
 /// Shaders read and write whole genomes through [`LOAD_GENES`] and
 /// [`STORE_GENES`].
 pub const GENES_A: View = View::of("genes_a", "array<vec4<u32>>", |b| &b.genes_a);

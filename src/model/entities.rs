@@ -43,6 +43,19 @@ impl Entities {
         }
     }
 
+    /// Appends free slots (zeroed, as [`Self::with_capacity`] makes them)
+    /// up to `capacity` slots; nothing when there are as many already.
+    pub fn extend_free(&mut self, capacity: usize) {
+        let n = capacity.max(self.capacity());
+        self.pos.resize(n, [0.0; 2]);
+        self.vel.resize(n, [0.0; 2]);
+        self.energy.resize(n, 0.0);
+        self.age.resize(n, 0.0);
+        self.tribe_flags.resize(n, 0);
+        self.id.resize(n, 0);
+        self.genes.resize(n, [0; 5]);
+    }
+
     /// Number of slots.
     #[inline]
     pub fn capacity(&self) -> usize {

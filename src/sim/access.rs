@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use super::{Backend, EntityView, PoolStatus, Simulation, Synced, TribeSummary};
+use super::{Backend, EntityView, PoolStatus, SimError, Simulation, Synced, TribeSummary};
 use crate::cpu::emit_events::Events;
 use crate::engine::Engine;
 use crate::gpu::world::SlotView;
@@ -124,6 +124,23 @@ impl Simulation {
         self.engine
             .gpu()
             .map_or_else(Default::default, |g| g.gpu.gpu_bytes_by_kind())
+    }
+
+    /// Slots the GPU's per-slot buffers hold (grown with the live end; 0
+    /// on the CPU backend).
+    pub fn gpu_slots(&self) -> usize {
+        self.engine.gpu().map_or(0, |g| g.gpu.slots() as usize)
+    }
+
+    /// Grows the GPU's per-slot buffers ahead to hold `slots` slots (at
+    /// most the capacity), so that a growing population does not make a
+    /// tick reallocate them; nothing on the CPU backend or when they do.
+    pub fn reserve_gpu_slots(&mut self, slots: usize) -> Result<(), SimError> {
+        if let Some(g) = self.engine.gpu_mut() {
+            g.gpu
+                .reserve_slots(&g.ctx, slots.min(u32::MAX as usize) as u32)?;
+        }
+        Ok(())
     }
 
     /// Whether the GPU passes are timed with timestamp queries.

@@ -74,6 +74,8 @@ struct Row {
     software_adapter: bool,
     threads: usize,
     capacity: usize,
+    /// Slots the GPU's per-slot buffers held at the end (0 on the CPU).
+    gpu_slots: usize,
     /// What the timed ticks recorded.
     samples: Samples,
     population_end: u64,
@@ -99,9 +101,9 @@ impl Row {
     }
 
     /// GPU storage per entity slot (DESIGN.md §5): the buffers that grow
-    /// with the capacity, divided by it.
+    /// with the slots, divided by the slots they hold.
     fn gpu_storage_per_slot(&self) -> Option<f64> {
-        (self.gpu_bytes > 0).then(|| self.gpu_kinds.slots as f64 / self.capacity.max(1) as f64)
+        (self.gpu_bytes > 0).then(|| self.gpu_kinds.slots as f64 / self.gpu_slots.max(1) as f64)
     }
 
     fn json(&self) -> serde_json::Value {
@@ -119,6 +121,7 @@ impl Row {
             "software_adapter": self.software_adapter,
             "threads": self.threads,
             "capacity": self.capacity,
+            "gpu_slots": self.gpu_slots,
             "ticks": self.samples.tick_ms.len(),
             "median_ms": s.median_ms,
             "p95_ms": s.p95_ms,
@@ -252,6 +255,7 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
         software_adapter: sim.gpu_is_software(),
         threads: sim.threads(),
         capacity: sim.entities().capacity(),
+        gpu_slots: sim.gpu_slots(),
         samples,
         population_end: sim.population(),
         rss_mb: proc_status_mb("VmRSS:"),

@@ -125,7 +125,7 @@ fn write_gpu_buffers(o: &mut String, rows: &[Row]) {
             mb(r.gpu_bytes),
             r.gpu_bytes_per_entity().unwrap_or(0.0),
             r.gpu_storage_per_slot().unwrap_or(0.0),
-            r.capacity,
+            r.gpu_slots,
             mb(k.slots),
             mb(k.hash_grid),
             mb(k.world_grids),

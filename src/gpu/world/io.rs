@@ -21,6 +21,10 @@ impl GpuWorld {
         ctx: &GpuContext,
         records: &[WriteRecord],
     ) -> Result<(), GpuError> {
+        // Newborns may lie past the slots held (sorted: the last is highest).
+        if let Some(last) = records.last() {
+            self.ensure_slots(ctx, last.slot + 1)?;
+        }
         self.write_back
             .apply(ctx, &self.b, records, self.params.energy.max)
     }
@@ -28,12 +32,15 @@ impl GpuWorld {
     /// Reads the whole entity state back (on request only: `state_hash`,
     /// inspection, tests).
     pub fn read_entities(&self, ctx: &GpuContext) -> Result<Entities, GpuError> {
-        self.b.read_entities(ctx)
+        crate::gpu::readback::wait(self.read_entities_async(ctx))
     }
 
-    /// [`Self::read_entities`], awaiting the GPU.
+    /// [`Self::read_entities`], awaiting the GPU: the world's capacity, the
+    /// slots past those the GPU holds free (never used).
     pub async fn read_entities_async(&self, ctx: &GpuContext) -> Result<Entities, GpuError> {
-        self.b.read_entities_async(ctx).await
+        let mut e = self.b.read_entities_async(ctx).await?;
+        e.extend_free(self.capacity as usize);
+        Ok(e)
     }
 
     /// Reads the food grid back into a copy of `like`.
@@ -59,6 +66,19 @@ impl GpuWorld {
         slot: usize,
     ) -> Result<SlotView, GpuError> {
         let b = &self.b;
+        if slot >= self.slots() as usize {
+            // Never used: a free slot.
+            return Ok(SlotView {
+                pos: [0.0; 2],
+                vel: [0.0; 2],
+                energy: 0.0,
+                age: 0.0,
+                tribe_flags: 0,
+                id: 0,
+                genes: [0; 5],
+                mode: 0,
+            });
+        }
         let s = slot as u64;
         let parts: [(&wgpu::Buffer, u64); 9] = [
             (&b.pos, 8),
@@ -110,10 +130,13 @@ impl GpuWorld {
             STEER_WORDS * self.b.sizes.capacity as usize,
         )
         .await?;
-        Ok(GpuSteerOut::decode_all(&words)
+        let mut modes: Vec<u8> = GpuSteerOut::decode_all(&words)
             .iter()
             .map(|o| o.mode as u8)
-            .collect())
+            .collect();
+        // The slots past those held: free, never steered.
+        modes.resize(self.capacity as usize, 0);
+        Ok(modes)
     }
 
     /// Per-tribe gene statistics and energy sums, reduced on the GPU in fixed

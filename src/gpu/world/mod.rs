@@ -96,6 +96,27 @@ pub struct TickReadback {
     pub region_hist: Option<Vec<u32>>,
 }
 
+/// One past the highest living slot of `e`.
+fn live_end(e: &Entities) -> u32 {
+    (0..e.capacity())
+        .rev()
+        .find(|&i| e.alive(i))
+        .map_or(0, |i| i as u32 + 1)
+}
+
+/// The slots to allocate for live end `end` when `now` are held (see
+/// [`GpuWorld::slots`]): a quarter above `end`, and at least half again
+/// `now` when growing; at most `capacity`, at least 1,024.
+fn slots_for(end: u32, now: u32, capacity: u32) -> u32 {
+    let want = end as u64 + end as u64 / 4;
+    let grown = if now > 0 {
+        now as u64 + now as u64 / 2
+    } else {
+        0
+    };
+    (want.max(grown).max(1024) as u32).min(capacity).max(end)
+}
+
 /// The GPU buffer bytes of a world by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GpuBytes {
@@ -159,6 +180,9 @@ pub struct GpuWorld {
     timer: Option<Timer>,
     bytes_total: u64,
     maps_total: u64,
+    /// The world's slot capacity (the per-slot buffers hold
+    /// [`Self::slots`] of them, grown as the live end grows).
+    capacity: u32,
 }
 
 impl GpuWorld {
@@ -172,11 +196,12 @@ impl GpuWorld {
         regions: &RegionGrid,
         tribes: u32,
     ) -> Result<Self, GpuError> {
-        let cap = e.capacity() as u32;
+        let capacity = e.capacity() as u32;
+        let slots = slots_for(live_end(e), 0, capacity);
         let sizes = Sizes::new(
             p,
             terrain.cells.len(),
-            e.capacity(),
+            slots as usize,
             (regions.rows, regions.cols),
             tribes,
         );
@@ -185,7 +210,8 @@ impl GpuWorld {
         b.upload_entities(ctx, e);
         b.upload_food(ctx, food);
         // No previous owners yet.
-        put(ctx, &b.owner, &vec![crate::cpu::NONE; cap as usize]);
+        put(ctx, &b.owner, &vec![crate::cpu::NONE; slots as usize]);
+        let cap = slots;
         let step_base = StepUniform::new(p, &terrain.grid, &food.grid, cap);
         let steer_base = SteerUniform::new(p, [&sizes.hash, &food.grid, &terrain.grid], 0, 0, cap);
         let region_base = RegionUniform {
@@ -222,15 +248,71 @@ impl GpuWorld {
             timer,
             bytes_total: 0,
             maps_total: 0,
+            capacity,
             b,
         };
         w.set_regions(ctx, regions);
         Ok(w)
     }
 
-    /// The buffers (for rendering straight from them).
+    /// The buffers (for rendering straight from them; they are replaced
+    /// when the slots grow).
     pub fn buffers(&self) -> &Buffers {
         &self.b
+    }
+
+    /// Slots the per-slot buffers hold: from a quarter above the live end
+    /// at the start, grown by half (at least to a quarter above the live
+    /// end) whenever the live end passes them, never past the capacity.
+    pub fn slots(&self) -> u32 {
+        self.b.sizes.capacity
+    }
+
+    /// Grows the per-slot buffers to hold slots `0..end` (see
+    /// [`Self::slots`]), copying their contents and rebuilding every pass;
+    /// nothing when they do.
+    pub fn ensure_slots(&mut self, ctx: &GpuContext, end: u32) -> Result<(), GpuError> {
+        if end <= self.slots() {
+            return Ok(());
+        }
+        debug_assert!(
+            end <= self.capacity,
+            "live end {end} past {}",
+            self.capacity
+        );
+        self.reserve_slots(ctx, slots_for(end, self.slots(), self.capacity))
+    }
+
+    /// Grows the per-slot buffers to hold exactly `slots` slots (at most the
+    /// capacity) when they hold fewer, copying their contents and
+    /// rebuilding every pass.
+    pub fn reserve_slots(&mut self, ctx: &GpuContext, slots: u32) -> Result<(), GpuError> {
+        let slots = slots.min(self.capacity);
+        if slots <= self.slots() {
+            return Ok(());
+        }
+        log::debug!("GPU slots {} -> {slots}", self.slots());
+        self.b.grow_slots(ctx, slots)?;
+        self.rebuild_passes(ctx)
+    }
+
+    /// Builds every pass again over the buffers (after they were replaced).
+    fn rebuild_passes(&mut self, ctx: &GpuContext) -> Result<(), GpuError> {
+        let b = &self.b;
+        let records = |r: u64| r.max(1024);
+        self.hash = Hash::new(ctx, b)?;
+        self.reorder = Reorder::new(ctx, b);
+        self.gather = Gather::new(ctx, b);
+        self.steer = Steer::new(ctx, b);
+        self.integrate = Integrate::new(ctx, b);
+        self.feed = Feed::new(ctx, b);
+        self.food_regrow = FoodRegrow::new(ctx, b);
+        self.region_of = RegionOf::new(ctx, b);
+        self.emit = EmitEvents::new(ctx, b);
+        self.participants = Participants::new(ctx, b, records(self.participants.capacity()))?;
+        self.write_back = WriteBack::new(ctx, b, records(self.write_back.capacity()))?;
+        self.stats = Stats::new(ctx, b);
+        Ok(())
     }
 
     /// Bytes of every GPU buffer the world holds: the resident state, the
@@ -258,9 +340,12 @@ impl GpuWorld {
         }
     }
 
-    /// Replaces the whole entity state on the GPU.
-    pub fn upload_entities(&self, ctx: &GpuContext, e: &Entities) {
+    /// Replaces the whole entity state on the GPU (growing the slots to
+    /// its live end).
+    pub fn upload_entities(&mut self, ctx: &GpuContext, e: &Entities) -> Result<(), GpuError> {
+        self.ensure_slots(ctx, live_end(e))?;
         self.b.upload_entities(ctx, e);
+        Ok(())
     }
 
     /// Replaces the food grid on the GPU.

@@ -132,6 +132,7 @@ impl GpuWorld {
     /// runs after the passes.
     pub fn submit(&mut self, ctx: &GpuContext, plan: &TickPlan) -> Result<Submitted, GpuError> {
         let end = plan.end;
+        self.ensure_slots(ctx, end)?;
         self.set_uniforms(ctx, plan, end);
         let lay = self.tick_layout(plan, end);
         let [pa, pr, pd] = lay.prefix;
