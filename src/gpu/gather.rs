@@ -36,6 +36,11 @@ impl Gather {
         Self(Kernel::new(ctx, b))
     }
 
+    /// Binds the passes again to `b` (see [`Kernel::rebind`]).
+    pub fn rebind(&mut self, ctx: &GpuContext, b: &Buffers) {
+        self.0.rebind(ctx, b);
+    }
+
     /// Records `gather_info` over the `alive` entities in cell order, then
     /// `reset_slots` over slots `0..end`.
     pub fn record(&self, pass: &mut wgpu::ComputePass<'_>, alive: u32, end: u32) {

@@ -52,6 +52,19 @@ impl Hash {
         })
     }
 
+    /// Binds the passes again to `b` after its per-slot buffers were
+    /// replaced, and sets the hash uniform for its slots (the scan binds
+    /// only the offsets and its own buffers: it stays as it is).
+    pub fn rebind(&mut self, ctx: &GpuContext, b: &Buffers) {
+        set(
+            ctx,
+            &b.grid_u,
+            &GridUniform::new(&b.sizes.hash, b.sizes.capacity),
+        );
+        self.count.rebind(ctx, b);
+        self.scatter.rebind(ctx, b);
+    }
+
     /// Records the hash as three compute passes (count, scan, scatter), with
     /// the timestamp writes `ts(k)` for pass `k`.
     pub fn record<'q>(

@@ -262,6 +262,13 @@ impl<S: Shader> Kernel<S> {
         }
     }
 
+    /// Binds the pipelines again to `b` (after its buffers were replaced:
+    /// [`Buffers::grow_slots`]), without building them again. For passes
+    /// without buffers of their own.
+    pub fn rebind(&mut self, ctx: &GpuContext, b: &Buffers) {
+        self.groups = self.bind(ctx, b, &[]);
+    }
+
     /// Bind groups (one per entry point) over other buffers, for
     /// [`Self::dispatch_in`].
     pub fn bind(
@@ -356,6 +363,11 @@ impl<S: Shader, T: WgslStruct> RecordKernel<S, T> {
             records: buffer,
             record: PhantomData,
         })
+    }
+
+    /// Binds the pass again to `b` and its records (see [`Kernel::rebind`]).
+    pub fn rebind(&mut self, ctx: &GpuContext, b: &Buffers) {
+        self.kernel.groups = self.kernel.bind(ctx, b, &[&self.records]);
     }
 
     /// Records the buffer holds.

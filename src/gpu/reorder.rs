@@ -65,6 +65,11 @@ impl Reorder {
         Self(Kernel::new(ctx, b))
     }
 
+    /// Binds the pass again to `b` (see [`Kernel::rebind`]).
+    pub fn rebind(&mut self, ctx: &GpuContext, b: &Buffers) {
+        self.0.rebind(ctx, b);
+    }
+
     /// Records the permutation (one compute pass, with `ts`) and the copies
     /// of positions and velocities back.
     pub fn record(

@@ -117,9 +117,10 @@ impl Cooldowns {
         }
     }
 
-    /// The counters as little-endian bytes, cell `k` at byte `k` (8 bits)
+    /// The counters' bytes in memory order, cell `k` at byte `k` (8 bits)
     /// or bytes `2k`, `2k + 1` (16 bits): the GPU's packing, four or two
-    /// cells a `u32`.
+    /// cells a `u32`, on the little-endian targets evosim builds for (x86-64,
+    /// AArch64, wasm32).
     pub fn as_bytes(&self) -> &[u8] {
         match self {
             Self::Bytes(v) => v,
@@ -137,7 +138,7 @@ impl Cooldowns {
             }
             Self::Words(v) => {
                 for (w, b) in v.iter_mut().zip(bytes.chunks_exact(2)) {
-                    *w = u16::from_le_bytes([b[0], b[1]]);
+                    *w = u16::from_ne_bytes([b[0], b[1]]);
                 }
             }
         }
@@ -334,8 +335,8 @@ impl Food {
         self.countdown.ticks()
     }
 
-    /// Every cell's cooldown in seconds left, as the model states it (and the
-    /// GPU stores it).
+    /// Every cell's cooldown in seconds left, as the model states it (and
+    /// snapshots store it).
     pub fn cooldown_seconds(&self) -> Vec<f32> {
         (0..self.cooldown.len())
             .map(|k| self.countdown.seconds(self.cooldown.get(k)))

@@ -3,7 +3,7 @@
 
 use encase::internal::{CreateFrom, ReadFrom};
 
-use super::{Buffers, PADDING_BIOME, Sizes, slot_buffers};
+use super::{Buffers, PADDING_BIOME, SLOT_BUFFERS, Sizes, slot_buffers};
 use crate::gpu::wgsl::{WgslStruct, decode, encode, uniform_bytes};
 use crate::gpu::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -47,7 +47,7 @@ impl Buffers {
     /// Replaces every per-slot buffer by one for `slots` slots (more than
     /// now), with the old contents copied in front (one submit); the owners
     /// of the new slots are `NONE`, the rest of them zero (free slots). The
-    /// passes bind buffers: rebuild them after this.
+    /// passes bind buffers: bind them again after this.
     pub fn grow_slots(&mut self, ctx: &GpuContext, slots: u32) -> Result<(), GpuError> {
         let old = self.sizes.capacity;
         debug_assert!(slots > old, "{old} -> {slots} slots");
@@ -72,8 +72,11 @@ impl Buffers {
             &mut self.info,
             &mut self.steer_out,
         ];
-        for (buf, fresh) in current.into_iter().zip(new.iter_mut()) {
-            enc.copy_buffer_to_buffer(buf, 0, fresh, 0, buf.size().min(fresh.size()));
+        for ((buf, fresh), (_, bytes)) in current.into_iter().zip(new.iter_mut()).zip(SLOT_BUFFERS)
+        {
+            // The old slots only (a buffer holds at least 256 bytes, which
+            // may be more than its slots).
+            enc.copy_buffer_to_buffer(buf, 0, fresh, 0, old as u64 * bytes);
             std::mem::swap(buf, fresh);
         }
         let tail = vec![crate::cpu::NONE; (slots - old) as usize];

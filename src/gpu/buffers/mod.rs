@@ -28,22 +28,44 @@ pub const PADDING_BIOME: u8 = 7;
 /// the owners, then the hash's and steer's arrays (sorted, sorted_pos, info,
 /// steer_out).
 fn slot_buffers(ctx: &GpuContext, n: u64) -> Result<[wgpu::Buffer; 13], GpuError> {
-    let s = |label: &str, bytes: u64| ctx.storage(label, n * bytes, wgpu::BufferUsages::empty());
-    Ok([
-        s("sim.entity.pos", 8)?,
-        s("sim.entity.vel", 8)?,
-        s("sim.entity.energy", 4)?,
-        s("sim.entity.age", 4)?,
-        s("sim.entity.tribe_flags", 4)?,
-        s("sim.entity.id", 4)?,
-        s("sim.entity.genes_a", 16)?,
-        s("sim.entity.genes_b", 4)?,
-        s("sim.regions.owner", 4)?,
-        s("sim.hash.sorted", 4)?,
-        s("sim.hash.sorted_pos", 8)?,
-        s("sim.steer.info", 16)?,
-        s("sim.steer.out", 12)?,
-    ])
+    let mut made = Vec::with_capacity(SLOT_BUFFERS.len());
+    for (label, bytes) in SLOT_BUFFERS {
+        made.push(ctx.storage(label, n * bytes, wgpu::BufferUsages::empty())?);
+    }
+    Ok(made.try_into().expect("one buffer per entry"))
+}
+
+/// The per-slot buffers' labels and bytes per slot, in [`slot_buffers`]' order.
+pub(super) const SLOT_BUFFERS: [(&str, u64); 13] = [
+    ("sim.entity.pos", 8),
+    ("sim.entity.vel", 8),
+    ("sim.entity.energy", 4),
+    ("sim.entity.age", 4),
+    ("sim.entity.tribe_flags", 4),
+    ("sim.entity.id", 4),
+    ("sim.entity.genes_a", 16),
+    ("sim.entity.genes_b", 4),
+    ("sim.regions.owner", 4),
+    ("sim.hash.sorted", 4),
+    ("sim.hash.sorted_pos", 8),
+    ("sim.steer.info", 16),
+    ("sim.steer.out", 12),
+];
+
+/// Checks that per-slot buffers for `slots` slots fit the device's binding
+/// limit (as growing to them later would need).
+pub fn check_slots(ctx: &GpuContext, slots: u64) -> Result<(), GpuError> {
+    let limit = ctx.device.limits().max_storage_buffer_binding_size;
+    for (label, bytes) in SLOT_BUFFERS {
+        if slots * bytes > limit {
+            return Err(GpuError::TooLarge {
+                what: label.to_string(),
+                bytes: slots * bytes,
+                limit,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The sizes the buffers are allocated for.
@@ -277,7 +299,7 @@ impl Buffers {
             + rest.iter().map(|b| b.size()).sum::<u64>()
     }
 
-    /// Bytes of the buffers that grow with the slots (the state, the
+    /// Bytes of the buffers that grow with the slots held (the state, the
     /// hash's per-slot arrays and every pass's scratch):
     /// [`Self::BYTES_PER_ENTITY`] per slot.
     pub fn slot_bytes(&self) -> u64 {

@@ -21,9 +21,9 @@ impl GpuWorld {
         ctx: &GpuContext,
         records: &[WriteRecord],
     ) -> Result<(), GpuError> {
-        // Newborns may lie past the slots held (sorted: the last is highest).
-        if let Some(last) = records.last() {
-            self.ensure_slots(ctx, last.slot + 1)?;
+        // Newborns may lie past the slots held.
+        if let Some(top) = records.iter().map(|r| r.slot).max() {
+            self.ensure_slots(ctx, top + 1)?;
         }
         self.write_back
             .apply(ctx, &self.b, records, self.params.energy.max)

@@ -120,8 +120,8 @@ fn slots_for(end: u32, now: u32, capacity: u32) -> u32 {
 /// The GPU buffer bytes of a world by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GpuBytes {
-    /// Buffers that grow with the capacity: the state, the hash's per-slot
-    /// arrays and every pass's scratch.
+    /// Buffers that grow with the slots held: the state, the hash's
+    /// per-slot arrays and every pass's scratch.
     pub slots: u64,
     /// The hash grid's per-cell buffers (offsets, cursor, scan block sums).
     pub hash_grid: u64,
@@ -197,6 +197,8 @@ impl GpuWorld {
         tribes: u32,
     ) -> Result<Self, GpuError> {
         let capacity = e.capacity() as u32;
+        // The whole capacity must fit the bindings, as the slots may grow to it.
+        crate::gpu::buffers::check_slots(ctx, capacity as u64)?;
         let slots = slots_for(live_end(e), 0, capacity);
         let sizes = Sizes::new(
             p,
@@ -269,7 +271,7 @@ impl GpuWorld {
     }
 
     /// Grows the per-slot buffers to hold slots `0..end` (see
-    /// [`Self::slots`]), copying their contents and rebuilding every pass;
+    /// [`Self::slots`]), copying their contents and binding every pass again;
     /// nothing when they do.
     pub fn ensure_slots(&mut self, ctx: &GpuContext, end: u32) -> Result<(), GpuError> {
         if end <= self.slots() {
@@ -284,8 +286,8 @@ impl GpuWorld {
     }
 
     /// Grows the per-slot buffers to hold exactly `slots` slots (at most the
-    /// capacity) when they hold fewer, copying their contents and
-    /// rebuilding every pass.
+    /// capacity) when they hold fewer, copying their contents and binding
+    /// every pass again.
     pub fn reserve_slots(&mut self, ctx: &GpuContext, slots: u32) -> Result<(), GpuError> {
         let slots = slots.min(self.capacity);
         if slots <= self.slots() {
@@ -293,26 +295,26 @@ impl GpuWorld {
         }
         log::debug!("GPU slots {} -> {slots}", self.slots());
         self.b.grow_slots(ctx, slots)?;
-        self.rebuild_passes(ctx)
+        self.rebind_passes(ctx);
+        Ok(())
     }
 
-    /// Builds every pass again over the buffers (after they were replaced).
-    fn rebuild_passes(&mut self, ctx: &GpuContext) -> Result<(), GpuError> {
+    /// Binds every pass again to the buffers (after they were replaced);
+    /// the pipelines stay.
+    fn rebind_passes(&mut self, ctx: &GpuContext) {
         let b = &self.b;
-        let records = |r: u64| r.max(1024);
-        self.hash = Hash::new(ctx, b)?;
-        self.reorder = Reorder::new(ctx, b);
-        self.gather = Gather::new(ctx, b);
-        self.steer = Steer::new(ctx, b);
-        self.integrate = Integrate::new(ctx, b);
-        self.feed = Feed::new(ctx, b);
-        self.food_regrow = FoodRegrow::new(ctx, b);
-        self.region_of = RegionOf::new(ctx, b);
-        self.emit = EmitEvents::new(ctx, b);
-        self.participants = Participants::new(ctx, b, records(self.participants.capacity()))?;
-        self.write_back = WriteBack::new(ctx, b, records(self.write_back.capacity()))?;
-        self.stats = Stats::new(ctx, b);
-        Ok(())
+        self.hash.rebind(ctx, b);
+        self.reorder.rebind(ctx, b);
+        self.gather.rebind(ctx, b);
+        self.steer.rebind(ctx, b);
+        self.integrate.rebind(ctx, b);
+        self.feed.rebind(ctx, b);
+        self.food_regrow.rebind(ctx, b);
+        self.region_of.rebind(ctx, b);
+        self.emit.rebind(ctx, b);
+        self.participants.rebind(ctx, b);
+        self.write_back.rebind(ctx, b);
+        self.stats.rebind(ctx, b);
     }
 
     /// Bytes of every GPU buffer the world holds: the resident state, the
