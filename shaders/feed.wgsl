@@ -1,13 +1,24 @@
 // feed: grazers eat from the food cell they stand in, without float atomics
-// and without a pass over the food grid. `count`: each grazer's food cell and
-// the grazers per cell (integer atomics); `gain`: each grazer takes the equal
-// share min(bite·dt, amount / n) of its cell (every grazer of a cell computes
-// the same share from the same inputs); `settle`: the one grazer per cell that
-// takes the count back to zero (atomic exchange) removes n × share from the
-// cell, restarts its cooldown (ticks, packed: see food_regrow.wgsl) and adds
-// to the food eaten. Twin of src/cpu/feed.rs. `eaters` is zero before `count` and again after `settle`.
+// and without a pass or a buffer over the food grid. `count`: each grazer
+// finds its food cell's entry in the grazer table (open addressing in
+// `scratch`, steer's buffer, free by now) and counts itself there (integer
+// atomics); `gain`: each grazer takes the equal share min(bite·dt, amount / n)
+// of its cell (every grazer of a cell computes the same share from the same
+// inputs); `settle`: the one grazer per cell that takes the count back to zero
+// (atomic exchange) removes n × share from the cell, restarts its cooldown
+// (ticks, packed: see food_regrow.wgsl) and adds to the food eaten. Twin of
+// src/cpu/feed.rs. `scratch` holds each slot's entry (NONE for a non-grazer)
+// in words 0..u.table_base and the table after them: entry e is words
+// u.table_base + 2e (food cell + 1; 0 while free) and u.table_base + 2e + 1
+// (its grazers). The table is zeroed before `count`; it has more entries
+// (u.table_len, 1.5 per slot) than there can be grazers, so a probe ends.
 // Its bindings are declared in src/gpu/feed.rs, the shared structs and
 // constants in src/gpu/layout.rs.
+
+// The first entry probed for food cell c.
+fn first_entry(c: u32) -> u32 {
+    return (c * 2654435761u) % u.table_len;
+}
 
 @compute @workgroup_size(256)
 fn count(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -15,12 +26,34 @@ fn count(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
     if i >= u.n {
         return;
     }
-    var c = NONE;
+    var entry = NONE;
     if (tribe_flags[i] & FLAG_ALIVE) != 0u && gene(load_genes(i), GENE_DIET) < u.graze_diet && energy_in[i] < u.energy_max {
-        c = food_cell(u, pos[i]);
-        atomicAdd(&eaters[c], 1u);
+        let key = food_cell(u, pos[i]) + 1u;
+        var e = first_entry(key - 1u);
+        loop {
+            let k = u.table_base + 2u * e;
+            // Most grazers share their cell: its entry is found by a load.
+            var found = atomicLoad(&scratch[k]);
+            if found == 0u {
+                let r = atomicCompareExchangeWeak(&scratch[k], 0u, key);
+                found = select(r.old_value, key, r.exchanged);
+            }
+            if found == key {
+                atomicAdd(&scratch[k + 1u], 1u);
+                entry = e;
+                break;
+            }
+            // Another cell's entry: the next one (a weak exchange that failed
+            // spuriously leaves 0 there: the same entry again).
+            if found != 0u {
+                e = e + 1u;
+                if e == u.table_len {
+                    e = 0u;
+                }
+            }
+        }
     }
-    food_cell_of[i] = c;
+    atomicStore(&scratch[i], entry);
 }
 
 // The share per grazer of cell c with n grazers.
@@ -34,11 +67,12 @@ fn gain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if i >= u.n {
         return;
     }
-    let c = cell_in[i];
-    if c == NONE {
+    let entry = scratch_in[i];
+    if entry == NONE {
         return;
     }
-    let t = share_of(amount_in[c], eaters_in[c]);
+    let k = u.table_base + 2u * entry;
+    let t = share_of(amount_in[scratch_in[k] - 1u], scratch_in[k + 1u]);
     let efficiency = (1.0 - gene(load_genes(i), GENE_DIET)) * 0.5;
     energy[i] = min(energy[i] + t * u.energy_per_unit * efficiency, u.energy_max);
 }
@@ -49,14 +83,16 @@ fn settle(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
     if i >= u.n {
         return;
     }
-    let c = food_cell_of[i];
-    if c == NONE {
+    let entry = atomicLoad(&scratch[i]);
+    if entry == NONE {
         return;
     }
-    let n = atomicExchange(&eaters[c], 0u);
+    let k = u.table_base + 2u * entry;
+    let n = atomicExchange(&scratch[k + 1u], 0u);
     if n == 0u {
         return;
     }
+    let c = atomicLoad(&scratch[k]) - 1u;
     let t = share_of(food_amount[c], n);
     food_amount[c] = max(food_amount[c] - t * f32(n), 0.0);
     // The cell's cooldown counter starts again. Cells sharing its word are

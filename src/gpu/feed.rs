@@ -1,20 +1,23 @@
-//! `feed` on the GPU in three steps over the slots, none over the food grid:
-//! `count` (each hungry grazer's food cell, grazers per cell), `gain` (each
+//! `feed` on the GPU in three steps over the slots, none over the food grid
+//! and no buffer per food cell: `count` (each hungry grazer's food cell, and
+//! the grazers per cell in a hash table with 1.5 entries a slot, in steer's
+//! `info` buffer, free by then: [`Buffers::feed_scratch`]), `gain` (each
 //! grazer's share `min(bite·dt, amount / n)` of its cell and its energy),
 //! `settle` (one grazer per cell, the one whose atomic exchange takes the
 //! count back to zero, removes the cell's loss, restarts its cooldown (ticks
-//! packed four or two to a word: atomics) and adds to
-//! the food eaten in fixed point). `eaters` is zero between ticks, so it is
-//! never cleared. Twin of `src/cpu/feed.rs`.
+//! packed four or two to a word: atomics) and adds to the food eaten in fixed
+//! point). The table is zeroed before `count` (the tick clears it after
+//! steer). Twin of `src/cpu/feed.rs`.
 
 use super::buffers::{Buffers, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader, View};
 use super::layout::{FOOD_FIXED, StepUniform};
 use super::views::{
-    EATEN, EATERS, ENERGY, FOOD_AMOUNT, FOOD_CELL, FOOD_COOLDOWN, GENES_A, GENES_B, POS, STEP,
+    EATEN, ENERGY, FEED_SCRATCH, FOOD_AMOUNT, FOOD_COOLDOWN, GENES_A, GENES_B, POS, STEP,
     TRIBE_FLAGS,
 };
 use super::{GpuContext, GpuError};
+use crate::cpu::NONE;
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::params::SimParams;
@@ -22,8 +25,7 @@ use crate::model::terrain::Terrain;
 
 // What a step reads of the buffers another step writes: a second binding of
 // each, read only.
-const EATERS_IN: View = EATERS.named("eaters_in").typed("array<u32>");
-const CELL_IN: View = FOOD_CELL.named("cell_in");
+const SCRATCH_IN: View = FEED_SCRATCH.named("scratch_in").typed("array<u32>");
 const AMOUNT_IN: View = FOOD_AMOUNT.named("amount_in");
 const ENERGY_IN: View = ENERGY.named("energy_in");
 
@@ -40,14 +42,12 @@ impl Shader for FeedShader {
             GENES_A,
             GENES_B,
             TRIBE_FLAGS,
-            EATERS_IN,
-            CELL_IN,
+            SCRATCH_IN,
             AMOUNT_IN,
             ENERGY_IN,
         ])
         .read_write(&[
-            FOOD_CELL,
-            EATERS,
+            FEED_SCRATCH,
             FOOD_AMOUNT,
             FOOD_COOLDOWN.typed("array<atomic<u32>>"),
             ENERGY,
@@ -56,16 +56,10 @@ impl Shader for FeedShader {
         .entries(&[
             (
                 "count",
-                "u pos genes_a genes_b tribe_flags food_cell_of eaters energy_in",
+                "u pos genes_a genes_b tribe_flags scratch energy_in",
             ),
-            (
-                "gain",
-                "u genes_a genes_b eaters_in cell_in amount_in energy",
-            ),
-            (
-                "settle",
-                "u food_cell_of eaters food_amount food_cooldown eaten",
-            ),
+            ("gain", "u genes_a genes_b scratch_in amount_in energy"),
+            ("settle", "u scratch food_amount food_cooldown eaten"),
         ])
         .zeroed(&[EATEN]);
 }
@@ -84,9 +78,10 @@ pub fn eaten(words: &[u32]) -> f64 {
 pub struct FeedReadback {
     /// Food cell of each slot, or [`crate::cpu::NONE`].
     pub food_cell: Vec<u32>,
-    /// Grazers per food cell (after `count`).
+    /// Grazers per food cell (after `count`, from its table).
     pub eaters: Vec<u32>,
-    /// Grazers per food cell after the whole pass (all zero).
+    /// Grazers per food cell after the whole pass (all zero: `settle` took
+    /// every count back).
     pub eaters_after: Vec<u32>,
     /// Food after eating.
     pub food: Food,
@@ -107,26 +102,43 @@ pub fn run(
     let n = e.capacity();
     let b = Buffers::for_world(ctx, p, terrain, e)?;
     b.upload_food(ctx, food);
-    set(
-        ctx,
-        &b.step_u,
-        &StepUniform::new(p, &terrain.grid, &food.grid, n as u32),
-    );
+    let u = StepUniform::new(p, &terrain.grid, &food.grid, n as u32).with_table(n as u32);
+    set(ctx, &b.step_u, &u);
     let pass = Feed::new(ctx, &b);
     let cells = food.grid.len();
     let n32 = n as u32;
     submit(ctx, "sim.pass.feed.count", |c| {
         pass.dispatch(c, "count", n32)
     });
-    let eaters = Buffers::read(ctx, &b.eaters, cells)?;
+    // The slots' entries and the table, decoded per food cell.
+    let words = (u.table_base + 2 * u.table_len) as usize;
+    let table = |w: &[u32]| {
+        let mut per_cell = vec![0; cells];
+        for e in w[u.table_base as usize..].chunks_exact(2) {
+            if e[0] != 0 {
+                per_cell[e[0] as usize - 1] = e[1];
+            }
+        }
+        per_cell
+    };
+    let w: Vec<u32> = Buffers::read(ctx, b.feed_scratch(), words)?;
+    let food_cell = w[..n]
+        .iter()
+        .map(|&e| match e {
+            NONE => NONE,
+            e => w[(u.table_base + 2 * e) as usize] - 1,
+        })
+        .collect();
+    let eaters = table(&w);
     submit(ctx, "sim.pass.feed.eat", |c| {
         pass.dispatch(c, "gain", n32);
         pass.dispatch(c, "settle", n32);
     });
+    let after: Vec<u32> = Buffers::read(ctx, b.feed_scratch(), words)?;
     Ok(FeedReadback {
-        food_cell: Buffers::read(ctx, b.food_cell(), n)?,
+        food_cell,
         eaters,
-        eaters_after: Buffers::read(ctx, &b.eaters, cells)?,
+        eaters_after: table(&after),
         food: b.read_food(ctx, food)?,
         energy: Buffers::read(ctx, &b.energy, n)?,
         food_eaten: eaten(&Buffers::read::<u32>(ctx, &b.eaten, 2)?),

@@ -118,6 +118,11 @@ wgsl_struct! {
         /// Bits of a cell's cooldown counter in `food_cooldown`: 8 (four
         /// cells a word) or 16 (two).
         pub cooldown_bits: u32,
+        /// Feed's grazer table: its first word in the feed scratch (after
+        /// one entry word per slot: the slots the buffers hold).
+        pub table_base: u32,
+        /// Entries of the grazer table (1.5 per slot).
+        pub table_len: u32,
         /// Food capacity per biome code (f): codes 0–3, then 4 and 5 (6 and
         /// 7 are 0: the padding's code). A cell's capacity is its biome's
         /// (`food_regrow`).
@@ -153,8 +158,27 @@ impl StepUniform {
             graze_diet: p.food.graze_diet,
             cooldown_ticks: ticks as u32,
             cooldown_bits: cooldown_bits(ticks),
+            table_base: 0,
+            table_len: 1,
             food_by_biome: by_biome(p),
         }
+    }
+
+    /// With feed's grazer table laid out for buffers of `slots` slots: one
+    /// entry word per slot, then 1.5 entries (three words) per slot, the
+    /// rest of the slots' 16 bytes of scratch. There are more entries than
+    /// grazers (at most one per slot), so a probe always finds its cell.
+    pub fn with_table(self, slots: u32) -> Self {
+        Self {
+            table_base: slots,
+            table_len: (slots + slots / 2).max(1),
+            ..self
+        }
+    }
+
+    /// Bytes of feed's grazer table and their offset in the scratch buffer.
+    pub fn table_bytes(&self) -> (u64, u64) {
+        (self.table_base as u64 * 4, self.table_len as u64 * 8)
     }
 }
 

@@ -79,10 +79,10 @@ pub const FOOD_BIOME: View = View::of("food_biome", "array<u32>", |b| &b.food_bi
 /// Regrowth cooldown per food cell: ticks left, `cooldown_bits` (8 or 16)
 /// a cell, packed little-endian into words.
 pub const FOOD_COOLDOWN: View = View::of("food_cooldown", "array<u32>", |b| &b.food_cooldown);
-/// Grazers per food cell.
-pub const EATERS: View = View::of("eaters", "array<atomic<u32>>", |b| &b.eaters);
-/// Food cell of each slot (scratch; see [`super::buffers::Buffers::food_cell`]).
-pub const FOOD_CELL: View = View::of("food_cell_of", "array<u32>", |b| b.food_cell());
+/// Feed's scratch in [`super::buffers::Buffers::info`] (free after steer):
+/// each slot's grazer-table entry, then the grazer table (see
+/// `shaders/feed.wgsl`).
+pub const FEED_SCRATCH: View = View::of("scratch", "array<atomic<u32>>", |b| b.feed_scratch());
 /// Food eaten this tick in 1/`FOOD_FIXED` units, as a 64-bit lo/hi pair.
 pub const EATEN: View = View::of("eaten", "array<atomic<u32>, 2>", |b| &b.eaten);
 

@@ -159,8 +159,6 @@ pub struct Buffers {
     pub region_hist: wgpu::Buffer,
     /// Event counts: attacks, candidates, deaths.
     pub counts: wgpu::Buffer,
-    /// Grazers per food cell.
-    pub eaters: wgpu::Buffer,
     /// Fixed-point statistics per tribe.
     pub stats_out: wgpu::Buffer,
     /// Uniform of the hash passes.
@@ -241,7 +239,6 @@ impl Buffers {
             sorted_pos,
             info,
             steer_out,
-            eaters: s("sim.feed.eaters", food * 4)?,
             eaten: s("sim.stats.food_eaten", 8)?,
             xs: s("sim.regions.xs", (sizes.region_cols as u64 + 1) * 4)?,
             ys: s("sim.regions.ys", (sizes.region_rows as u64 + 1) * 4)?,
@@ -328,15 +325,14 @@ impl Buffers {
         self.offsets.size() + self.cursor.size()
     }
 
-    /// Bytes of the world's grids: terrain, and food amount, biome,
-    /// cooldown and feed's grazers per cell.
+    /// Bytes of the world's grids: terrain, and food amount, biome and
+    /// cooldown per cell.
     pub fn world_grid_bytes(&self) -> u64 {
         [
             &self.terrain,
             &self.food_biome,
             &self.food_amount,
             &self.food_cooldown,
-            &self.eaters,
         ]
         .iter()
         .map(|b| b.size())
@@ -367,15 +363,17 @@ impl Buffers {
         &self.info
     }
 
-    /// The food cell each slot grazes, or NONE, held in [`Self::info`]
-    /// (free after steer).
-    pub fn food_cell(&self) -> &wgpu::Buffer {
+    /// Feed's scratch, held in [`Self::info`] (free after steer): each
+    /// slot's entry in the grazer table (words `0..slots`), then the table
+    /// (two words an entry, 1.5 entries a slot:
+    /// [`super::layout::StepUniform::with_table`]).
+    pub fn feed_scratch(&self) -> &wgpu::Buffer {
         &self.info
     }
 
     /// The attack list, `[target id, attacker id, target slot, attacker
     /// slot]` per attack, held in [`Self::info`] (free after steer; feed's
-    /// food cells are done with by then).
+    /// scratch is done with by then).
     pub fn attacks(&self) -> &wgpu::Buffer {
         &self.info
     }

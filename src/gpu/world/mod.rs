@@ -403,7 +403,8 @@ impl GpuWorld {
             &StepUniform {
                 n: end,
                 ..self.step_base
-            },
+            }
+            .with_table(self.slots()),
         );
         set(
             ctx,

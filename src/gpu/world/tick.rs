@@ -324,6 +324,9 @@ impl GpuWorld {
             self.steer.record(&mut pass, plan.alive);
         }
         self.integrate.record(&mut begin(enc, Pass::Integrate), end);
+        // Feed's grazer table, in steer's scratch: zeroed now steer is done.
+        let (at, bytes) = self.step_base.with_table(self.slots()).table_bytes();
+        enc.clear_buffer(b.feed_scratch(), at, Some(bytes));
         self.feed.record(&mut begin(enc, Pass::Feed), end);
         self.food_regrow
             .record(&mut begin(enc, Pass::FoodRegrow), b.sizes.food_quads());
