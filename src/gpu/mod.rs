@@ -17,7 +17,8 @@
 //! - [`world`]: the GPU-resident tick chaining them, with timestamp queries
 //!   per pass where the adapter has them;
 //! - [`layout`]: the structs and constants shared with the shaders, declared
-//!   once in Rust ([`wgsl`]: how), their WGSL generated; [`shaders`]: source
+//!   once in Rust ([`wgsl`]: how; [`step`] holds the entity passes' uniform),
+//!   their WGSL generated; [`shaders`]: source
 //!   assembly; [`readback`]: copying results back.
 
 pub mod buffers;
@@ -41,6 +42,7 @@ pub mod reorder;
 pub mod shaders;
 pub mod stats;
 pub mod steer;
+pub mod step;
 pub mod views;
 pub mod wgsl;
 pub mod world;
