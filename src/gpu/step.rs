@@ -3,10 +3,9 @@
 //! their WGSL through [`super::layout`]'s prelude.
 
 use super::wgsl::wgsl_struct;
-use crate::model::food::{Countdown, cooldown_bits};
+use crate::model::food::{Countdown, capacity_by_biome, cooldown_bits};
 use crate::model::grid::Grid;
 use crate::model::params::SimParams;
-use crate::model::terrain::Biome;
 
 wgsl_struct! {
     /// The per-tick parameters of the entity passes (`integrate`, `feed`,
@@ -124,15 +123,12 @@ impl StepUniform {
     }
 }
 
-/// The food capacity per biome code, as [`StepUniform::food_by_biome`]
-/// holds it (the CPU's `Food::capacity_by_biome`).
+/// The food capacity per biome code ([`capacity_by_biome`]) as
+/// [`StepUniform::food_by_biome`] holds it: codes 6 and 7 at 0.
 fn by_biome(p: &SimParams) -> [glam::Vec4; 2] {
-    let mut c = [0.0; 8];
-    for b in Biome::ALL {
-        c[b as usize] = p.food.capacity * b.food_multiplier(&p.terrain);
-    }
+    let c = capacity_by_biome(&p.food, &p.terrain);
     [
         glam::Vec4::from_slice(&c[..4]),
-        glam::Vec4::from_slice(&c[4..]),
+        glam::Vec4::new(c[4], c[5], 0.0, 0.0),
     ]
 }

@@ -179,6 +179,16 @@ impl Cooldowns {
     }
 }
 
+/// The food capacity per biome code (f): `food.capacity` times the biome's
+/// multiplier (the CPU's [`Food::capacity`] and the GPU's step uniform).
+pub fn capacity_by_biome(p: &FoodParams, tp: &TerrainParams) -> [f32; 6] {
+    let mut by_biome = [0.0; 6];
+    for b in Biome::ALL {
+        by_biome[b as usize] = p.capacity * b.food_multiplier(tp);
+    }
+    by_biome
+}
+
 /// Each cell's capacity, from the biome under its centre.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Capacity {
@@ -194,10 +204,7 @@ pub struct Capacity {
 
 impl Capacity {
     fn new(grid: &Grid, p: &FoodParams, tp: &TerrainParams, terrain: &Terrain) -> Self {
-        let mut by_biome = [0.0; 6];
-        for b in Biome::ALL {
-            by_biome[b as usize] = p.capacity * b.food_multiplier(tp);
-        }
+        let by_biome = capacity_by_biome(p, tp);
         let t = &terrain.grid;
         let col = (0..grid.cols)
             .map(|cx| t.cell_xy([(cx as f32 + 0.5) * grid.cell_w, 0.0]).0)
