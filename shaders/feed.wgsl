@@ -5,8 +5,9 @@
 // atomics); `gain`: each grazer takes the equal share min(bite·dt, amount / n)
 // of its cell (every grazer of a cell computes the same share from the same
 // inputs); `settle`: the one grazer per cell that takes the count back to zero
-// (atomic exchange) removes n × share from the cell, restarts its cooldown
-// (ticks, packed: see food_regrow.wgsl) and adds to the food eaten. Twin of
+// (atomic exchange) removes n × share from the cell (whole quanta, two cells
+// a word, rounded to the nearest), restarts its cooldown (ticks, packed: see
+// food_regrow.wgsl) and adds to the food eaten. Twin of
 // src/cpu/feed.rs. `scratch` holds each slot's entry (NONE for a non-grazer)
 // in words 0..u.table_base and the table after them: entry e is words
 // u.table_base + 2e (food cell + 1; 0 while free) and u.table_base + 2e + 1
@@ -61,6 +62,11 @@ fn share_of(amount_c: f32, n: u32) -> f32 {
     return min(u.bite * u.dt, amount_c / f32(n));
 }
 
+// Cell c's quanta in its word (two cells a word, cell 2j in the low half).
+fn quanta_in(word: u32, c: u32) -> u32 {
+    return (word >> ((c & 1u) * 16u)) & 0xffffu;
+}
+
 @compute @workgroup_size(256)
 fn gain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let i = flat_index(gid, nwg);
@@ -72,7 +78,9 @@ fn gain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         return;
     }
     let k = u.table_base + 2u * entry;
-    let t = share_of(amount_in[scratch_in[k] - 1u], scratch_in[k + 1u]);
+    let c = scratch_in[k] - 1u;
+    let a = f32(quanta_in(amount_in[c / 2u], c)) * u.food_quantum;
+    let t = share_of(a, scratch_in[k + 1u]);
     let efficiency = (1.0 - gene(load_genes(i), GENE_DIET)) * 0.5;
     energy[i] = min(energy[i] + t * u.energy_per_unit * efficiency, u.energy_max);
 }
@@ -93,11 +101,14 @@ fn settle(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
         return;
     }
     let c = atomicLoad(&scratch[k]) - 1u;
-    let t = share_of(food_amount[c], n);
-    food_amount[c] = max(food_amount[c] - t * f32(n), 0.0);
-    // The cell's cooldown counter starts again. Cells sharing its word are
-    // settled by other invocations, so the word changes by one atomic XOR of
-    // the counter's bits, old to new (no one else writes this counter here).
+    // The cell's amount, then its cooldown counter, change in words that
+    // cells settled by other invocations share: each changes by one atomic
+    // XOR of the cell's bits, old to new (no one else writes them here).
+    let had = quanta_in(atomicLoad(&food_amount[c / 2u]), c);
+    let a = f32(had) * u.food_quantum;
+    let t = share_of(a, n);
+    let left = min(u32(max(a - t * f32(n), 0.0) * u.food_per_quantum + 0.5), 0xffffu);
+    atomicXor(&food_amount[c / 2u], (had ^ left) << ((c & 1u) * 16u));
     let per_word = 32u / u.cooldown_bits;
     let w = c / per_word;
     let shift = (c % per_word) * u.cooldown_bits;

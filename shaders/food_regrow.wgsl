@@ -3,6 +3,8 @@
 // vec4s, without branches on the cells: a cell counts its cooldown down while
 // ticks are left, else grows if it has room; the values written for the other
 // lanes are the ones read, so the result is the scalar rule's, cell by cell.
+// Amounts are whole food quanta, two cells a word (src/model/quanta.rs):
+// growth is rounded down or up by a per-cell dither, as on the CPU.
 // Capacities follow from each cell's biome code (`food_biome`, one byte a
 // cell) and the uniform's capacity per biome, as on the CPU (src/model/food.rs);
 // cooldowns are ticks left, `u.cooldown_bits` (8 or 16)
@@ -18,6 +20,12 @@ fn capacity_of(code: u32) -> f32 {
     let v = select(u.food_by_biome[0], u.food_by_biome[1], code >= 4u);
     let j = code & 3u;
     return select(select(v.x, v.y, j == 1u), select(v.z, v.w, j == 3u), j >= 2u);
+}
+
+// Cell k's dither this tick, uniform in [0, 1): the twin of
+// model::quanta::dither.
+fn food_dither(k: u32) -> f32 {
+    return rng_unit(k * 0x9e3779b9u + u.food_key);
 }
 
 @compute @workgroup_size(256)
@@ -37,7 +45,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         let hi = food_cooldown[2u * k + 1u];
         t = vec4<u32>(lo & 0xffffu, lo >> 16u, hi & 0xffffu, hi >> 16u);
     }
-    let a = food_amount[k];
+    // Amounts in whole quanta, two cells a word.
+    let w = food_amount[k];
+    let held = vec4<u32>(w.x & 0xffffu, w.x >> 16u, w.y & 0xffffu, w.y >> 16u);
+    let a = vec4<f32>(held) * u.food_quantum;
     let cooling = t > vec4<u32>(0u);
     let left = select(t, t - vec4<u32>(1u), cooling);
     if u.cooldown_bits == 8u {
@@ -46,7 +57,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         food_cooldown[2u * k] = left.x | (left.y << 16u);
         food_cooldown[2u * k + 1u] = left.z | (left.w << 16u);
     }
-    let grows = !cooling & (c > vec4<f32>(0.0)) & (a < c);
+    // A cell grows when it is not cooling down and holds fewer quanta than
+    // fit its capacity (none fit a capacity of 0).
+    let most = min(vec4<u32>(c * u.food_per_quantum), vec4<u32>(0xffffu));
+    let grows = !cooling & (held < most);
     let grow = u.regrow_rate * (a + u.seed_fraction * c) * (1.0 - a / c) * u.dt;
-    food_amount[k] = select(a, min(a + grow, c), grows);
+    let next = min(a + grow, c);
+    // Whole quanta, rounded down or up by each cell's dither, held to the
+    // quanta that fit the capacity.
+    let cell = vec4<u32>(4u * k) + vec4<u32>(0u, 1u, 2u, 3u);
+    let d = vec4<f32>(food_dither(cell.x), food_dither(cell.y), food_dither(cell.z), food_dither(cell.w));
+    let q = select(held, min(vec4<u32>(next * u.food_per_quantum + d), most), grows);
+    food_amount[k] = vec2<u32>(q.x | (q.y << 16u), q.z | (q.w << 16u));
 }

@@ -10,7 +10,7 @@
 @group(0) @binding(5) var<storage, read> energy: array<f32>;
 @group(0) @binding(6) var<storage, read> age: array<f32>;
 @group(0) @binding(7) var<storage, read> terrain_cells: array<u32>;
-@group(0) @binding(8) var<storage, read> food_amount: array<f32>;
+@group(0) @binding(8) var<storage, read> food_amount: array<u32>;
 @group(0) @binding(9) var<storage, read> genes_b: array<u32>;
 @group(1) @binding(0) var<storage, read_write> splat: array<u32>;
 
@@ -24,7 +24,8 @@ fn slot_genes(i: u32) -> Genome {
 fn slot_energy(i: u32) -> f32 { return energy[i]; }
 fn slot_age(i: u32) -> f32 { return age[i]; }
 fn terrain_at(k: u32) -> u32 { return terrain_cells[k]; }
-fn food_at(k: u32) -> f32 { return food_amount[k]; }
+// Cell k's whole food quanta (16 bits, two cells a word).
+fn food_at(k: u32) -> f32 { return f32((food_amount[k / 2u] >> ((k & 1u) * 16u)) & 0xffffu); }
 fn splat_at(px: u32) -> vec4<f32> {
     let s = splat[px];
     if s == 0u {

@@ -14,7 +14,7 @@
 @group(0) @binding(5) var energy: texture_2d<f32>;
 @group(0) @binding(6) var age: texture_2d<f32>;
 @group(0) @binding(7) var terrain_cells: texture_2d<u32>;
-@group(0) @binding(8) var food_amount: texture_2d<f32>;
+@group(0) @binding(8) var food_amount: texture_2d<u32>;
 
 // Element i of an array laid out `width` elements per row.
 fn texel(i: u32, width: u32) -> vec2<i32> {
@@ -49,7 +49,7 @@ fn terrain_at(k: u32) -> u32 {
     return textureLoad(terrain_cells, texel(k, textureDimensions(terrain_cells).x), 0).x;
 }
 fn food_at(k: u32) -> f32 {
-    return textureLoad(food_amount, texel(k, textureDimensions(food_amount).x), 0).x;
+    return f32(textureLoad(food_amount, texel(k, textureDimensions(food_amount).x), 0).x);
 }
 fn splat_at(px: u32) -> vec4<f32> {
     return vec4<f32>(0.0);

@@ -49,7 +49,9 @@ fn passable(p: vec2<f32>) -> bool {
 }
 
 fn food_at(p: vec2<f32>) -> f32 {
-    return food_amount[grid_cell(u.food_cols, u.food_rows, u.food_inv_w, u.food_inv_h, p)];
+    let k = grid_cell(u.food_cols, u.food_rows, u.food_inv_w, u.food_inv_h, p);
+    // Whole quanta, two cells a word.
+    return f32((food_amount[k / 2u] >> ((k & 1u) * 16u)) & 0xffffu) * u.food_quantum;
 }
 
 fn ahead(pos: vec2<f32>, d: vec2<f32>) -> vec2<f32> {

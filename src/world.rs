@@ -153,11 +153,16 @@ impl World {
             .species
             .check(e, self.ledger.free.live_end())
             .map_err(|m| format!("tick {}: {m}", self.tick))?;
-        let food_ok = food.amount.len() == food.grid.len()
+        let q = food.quantum();
+        let food_ok = food.quanta.len() == food.grid.len()
             && food.cooldown.len() == food.grid.len()
-            && food.amount.iter().all(|x| x.is_finite() && *x >= 0.0);
+            && food
+                .quanta
+                .iter()
+                .enumerate()
+                .all(|(k, &n)| n as u32 <= q.most(food.capacity(k)));
         if !food_ok {
-            return Err("a food cell holds a negative or non-finite value".into());
+            return Err("a food cell holds more than its capacity".into());
         }
         let g = &self.regions.grid;
         let (w, h) = (self.params.world.width, self.params.world.height);

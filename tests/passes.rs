@@ -129,7 +129,7 @@ fn food_eaten_equals_food_removed() {
     let mut food = Food::new(&p.world, &p.food, &p.terrain, &t);
     // A nearly empty cell shared by many eaters, and a full cell with one.
     let scarce = food.grid.index([8.0, 8.0]) as usize;
-    food.amount[scarce] = 0.01;
+    food.set_amount(scarce, 0.01);
     let mut e = Entities::with_capacity(64);
     for k in 0..40 {
         let (pos, diet) = if k < 30 {
@@ -191,7 +191,7 @@ fn food_eaten_equals_food_removed() {
     let take: Vec<f32> = (0..food.grid.len())
         .map(|c| {
             if per_cell[c] > 0 {
-                bite.min(food.amount[c] / per_cell[c] as f32)
+                bite.min(food.amount(c) / per_cell[c] as f32)
             } else {
                 0.0
             }
@@ -205,12 +205,14 @@ fn food_eaten_equals_food_removed() {
     );
     let removed = before - food.total();
     assert!(eaten > 0.0);
+    // Two cells were eaten; each keeps the nearest whole quantum to what
+    // is left: at most half a quantum each from what was eaten.
     assert!(
-        (eaten - removed).abs() < 1e-4 * before.max(1.0),
+        (eaten - removed).abs() <= food.quantum().size as f64 + 1e-5,
         "eaten {eaten} removed {removed}"
     );
-    assert!(
-        food.amount[scarce] >= 0.0 && food.amount[scarce] < 1e-6,
+    assert_eq!(
+        food.quanta[scarce], 0,
         "the scarce cell is shared out, never negative"
     );
     let mut gained = 0.0f64;

@@ -46,7 +46,7 @@ fn same_world(a: &Simulation, b: &Simulation) {
     assert_eq!(a.state_hash(), b.state_hash());
     assert_eq!(a.counters(), b.counters());
     assert_eq!(a.next_id(), b.next_id());
-    assert_eq!(a.food().amount, b.food().amount);
+    assert_eq!(a.food().quanta, b.food().quanta);
     assert_eq!(a.history().samples, b.history().samples);
 }
 

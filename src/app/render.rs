@@ -14,6 +14,7 @@ use crate::gpu::GpuContext;
 use crate::gpu::layout::ViewUniform;
 use crate::gpu::shaders::source;
 use crate::gpu::wgsl::uniform_bytes;
+use crate::model::quanta::Quantum;
 use crate::model::scenario::parse_color;
 
 /// What the renderer draws, chosen in the viewer.
@@ -282,7 +283,8 @@ fn view_uniform(
         food_cols,
         food_rows,
         show_food: style.food as u32,
-        food_max: p.food.capacity * 3.0,
+        // In quanta: the renderer reads the cells' whole quanta.
+        food_max: p.food.capacity * 3.0 * Quantum::new(&p.food, &p.terrain).per_unit,
         corners: 3,
         highlight: style
             .highlight
@@ -334,7 +336,7 @@ fn bind_layout(d: &wgpu::Device, textures: bool) -> wgpu::BindGroupLayout {
         let float = wgpu::TextureSampleType::Float { filterable: false };
         let uint = wgpu::TextureSampleType::Uint;
         // pos, vel, tribe_flags, genes, energy, age, terrain, food.
-        let kinds = [float, float, uint, uint, float, float, uint, float];
+        let kinds = [float, float, uint, uint, float, float, uint, uint];
         entries.extend(kinds.into_iter().enumerate().map(|(k, sample_type)| {
             let ty = wgpu::BindingType::Texture {
                 sample_type,

@@ -2,7 +2,8 @@
 //!
 //! Conflicts are resolved without float atomics: eaters are counted per cell
 //! (integers), each eater of a cell takes the same `min(bite·dt, amount / eaters)`,
-//! and the cell loses exactly `eaters × share` and starts its regrowth cooldown.
+//! and the cell loses `eaters × share` (its amount rounded to the nearest
+//! whole quantum: [`crate::model::quanta`]) and starts its regrowth cooldown.
 //!
 //! The counts are kept per grazer, not per food cell ([`Eaters`]): the
 //! grazers are grouped by food row and counted in a scratch row, so that the
@@ -215,7 +216,7 @@ pub fn feed_apply(
 ) -> f64 {
     let bite = p.food.bite * p.world.dt;
     let (max, per_unit) = (p.energy.max, p.food.energy_per_unit);
-    let amount = &food.amount;
+    let (quanta, quantum) = (&food.quanta, food.quantum());
     e.energy[..end]
         .par_iter_mut()
         .zip(&e.genes[..end])
@@ -227,7 +228,7 @@ pub fn feed_apply(
             if n == 0 {
                 return;
             }
-            let t = bite.min(amount[c as usize] / n as f32);
+            let t = bite.min(quantum.amount(quanta[c as usize]) / n as f32);
             let gain = t * per_unit * plant_efficiency(gene(g, Gene::Diet));
             *energy = (*energy + gain).min(max);
         });
@@ -240,8 +241,9 @@ pub fn feed_apply(
         }
         let n = eaters.of(s);
         let c = food_cell[s] as usize;
-        let t = bite.min(food.amount[c] / n as f32);
-        food.amount[c] = (food.amount[c] - t * n as f32).max(0.0);
+        let amount = food.amount(c);
+        let t = bite.min(amount / n as f32);
+        food.set_amount(c, (amount - t * n as f32).max(0.0));
         food.cooldown.set(c, cooldown);
         eaten += t as f64 * n as f64;
     }

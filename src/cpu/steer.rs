@@ -357,7 +357,7 @@ fn seek_food(inp: &SteerInput<'_>, i: usize, me: &Me, acc: &mut Vec2) -> bool {
     let p = inp.p;
     let food = inp.food;
     let threshold = gene(&inp.e.genes[i], Gene::FoodStandards) * p.food.capacity;
-    let here = food.amount[food.grid.index(me.pos.into()) as usize];
+    let here = food.amount(food.grid.index(me.pos.into()) as usize);
     if here > threshold && here > 0.0 {
         *acc -= me.vel * 2.0;
         return true;
@@ -375,7 +375,7 @@ fn seek_food(inp: &SteerInput<'_>, i: usize, me: &Me, acc: &mut Vec2) -> bool {
         // The heading turned by the sample's angle (the shader's products and sums).
         let dir = me.heading.rotate(Vec2::new(smp[0], smp[1]));
         let q = wrap_world(p, me.pos + dir * (me.vision * smp[2]));
-        let amount = food.amount[food.grid.index(q.into()) as usize];
+        let amount = food.amount(food.grid.index(q.into()) as usize);
         if amount > threshold && best.is_none_or(|b| amount > b.0) {
             best = Some((amount, dir));
         }

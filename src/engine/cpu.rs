@@ -215,11 +215,12 @@ impl CpuEngine {
         w.ledger.counters.food_eaten +=
             cpu::feed::feed_apply(p, order, end, &s.food_cell, &s.eaters, e, food);
         laps.lap(Pass::Feed);
-        cpu::food_regrow::food_regrow(p, food);
+        let (seed, tick) = (w.seed, w.tick);
+        let key = crate::model::quanta::dither_key(seed, tick);
+        cpu::food_regrow::food_regrow(p, food, key);
         laps.lap(Pass::FoodRegrow);
         w.regions.assign_owners(end, e);
         laps.lap(Pass::RegionOf);
-        let (seed, tick) = (w.seed, w.tick);
         w.events = std::mem::take(&mut self.spare);
         let intent = |i: usize| s.steer_out[s.cell_of[i] as usize].intent();
         cpu::emit_events::emit_events(p, seed, tick, e, end, intent, &mut w.events);

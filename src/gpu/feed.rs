@@ -48,7 +48,7 @@ impl Shader for FeedShader {
         ])
         .read_write(&[
             FEED_SCRATCH,
-            FOOD_AMOUNT,
+            FOOD_AMOUNT.typed("array<atomic<u32>>"),
             FOOD_COOLDOWN.typed("array<atomic<u32>>"),
             ENERGY,
             EATEN,

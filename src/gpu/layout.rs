@@ -302,7 +302,8 @@ wgsl_struct! {
         pub food_rows: u32,
         /// 1: draw the food.
         pub show_food: u32,
-        /// Food amount drawn brightest.
+        /// Food drawn brightest, in food quanta (`food_at` reads a cell's
+        /// whole quanta).
         pub food_max: f32,
         /// Extra copies of the world drawn on each side along y.
         pub tiles_y: u32,

@@ -17,6 +17,7 @@ use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::grid::Grid;
 use crate::model::params::SimParams;
+use crate::model::quanta::Quantum;
 use crate::model::terrain::Terrain;
 
 /// `steer`'s shader: reads `info` from [`super::gather`]; writes each
@@ -93,6 +94,9 @@ wgsl_struct! {
         pub graze_diet: f32,
         /// `food.capacity`.
         pub food_capacity: f32,
+        /// Food per quantum (f): a cell's amount is its whole quanta times
+        /// this ([`crate::model::quanta::Quantum`]).
+        pub food_quantum: f32,
         /// Food columns.
         pub food_cols: u32,
         /// Food rows.
@@ -164,6 +168,7 @@ impl SteerUniform {
             fight_probability: p.combat.fight_probability,
             graze_diet: p.food.graze_diet,
             food_capacity: p.food.capacity,
+            food_quantum: Quantum::new(&p.food, &p.terrain).size,
             food_cols: food.cols,
             food_rows: food.rows,
             food_inv_w: food.inv_w,

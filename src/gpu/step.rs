@@ -6,6 +6,7 @@ use super::wgsl::wgsl_struct;
 use crate::model::food::{Countdown, capacity_by_biome, cooldown_bits};
 use crate::model::grid::Grid;
 use crate::model::params::SimParams;
+use crate::model::quanta::{Quantum, dither_key};
 
 wgsl_struct! {
     /// The per-tick parameters of the entity passes (`integrate`, `feed`,
@@ -64,6 +65,14 @@ wgsl_struct! {
         pub table_base: u32,
         /// Entries of the grazer table (1.5 per slot).
         pub table_len: u32,
+        /// Food per quantum (f): a cell's amount is its whole quanta
+        /// (16 bits, two cells a word) times this.
+        pub food_quantum: f32,
+        /// Quanta per unit of food.
+        pub food_per_quantum: f32,
+        /// This tick's key of `food_regrow`'s rounding dither
+        /// ([`crate::model::quanta::dither_key`]).
+        pub food_key: u32,
         /// Food capacity per biome code (f): codes 0–3, then 4 and 5 (6 and
         /// 7 are 0: the padding's code). A cell's capacity is its biome's
         /// (`food_regrow`).
@@ -75,6 +84,7 @@ impl StepUniform {
     /// The uniform for `n` slots.
     pub fn new(p: &SimParams, terrain: &Grid, food: &Grid, n: u32) -> Self {
         let ticks = Countdown::capped(p.food.cooldown, p.world.dt).ticks();
+        let quantum = Quantum::new(&p.food, &p.terrain);
         Self {
             n,
             terrain_cols: terrain.cols,
@@ -101,6 +111,9 @@ impl StepUniform {
             cooldown_bits: cooldown_bits(ticks),
             table_base: 0,
             table_len: 1,
+            food_quantum: quantum.size,
+            food_per_quantum: quantum.per_unit,
+            food_key: 0,
             food_by_biome: by_biome(p),
         }
     }
@@ -113,6 +126,14 @@ impl StepUniform {
         Self {
             table_base: slots,
             table_len: (slots + slots / 2).max(1),
+            ..self
+        }
+    }
+
+    /// With `food_regrow`'s dither key for `tick` of a world seeded `seed`.
+    pub fn at_tick(self, seed: u64, tick: u32) -> Self {
+        Self {
+            food_key: dither_key(seed, tick),
             ..self
         }
     }

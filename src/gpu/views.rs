@@ -71,8 +71,9 @@ pub const STORE_GENES: &str = "fn store_genes(i: u32, g: Genome) {
 pub const OWNER: View = View::of("owner", "array<u32>", |b| &b.owner);
 /// Biome code per terrain cell.
 pub const TERRAIN: View = View::of("terrain", "array<u32>", |b| &b.terrain);
-/// Food per food cell.
-pub const FOOD_AMOUNT: View = View::of("food_amount", "array<f32>", |b| &b.food_amount);
+/// Food per food cell in whole quanta, 16 bits a cell, two cells a word
+/// (cell 2j in the low half).
+pub const FOOD_AMOUNT: View = View::of("food_amount", "array<u32>", |b| &b.food_amount);
 /// Biome code per food cell, four cells a word (the capacities follow from
 /// the step uniform's capacity per biome).
 pub const FOOD_BIOME: View = View::of("food_biome", "array<u32>", |b| &b.food_biome);

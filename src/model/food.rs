@@ -1,9 +1,9 @@
 //! The food grid: amount and regrowth cooldown per cell; each cell's capacity
 //! is derived from the terrain under its centre, never stored per cell.
 //!
-//! Five bytes a cell: the amount (`f32`) and the ticks left of the cooldown
-//! (`u8`; `u16` when the cooldown lasts more than 255 ticks: see
-//! [`Cooldowns`]). The cooldown of the model is a number of seconds counted down by
+//! Three bytes a cell: the amount in whole quanta (`u16`: see
+//! [`super::quanta`]) and the ticks left of the cooldown (`u8`; `u16` when
+//! the cooldown lasts more than 255 ticks: see [`Cooldowns`]). The cooldown of the model is a number of seconds counted down by
 //! `dt` each tick (`t ← max(t − dt, 0)`, regrowth while `t = 0`); since an
 //! eaten cell always starts from `food.cooldown`, the seconds left are a
 //! function of the ticks elapsed, so counting ticks is the same model, exactly
@@ -14,6 +14,7 @@
 
 use super::grid::Grid;
 use super::params::{FoodParams, TerrainParams, WorldParams};
+use super::quanta::Quantum;
 use super::terrain::{Biome, Terrain};
 
 /// The most ticks a cooldown may last (`food.cooldown / world.dt`, counted
@@ -196,8 +197,14 @@ pub struct Capacity {
     by_biome: [f32; 6],
     /// Terrain codes, row-major (a copy of the terrain's).
     terrain: Vec<u8>,
+    /// Capacity per byte value of a code (codes above 5 read as 5), so
+    /// that a code indexes it without a check.
+    by_code: [f32; 256],
     /// Terrain column under the centre of each food column.
     col: Vec<u32>,
+    /// `col` in runs: a terrain column and the number of consecutive food
+    /// columns over it (what [`Self::fill_row`] walks).
+    runs: Vec<[u32; 2]>,
     /// Index of the first terrain cell of the row under the centre of each food row.
     row: Vec<u32>,
 }
@@ -212,10 +219,19 @@ impl Capacity {
         let row = (0..grid.rows)
             .map(|cy| t.cell_xy([0.0, (cy as f32 + 0.5) * grid.cell_h]).1 * t.cols)
             .collect();
+        let mut runs: Vec<[u32; 2]> = Vec::new();
+        for &tx in &col {
+            match runs.last_mut() {
+                Some([last, n]) if *last == tx => *n += 1,
+                _ => runs.push([tx, 1]),
+            }
+        }
         Self {
             by_biome,
+            by_code: std::array::from_fn(|code| by_biome[code.min(5)]),
             terrain: terrain.cells.clone(),
             col,
+            runs,
             row,
         }
     }
@@ -233,6 +249,11 @@ impl Capacity {
         self.col.iter().map(move |&tx| codes[tx as usize].min(5))
     }
 
+    /// The capacity per biome code (f).
+    pub fn by_biome(&self) -> [f32; 6] {
+        self.by_biome
+    }
+
     /// Puts the capacities of food row `cy` in `buf`, unless `buf` holds
     /// them already (rows over the same terrain row share them; `key`
     /// remembers which terrain row `buf` holds: start it at `usize::MAX`).
@@ -241,7 +262,11 @@ impl Capacity {
         let base = self.row[cy] as usize;
         if *key != base || buf.len() != self.col.len() {
             buf.clear();
-            buf.extend(self.row(cy));
+            let codes = &self.terrain[base..];
+            for &[tx, n] in &self.runs {
+                let c = self.by_code[codes[tx as usize] as usize];
+                buf.extend(std::iter::repeat_n(c, n as usize));
+            }
             *key = base;
         }
     }
@@ -262,8 +287,11 @@ impl Capacity {
 pub struct Food {
     /// The grid over the world.
     pub grid: Grid,
-    /// Food in each cell (f).
-    pub amount: Vec<f32>,
+    /// Food in each cell, in whole quanta of [`Self::quantum`] (see
+    /// [`Self::amount`]).
+    pub quanta: Vec<u16>,
+    /// The food quantum.
+    quantum: Quantum,
     /// Ticks left before each cell regrows after it was eaten (0: it regrows).
     pub cooldown: Cooldowns,
     /// Capacities, derived from the terrain.
@@ -280,13 +308,19 @@ impl Food {
         let grid = Grid::new(world.width, world.height, p.cell_size);
         let capacity = Capacity::new(&grid, p, tp, terrain);
         let countdown = Countdown::capped(p.cooldown, world.dt);
-        let mut amount = Vec::with_capacity(grid.len());
+        let quantum = Quantum::new(p, tp);
+        let mut quanta = Vec::with_capacity(grid.len());
         for cy in 0..grid.rows as usize {
-            amount.extend(capacity.row(cy).map(|c| c * p.initial_fill));
+            quanta.extend(
+                capacity.row(cy).map(|c| {
+                    (quantum.nearest(c * p.initial_fill) as u32).min(quantum.most(c)) as u16
+                }),
+            );
         }
         Self {
             grid,
-            amount,
+            quanta,
+            quantum,
             cooldown: Cooldowns::new(grid.len(), countdown.ticks()),
             capacity,
             countdown,
@@ -301,8 +335,43 @@ impl Food {
 
     /// The amounts and cooldowns to change, and the capacities beside them.
     #[inline]
-    pub fn parts_mut(&mut self) -> (&mut [f32], &mut Cooldowns, &Capacity) {
-        (&mut self.amount, &mut self.cooldown, &self.capacity)
+    pub fn parts_mut(&mut self) -> (&mut [u16], &mut Cooldowns, &Capacity) {
+        (&mut self.quanta, &mut self.cooldown, &self.capacity)
+    }
+
+    /// The food quantum.
+    #[inline]
+    pub fn quantum(&self) -> Quantum {
+        self.quantum
+    }
+
+    /// The food in cell `k` (f).
+    #[inline]
+    pub fn amount(&self, k: usize) -> f32 {
+        self.quantum.amount(self.quanta[k])
+    }
+
+    /// Sets the food in cell `k` to the nearest whole quanta to `a` f.
+    #[inline]
+    pub fn set_amount(&mut self, k: usize, a: f32) {
+        self.quanta[k] = self.quantum.nearest(a);
+    }
+
+    /// Every cell's food (f), row-major.
+    pub fn amounts(&self) -> Vec<f32> {
+        self.quanta
+            .iter()
+            .map(|&q| self.quantum.amount(q))
+            .collect()
+    }
+
+    /// Sets every cell's food to the nearest whole quanta to `amounts` (f;
+    /// one per cell).
+    pub fn set_amounts(&mut self, amounts: &[f32]) {
+        debug_assert_eq!(amounts.len(), self.quanta.len());
+        for (q, &a) in self.quanta.iter_mut().zip(amounts) {
+            *q = self.quantum.nearest(a);
+        }
     }
 
     /// Every cell's capacity (f), row-major: built on request.
@@ -360,9 +429,9 @@ impl Food {
         self.cooldown = c;
     }
 
-    /// Total food in the world (f), summed in f64.
+    /// Total food in the world (f): the quanta summed exactly, times the quantum.
     pub fn total(&self) -> f64 {
-        self.amount.iter().map(|&a| a as f64).sum()
+        self.quanta.iter().map(|&q| q as u64).sum::<u64>() as f64 * self.quantum.size as f64
     }
 }
 

@@ -6,6 +6,7 @@ pub mod food;
 pub mod genes;
 pub mod grid;
 pub mod params;
+pub mod quanta;
 pub mod rng;
 pub mod scenario;
 pub mod spawn;

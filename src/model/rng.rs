@@ -27,6 +27,8 @@ pub mod stream {
     pub const MUTATE: u32 = 0x0800;
     /// Placement of a child near its parent (attempt number is added).
     pub const BIRTH_POS: u32 = 0x0900;
+    /// The food grid's rounding dither, per tick (`model::quanta`).
+    pub const FOOD_DITHER: u32 = 0x0a00;
 }
 
 #[inline(always)]

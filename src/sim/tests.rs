@@ -42,7 +42,7 @@ fn each_broken_invariant_is_named() {
             "free-slot",
             Box::new(move |w| w.entities.tribe_flags[first] &= !FLAG_ALIVE),
         ),
-        ("food", Box::new(|w| w.food.amount[3] = -1.0)),
+        ("food", Box::new(|w| w.food.quanta.fill(u16::MAX))),
         ("region", Box::new(|w| w.regions.grid.xs[0] = 5.0)),
         ("initial", Box::new(|w| w.initial += 1)),
     ];

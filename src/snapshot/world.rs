@@ -50,7 +50,7 @@ pub fn encode(world: &World, e: &Entities, food: &Food) -> Result<Vec<u8>, Snaps
     w.words(&e.tribe_flags);
     w.words(&e.id);
     w.words(&e.genes);
-    w.words(&food.amount);
+    w.words(&food.amounts());
     // Capacities and cooldowns in seconds, as the model states them (the
     // grid derives the one and counts the other in ticks).
     w.words(&food.capacities());
@@ -368,7 +368,13 @@ pub fn restore(world: &mut World, s: Saved, keep_bounds: bool) -> Result<(), Sna
     if !cooldown.iter().all(|t| t.is_finite() && *t >= 0.0) {
         return Err(invalid("a food cell's cooldown is negative or not finite"));
     }
-    world.food.amount = amount;
+    let over = |(a, c): (&f32, &f32)| !a.is_finite() || *a < 0.0 || *a > *c;
+    if amount.iter().zip(&capacity_f).any(over) {
+        return Err(invalid(
+            "a food cell's amount is negative, not finite or above its capacity",
+        ));
+    }
+    world.food.set_amounts(&amount);
     world.food.set_cooldown_seconds(&cooldown);
     world.ledger = Ledger::new(capacity, 0, &vec![0; tribes]);
     world.ledger.free = s.free;

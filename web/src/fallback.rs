@@ -194,7 +194,7 @@ fn draw(sim: &Simulation, colors: &[[u8; 3]], image: &mut [u8], [w, h]: [u32; 2]
             let f = food.grid.index([wx, wy]) as usize;
             let cap = food.capacity(f);
             let full = if cap > 0.0 {
-                (food.amount[f] / cap).clamp(0.0, 1.0)
+                (food.amount(f) / cap).clamp(0.0, 1.0)
             } else {
                 0.0
             };

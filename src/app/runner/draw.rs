@@ -13,6 +13,11 @@ fn bytes<T>(n: usize) -> usize {
     n * std::mem::size_of::<T>()
 }
 
+/// Bytes of the food quanta of `cells` cells (16 bits each) in whole words.
+fn food_bytes(cells: usize) -> usize {
+    cells.next_multiple_of(2) * 2
+}
+
 /// Buffers filled from the CPU backend's state.
 struct Upload {
     /// Entity slots they hold.
@@ -99,7 +104,7 @@ impl Draw {
     fn upload(&mut self, sim: &Simulation, ctx: &GpuContext) -> DrawBuffers {
         let e = sim.entities();
         let cap = e.capacity();
-        let food = &sim.food().amount;
+        let food = &sim.food().quanta;
         if self
             .upload
             .as_ref()
@@ -123,8 +128,15 @@ impl Draw {
             q.write_buffer(&b.energy, 0, bytemuck::cast_slice(&e.energy));
             q.write_buffer(&b.age, 0, bytemuck::cast_slice(&e.age));
         }
-        if fits(&b.food, bytes::<f32>(food.len())) {
-            q.write_buffer(&b.food, 0, bytemuck::cast_slice(food));
+        if fits(&b.food, food_bytes(food.len())) {
+            // Queue writes are whole words: an odd cell count takes a pad.
+            if food.len().is_multiple_of(2) {
+                q.write_buffer(&b.food, 0, bytemuck::cast_slice(food));
+            } else {
+                let mut padded = food.clone();
+                padded.push(0);
+                q.write_buffer(&b.food, 0, bytemuck::cast_slice(&padded));
+            }
         }
         b.clone()
     }
@@ -137,7 +149,7 @@ impl Draw {
     fn upload_textures(&mut self, sim: &Simulation, ctx: &GpuContext) -> DrawData {
         let e = sim.entities();
         let cap = e.capacity();
-        let food = &sim.food().amount;
+        let food = &sim.food().quanta;
         if self
             .textures
             .as_ref()
@@ -163,7 +175,7 @@ impl Draw {
             write_rows(ctx, &t[3], w, 4, bytemuck::cast_slice(&e.genes[..live]));
             write_rows(ctx, &t[4], w, 4, bytemuck::cast_slice(&e.energy[..live]));
             write_rows(ctx, &t[5], w, 4, bytemuck::cast_slice(&e.age[..live]));
-            write_rows(ctx, &t[7], w, 4, bytemuck::cast_slice(food));
+            write_rows(ctx, &t[7], w, 2, bytemuck::cast_slice(food));
         }
         DrawData::Textures(u.draw.clone())
     }
@@ -179,7 +191,7 @@ fn allocate_textures(ctx: &GpuContext, sim: &Simulation) -> TextureUpload {
     let width = limit.min(4096);
     let cap = sim.entities().capacity();
     let t = sim.terrain();
-    let food_len = sim.food().amount.len();
+    let food_len = sim.food().quanta.len();
     let rows = |n: usize| (n.div_ceil(width as usize)).max(1) as u32;
     let fits = [cap * GENE_WORDS, t.cells.len(), food_len]
         .iter()
@@ -207,7 +219,7 @@ fn allocate_textures(ctx: &GpuContext, sim: &Simulation) -> TextureUpload {
             view_formats: &[],
         })
     };
-    use wgpu::TextureFormat::{R32Float, R32Uint, Rg32Float};
+    use wgpu::TextureFormat::{R16Uint, R32Float, R32Uint, Rg32Float};
     let textures = [
         tex("view.pos", cap, Rg32Float),
         tex("view.vel", cap, Rg32Float),
@@ -216,7 +228,7 @@ fn allocate_textures(ctx: &GpuContext, sim: &Simulation) -> TextureUpload {
         tex("view.energy", cap, R32Float),
         tex("view.age", cap, R32Float),
         tex("view.terrain", t.cells.len(), R32Uint),
-        tex("view.food", food_len, R32Float),
+        tex("view.food", food_len, R16Uint),
     ];
     if fits {
         let words: Vec<u32> = t.cells.iter().map(|&c| c as u32).collect();
@@ -306,7 +318,7 @@ fn allocate(ctx: &GpuContext, sim: &Simulation) -> Upload {
         ctx.queue
             .write_buffer(&terrain, 0, bytemuck::cast_slice(&words));
     }
-    let food_len = sim.food().amount.len();
+    let food_len = sim.food().quanta.len();
     Upload {
         capacity: cap,
         food_len,
@@ -319,7 +331,7 @@ fn allocate(ctx: &GpuContext, sim: &Simulation) -> Upload {
             energy: buf("view.energy", bytes::<f32>(cap)),
             age: buf("view.age", bytes::<f32>(cap)),
             terrain,
-            food: buf("view.food", bytes::<f32>(food_len)),
+            food: buf("view.food", food_bytes(food_len)),
         },
     }
 }

@@ -57,7 +57,7 @@ pub struct DrawBuffers {
     pub age: wgpu::Buffer,
     /// Terrain kind per terrain cell (`u32`).
     pub terrain: wgpu::Buffer,
-    /// Food amount per food cell (`f32`).
+    /// Food per food cell, in whole quanta (16 bits a cell, two a word).
     pub food: wgpu::Buffer,
 }
 

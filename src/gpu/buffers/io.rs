@@ -142,7 +142,9 @@ impl Buffers {
             &self.food_biome,
             &words(f.biome_codes(), PADDING_BIOME),
         );
-        put(ctx, &self.food_amount, &f.amount);
+        let mut quanta = f.quanta.clone();
+        quanta.resize(quanta.len().next_multiple_of(4), 0);
+        put(ctx, &self.food_amount, &quanta);
         put(
             ctx,
             &self.food_cooldown,
@@ -208,7 +210,8 @@ impl Buffers {
     pub async fn read_food_async(&self, ctx: &GpuContext, like: &Food) -> Result<Food, GpuError> {
         let mut f = like.clone();
         let n = self.sizes.food_cells as usize;
-        f.amount = Self::read_async(ctx, &self.food_amount, n).await?;
+        f.quanta = Self::read_async(ctx, &self.food_amount, n.next_multiple_of(4)).await?;
+        f.quanta.truncate(n);
         let bytes = n.next_multiple_of(4) * self.sizes.cooldown_bits as usize / 8;
         let cooldown: Vec<u8> = Self::read_async(ctx, &self.food_cooldown, bytes).await?;
         f.cooldown.copy_from_bytes(&cooldown);

@@ -118,7 +118,8 @@ pub struct Buffers {
     /// ([`crate::model::food::Food::biome_codes`]): the capacities follow from the step uniform's
     /// capacity per biome, never stored per cell.
     pub food_biome: wgpu::Buffer,
-    /// Food per cell.
+    /// Food per cell in whole quanta, 16 bits a cell, two cells a word
+    /// ([`crate::model::quanta`]).
     pub food_amount: wgpu::Buffer,
     /// Regrowth cooldown per cell: the ticks left, 8 or 16 bits a cell
     /// ([`Sizes::cooldown_bits`]), four or two cells a word, little-endian
@@ -228,7 +229,7 @@ impl Buffers {
             terrain: s("sim.terrain", sizes.terrain_cells as u64 * 4)?,
             // Padded to whole vec4s for food_regrow (the padding has capacity 0).
             food_biome: s("sim.food.biome", food.next_multiple_of(4))?,
-            food_amount: s("sim.food.amount", food.next_multiple_of(4) * 4)?,
+            food_amount: s("sim.food.amount", food.next_multiple_of(4) * 2)?,
             food_cooldown: s(
                 "sim.food.cooldown",
                 food.next_multiple_of(4) * sizes.cooldown_bits as u64 / 8,

@@ -404,7 +404,8 @@ impl GpuWorld {
                 n: end,
                 ..self.step_base
             }
-            .with_table(self.slots()),
+            .with_table(self.slots())
+            .at_tick(plan.seed, plan.tick),
         );
         set(
             ctx,
