@@ -688,7 +688,13 @@ fn reorder_matches_the_cpu_exactly() {
         let g = evosim::gpu::reorder::run(&ctx, &e, &sorted).unwrap();
         let mut cpu = e.clone();
         let end = sim.live_end();
-        evosim::cpu::reorder::reorder(&mut cpu, &mut h.sorted[..alive], &mut h.cell_of, end);
+        evosim::cpu::reorder::reorder(
+            &mut cpu,
+            &mut h.sorted[..alive],
+            &mut h.cell_of,
+            end,
+            &mut Vec::new(),
+        );
         assert_eq!(
             g.tribe_flags, cpu.tribe_flags,
             "flags, free tail included (n {n})"

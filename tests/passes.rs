@@ -83,7 +83,8 @@ fn terrain_is_never_entered_and_movement_slides() {
     // A wall of ocean: the column of cells at x in [640, 704).
     let col = (640.0 / t.grid.cell_w) as u32;
     for y in 0..t.grid.rows {
-        t.cells[(y * t.grid.cols + col) as usize] = Biome::Ocean as u8;
+        std::sync::Arc::make_mut(&mut t.cells)[(y * t.grid.cols + col) as usize] =
+            Biome::Ocean as u8;
     }
     let g = genes_with(25.0, 0.0);
     let (mut pos, mut vel, mut en, mut age) = ([639.9, 300.0], [20.0, 10.0], 50.0, 0.0);
@@ -105,7 +106,7 @@ fn terrain_is_never_entered_and_movement_slides() {
     // Boxed in on all sides: it stays where it is.
     let mut t2 = Terrain::uniform(&p.world, &p.terrain, Biome::Ocean);
     let c = t2.grid.index([100.0, 100.0]) as usize;
-    t2.cells[c] = Biome::Forest as u8;
+    std::sync::Arc::make_mut(&mut t2.cells)[c] = Biome::Forest as u8;
     let (mut pos, mut vel) = ([127.9, 127.9], [25.0, 25.0]);
     for _ in 0..50 {
         integrate_one(

@@ -73,6 +73,19 @@ fn errors_name_the_field_and_range() {
         .is_ok()
     );
     assert!(err(&format!("[terrain]\ncell_size = 4096\n[hash]\ncell_size = 4096\n[food]\ncell_size = 1\n[world]\nwidth = 1000000\nheight = 1000000{TRIBE}")).contains("food.cell_size"));
+    // An owner is stored in 16 bits: at most 65,535 regions.
+    let regions = err(&format!("[regions]\nrows = 256\ncols = 256{TRIBE}"));
+    assert!(
+        regions.contains("regions.cols") && regions.contains("at most 65535"),
+        "{regions}"
+    );
+    assert!(
+        Scenario::from_toml(
+            &format!("[regions]\nrows = 256\ncols = 255{TRIBE}"),
+            "x.toml"
+        )
+        .is_ok()
+    );
     match Scenario::from_toml("[regions]\nrows = \"two\"", "x.toml") {
         Err(ScenarioError::Parse { line, .. }) => assert_eq!(line, 2),
         other => panic!("{other:?}"),

@@ -154,13 +154,22 @@ impl CpuEngine {
         let end = w.ledger.free.live_end();
         let alive = self.spatial_hash(w, end, laps);
         let s = &mut self.scratch;
-        let order = s.sorted[..alive].to_vec();
+        // The owners, species and pending events follow the slots first,
+        // while `sorted` still holds the old slot of each new one. The
+        // moves go through `food_cell`, free until steer writes it.
+        let order = &s.sorted[..alive];
+        w.regions.renumber(order, &mut s.food_cell);
+        w.ledger.species.renumber(order, end, &mut s.food_cell);
+        lag::renumber_events(&mut w.events, order);
         let e = &mut w.entities;
-        let n = cpu::reorder::reorder(e, &mut s.sorted[..alive], &mut s.cell_of, end);
+        let n = cpu::reorder::reorder(
+            e,
+            &mut s.sorted[..alive],
+            &mut s.cell_of,
+            end,
+            &mut s.food_cell,
+        );
         w.ledger.free = FreeSlots::new(n, e.capacity() as u32);
-        w.regions.renumber(&order);
-        w.ledger.species.renumber(&order, end);
-        lag::renumber_events(&mut w.events, &order);
         let t = &mut laps.t;
         // Its hash is this pass's share, not the tick's hash's.
         for p in [Pass::HashCount, Pass::HashScan, Pass::HashScatter] {

@@ -232,8 +232,9 @@ impl GpuEngine {
             r.put(e);
         }
         w.ledger.free = FreeSlots::new(alive, e.capacity() as u32);
-        w.regions.renumber(&order);
-        w.ledger.species.renumber(&order, end);
+        let mut buf = Vec::new();
+        w.regions.renumber(&order, &mut buf);
+        w.ledger.species.renumber(&order, end, &mut buf);
         Ok(())
     }
 

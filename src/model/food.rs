@@ -196,7 +196,7 @@ pub struct Capacity {
     /// Capacity per biome code (f).
     by_biome: [f32; 6],
     /// Terrain codes, row-major (a copy of the terrain's).
-    terrain: Vec<u8>,
+    terrain: std::sync::Arc<Vec<u8>>,
     /// Capacity per byte value of a code (codes above 5 read as 5), so
     /// that a code indexes it without a check.
     by_code: [f32; 256],
@@ -229,7 +229,7 @@ impl Capacity {
         Self {
             by_biome,
             by_code: std::array::from_fn(|code| by_biome[code.min(5)]),
-            terrain: terrain.cells.clone(),
+            terrain: std::sync::Arc::clone(&terrain.cells),
             col,
             runs,
             row,

@@ -304,6 +304,18 @@ impl SimParams {
             0.0,
             self.energy.max as f64,
         );
+        let regions = self.regions.rows as u64 * self.regions.cols as u64;
+        if regions > crate::regions::MAX_REGIONS as u64 {
+            c.fail(
+                "regions.cols",
+                format!(
+                    "{} × {} regions: at most {} (an owner is stored in 16 bits)",
+                    self.regions.rows,
+                    self.regions.cols,
+                    crate::regions::MAX_REGIONS
+                ),
+            );
+        }
         if super::food::Countdown::new(self.food.cooldown, self.world.dt).is_none() {
             c.fail(
                 "food.cooldown",

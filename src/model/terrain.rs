@@ -77,7 +77,7 @@ pub struct Terrain {
     /// The grid over the world.
     pub grid: Grid,
     /// Biome code per cell, row-major.
-    pub cells: Vec<u8>,
+    pub cells: std::sync::Arc<Vec<u8>>,
 }
 
 /// Toroidal value noise in `[0, 1]`: `octaves` layers, the first with `n0`
@@ -138,7 +138,10 @@ impl Terrain {
                     *c = classify(p, e, m) as u8;
                 }
             });
-        Self { grid, cells }
+        Self {
+            grid,
+            cells: std::sync::Arc::new(cells),
+        }
     }
 
     /// A terrain where every cell is of one biome (for tests and simple scenarios).
@@ -146,7 +149,7 @@ impl Terrain {
         let grid = Grid::new(world.width, world.height, p.cell_size);
         Self {
             grid,
-            cells: vec![biome as u8; grid.len()],
+            cells: std::sync::Arc::new(vec![biome as u8; grid.len()]),
         }
     }
 
@@ -171,7 +174,7 @@ impl Terrain {
     /// Fraction of cells of each biome, in [`Biome::ALL`] order.
     pub fn fractions(&self) -> [f32; 6] {
         let mut n = [0usize; 6];
-        for &c in &self.cells {
+        for &c in self.cells.iter() {
             n[(c as usize).min(5)] += 1;
         }
         n.map(|k| k as f32 / self.cells.len() as f32)

@@ -28,7 +28,8 @@ pub const REBALANCE_BINS: u32 = 128;
 /// The default region shape for `threads` workers: about two regions per
 /// worker, as square as possible.
 pub fn auto_shape(threads: usize) -> (u32, u32) {
-    let target = (2 * threads.max(1)) as u32;
+    // Capped so that the grid stays far below `MAX_REGIONS`.
+    let target = (2 * threads.clamp(1, 16_384)) as u32;
     let cols = (target as f32).sqrt().ceil() as u32;
     let rows = target.div_ceil(cols);
     (rows, cols)

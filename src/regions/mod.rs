@@ -28,6 +28,7 @@ pub mod combat;
 mod free_slots;
 pub mod grid;
 mod owners;
+pub use owners::MAX_REGIONS;
 pub mod pool;
 pub mod reproduction;
 mod resolve;
@@ -106,7 +107,7 @@ impl Ledger {
             free: FreeSlots::new(initial, capacity as u32),
             next_id: initial,
             counters: Counters::new(tribe_counts),
-            species: SpeciesBook::empty(capacity, crate::world::HISTORY_LIMIT),
+            species: SpeciesBook::empty(crate::world::HISTORY_LIMIT),
             fate: vec![FATE_NONE; capacity],
         }
     }
@@ -257,9 +258,10 @@ impl Regions {
     }
 
     /// Moves the owners with the slots after a re-sort: `order` holds the
-    /// old slot of each new slot `0..order.len()`; slots above have none.
-    pub fn renumber(&mut self, order: &[u32]) {
-        self.owner.renumber(order);
+    /// old slot of each new slot `0..order.len()`; slots above have none
+    /// (`buf`: scratch, see [`crate::cpu::reorder::permute`]).
+    pub fn renumber(&mut self, order: &[u32], buf: &mut Vec<u32>) {
+        self.owner.renumber(order, buf);
     }
 
     /// The region that owns slot `slot` this tick ([`NONE`] for a free slot).

@@ -27,11 +27,16 @@ pub struct Census {
     pub migrations_in: u64,
 }
 
+/// The most regions a grid may have: an owner is stored in 16 bits as
+/// `region + 1`.
+pub const MAX_REGIONS: u32 = u16::MAX as u32;
+
 /// Owner per slot ([`NONE`] for a free slot).
 #[derive(Debug, Clone, Default)]
 pub struct Owners {
-    /// `region + 1` per slot, 0 for none.
-    code: Vec<u32>,
+    /// `region + 1` per slot, 0 for none (two bytes a slot: at most
+    /// [`MAX_REGIONS`] regions).
+    code: Vec<u16>,
     /// Every slot from here up holds 0.
     used: usize,
 }
@@ -48,13 +53,14 @@ impl Owners {
     /// The owner of slot `s`, or [`NONE`].
     #[inline]
     pub fn get(&self, s: usize) -> u32 {
-        self.code[s].wrapping_sub(1)
+        (self.code[s] as u32).wrapping_sub(1)
     }
 
     /// Sets the owner of slot `s` ([`NONE`]: none).
     #[inline]
     pub fn set(&mut self, s: usize, region: u32) {
-        self.code[s] = region.wrapping_add(1);
+        debug_assert!(region == NONE || region < MAX_REGIONS, "region {region}");
+        self.code[s] = region.wrapping_add(1) as u16;
         if region != NONE {
             self.used = self.used.max(s + 1);
         }
@@ -68,11 +74,22 @@ impl Owners {
 
     /// Moves the owners with the slots after a re-sort: `order` holds the
     /// old slot of each new slot `0..order.len()`; slots above have none.
-    pub fn renumber(&mut self, order: &[u32]) {
-        let moved: Vec<u32> = order.iter().map(|&old| self.code[old as usize]).collect();
-        self.clear();
-        self.code[..moved.len()].copy_from_slice(&moved);
-        self.used = moved.len();
+    pub fn renumber(&mut self, order: &[u32], buf: &mut Vec<u32>) {
+        let n = order.len();
+        if buf.len() < n {
+            buf.resize(n, 0);
+        }
+        let buf = &mut buf[..n];
+        for (b, &old) in buf.iter_mut().zip(order) {
+            *b = self.code[old as usize] as u32;
+        }
+        for (c, &b) in self.code.iter_mut().zip(buf.iter()) {
+            *c = b as u16;
+        }
+        // Slots from `n` up to the highest ever written are free now.
+        let used = self.used.max(n);
+        self.code[n..used].fill(0);
+        self.used = n;
     }
 
     /// Sets the owner of every slot below `end` from its position (living
@@ -90,7 +107,7 @@ impl Owners {
                 |(busy, mut n), (c, chunk)| {
                     for (k, code) in chunk.iter_mut().enumerate() {
                         let i = c * CHUNK + k;
-                        let old = code.wrapping_sub(1);
+                        let old = (*code as u32).wrapping_sub(1);
                         let new = if e.alive(i) {
                             grid.region_of(e.pos[i])
                         } else {
@@ -101,7 +118,7 @@ impl Owners {
                             r.population += 1;
                             r.migrations_in += (old != NONE && old != new) as u64;
                         }
-                        *code = new.wrapping_add(1);
+                        *code = new.wrapping_add(1) as u16;
                     }
                     (busy, n)
                 },
@@ -134,7 +151,7 @@ mod tests {
         o.set(3, 0);
         o.set(7, 2);
         assert_eq!((o.get(3), o.get(7), o.get(4)), (0, 2, NONE));
-        o.renumber(&[7, 3]);
+        o.renumber(&[7, 3], &mut Vec::new());
         assert_eq!((o.get(0), o.get(1), o.get(3), o.get(7)), (2, 0, NONE, NONE));
         o.clear();
         assert!((0..10).all(|s| o.get(s) == NONE));

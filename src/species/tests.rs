@@ -78,7 +78,7 @@ fn renumbering_moves_species_and_parents_with_the_slots() {
     let far = genome(0.0);
     book.born(0.1, 1, (1, 1), (5, 9), &far);
     // New slot 0 = old 5, new slot 1 = old 0.
-    book.renumber(&[5, 0], 6);
+    book.renumber(&[5, 0], 6, &mut Vec::new());
     assert_eq!((book.species_of(0), book.parent_of(0)), (1, 1));
     assert_eq!((book.species_of(1), book.parent_of(1)), (0, NONE));
     assert_eq!(book.parent_of(5), NONE);
