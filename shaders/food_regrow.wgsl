@@ -6,7 +6,7 @@
 // Amounts are whole food quanta, two cells a word (src/model/quanta.rs):
 // growth is rounded down or up by a per-cell dither, as on the CPU.
 // Capacities follow from each cell's biome code (`food_biome`, one byte a
-// cell) and the uniform's capacity per biome, as on the CPU (src/model/food.rs);
+// cell) and the uniform's capacity per biome, as on the CPU (src/model/food/mod.rs);
 // cooldowns are ticks left, `u.cooldown_bits` (8 or 16)
 // a cell packed into words, so the four cells are one word or two. (The
 // buffers are padded to whole vec4s; the padding has capacity 0 and never
