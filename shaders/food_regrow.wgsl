@@ -5,12 +5,14 @@
 // lanes are the ones read, so the result is the scalar rule's, cell by cell.
 // Amounts are whole food quanta, two cells a word (src/model/quanta.rs):
 // growth is rounded down or up by a per-cell dither, as on the CPU.
-// Capacities follow from each cell's biome code (`food_biome`, one byte a
-// cell) and the uniform's capacity per biome, as on the CPU (src/model/food/mod.rs);
+// Capacities follow from the biome code of the terrain cell under each
+// cell's centre (`food_map` names it: a column per food column, a row's
+// first cell per food row) and the uniform's capacity per biome, as on the
+// CPU (src/model/food/mod.rs);
 // cooldowns are ticks left, `u.cooldown_bits` (8 or 16)
 // a cell packed into words, so the four cells are one word or two. (The
 // buffers are padded to whole vec4s; the padding has capacity 0 and never
-// grows.)
+// grows: its code reads as 7, of capacity 0.)
 // Its bindings are declared in src/gpu/food_regrow.rs, the shared structs and
 // constants in src/gpu/layout.rs.
 
@@ -28,14 +30,28 @@ fn food_dither(k: u32) -> f32 {
     return rng_unit(k * 0x9e3779b9u + u.food_key);
 }
 
+// The biome code under food cell k (7 past the last cell).
+fn code_of(k: u32) -> u32 {
+    if k >= u.food_cells {
+        return 7u;
+    }
+    let cy = k / u.food_cols;
+    let t = food_map[u.food_cols + cy] + food_map[k - cy * u.food_cols];
+    return byte_at(terrain[t / 4u], t);
+}
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let k = flat_index(gid, nwg);
     if k >= (u.food_cells + 3u) / 4u {
         return;
     }
-    let codes = (vec4<u32>(food_biome[k]) >> vec4<u32>(0u, 8u, 16u, 24u)) & vec4<u32>(0xffu);
-    let c = vec4<f32>(capacity_of(codes.x), capacity_of(codes.y), capacity_of(codes.z), capacity_of(codes.w));
+    let c = vec4<f32>(
+        capacity_of(code_of(4u * k)),
+        capacity_of(code_of(4u * k + 1u)),
+        capacity_of(code_of(4u * k + 2u)),
+        capacity_of(code_of(4u * k + 3u)),
+    );
     // Ticks left per cell.
     var t: vec4<u32>;
     if u.cooldown_bits == 8u {

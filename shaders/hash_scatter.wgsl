@@ -1,9 +1,10 @@
 // hash_scatter: slots in cell order with ascending id inside each cell.
-// `scatter` places each living slot in its cell's range by an atomic cursor
-// (order inside the cell depends on timing); `rank` then puts each slot at
+// `scatter` places each living slot in its cell's range at the arrival rank
+// hash_count's atomic count gave it (order inside the cell depends on
+// timing); `rank` then puts each slot at
 // its cell's offset plus the number of cell mates with a smaller id, which
 // is the same on every run and equals the CPU's order. Twin of
-// src/cpu/hash_scatter.rs. `cursor` must be zeroed before `scatter`.
+// src/cpu/hash_scatter.rs.
 // Its bindings are declared in src/gpu/hash_scatter.rs, the shared structs and
 // constants in src/gpu/layout.rs.
 
@@ -17,8 +18,7 @@ fn scatter(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
     if c == NONE {
         return;
     }
-    let k = atomicAdd(&cursor[c], 1u);
-    unsorted[offsets[c] + k] = i;
+    unsorted[offsets[c] + arrival[i]] = i;
 }
 
 @compute @workgroup_size(256)

@@ -6,7 +6,8 @@
 // constants in src/gpu/layout.rs.
 
 fn passable(p: vec2<f32>) -> bool {
-    return terrain[terrain_cell(u, p)] >= 2u;
+    let t = terrain_cell(u, p);
+    return byte_at(terrain[t / 4u], t) >= 2u;
 }
 
 @compute @workgroup_size(256)

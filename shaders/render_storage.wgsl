@@ -23,7 +23,7 @@ fn slot_genes(i: u32) -> Genome {
 }
 fn slot_energy(i: u32) -> f32 { return energy[i]; }
 fn slot_age(i: u32) -> f32 { return age[i]; }
-fn terrain_at(k: u32) -> u32 { return terrain_cells[k]; }
+fn terrain_at(k: u32) -> u32 { return (terrain_cells[k / 4u] >> ((k & 3u) * 8u)) & 0xffu; }
 // Cell k's whole food quanta (16 bits, two cells a word).
 fn food_at(k: u32) -> f32 { return f32((food_amount[k / 2u] >> ((k & 1u) * 16u)) & 0xffffu); }
 fn splat_at(px: u32) -> vec4<f32> {

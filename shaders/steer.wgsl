@@ -45,7 +45,8 @@ fn cos_half_angle(view_angle_deg: f32) -> f32 {
 }
 
 fn passable(p: vec2<f32>) -> bool {
-    return terrain[grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p)] >= 2u;
+    let t = grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p);
+    return byte_at(terrain[t / 4u], t) >= 2u;
 }
 
 fn food_at(p: vec2<f32>) -> f32 {

@@ -39,3 +39,9 @@ fn wrap_coord(x: f32, size: f32) -> f32 {
     }
     return max(r, 0.0);
 }
+
+// Byte k & 3 of `word` (little-endian): byte k of an array of bytes packed
+// four to a word is byte_at(words[k / 4u], k).
+fn byte_at(word: u32, k: u32) -> u32 {
+    return (word >> ((k & 3u) * 8u)) & 0xffu;
+}

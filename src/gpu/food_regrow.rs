@@ -4,7 +4,7 @@
 use super::buffers::{Buffers, Sizes, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};
 use super::layout::StepUniform;
-use super::views::{FOOD_AMOUNT, FOOD_BIOME, FOOD_COOLDOWN, STEP};
+use super::views::{FOOD_AMOUNT, FOOD_COOLDOWN, FOOD_MAP, STEP, TERRAIN};
 use super::{GpuContext, GpuError};
 use crate::model::food::Food;
 use crate::model::params::SimParams;
@@ -14,12 +14,13 @@ use crate::model::terrain::Terrain;
 const QUADS: &str = "array<vec2<u32>>";
 
 /// `food_regrow`'s shader (the amounts as word pairs, four cells each; the
-/// capacities from the biome codes; the cooldowns packed ticks).
+/// capacities from the terrain codes under the cells; the cooldowns packed
+/// ticks).
 pub struct FoodRegrowShader;
 
 impl Shader for FoodRegrowShader {
     const DECL: KernelDecl = KernelDecl::new("food_regrow", STEP)
-        .read(&[FOOD_BIOME])
+        .read(&[TERRAIN, FOOD_MAP])
         .read_write(&[FOOD_AMOUNT.typed(QUADS), FOOD_COOLDOWN]);
 }
 
@@ -36,6 +37,7 @@ pub fn run(
     key: u32,
 ) -> Result<Food, GpuError> {
     let b = Buffers::new(ctx, Sizes::new(p, terrain.cells.len(), 0, (1, 1), 1))?;
+    b.upload_terrain(ctx, terrain);
     b.upload_food(ctx, food);
     set(
         ctx,

@@ -74,7 +74,6 @@ impl Hash {
         ts: impl Fn(usize) -> Option<wgpu::ComputePassTimestampWrites<'q>>,
     ) {
         self.count.clear(enc, b);
-        self.scatter.clear(enc, b);
         let desc = |k: usize, label: &'static str| wgpu::ComputePassDescriptor {
             label: Some(label),
             timestamp_writes: ts(k),
@@ -99,6 +98,8 @@ pub fn run(ctx: &GpuContext, grid: Grid, e: &Entities) -> Result<HashReadback, G
         capacity: e.capacity() as u32,
         hash: grid,
         food_cells: 1,
+        food_cols: 1,
+        food_rows: 1,
         cooldown_bits: 8,
         terrain_cells: 1,
         region_rows: 1,

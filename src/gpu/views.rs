@@ -69,14 +69,17 @@ pub const STORE_GENES: &str = "fn store_genes(i: u32, g: Genome) {
 ";
 /// Owning region per slot.
 pub const OWNER: View = View::of("owner", "array<u32>", |b| &b.owner);
-/// Biome code per terrain cell.
+/// Biome code per terrain cell, one byte a cell, four a word (read with
+/// `byte_at`).
 pub const TERRAIN: View = View::of("terrain", "array<u32>", |b| &b.terrain);
 /// Food per food cell in whole quanta, 16 bits a cell, two cells a word
 /// (cell 2j in the low half).
 pub const FOOD_AMOUNT: View = View::of("food_amount", "array<u32>", |b| &b.food_amount);
-/// Biome code per food cell, four cells a word (the capacities follow from
-/// the step uniform's capacity per biome).
-pub const FOOD_BIOME: View = View::of("food_biome", "array<u32>", |b| &b.food_biome);
+/// The terrain cell under each food cell's centre, as a column per food
+/// column, then the first cell of a terrain row per food row
+/// ([`crate::model::food::Food::terrain_map`]): with [`TERRAIN`] and the
+/// step uniform's capacity per biome, a food cell's capacity.
+pub const FOOD_MAP: View = View::of("food_map", "array<u32>", |b| &b.food_map);
 /// Regrowth cooldown per food cell: ticks left, `cooldown_bits` (8 or 16)
 /// a cell, packed little-endian into words.
 pub const FOOD_COOLDOWN: View = View::of("food_cooldown", "array<u32>", |b| &b.food_cooldown);
@@ -91,8 +94,10 @@ pub const EATEN: View = View::of("eaten", "array<atomic<u32>, 2>", |b| &b.eaten)
 pub const CELL_OF: View = View::of("cell_of", "array<u32>", |b| b.cell_of());
 /// Hash offsets (cells + 1; counts until scanned).
 pub const OFFSETS: View = View::of("offsets", "array<u32>", |b| &b.offsets);
-/// Fill cursor per hash cell.
-pub const CURSOR: View = View::of("cursor", "array<atomic<u32>>", |b| &b.cursor);
+/// Each living slot's arrival rank in its hash cell, as `hash_count`'s
+/// atomic count returned it: scratch in [`SORTED`] (free until `rank`
+/// writes it; see [`super::buffers::Buffers::arrival`]).
+pub const ARRIVAL: View = View::of("arrival", "array<u32>", |b| b.arrival());
 /// Slots in cell order, in arrival order inside a cell (scratch).
 pub const UNSORTED: View = View::of("unsorted", "array<u32>", |b| b.unsorted());
 /// Living slots in cell order.

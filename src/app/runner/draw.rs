@@ -312,11 +312,12 @@ fn allocate(ctx: &GpuContext, sim: &Simulation) -> Upload {
             })
     };
     let t = sim.terrain();
-    let terrain = buf("view.terrain", bytes::<u32>(t.cells.len()));
-    let words: Vec<u32> = t.cells.iter().map(|&c| c as u32).collect();
-    if terrain.size() as usize >= bytes::<u32>(words.len()) {
-        ctx.queue
-            .write_buffer(&terrain, 0, bytemuck::cast_slice(&words));
+    // One byte a cell, four a word, as the simulation's GPU buffer holds it.
+    let mut packed = t.cells.to_vec();
+    packed.resize(packed.len().next_multiple_of(4), 0);
+    let terrain = buf("view.terrain", packed.len());
+    if terrain.size() as usize >= packed.len() {
+        ctx.queue.write_buffer(&terrain, 0, &packed);
     }
     let food_len = sim.food().quanta.len();
     Upload {

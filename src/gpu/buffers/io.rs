@@ -3,7 +3,7 @@
 
 use encase::internal::{CreateFrom, ReadFrom};
 
-use super::{Buffers, PADDING_BIOME, SLOT_BUFFERS, Sizes, slot_buffers};
+use super::{Buffers, SLOT_BUFFERS, Sizes, slot_buffers};
 use crate::gpu::wgsl::{WgslStruct, decode, encode, uniform_bytes};
 use crate::gpu::{GpuContext, GpuError};
 use crate::model::entities::Entities;
@@ -41,6 +41,15 @@ pub fn join_genes(a: &[[u32; 4]], b: &[u32]) -> Vec<PackedGenes> {
         .zip(b)
         .map(|(a, &b)| [a[0], a[1], a[2], a[3], b])
         .collect()
+}
+
+/// `bytes` padded with `pad` to whole words (queue writes are multiples of
+/// four bytes).
+fn bytes_in_words(bytes: &[u8], pad: u8) -> Vec<u8> {
+    let mut v = Vec::with_capacity(bytes.len().next_multiple_of(4));
+    v.extend_from_slice(bytes);
+    v.resize(bytes.len().next_multiple_of(4), pad);
+    v
 }
 
 impl Buffers {
@@ -123,32 +132,21 @@ impl Buffers {
         Ok(b)
     }
 
-    /// Uploads the terrain (one biome code per cell).
+    /// Uploads the terrain (one biome code per cell, four a word).
     pub fn upload_terrain(&self, ctx: &GpuContext, t: &crate::model::terrain::Terrain) {
-        let words: Vec<u32> = t.cells.iter().map(|&c| c as u32).collect();
-        put(ctx, &self.terrain, &words);
+        put(ctx, &self.terrain, &bytes_in_words(&t.cells, 0));
     }
 
-    /// Uploads the food grid.
+    /// Uploads the food grid (and its map onto the terrain).
     pub fn upload_food(&self, ctx: &GpuContext, f: &Food) {
-        // Bytes padded to whole words (queue writes are multiples of 4
-        // bytes); the padding cells' biome code has capacity 0.
-        let words = |mut v: Vec<u8>, pad: u8| {
-            v.resize(v.len().next_multiple_of(4), pad);
-            v
-        };
-        put(
-            ctx,
-            &self.food_biome,
-            &words(f.biome_codes(), PADDING_BIOME),
-        );
+        put(ctx, &self.food_map, &f.terrain_map());
         let mut quanta = f.quanta.clone();
         quanta.resize(quanta.len().next_multiple_of(4), 0);
         put(ctx, &self.food_amount, &quanta);
         put(
             ctx,
             &self.food_cooldown,
-            &words(f.cooldown.as_bytes().to_vec(), 0),
+            &bytes_in_words(f.cooldown.as_bytes(), 0),
         );
     }
 

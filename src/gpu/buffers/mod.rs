@@ -19,10 +19,6 @@ use super::wgsl::WgslStruct;
 use super::{GpuContext, GpuError};
 use crate::model::grid::Grid;
 
-/// The biome code of the food buffers' padding cells (up to whole vec4s):
-/// past the six biomes, its capacity in [`super::layout::StepUniform`] is 0.
-pub const PADDING_BIOME: u8 = 7;
-
 /// The per-slot buffers for `n` slots, in the order of [`Buffers`]' fields:
 /// the state (pos, vel, energy, age, tribe_flags, ids, genes_a, genes_b),
 /// the owners, then the hash's and steer's arrays (sorted, sorted_pos, info,
@@ -79,6 +75,10 @@ pub struct Sizes {
     pub hash: Grid,
     /// Food cells.
     pub food_cells: u32,
+    /// Food columns.
+    pub food_cols: u32,
+    /// Food rows.
+    pub food_rows: u32,
     /// Bits of a food cell's cooldown counter (8 or 16).
     pub cooldown_bits: u32,
     /// Terrain cells.
@@ -112,12 +112,14 @@ pub struct Buffers {
     pub genes_a: wgpu::Buffer,
     /// Packed genes per slot, word 4.
     pub genes_b: wgpu::Buffer,
-    /// Biome code per terrain cell.
+    /// Biome code per terrain cell, one byte a cell, four a word.
     pub terrain: wgpu::Buffer,
-    /// Biome code per food cell, one byte a cell, four a word
-    /// ([`crate::model::food::Food::biome_codes`]): the capacities follow from the step uniform's
-    /// capacity per biome, never stored per cell.
-    pub food_biome: wgpu::Buffer,
+    /// The terrain cell under each food cell: the terrain column under each
+    /// food column, then the first terrain cell of the row under each food
+    /// row ([`crate::model::food::Food::terrain_map`]). A food cell's
+    /// capacity is its terrain code's, by the step uniform's capacity per
+    /// biome: never stored per cell.
+    pub food_map: wgpu::Buffer,
     /// Food per cell in whole quanta, 16 bits a cell, two cells a word
     /// ([`crate::model::quanta`]).
     pub food_amount: wgpu::Buffer,
@@ -127,8 +129,6 @@ pub struct Buffers {
     pub food_cooldown: wgpu::Buffer,
     /// Counts, then exclusive offsets per hash cell (cells + 1).
     pub offsets: wgpu::Buffer,
-    /// Per-cell fill cursor of the scatter.
-    pub cursor: wgpu::Buffer,
     /// Living slots in cell order, ascending id inside a cell.
     pub sorted: wgpu::Buffer,
     /// Their positions (8 bytes per slot; after steer, the entity event list:
@@ -226,16 +226,21 @@ impl Buffers {
             ids,
             genes_a,
             genes_b,
-            terrain: s("sim.terrain", sizes.terrain_cells as u64 * 4)?,
-            // Padded to whole vec4s for food_regrow (the padding has capacity 0).
-            food_biome: s("sim.food.biome", food.next_multiple_of(4))?,
+            terrain: s(
+                "sim.terrain",
+                (sizes.terrain_cells as u64).next_multiple_of(4),
+            )?,
+            food_map: s(
+                "sim.food.terrain_map",
+                (sizes.food_cols + sizes.food_rows) as u64 * 4,
+            )?,
+            // Padded to whole vec4s for food_regrow (the padding never grows).
             food_amount: s("sim.food.amount", food.next_multiple_of(4) * 2)?,
             food_cooldown: s(
                 "sim.food.cooldown",
                 food.next_multiple_of(4) * sizes.cooldown_bits as u64 / 8,
             )?,
             offsets: s("sim.hash.offsets", (cells + 1) * 4)?,
-            cursor: s("sim.hash.cursor", cells * 4)?,
             sorted,
             sorted_pos,
             info,
@@ -321,17 +326,17 @@ impl Buffers {
         .sum()
     }
 
-    /// Bytes of the hash grid's per-cell buffers (offsets and fill cursor).
+    /// Bytes of the hash grid's per-cell buffer (the offsets).
     pub fn hash_grid_bytes(&self) -> u64 {
-        self.offsets.size() + self.cursor.size()
+        self.offsets.size()
     }
 
-    /// Bytes of the world's grids: terrain, and food amount, biome and
-    /// cooldown per cell.
+    /// Bytes of the world's grids: terrain, the food cells' terrain map,
+    /// and food amount and cooldown per cell.
     pub fn world_grid_bytes(&self) -> u64 {
         [
             &self.terrain,
-            &self.food_biome,
+            &self.food_map,
             &self.food_amount,
             &self.food_cooldown,
         ]
@@ -356,6 +361,12 @@ impl Buffers {
     /// until steer writes it).
     pub fn cell_of(&self) -> &wgpu::Buffer {
         &self.steer_out
+    }
+
+    /// The hash's arrival rank of each slot in its cell, held in
+    /// [`Self::sorted`] (free until the hash's `rank` writes it).
+    pub fn arrival(&self) -> &wgpu::Buffer {
+        &self.sorted
     }
 
     /// The hash's slots in arrival order per cell, held in [`Self::info`]
@@ -417,6 +428,8 @@ impl Sizes {
             capacity: capacity as u32,
             hash: Grid::new(p.world.width, p.world.height, p.hash.cell_size),
             food_cells: food.len() as u32,
+            food_cols: food.cols,
+            food_rows: food.rows,
             cooldown_bits: crate::model::food::cooldown_bits(ticks),
             terrain_cells: terrain_cells as u32,
             region_rows: rows,

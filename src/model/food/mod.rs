@@ -8,8 +8,8 @@
 //! eaten cell always starts from `food.cooldown`, the seconds left are a
 //! function of the ticks elapsed, so counting ticks is the same model, exactly
 //! (see [`Countdown`]). The GPU keeps the same counters, packed
-//! ([`Cooldowns::as_bytes`]), and derives capacities from
-//! [`Food::biome_codes`]; snapshots store seconds
+//! ([`Cooldowns::as_bytes`]), and derives capacities from the terrain
+//! through [`Food::terrain_map`]; snapshots store seconds
 //! ([`Food::cooldown_seconds`], [`Food::set_cooldown_seconds`]).
 
 mod cooldown;
@@ -82,12 +82,6 @@ impl Capacity {
     pub fn at(&self, cy: usize, cx: usize) -> f32 {
         let code = self.terrain[self.row[cy] as usize + self.col[cx] as usize];
         self.by_biome[(code as usize).min(5)]
-    }
-
-    /// The biome codes (at most 5) of food row `cy`, column by column.
-    fn codes(&self, cy: usize) -> impl Iterator<Item = u8> + '_ {
-        let codes = &self.terrain[self.row[cy] as usize..];
-        self.col.iter().map(move |&tx| codes[tx as usize].min(5))
     }
 
     /// Puts the capacities of food row `cy` in `buf`, unless `buf` holds
@@ -219,14 +213,19 @@ impl Food {
         v
     }
 
-    /// Each cell's biome code (at most 5), one byte a cell, row-major: what
-    /// the GPU derives the capacities from (with [`Self::capacity_by_biome`]).
-    pub fn biome_codes(&self) -> Vec<u8> {
-        let mut v = Vec::with_capacity(self.grid.len());
-        for cy in 0..self.grid.rows as usize {
-            v.extend(self.capacity.codes(cy));
-        }
-        v
+    /// The terrain cell under each food cell's centre, as the GPU keeps it:
+    /// the terrain column under each food column (`grid.cols` words), then
+    /// the first terrain cell of the row under each food row (`grid.rows`
+    /// words). Food cell `(cy, cx)` lies over terrain cell
+    /// `map[cols + cy] + map[cx]`, whose biome gives its capacity.
+    pub fn terrain_map(&self) -> Vec<u32> {
+        let c = &self.capacity;
+        c.col.iter().chain(&c.row).copied().collect()
+    }
+
+    /// The terrain codes the capacities follow from (row-major).
+    pub fn terrain_codes(&self) -> &[u8] {
+        &self.capacity.terrain
     }
 
     /// The capacity per biome code (f).
@@ -276,7 +275,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_gpu_packing_round_trips_and_the_codes_give_the_capacities() {
+    fn the_gpu_packing_round_trips_and_the_terrain_map_gives_the_capacities() {
         for cooldown in [2.0f32, 10.0] {
             let p = crate::SimParams {
                 food: FoodParams {
@@ -301,8 +300,15 @@ mod tests {
             back.copy_from_bytes(&bytes);
             assert_eq!(back, food.cooldown);
             let by_biome = food.capacity_by_biome();
-            let codes = food.biome_codes();
-            assert_eq!(codes.len(), food.grid.len());
+            let map = food.terrain_map();
+            let cols = food.grid.cols as usize;
+            assert_eq!(map.len(), cols + food.grid.rows as usize);
+            let codes: Vec<u8> = (0..food.grid.len())
+                .map(|k| {
+                    let t = (map[cols + k / cols] + map[k % cols]) as usize;
+                    food.terrain_codes()[t]
+                })
+                .collect();
             for (k, &c) in codes.iter().enumerate() {
                 assert_eq!(by_biome[c as usize], food.capacity(k), "cell {k}");
             }
