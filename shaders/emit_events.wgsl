@@ -29,7 +29,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         entity_events[u.n - 1u - k] = vec2<u32>(id, i | DEATH_OLD_AGE);
         return;
     }
-    let t = intent_target(steer_out[STEER_WORDS * i + 2u]);
+    let t = intent_target(steer_out[i]);
     if t != NONE {
         let k = atomicAdd(&counts[COUNT_ATTACKS], 1u);
         attacks[k] = vec4<u32>(ids[t], id, t, i);

@@ -1,7 +1,9 @@
 // integrate: vel += acc·dt, clamp to the speed gene, move with terrain
 // sliding, wrap, pay basal and movement energy, age. Twin of
 // src/cpu/integrate.rs (floats agree within rounding: WGSL division and sqrt
-// are not exactly rounded).
+// are not exactly rounded). One invocation per living entity in cell order
+// (k, slot sorted[k]): steer left the acceleration in the slot's `vel`, and
+// the velocity it had is still in info[k] (gathered before steer).
 // Its bindings are declared in src/gpu/integrate.rs, the shared structs and
 // constants in src/gpu/layout.rs.
 
@@ -12,14 +14,15 @@ fn passable(p: vec2<f32>) -> bool {
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let i = flat_index(gid, nwg);
-    if i >= u.n || (tribe_flags[i] & FLAG_ALIVE) == 0u {
+    let k = flat_index(gid, nwg);
+    if k >= u.alive {
         return;
     }
+    let i = sorted[k];
     let g = load_genes(i);
     let dt = u.dt;
-    let acc = vec2<f32>(bitcast<f32>(steer_out[STEER_WORDS * i]), bitcast<f32>(steer_out[STEER_WORDS * i + 1u]));
-    var v = vel[i] + acc * dt;
+    let acc = vel[i];
+    var v = info[k].vel + acc * dt;
     let max_speed = gene(g, GENE_SPEED);
     let s2 = v.x * v.x + v.y * v.y;
     if s2 > max_speed * max_speed {

@@ -2,9 +2,8 @@
 // k holds old slot sorted[k]); slots from n up become free. Twin of
 // src/cpu/reorder.rs. It has no arrays of its own: each field is gathered
 // into scratch that no pass needs at this point of the tick (the hash's
-// sorted positions, steer's results and info, which the hash and steer
-// rebuild afterwards) and put back, by these entry points in order and by
-// two buffer copies (positions and velocities) after them.
+// sorted positions, steer's intent words and info, which the hash and steer
+// rebuild afterwards) and put back, by these entry points in order.
 // Its bindings are declared in src/gpu/reorder.rs, the shared structs and
 // constants in src/gpu/layout.rs.
 
@@ -17,6 +16,16 @@ fn gather_motion(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
     let s = sorted[k];
     tmp_pos[k] = pos[s];
     tmp_vel[k] = vel[s];
+}
+
+@compute @workgroup_size(256)
+fn put_motion(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let k = flat_index(gid, nwg);
+    if k >= u.n {
+        return;
+    }
+    pos[k] = tmp_pos[k];
+    vel[k] = tmp_vel[k];
 }
 
 @compute @workgroup_size(256)
@@ -54,7 +63,7 @@ fn gather_genes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     }
     let g = load_genes(sorted[k]);
     tmp_words[k] = vec4<u32>(g.w[0], g.w[1], g.w[2], g.w[3]);
-    tmp_word[2u * u.capacity + k] = g.w[4];
+    tmp_word[k] = g.w[4];
 }
 
 @compute @workgroup_size(256)
@@ -64,5 +73,5 @@ fn put_genes(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
         return;
     }
     let w = tmp_words[k];
-    store_genes(k, Genome(array<u32, 5>(w.x, w.y, w.z, w.w, tmp_word[2u * u.capacity + k])));
+    store_genes(k, Genome(array<u32, 5>(w.x, w.y, w.z, w.w, tmp_word[k])));
 }

@@ -67,15 +67,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     let me = info[me_k];
     let me_slot = sorted[me_k];
-    let me_id = ids[me_slot];
+    // gather_info left the id in the slot's intent word (read here, then
+    // overwritten by the intent: no other invocation reads this slot's).
+    let me_id = steer_out[me_slot];
     let me_tribe = me.diet_tribe & 0xffffu;
     let g = load_genes(me_slot);
     let pos = sorted_pos[me_k];
-    let vel = me.vel;
-    let speed = sqrt(vel.x * vel.x + vel.y * vel.y);
+    let my_vel = me.vel;
+    let speed = sqrt(my_vel.x * my_vel.x + my_vel.y * my_vel.y);
     var heading = vec2<f32>(1.0, 0.0);
     if speed > 1e-6 {
-        heading = vel / speed;
+        heading = my_vel / speed;
     }
     let diet = gene_value(GENE_DIET, me.diet_tribe >> 16u);
     let hungry = me.energy < u.hungry_energy;
@@ -232,7 +234,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         let nf = f32(same);
         let wa = u.alignment * cohesion_gene;
         let wc = u.cohesion * cohesion_gene;
-        acc = acc + (ali / nf - vel) * wa + coh / nf * wc;
+        acc = acc + (ali / nf - my_vel) * wa + coh / nf * wc;
     }
     var mode = MODE_WANDER;
     var intent = NONE;
@@ -258,7 +260,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         let threshold = gene(g, GENE_FOOD_STANDARDS) * u.food_capacity;
         let here = food_at(pos);
         if here > threshold && here > 0.0 {
-            acc = acc - vel * 2.0;
+            acc = acc - my_vel * 2.0;
             mode = MODE_GRAZE;
         } else {
             var best = -1.0;
@@ -313,8 +315,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if l > u.max_accel {
         acc = acc * (u.max_accel / l);
     }
-    let o = STEER_WORDS * me_slot;
-    steer_out[o] = bitcast<u32>(acc.x);
-    steer_out[o + 1u] = bitcast<u32>(acc.y);
-    steer_out[o + 2u] = pack_intent(intent, mode);
+    // The acceleration goes to integrate through the slot's velocity (its
+    // own is in info: no invocation here reads vel).
+    vel[me_slot] = acc;
+    steer_out[me_slot] = pack_intent(intent, mode);
 }

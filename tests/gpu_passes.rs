@@ -662,15 +662,18 @@ fn gather_into_cell_order_matches_the_cpu_and_resets_the_slots() {
                 ci.diet
             );
         }
+        // Free slots' intent words cleared; a living slot's holds its id
+        // (for steer, which reads it there).
         let cleared = GpuSteerOut {
             acc: [0.0; 2],
             intent: NONE,
             mode: 0,
-        };
-        assert!(
-            g_slots.iter().all(|o| *o == cleared),
-            "per-slot results cleared (n {n})"
-        );
+        }
+        .intent_word();
+        for (i, &w) in g_slots.iter().enumerate() {
+            let want = if e.alive(i) { e.id[i] } else { cleared };
+            assert_eq!(w, want, "slot {i}'s intent word (n {n})");
+        }
     }
 }
 

@@ -5,8 +5,9 @@
 // the low half), STEER_WORDS and INTENT_NONE come from Rust
 // (src/gpu/layout.rs).
 
-// Steering results per slot: STEER_WORDS words at STEER_WORDS * slot, the
-// acceleration's x and y (bit patterns) and the intent word: the attack
+// Steering results per slot: the acceleration, which steer leaves in the
+// slot's `vel` for integrate (steer reads velocities only from info), and
+// the intent word in `steer_out` (STEER_WORDS = 1 word a slot): the attack
 // target's slot in the low 30 bits (INTENT_NONE: nobody), the behaviour
 // (cpu::Mode) in the top two.
 

@@ -111,13 +111,13 @@ pub fn run(
     b.upload_entities(ctx, e);
     let words: Vec<u32> = intent
         .iter()
-        .flat_map(|&t| {
+        .map(|&t| {
             GpuSteerOut {
                 acc: [0.0; 2],
                 intent: t,
                 mode: 0,
             }
-            .encode()
+            .intent_word()
         })
         .collect();
     put(ctx, &b.steer_out, &words);

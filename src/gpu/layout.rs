@@ -81,11 +81,14 @@ wgsl_struct! {
 
 pub use crate::cpu::{INTENT_NONE, pack_intent, unpack_intent};
 
-/// Words per slot in the steering results (`STEER_WORDS`): acceleration x
-/// and y (bit patterns) and the intent word.
-pub const STEER_WORDS: usize = 3;
+/// Words per slot in the steering results (`STEER_WORDS`): the intent word
+/// (the acceleration goes to `integrate` through the slot's `vel`, which
+/// steer does not read: it reads the gathered copy in `info`).
+pub const STEER_WORDS: usize = 1;
 
-/// A steering result per slot, as decoded from the `steer_out` buffer.
+/// A steering result per slot, as decoded from the GPU: the acceleration
+/// (from `vel`, where steer leaves it for `integrate`) and the intent word
+/// (from `steer_out`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GpuSteerOut {
     /// Acceleration.
@@ -97,28 +100,15 @@ pub struct GpuSteerOut {
 }
 
 impl GpuSteerOut {
-    /// Decodes one slot's words.
-    pub fn decode(w: &[u32]) -> Self {
-        let (intent, mode) = unpack_intent(w[2]);
-        Self {
-            acc: [f32::from_bits(w[0]), f32::from_bits(w[1])],
-            intent,
-            mode,
-        }
+    /// Decodes one slot's acceleration and intent word.
+    pub fn decode(acc: [f32; 2], word: u32) -> Self {
+        let (intent, mode) = unpack_intent(word);
+        Self { acc, intent, mode }
     }
 
-    /// Decodes the results of every slot.
-    pub fn decode_all(words: &[u32]) -> Vec<Self> {
-        words.chunks_exact(STEER_WORDS).map(Self::decode).collect()
-    }
-
-    /// The slot's words.
-    pub fn encode(&self) -> [u32; STEER_WORDS] {
-        [
-            self.acc[0].to_bits(),
-            self.acc[1].to_bits(),
-            pack_intent(self.intent, self.mode),
-        ]
+    /// The slot's intent word (what `steer_out` holds).
+    pub fn intent_word(&self) -> u32 {
+        pack_intent(self.intent, self.mode)
     }
 }
 

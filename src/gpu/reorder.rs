@@ -13,11 +13,12 @@ use super::views::{
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 
-// The scratch: positions in the hash's `sorted_pos`, velocities in the first
-// 2 × capacity words of `steer_out`, energy, age, flags and id, then genes
-// words 0-3 in `info`, genes word 4 in `steer_out` from word 2 × capacity.
+// The scratch: positions in the hash's `sorted_pos` and velocities in
+// `info` (put back before the next fields come), then energy, age, flags
+// and id in `info`, then genes words 0-3 in `info` and word 4 in
+// `steer_out`.
 const TMP_POS: View = SORTED_POS.named("tmp_pos");
-const TMP_VEL: View = STEER_OUT.named("tmp_vel").typed("array<vec2<f32>>");
+const TMP_VEL: View = INFO.named("tmp_vel").typed("array<vec2<f32>>");
 const TMP_WORDS: View = INFO.named("tmp_words").typed("array<vec4<u32>>");
 const TMP_WORD: View = STEER_OUT.named("tmp_word");
 
@@ -28,8 +29,10 @@ pub struct ReorderShader;
 
 impl Shader for ReorderShader {
     const DECL: KernelDecl = KernelDecl::new("reorder", REORDER)
-        .read(&[SORTED, POS, VEL])
+        .read(&[SORTED])
         .read_write(&[
+            POS,
+            VEL,
             ENERGY,
             AGE,
             TRIBE_FLAGS,
@@ -43,6 +46,7 @@ impl Shader for ReorderShader {
         ])
         .entries(&[
             ("gather_motion", "u sorted pos vel tmp_pos tmp_vel"),
+            ("put_motion", "u pos vel tmp_pos tmp_vel"),
             (
                 "gather_scalars",
                 "u sorted energy age tribe_flags ids tmp_words",
@@ -70,8 +74,7 @@ impl Reorder {
         self.0.rebind(ctx, b);
     }
 
-    /// Records the permutation (one compute pass, with `ts`) and the copies
-    /// of positions and velocities back.
+    /// Records the permutation (one compute pass, with `ts`).
     pub fn record(
         &self,
         enc: &mut wgpu::CommandEncoder,
@@ -93,11 +96,6 @@ impl Reorder {
                 };
                 self.0.dispatch(&mut pass, entry, n);
             }
-        }
-        if alive > 0 {
-            let bytes = alive as u64 * 8;
-            enc.copy_buffer_to_buffer(&b.sorted_pos, 0, &b.pos, 0, bytes);
-            enc.copy_buffer_to_buffer(&b.steer_out, 0, &b.vel, 0, bytes);
         }
     }
 }

@@ -1,15 +1,16 @@
 //! `steer` on the GPU: one invocation per living entity in cell order senses
 //! its neighbours through the hash (flocking, hunting, fleeing within its
-//! view cone), samples food and terrain ahead and writes its acceleration,
-//! attack intent and behaviour. Twin of `src/cpu/steer.rs` and
+//! view cone), samples food and terrain ahead and writes its acceleration
+//! (into its `vel`, which `integrate` reads back as such: steer reads
+//! velocities only from `info`), attack intent and behaviour. Twin of `src/cpu/steer.rs` and
 //! `src/cpu/neighbors.rs`.
 
 use super::buffers::{Buffers, Sizes, put, put_records, set, submit};
 use super::kernel::{Kernel, KernelDecl, Shader};
-use super::layout::{GpuInfo, GpuSteerOut, STEER_WORDS};
+use super::layout::{GpuInfo, GpuSteerOut};
 use super::views::{
-    FOOD_AMOUNT, GENES_A, GENES_B, IDS, INFO, OFFSETS, SORTED, SORTED_POS, STEER, STEER_OUT,
-    TERRAIN,
+    FOOD_AMOUNT, GENES_A, GENES_B, INFO, OFFSETS, SORTED, SORTED_POS, STEER, STEER_OUT, TERRAIN,
+    VEL,
 };
 use super::wgsl::wgsl_struct;
 use super::{GpuContext, GpuError};
@@ -20,8 +21,11 @@ use crate::model::params::SimParams;
 use crate::model::quanta::Quantum;
 use crate::model::terrain::Terrain;
 
-/// `steer`'s shader: reads `info` from [`super::gather`]; writes each
-/// living slot's results to `steer_out` (gather's `reset_slots` cleared all).
+/// `steer`'s shader: reads `info` from [`super::gather`], and each living
+/// slot's id from its intent word (where `gather_info` put it, so that steer
+/// binds ten storage buffers, not eleven); writes the slot's acceleration to
+/// `vel` and its intent word to `steer_out` (gather's `reset_slots` cleared
+/// the free slots').
 pub struct SteerShader;
 
 impl Shader for SteerShader {
@@ -35,9 +39,8 @@ impl Shader for SteerShader {
             TERRAIN,
             FOOD_AMOUNT,
             SORTED,
-            IDS,
         ])
-        .read_write(&[STEER_OUT]);
+        .read_write(&[VEL, STEER_OUT]);
 }
 
 /// The pass: [`Kernel::record`] over the `alive` entities in cell order.
@@ -229,6 +232,8 @@ pub fn run(
     put(ctx, &b.sorted_pos, inp.sorted_pos);
     put_records(ctx, &b.info, inp.info);
     put(ctx, &b.sorted, inp.sorted);
+    // Each living slot's id in its intent word, as gather_info leaves it.
+    put(ctx, &b.steer_out, &e.id);
     set(
         ctx,
         &b.steer_u,
@@ -236,7 +241,10 @@ pub fn run(
     );
     let pass = Steer::new(ctx, &b);
     submit(ctx, "sim.pass.steer", |c| pass.record(c, n as u32));
-    let words: Vec<u32> = Buffers::read(ctx, &b.steer_out, STEER_WORDS * e.capacity())?;
-    let out = GpuSteerOut::decode_all(&words);
-    Ok(inp.sorted[..n].iter().map(|&s| out[s as usize]).collect())
+    let words: Vec<u32> = Buffers::read(ctx, &b.steer_out, e.capacity())?;
+    let acc: Vec<[f32; 2]> = Buffers::read(ctx, &b.vel, e.capacity())?;
+    Ok(inp.sorted[..n]
+        .iter()
+        .map(|&s| GpuSteerOut::decode(acc[s as usize], words[s as usize]))
+        .collect())
 }

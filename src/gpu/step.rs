@@ -14,6 +14,8 @@ wgsl_struct! {
     pub struct StepUniform in uniform {
         /// Entity slots to process.
         pub n: u32,
+        /// Living entities (`integrate`'s invocations, in cell order).
+        pub alive: u32,
         /// Terrain columns.
         pub terrain_cols: u32,
         /// Terrain rows.
@@ -87,6 +89,7 @@ impl StepUniform {
         let quantum = Quantum::new(&p.food, &p.terrain);
         Self {
             n,
+            alive: 0,
             terrain_cols: terrain.cols,
             terrain_rows: terrain.rows,
             food_cells: food.cols * food.rows,

@@ -45,7 +45,7 @@ pub(super) const SLOT_BUFFERS: [(&str, u64); 13] = [
     ("sim.hash.sorted", 4),
     ("sim.hash.sorted_pos", 8),
     ("sim.steer.info", 16),
-    ("sim.steer.out", 12),
+    ("sim.steer.out", 4),
 ];
 
 /// Checks that per-slot buffers for `slots` slots fit the device's binding
@@ -138,9 +138,10 @@ pub struct Buffers {
     /// `GpuInfo`); outside steer it holds the hash's unsorted slots, the food
     /// cell per slot and the attack list (see the accessors below).
     pub info: wgpu::Buffer,
-    /// Steering results per slot, three words: the acceleration's x and y
-    /// and the intent word (attack target and behaviour: see `steer_io.wgsl`).
-    /// During the hash it holds the cell of each slot (see [`Self::cell_of`]).
+    /// Steering results per slot: the intent word (attack target and
+    /// behaviour: see `steer_io.wgsl`; the acceleration goes to `integrate`
+    /// through the slot's `vel`). During the hash it holds the cell of each
+    /// slot (see [`Self::cell_of`]).
     pub steer_out: wgpu::Buffer,
     /// Food eaten this tick (fixed point, lo/hi).
     pub eaten: wgpu::Buffer,
@@ -355,7 +356,7 @@ impl Buffers {
         + 4 // owner
         + 12 // hash: sorted slot and sorted position
         + 16 // steer: neighbour info (and the hash's, feed's and events' scratch)
-        + 12; // steer results: acceleration, intent and behaviour
+        + 4; // steer results: intent and behaviour (the acceleration in vel)
 
     /// The hash's cell of each slot, held in [`Self::steer_out`] (free
     /// until steer writes it).

@@ -2,7 +2,7 @@
 //! full and partial readbacks, the statistics.
 
 use crate::gpu::buffers::Buffers;
-use crate::gpu::layout::{GpuSteerOut, STEER_WORDS, WriteRecord};
+use crate::gpu::layout::{STEER_WORDS, WriteRecord, unpack_intent};
 use crate::gpu::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
@@ -113,7 +113,7 @@ impl GpuWorld {
             tribe_flags: w[6],
             id: w[7],
             genes: [w[8], w[9], w[10], w[11], w[12]],
-            mode: GpuSteerOut::decode(&w[13..16]).mode as u8,
+            mode: unpack_intent(w[13]).1 as u8,
         })
     }
 
@@ -130,10 +130,7 @@ impl GpuWorld {
             STEER_WORDS * self.b.sizes.capacity as usize,
         )
         .await?;
-        let mut modes: Vec<u8> = GpuSteerOut::decode_all(&words)
-            .iter()
-            .map(|o| o.mode as u8)
-            .collect();
+        let mut modes: Vec<u8> = words.iter().map(|&w| unpack_intent(w).1 as u8).collect();
         // The slots past those held: free, never steered.
         modes.resize(self.capacity as usize, 0);
         Ok(modes)

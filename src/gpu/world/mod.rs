@@ -402,6 +402,7 @@ impl GpuWorld {
             &b.step_u,
             &StepUniform {
                 n: end,
+                alive: plan.alive,
                 ..self.step_base
             }
             .with_table(self.slots())

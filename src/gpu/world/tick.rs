@@ -323,7 +323,8 @@ impl GpuWorld {
             self.gather.record(&mut pass, plan.alive, end);
             self.steer.record(&mut pass, plan.alive);
         }
-        self.integrate.record(&mut begin(enc, Pass::Integrate), end);
+        self.integrate
+            .record(&mut begin(enc, Pass::Integrate), plan.alive);
         // Feed's grazer table, in steer's scratch: zeroed now steer is done.
         let (at, bytes) = self.step_base.with_table(self.slots()).table_bytes();
         enc.clear_buffer(b.feed_scratch(), at, Some(bytes));
