@@ -51,7 +51,7 @@ fn gpu_backend_gives_the_same_hash_twice() {
     assert!(c.total(|t| t.births) > 0, "{c:?}");
 }
 
-/// The GPU's per-slot buffers start a quarter above the live end and grow
+/// The GPU's per-slot buffers start an eighth above the live end and grow
 /// as it grows: growing them mid-run (the contents copied, every pass
 /// rebuilt) or holding the whole capacity from the start gives the world
 /// of the run that grows them as it needs.
@@ -62,7 +62,7 @@ fn gpu_slots_grown_mid_run_change_nothing() {
         return;
     };
     let start = a.gpu_slots();
-    assert_eq!(start, 1875, "a quarter above the live end of 1,500");
+    assert_eq!(start, 1687, "an eighth above the live end of 1,500");
     let cap = a.entities().capacity();
     let mut full = gpu_sim(s.clone()).unwrap();
     full.reserve_gpu_slots(cap).unwrap();

@@ -105,10 +105,14 @@ fn live_end(e: &Entities) -> u32 {
 }
 
 /// The slots to allocate for live end `end` when `now` are held (see
-/// [`GpuWorld::slots`]): a quarter above `end`, and at least half again
-/// `now` when growing; at most `capacity`, at least 1,024.
+/// [`GpuWorld::slots`]): an eighth above `end`, and at least half again
+/// `now` when growing; at most `capacity`, at least 1,024. (An eighth, not
+/// more: births take the lowest free slot and the re-sort packs the living
+/// into the lowest slots, so the live end follows the population, and a
+/// boom past the eighth grows the buffers by half in one copy; every slot
+/// of headroom costs 88 bytes of GPU memory.)
 fn slots_for(end: u32, now: u32, capacity: u32) -> u32 {
-    let want = end as u64 + end as u64 / 4;
+    let want = end as u64 + end as u64 / 8;
     let grown = if now > 0 {
         now as u64 + now as u64 / 2
     } else {
@@ -263,8 +267,8 @@ impl GpuWorld {
         &self.b
     }
 
-    /// Slots the per-slot buffers hold: from a quarter above the live end
-    /// at the start, grown by half (at least to a quarter above the live
+    /// Slots the per-slot buffers hold: from an eighth above the live end
+    /// at the start, grown by half (at least to an eighth above the live
     /// end) whenever the live end passes them, never past the capacity.
     pub fn slots(&self) -> u32 {
         self.b.sizes.capacity
