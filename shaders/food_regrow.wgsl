@@ -30,14 +30,33 @@ fn food_dither(k: u32) -> f32 {
     return rng_unit(k * 0x9e3779b9u + u.food_key);
 }
 
-// The biome code under food cell k (7 past the last cell).
-fn code_of(k: u32) -> u32 {
-    if k >= u.food_cells {
-        return 7u;
-    }
-    let cy = k / u.food_cols;
-    let t = food_map[u.food_cols + cy] + food_map[k - cy * u.food_cols];
-    return byte_at(terrain[t / 4u], t);
+// The biome code under food cell (cy, cx), cell k (7 past the last cell).
+fn code_at(k: u32, cy: u32, cx: u32) -> u32 {
+    let t = food_map[u.food_cols + min(cy, u.food_rows - 1u)] + food_map[cx];
+    return select(byte_at(terrain[t / 4u], t), 7u, k >= u.food_cells);
+}
+
+// The column after cx, and the row it lies in (a row of food_cols cells).
+fn next_cell(c: vec2<u32>) -> vec2<u32> {
+    let wraps = c.y + 1u == u.food_cols;
+    return vec2<u32>(select(c.x, c.x + 1u, wraps), select(c.y + 1u, 0u, wraps));
+}
+
+// The biome codes under cells 4k .. 4k + 3: one division for the first
+// cell's row and column, then column by column.
+fn codes_of(k: u32) -> vec4<u32> {
+    let first = 4u * k;
+    let row = first / u.food_cols;
+    let c0 = vec2<u32>(row, first - row * u.food_cols);
+    let c1 = next_cell(c0);
+    let c2 = next_cell(c1);
+    let c3 = next_cell(c2);
+    return vec4<u32>(
+        code_at(first, c0.x, c0.y),
+        code_at(first + 1u, c1.x, c1.y),
+        code_at(first + 2u, c2.x, c2.y),
+        code_at(first + 3u, c3.x, c3.y),
+    );
 }
 
 @compute @workgroup_size(256)
@@ -46,12 +65,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if k >= (u.food_cells + 3u) / 4u {
         return;
     }
-    let c = vec4<f32>(
-        capacity_of(code_of(4u * k)),
-        capacity_of(code_of(4u * k + 1u)),
-        capacity_of(code_of(4u * k + 2u)),
-        capacity_of(code_of(4u * k + 3u)),
-    );
+    let codes = codes_of(k);
+    let c = vec4<f32>(capacity_of(codes.x), capacity_of(codes.y), capacity_of(codes.z), capacity_of(codes.w));
     // Ticks left per cell.
     var t: vec4<u32>;
     if u.cooldown_bits == 8u {
