@@ -105,10 +105,10 @@ pub struct SteerOut {
     pub mode: Mode,
 }
 
-/// A steering result as kept between the passes: 12 bytes, in cell order
-/// (the layout of the GPU's steering results: the acceleration, then the
-/// intent word of [`pack_intent`], the attack target in its low 30 bits and
-/// the behaviour in its top two).
+/// A steering result as kept between the passes: 12 bytes, in cell order:
+/// the acceleration, then the intent word of [`pack_intent`] (the GPU's
+/// `steer_out` word), the attack target in its low 30 bits and the
+/// behaviour in its top two.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Steered {
     /// Acceleration (wu/s²).
