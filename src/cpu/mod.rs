@@ -77,14 +77,16 @@ pub struct Scratch {
     pub offsets: Vec<u32>,
     /// Slots in cell order, ascending id inside each cell.
     pub sorted: Vec<u32>,
-    /// Positions in cell order.
-    pub sorted_pos: Vec<[f32; 2]>,
+    /// Positions in cell order, two words each (read as `[f32; 2]`). Free
+    /// once steer is done (the next tick's hash writes them again), so
+    /// their words double as feed's food cell of each slot (one word a
+    /// slot, [`NONE`] for none) and as the re-sort's word buffer, which runs
+    /// before the tick's hash: one array of 8 bytes a slot for all three.
+    pub sorted_pos: Vec<u32>,
     /// Steering results in cell order (`steer_out[k]` is slot `sorted[k]`'s).
     pub steer_out: Vec<steer::Steered>,
     /// Behaviour of each slot ([`Mode`] as u8).
     pub mode: Vec<u8>,
-    /// Food cell each slot grazes this tick, or [`NONE`].
-    pub food_cell: Vec<u32>,
     /// Grazers per food cell, counted per grazer.
     pub eaters: feed::Eaters,
 }
@@ -96,10 +98,9 @@ impl Scratch {
             cell_of: vec![0; capacity],
             offsets: vec![0; hash_cells + 1],
             sorted: vec![0; capacity],
-            sorted_pos: vec![[0.0; 2]; capacity],
+            sorted_pos: vec![0; 2 * capacity],
             steer_out: Vec::with_capacity(capacity),
             mode: vec![0; capacity],
-            food_cell: vec![0; capacity],
             eaters: feed::Eaters::default(),
         }
     }

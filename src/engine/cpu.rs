@@ -139,7 +139,7 @@ impl CpuEngine {
             &e.id,
             &e.pos,
             &mut s.sorted,
-            &mut s.sorted_pos,
+            bytemuck::cast_slice_mut(&mut s.sorted_pos),
         );
         laps.lap(Pass::HashScatter);
         s.offsets[self.hash_grid.len()] as usize
@@ -156,10 +156,11 @@ impl CpuEngine {
         let s = &mut self.scratch;
         // The owners, species and pending events follow the slots first,
         // while `sorted` still holds the old slot of each new one. The
-        // moves go through `food_cell`, free until steer writes it.
+        // moves go through the words of `sorted_pos`, free until the tick's
+        // own hash writes them.
         let order = &s.sorted[..alive];
-        w.regions.renumber(order, &mut s.food_cell);
-        w.ledger.species.renumber(order, end, &mut s.food_cell);
+        w.regions.renumber(order, &mut s.sorted_pos);
+        w.ledger.species.renumber(order, end, &mut s.sorted_pos);
         lag::renumber_events(&mut w.events, order);
         let e = &mut w.entities;
         let n = cpu::reorder::reorder(
@@ -167,7 +168,7 @@ impl CpuEngine {
             &mut s.sorted[..alive],
             &mut s.cell_of,
             end,
-            &mut s.food_cell,
+            &mut s.sorted_pos,
         );
         w.ledger.free = FreeSlots::new(n, e.capacity() as u32);
         let t = &mut laps.t;
@@ -191,7 +192,7 @@ impl CpuEngine {
                 grid: &self.hash_grid,
                 offsets: &s.offsets,
                 sorted: &s.sorted,
-                sorted_pos: &s.sorted_pos,
+                sorted_pos: bytemuck::cast_slice(&s.sorted_pos),
                 pos: &w.entities.pos,
                 world: [p.world.width, p.world.height],
             },
@@ -219,10 +220,11 @@ impl CpuEngine {
     fn feed_and_emit(&mut self, w: &mut World, end: usize, alive: usize, laps: &mut Laps) {
         let s = &mut self.scratch;
         let (p, e, food) = (&w.params, &mut w.entities, &mut w.food);
-        let order = &s.sorted[..alive];
-        cpu::feed::feed_count(p, e, food, order, end, &mut s.food_cell, &mut s.eaters);
+        // Each slot's food cell in the words of `sorted_pos` (free now).
+        let (order, food_cell) = (&s.sorted[..alive], &mut s.sorted_pos);
+        cpu::feed::feed_count(p, e, food, order, end, food_cell, &mut s.eaters);
         w.ledger.counters.food_eaten +=
-            cpu::feed::feed_apply(p, order, end, &s.food_cell, &s.eaters, e, food);
+            cpu::feed::feed_apply(p, order, end, food_cell, &s.eaters, e, food);
         laps.lap(Pass::Feed);
         let (seed, tick) = (w.seed, w.tick);
         let key = crate::model::quanta::dither_key(seed, tick);
