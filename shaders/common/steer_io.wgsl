@@ -2,12 +2,12 @@
 // writes per slot; shared by steer.wgsl, gather.wgsl, integrate.wgsl and
 // emit_events.wgsl. GpuInfo (the twin of src/cpu/steer.rs `NeighborInfo`:
 // the diet gene's 16-bit code in the high half of its last word, the tribe in
-// the low half), STEER_WORDS and INTENT_NONE come from Rust
+// the low half) and INTENT_NONE come from Rust
 // (src/gpu/layout.rs).
 
 // Steering results per slot: the acceleration, which steer leaves in the
 // slot's `vel` for integrate (steer reads velocities only from info), and
-// the intent word in `steer_out` (STEER_WORDS = 1 word a slot): the attack
+// the intent word in `steer_out` (one word a slot): the attack
 // target's slot in the low 30 bits (INTENT_NONE: nobody), the behaviour
 // (cpu::Mode) in the top two.
 

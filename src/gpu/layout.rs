@@ -81,7 +81,7 @@ wgsl_struct! {
 
 pub use crate::cpu::{INTENT_NONE, pack_intent, unpack_intent};
 
-/// Words per slot in the steering results (`STEER_WORDS`): the intent word
+/// Words per slot in the steering results: the intent word
 /// (the acceleration goes to `integrate` through the slot's `vel`, which
 /// steer does not read: it reads the gathered copy in `info`).
 pub const STEER_WORDS: usize = 1;
@@ -338,7 +338,6 @@ pub fn shared_constants() -> Vec<(String, Const)> {
         u("NONE", crate::cpu::NONE),
         u("FLAG_ALIVE", crate::model::entities::FLAG_ALIVE),
         u("INTENT_NONE", INTENT_NONE),
-        u("STEER_WORDS", STEER_WORDS as u32),
         u("SCAN_BLOCK", super::hash_scan::SCAN_BLOCK),
         u("STATS_STRIDE", STATS_STRIDE),
         u("STATS_HIST", STATS_HIST),

@@ -223,11 +223,6 @@ impl Food {
         c.col.iter().chain(&c.row).copied().collect()
     }
 
-    /// The terrain codes the capacities follow from (row-major).
-    pub fn terrain_codes(&self) -> &[u8] {
-        &self.capacity.terrain
-    }
-
     /// The capacity per biome code (f).
     pub fn capacity_by_biome(&self) -> [f32; 6] {
         self.capacity.by_biome
@@ -306,7 +301,7 @@ mod tests {
             let codes: Vec<u8> = (0..food.grid.len())
                 .map(|k| {
                     let t = (map[cols + k / cols] + map[k % cols]) as usize;
-                    food.terrain_codes()[t]
+                    terrain.cells[t]
                 })
                 .collect();
             for (k, &c) in codes.iter().enumerate() {
