@@ -149,14 +149,17 @@ fn lanes_match_the_ring_walk_on_small_and_crowded_worlds() {
     // (w, h, cell, radii): searches wider than the world on one axis or
     // both, a world of one cell, crowded cells (more accepted than the lane
     // search holds when the cap allows them: the ring walk answers), and
-    // smaller cells (wider searches, runs across the wrap).
-    let worlds: [(f32, f32, f32, &[f32]); 6] = [
+    // smaller cells (wider searches, runs across the wrap), and searches
+    // inside the world spanning near half of it (where the lane filter
+    // must keep the wrap: `plain` in the lane search).
+    let worlds: [(f32, f32, f32, &[f32]); 7] = [
         (160.0, 120.0, 40.0, &[30.0, 90.0]),
         (400.0, 90.0, 40.0, &[50.0, 70.0]),
         (100.0, 100.0, 40.0, &[20.0, 60.0, 200.0]),
         (40.0, 40.0, 40.0, &[10.0, 50.0]),
         (300.0, 300.0, 40.0, &[45.0, 90.0]),
         (1000.0, 700.0, 25.0, &[24.0, 60.0, 99.0]),
+        (250.0, 330.0, 25.0, &[40.0, 60.0, 99.0]),
     ];
     for (k, &(w, h, cell, radii)) in worlds.iter().enumerate() {
         let n = if k == 4 { 3000 } else { 400 };

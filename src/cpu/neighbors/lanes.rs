@@ -46,6 +46,9 @@ pub(super) struct Found {
     keep: usize,
     /// Whether `max` allows more than [`CAP`] (then a full list overflows).
     capped: bool,
+    /// Whether no accepted neighbour can lie half a world away (the
+    /// search's [`Search::plain`]): then the delta needs no wrap.
+    plain: bool,
 }
 
 impl Found {
@@ -57,6 +60,7 @@ impl Found {
             len: 0,
             keep: max.min(CAP),
             capped: max > CAP,
+            plain: false,
         }
     }
 
@@ -97,7 +101,12 @@ impl Found {
         let world = Vec2::from(h.world);
         for &key in &self.keys[..self.len] {
             let k = key as u32 as usize;
-            let d = delta2(q.p, Vec2::from(h.sorted_pos[k]), world);
+            let other = Vec2::from(h.sorted_pos[k]);
+            let d = if self.plain {
+                other - q.p
+            } else {
+                delta2(q.p, other, world)
+            };
             f(k, h.sorted[k] as usize, d, d.length_squared().sqrt());
         }
         self.len as u32
@@ -146,8 +155,10 @@ impl Lanes {
 
     /// Bit `l` set when candidate `base + l` (below `end`) lies within the
     /// radius and inside the cone: the ring walk's tests in its order.
+    /// `WRAP` false skips `grid::delta`'s wrap, which changes nothing where no
+    /// candidate can lie half a world away (see [`Search::plain`]).
     #[inline(always)]
-    fn filter(&self, pos: &[[f32; 2]], base: usize, end: usize) -> u32 {
+    fn filter<const WRAP: bool>(&self, pos: &[[f32; 2]], base: usize, end: usize) -> u32 {
         // Positions interleaved x, y (two vector loads), then split.
         let xy: [f32; 2 * LANES] = match pos.get(base..base + LANES) {
             Some(chunk) => bytemuck::cast(<[[f32; 2]; LANES]>::try_from(chunk).unwrap_or_default()),
@@ -163,20 +174,11 @@ impl Lanes {
         let x: [f32; LANES] = std::array::from_fn(|l| xy[2 * l]);
         let y: [f32; LANES] = std::array::from_fn(|l| xy[2 * l + 1]);
         // `grid::delta` per axis, `Vec2::length_squared`, then the cone.
-        let dx = wrapped(
-            V::from(x) - self.px,
-            self.w,
-            self.half_w,
-            self.neg_w,
-            self.neg_half_w,
-        );
-        let dy = wrapped(
-            V::from(y) - self.py,
-            self.h,
-            self.half_h,
-            self.neg_h,
-            self.neg_half_h,
-        );
+        let (mut dx, mut dy) = (V::from(x) - self.px, V::from(y) - self.py);
+        if WRAP {
+            dx = wrapped(dx, self.w, self.half_w, self.neg_w, self.neg_half_w);
+            dy = wrapped(dy, self.h, self.half_h, self.neg_h, self.neg_half_h);
+        }
         let d2 = dx * dx + dy * dy;
         let dot = self.hx * dx + self.hy * dy;
         let far = d2.simd_gt(self.r2);
@@ -285,6 +287,11 @@ struct Search<'a, 'h> {
     left: i64,
     /// Whether any column of the square lies across the world's wrap.
     wraps: bool,
+    /// Whether the square lies inside the world, across no wrap, and spans
+    /// less than half the world (by a cell) on both axes: then no candidate
+    /// is half a world away and `grid::delta` never wraps, so the filter
+    /// skips its wrap (bit for bit the same result).
+    plain: bool,
 }
 
 /// The lane search into `found`; false when the search is too wide for it
@@ -299,6 +306,15 @@ pub(super) fn search(h: &HashView<'_>, q: &Query, r: &Rings, found: &mut Found) 
     let columns = Columns::new(g, q, r, w);
     let (cols, rows) = (g.cols as i64, g.rows as i64);
     let left = r.cx - r.lox;
+    let wraps = left < 0 || left + w as i64 > cols;
+    let half = Vec2::from(h.world) * 0.5;
+    let rows_spanned = r.loy + r.hiy + 1;
+    let plain = !wraps
+        && r.cy - r.loy >= 0
+        && r.cy + r.hiy < rows
+        && (w as f32 + 1.0) * g.cell_w < half.x
+        && (rows_spanned as f32 + 1.0) * g.cell_h < half.y;
+    found.plain = plain;
     let s = Search {
         h,
         q,
@@ -306,7 +322,8 @@ pub(super) fn search(h: &HashView<'_>, q: &Query, r: &Rings, found: &mut Found) 
         cols,
         cx: r.cx,
         left,
-        wraps: left < 0 || left + w as i64 > cols,
+        wraps,
+        plain,
     };
     for dy in -r.loy..=r.hiy {
         let gy = gap(dy, r.ly, r.cull_h);
@@ -386,7 +403,11 @@ impl Search<'_, '_> {
         let row_key = (run.dy + 512) << 10;
         let mut base = a;
         while base < b {
-            let mut bits = self.lanes.filter(h.sorted_pos, base, b);
+            let mut bits = if self.plain {
+                self.lanes.filter::<false>(h.sorted_pos, base, b)
+            } else {
+                self.lanes.filter::<true>(h.sorted_pos, base, b)
+            };
             while bits != 0 {
                 let s = base + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
