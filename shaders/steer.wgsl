@@ -44,6 +44,15 @@ fn cos_half_angle(view_angle_deg: f32) -> f32 {
     return 1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0 * (1.0 - x2 / 90.0))));
 }
 
+// Twin of cpu::neighbors::in_cone: dot >= cos_half * sqrt(d2) without the
+// square root (cos2 = cos_half * cos_half).
+fn in_cone(dot: f32, d2: f32, cos_half: f32, cos2: f32) -> bool {
+    if cos_half >= 0.0 {
+        return dot >= 0.0 && dot * dot >= cos2 * d2;
+    }
+    return dot >= 0.0 || dot * dot <= cos2 * d2;
+}
+
 fn passable(p: vec2<f32>) -> bool {
     let t = grid_cell(u.terrain_cols, u.terrain_rows, u.terrain_inv_w, u.terrain_inv_h, p);
     return byte_at(terrain[t / 4u], t) >= 2u;
@@ -88,6 +97,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         vision = vision * u.hunt_vision;
     }
     let cos_half = cos_half_angle(gene(g, GENE_VIEW_ANGLE));
+    let cos2 = cos_half * cos_half;
     let cohesion_gene = gene(g, GENE_COHESION);
 
     var sep = vec2<f32>(0.0);
@@ -178,10 +188,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
                         if d2 > r2 || m == me_k {
                             continue;
                         }
-                        let dist = sqrt(d2);
-                        if heading.x * d.x + heading.y * d.y < cos_half * dist {
+                        if !in_cone(heading.x * d.x + heading.y * d.y, d2, cos_half, cos2) {
                             continue;
                         }
+                        let dist = sqrt(d2);
                         // Accepted neighbour.
                         let nb = info[m];
                         var inv = 0.0;

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{CpuHash, cpu_hash};
-use evosim::cpu::neighbors::{HashView, cos_half_angle, for_each_neighbor};
+use evosim::cpu::neighbors::{HashView, cos_half_angle, for_each_neighbor, in_cone};
 use evosim::model::entities::Entities;
 use evosim::model::genes::{GENE_RANGES, Genes, pack};
 use evosim::model::grid::{Grid, delta};
@@ -122,7 +122,8 @@ fn brute(
                 delta(e.pos[me][1], e.pos[j][1], h),
             ];
             let d2 = d[0] * d[0] + d[1] * d[1];
-            d2 <= r * r && heading[0] * d[0] + heading[1] * d[1] >= cos_half * d2.sqrt()
+            let dot = heading[0] * d[0] + heading[1] * d[1];
+            d2 <= r * r && in_cone(dot, d2, cos_half, cos_half * cos_half)
         })
         .collect()
 }

@@ -95,6 +95,8 @@ struct Query {
     p: Vec2,
     heading: Vec2,
     cos_half: f32,
+    /// `cos_half²`, for the cone test without a square root ([`in_cone`]).
+    cos2: f32,
     r2: f32,
     max: u32,
     accepted: u32,
@@ -241,6 +243,7 @@ impl Query {
             p: Vec2::from(h.pos[me]),
             heading,
             cos_half,
+            cos2: cos_half * cos_half,
             r2: radius * radius,
             max,
             accepted: 0,
@@ -268,11 +271,10 @@ impl Query {
             if j == self.me {
                 continue;
             }
-            let dist = d2.sqrt();
-            if self.heading.dot(d) < self.cos_half * dist {
+            if !in_cone(self.heading.dot(d), d2, self.cos_half, self.cos2) {
                 continue;
             }
-            f(a + n, j, d, dist);
+            f(a + n, j, d, d2.sqrt());
             self.accepted += 1;
             if self.accepted >= self.max {
                 return true;
@@ -350,6 +352,22 @@ fn walk_rings(
     q.accepted
 }
 
+/// The view-cone test: whether a neighbour at squared distance `d2` whose
+/// offset has dot product `dot` with the (unit) heading lies inside the cone
+/// of half-angle cosine `cos_half` (`cos2` = `cos_half²`), i.e. `dot ≥
+/// cos_half · √d2`, decided without the square root: for `cos_half ≥ 0`,
+/// `dot ≥ 0` and `dot² ≥ cos2 · d2`; for `cos_half < 0` (cones wider than
+/// 180°), `dot ≥ 0` or `dot² ≤ cos2 · d2`. Plain f32 products and compares,
+/// the same in the lane search, in the browser and in `shaders/steer.wgsl`.
+#[inline(always)]
+pub fn in_cone(dot: f32, d2: f32, cos_half: f32, cos2: f32) -> bool {
+    if cos_half >= 0.0 {
+        dot >= 0.0 && dot * dot >= cos2 * d2
+    } else {
+        dot >= 0.0 || dot * dot <= cos2 * d2
+    }
+}
+
 /// Cosine of half a view angle given in degrees (15°–90° half angles), by a
 /// polynomial of plain multiplies and adds so that every platform and the WGSL
 /// twin agree.
@@ -370,6 +388,39 @@ mod tests {
             let exact = (deg.to_radians() / 2.0).cos();
             assert!((cos_half_angle(deg) - exact).abs() < 2e-6, "{deg}");
         }
+    }
+
+    #[test]
+    fn in_cone_is_the_cone() {
+        // Against `dot >= cos_half * |d|` wherever the two sides are apart by
+        // more than rounding; cones of 30° to 360°, offsets all around.
+        let cones = [0.966f32, 0.5, 0.1, 0.0, -1e-7, -0.3, -0.9, -1.0];
+        let heading = Vec2::new(0.6, 0.8);
+        let (mut inside, mut outside) = (0, 0);
+        for &c in &cones {
+            for k in 0..720 {
+                let a = k as f32 * (std::f32::consts::TAU / 720.0);
+                for len in [0.0f32, 1e-3, 0.7, 13.0, 95.5] {
+                    let d = Vec2::new(a.cos(), a.sin()) * len;
+                    let (dot, d2) = (heading.dot(d), d.length_squared());
+                    let margin = dot - c * d2.sqrt();
+                    if margin.abs() <= 1e-4 * (1.0 + len) && len > 0.0 {
+                        continue;
+                    }
+                    let got = in_cone(dot, d2, c, c * c);
+                    assert_eq!(got, margin >= 0.0, "cos {c}, angle {a}, length {len}");
+                    if got {
+                        inside += 1;
+                    } else {
+                        outside += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            inside > 1000 && outside > 1000,
+            "{inside} inside, {outside} outside"
+        );
     }
 
     #[test]

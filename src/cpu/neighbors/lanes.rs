@@ -127,8 +127,11 @@ struct Lanes {
     neg_h: V,
     hx: V,
     hy: V,
-    cos_half: V,
+    cos2: V,
     r2: V,
+    /// Whether the cone is at most 180° wide (`cos_half ≥ 0`): which form of
+    /// [`super::in_cone`] applies.
+    narrow: bool,
 }
 
 impl Lanes {
@@ -148,8 +151,9 @@ impl Lanes {
             neg_h: V::splat(-world.y),
             hx: V::splat(q.heading.x),
             hy: V::splat(q.heading.y),
-            cos_half: V::splat(q.cos_half),
+            cos2: V::splat(q.cos2),
             r2: V::splat(q.r2),
+            narrow: q.cos_half >= 0.0,
         }
     }
 
@@ -181,9 +185,17 @@ impl Lanes {
         }
         let d2 = dx * dx + dy * dy;
         let dot = self.hx * dx + self.hy * dy;
-        let far = d2.simd_gt(self.r2);
-        let outside = dot.simd_lt(self.cos_half * d2.sqrt());
-        let mut bits = (!(far | outside)).to_bitmask();
+        // `in_cone` per lane.
+        let ahead = dot.simd_ge(V::ZERO);
+        let dot2 = dot * dot;
+        let cd2 = self.cos2 * d2;
+        let inside = if self.narrow {
+            ahead & dot2.simd_ge(cd2)
+        } else {
+            ahead | dot2.simd_le(cd2)
+        };
+        let near = d2.simd_le(self.r2);
+        let mut bits = (near & inside).to_bitmask();
         let n = end - base;
         if n < LANES {
             bits &= (1 << n) - 1;
