@@ -160,7 +160,7 @@ impl Terrain {
     }
 
     /// Whether a position inside the world is passable.
-    #[inline]
+    #[inline(always)]
     pub fn passable(&self, pos: [f32; 2]) -> bool {
         self.cells[self.grid.index(pos) as usize] >= 2
     }
