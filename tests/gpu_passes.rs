@@ -423,7 +423,7 @@ fn feed_matches_the_cpu() {
         feed_count(&p, &cpu_e, &food, &order, cap, &mut cell, &mut eaters);
         let counts = eaters.per_cell(&order, &cell, food.grid.len());
         let g = evosim::gpu::feed::run(&ctx, &p, &terrain, &e, &food).unwrap();
-        let eaten = feed_apply(&p, &order, cap, &cell, &eaters, &mut cpu_e, &mut food);
+        let eaten = feed_apply(&p, cap, &cell, &eaters, &mut cpu_e, &mut food);
         // Fixed point: each cell's share rounds to 1/FOOD_FIXED of a unit.
         let cells_fed = counts.iter().filter(|&&c| c > 0).count() as f64;
         assert!(

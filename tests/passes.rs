@@ -198,7 +198,7 @@ fn food_eaten_equals_food_removed() {
             }
         })
         .collect();
-    let eaten = feed_apply(&p, &order, 64, &cell, &eaters, &mut e, &mut food);
+    let eaten = feed_apply(&p, 64, &cell, &eaters, &mut e, &mut food);
     assert_eq!(
         food.cooldown.get(scarce),
         food.cooldown_ticks(),
@@ -275,4 +275,85 @@ fn population_balance_holds_every_tick() {
     }
     let c = sim.counters();
     assert!(c.total(|t| t.births) > 0 && c.total(|t| t.deaths) > 0);
+}
+
+#[test]
+fn feeding_many_grazers_matches_a_serial_count() {
+    // Enough grazers for several chunks of the grouping by row and a world
+    // of several bands of rows, in an order that is not slot order, crowded
+    // into few cells so that cells have many grazers and many firsts.
+    let p = SimParams::default();
+    let t = Terrain::uniform(&p.world, &p.terrain, Biome::Forest);
+    let mut food = Food::new(&p.world, &p.food, &p.terrain, &t);
+    let n = 60_000usize;
+    let mut e = Entities::with_capacity(n + 10);
+    let mut x = 0x2545_f491u32;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x
+    };
+    for k in 0..n {
+        let (a, b) = (next(), next());
+        // A third stay out of the food: carnivores.
+        let diet = if a % 3 == 0 { 0.9 } else { -0.8 };
+        let pos = [
+            (a >> 8) as f32 % p.world.width,
+            (b % 2048) as f32 * (p.world.height / 2048.0) * 0.25,
+        ];
+        e.set(
+            k,
+            k as u32,
+            0,
+            pos,
+            [0.0, 0.0],
+            20.0,
+            0.0,
+            genes_with(10.0, diet),
+        );
+    }
+    for c in 0..food.grid.len() {
+        food.set_amount(c, (c % 7) as f32 * 0.05);
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&s| s.wrapping_mul(0x9e37_79b9));
+    let (mut cell, mut eaters) = (vec![NONE; n + 10], Eaters::default());
+    feed_count(&p, &e, &food, &order, n, &mut cell, &mut eaters);
+    let mut direct = vec![0u32; food.grid.len()];
+    for &s in &order {
+        if cell[s as usize] != NONE {
+            direct[cell[s as usize] as usize] += 1;
+        }
+    }
+    assert_eq!(eaters.per_cell(&order, &cell, food.grid.len()), direct);
+    let mut seen = vec![false; food.grid.len()];
+    for &s in &order {
+        let c = cell[s as usize];
+        let expect = if c == NONE { 0 } else { direct[c as usize] };
+        assert_eq!(eaters.of(s as usize), expect);
+        let first = c != NONE && !std::mem::replace(&mut seen[c as usize], true);
+        assert_eq!(eaters.is_first(s as usize), first);
+    }
+    assert!(direct.iter().filter(|&&k| k > 1).count() > 1000);
+    // Every eaten cell as computed cell by cell.
+    let bite = p.food.bite * p.world.dt;
+    let mut expect = food.clone();
+    let mut eaten_direct = 0.0f64;
+    for c in 0..food.grid.len() {
+        if direct[c] > 0 {
+            let (amount, k) = (food.amount(c), direct[c] as f32);
+            let take = bite.min(amount / k);
+            expect.set_amount(c, (amount - take * k).max(0.0));
+            expect.cooldown.set(c, food.cooldown_ticks());
+            eaten_direct += take as f64 * k as f64;
+        }
+    }
+    let eaten = feed_apply(&p, n, &cell, &eaters, &mut e, &mut food);
+    assert_eq!(food.quanta, expect.quanta);
+    assert_eq!(food.cooldown, expect.cooldown);
+    assert!(
+        (eaten - eaten_direct).abs() <= 1e-9 * eaten_direct,
+        "{eaten} vs {eaten_direct}"
+    );
 }

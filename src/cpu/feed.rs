@@ -9,14 +9,18 @@
 //! grazers are grouped by food row and counted in a scratch row, so that the
 //! memory of the pass grows with the grazers, not with the world's area.
 
+use std::sync::atomic::AtomicU32;
+use std::sync::atomic::Ordering::Relaxed;
+
 use rayon::prelude::*;
 
 use super::{NONE, PAR_MIN_LEN};
 use crate::engine::pool::BusySpan;
 use crate::model::entities::Entities;
-use crate::model::food::Food;
+use crate::model::food::{Cooldowns, Food};
 use crate::model::genes::{Gene, gene};
 use crate::model::params::SimParams;
+use crate::model::quanta::Quantum;
 
 /// Plant efficiency of a diet: 1 for a pure herbivore (−1), falling linearly to 0 at +1.
 #[inline]
@@ -33,32 +37,66 @@ pub fn grazes(p: &SimParams, diet: f32, energy: f32) -> bool {
 /// Set in [`Eaters::of_slot`] on the first grazer of its cell in `order`.
 const FIRST: u32 = 1 << 31;
 
+/// About this many food cells per parallel band of rows.
+const BAND_CELLS: usize = 16_384;
+
+/// Fewest slots of `order` per parallel chunk of the grouping by row.
+const GROUP_CHUNK: usize = 16_384;
+
 /// The grazers of each food cell, counted per grazer.
-#[derive(Debug, Clone, Default)]
+///
+/// Built in parallel, with the same result on any number of threads: the
+/// grazers are grouped by food row by a counting sort over chunks of `order`
+/// (stable: inside a row they stay in `order`), then bands of rows count
+/// their cells' grazers. The words written at scattered positions are
+/// atomics stored with `Relaxed` ordering: each is written once, by one
+/// thread, and read after the parallel loop that wrote it has joined.
+#[derive(Debug, Default)]
 pub struct Eaters {
     /// For each slot below the live end: the number of grazers in its food
     /// cell, with [`FIRST`] set on the first of them in `order`; 0 when it
     /// does not graze.
-    of_slot: Vec<u32>,
+    of_slot: Vec<AtomicU32>,
     /// Grazers per food row, then the exclusive prefix sum (one more entry than rows).
     row_start: Vec<u32>,
     /// The grazers' slots, grouped by food row, in `order` inside each row.
-    by_row: Vec<u32>,
-    /// Scratch: the rows' cursors, then one food row's counts (zero between rows).
-    count: Vec<u32>,
+    by_row: Vec<AtomicU32>,
+    /// Scratch: per chunk of `order`, its grazers per row, then where they go.
+    cursors: Vec<u32>,
+    /// Food rows per band.
+    band_rows: usize,
+}
+
+impl Clone for Eaters {
+    fn clone(&self) -> Self {
+        let copy = |v: &[AtomicU32]| v.iter().map(|a| AtomicU32::new(a.load(Relaxed))).collect();
+        Self {
+            of_slot: copy(&self.of_slot),
+            row_start: self.row_start.clone(),
+            by_row: copy(&self.by_row),
+            cursors: self.cursors.clone(),
+            band_rows: self.band_rows,
+        }
+    }
 }
 
 impl Eaters {
     /// The number of grazers in the food cell of slot `s` (0 when it does not graze).
     #[inline]
     pub fn of(&self, s: usize) -> u32 {
-        self.of_slot[s] & !FIRST
+        self.of_slot[s].load(Relaxed) & !FIRST
     }
 
     /// Whether slot `s` is the first grazer of its cell in `order`.
     #[inline]
     pub fn is_first(&self, s: usize) -> bool {
-        self.of_slot[s] & FIRST != 0
+        self.of_slot[s].load(Relaxed) & FIRST != 0
+    }
+
+    /// The grazers of food rows `rows` (a band), in `order` inside each row.
+    #[inline]
+    fn in_rows(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = &[AtomicU32]> {
+        rows.map(|r| &self.by_row[self.row_start[r] as usize..self.row_start[r + 1] as usize])
     }
 
     /// Counts the grazers of every cell (`food_cell`: each slot's food cell
@@ -66,56 +104,90 @@ impl Eaters {
     fn count(&mut self, food: &Food, order: &[u32], end: usize, food_cell: &[u32]) {
         let (cols, rows) = (food.grid.cols, food.grid.rows as usize);
         let by = Divisor::new(cols);
-        self.of_slot.clear();
-        self.of_slot.resize(end, 0);
+        let row_of = |s: u32| {
+            let c = food_cell[s as usize];
+            (c != NONE).then(|| by.div(c) as usize)
+        };
+        // The slots not written below stay 0.
+        self.of_slot.resize_with(end, AtomicU32::default);
+        self.of_slot[..end]
+            .par_iter_mut()
+            .with_min_len(PAR_MIN_LEN)
+            .for_each(|w| *w.get_mut() = 0);
+        // Group by row: count per chunk and row, place, then scatter.
+        let chunk = order
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(GROUP_CHUNK);
+        let chunks = order.len().div_ceil(chunk).max(1);
+        self.cursors.clear();
+        self.cursors.resize(chunks * rows, 0);
+        self.cursors
+            .par_chunks_mut(rows)
+            .zip(order.par_chunks(chunk))
+            .for_each_init(BusySpan::start, |_, (n, part)| {
+                for &s in part {
+                    if let Some(r) = row_of(s) {
+                        n[r] += 1;
+                    }
+                }
+            });
         self.row_start.clear();
         self.row_start.resize(rows + 1, 0);
-        for &s in order {
-            let c = food_cell[s as usize];
-            if c != NONE {
-                self.row_start[by.div(c) as usize + 1] += 1;
-            }
-        }
+        let mut at = 0u32;
         for r in 0..rows {
-            self.row_start[r + 1] += self.row_start[r];
-        }
-        self.by_row.clear();
-        self.by_row.resize(self.row_start[rows] as usize, 0);
-        let mut cursor = std::mem::take(&mut self.count);
-        cursor.clear();
-        cursor.extend_from_slice(&self.row_start[..rows]);
-        for &s in order {
-            let c = food_cell[s as usize];
-            if c != NONE {
-                let r = by.div(c) as usize;
-                self.by_row[cursor[r] as usize] = s;
-                cursor[r] += 1;
+            self.row_start[r] = at;
+            for k in 0..chunks {
+                let n = &mut self.cursors[k * rows + r];
+                (*n, at) = (at, at + *n);
             }
         }
-        let mut count = cursor;
-        count.clear();
-        count.resize(cols as usize, 0);
-        let col = |s: u32| by.rem(food_cell[s as usize]) as usize;
-        for r in 0..rows {
-            let slots = &self.by_row[self.row_start[r] as usize..self.row_start[r + 1] as usize];
-            for &s in slots {
-                count[col(s)] += 1;
-            }
-            for &s in slots {
-                let x = col(s);
-                let v = count[x];
-                if v & FIRST == 0 {
-                    self.of_slot[s as usize] = v | FIRST;
-                    count[x] = v | FIRST;
-                } else {
-                    self.of_slot[s as usize] = v & !FIRST;
+        self.row_start[rows] = at;
+        self.by_row.resize_with(at as usize, AtomicU32::default);
+        let by_row = &self.by_row;
+        self.cursors
+            .par_chunks_mut(rows)
+            .zip(order.par_chunks(chunk))
+            .for_each_init(BusySpan::start, |_, (cursor, part)| {
+                for &s in part {
+                    if let Some(r) = row_of(s) {
+                        by_row[cursor[r] as usize].store(s, Relaxed);
+                        cursor[r] += 1;
+                    }
                 }
-            }
-            for &s in slots {
-                count[col(s)] = 0;
-            }
-        }
-        self.count = count;
+            });
+        // Count each row's cells, in bands of rows.
+        self.band_rows = BAND_CELLS.div_ceil(cols as usize).max(1);
+        let this = &*self;
+        let col = |s: u32| by.rem(food_cell[s as usize]) as usize;
+        (0..rows.div_ceil(this.band_rows))
+            .into_par_iter()
+            .for_each_init(
+                || (BusySpan::start(), vec![0u32; cols as usize]),
+                |(_, count), band| {
+                    let r0 = band * this.band_rows;
+                    for slots in this.in_rows(r0..(r0 + this.band_rows).min(rows)) {
+                        for s in slots {
+                            count[col(s.load(Relaxed))] += 1;
+                        }
+                        for s in slots {
+                            let s = s.load(Relaxed);
+                            let x = col(s);
+                            let v = count[x];
+                            let word = if v & FIRST == 0 {
+                                count[x] = v | FIRST;
+                                v | FIRST
+                            } else {
+                                v & !FIRST
+                            };
+                            this.of_slot[s as usize].store(word, Relaxed);
+                        }
+                        for s in slots {
+                            count[col(s.load(Relaxed))] = 0;
+                        }
+                    }
+                },
+            );
     }
 
     /// The grazers per food cell (dense, for tests and checks).
@@ -201,13 +273,13 @@ pub fn feed_count(
 /// Step 2: every grazer gains its cell's share `min(bite·dt, amount /
 /// eaters)` times the energy per unit and its plant efficiency (in parallel
 /// over the slots below `end`); then, at the first grazer of each cell in
-/// `order`, the cell loses `eaters × share` and starts its cooldown. Returns
-/// the food eaten (f), summed in `order`.
+/// `order`, the cell loses `eaters × share` and starts its cooldown (in
+/// parallel over bands of food rows). Returns the food eaten (f), summed
+/// per band in row order, then over the bands in order.
 /// (Every grazer of a cell computes the same share from the same amount, so
 /// no per-cell share is stored.)
 pub fn feed_apply(
     p: &SimParams,
-    order: &[u32],
     end: usize,
     food_cell: &[u32],
     eaters: &Eaters,
@@ -223,8 +295,8 @@ pub fn feed_apply(
         .zip(&food_cell[..end])
         .zip(&eaters.of_slot[..end])
         .with_min_len(PAR_MIN_LEN)
-        .for_each_init(BusySpan::start, |_, (((energy, g), &c), &v)| {
-            let n = v & !FIRST;
+        .for_each_init(BusySpan::start, |_, (((energy, g), &c), v)| {
+            let n = v.load(Relaxed) & !FIRST;
             if n == 0 {
                 return;
             }
@@ -232,22 +304,67 @@ pub fn feed_apply(
             let gain = t * per_unit * plant_efficiency(gene(g, Gene::Diet));
             *energy = (*energy + gain).min(max);
         });
-    let cooldown = food.cooldown_ticks();
-    let mut eaten = 0.0f64;
-    for &s in order {
-        let s = s as usize;
-        if !eaters.is_first(s) {
-            continue;
-        }
-        let n = eaters.of(s);
-        let c = food_cell[s] as usize;
-        let amount = food.amount(c);
-        let t = bite.min(amount / n as f32);
-        food.set_amount(c, (amount - t * n as f32).max(0.0));
-        food.cooldown.set(c, cooldown);
-        eaten += t as f64 * n as f64;
+    let ticks = food.cooldown_ticks();
+    let meal = Meal {
+        eaters,
+        food_cell,
+        bite,
+        quantum,
+        cols: food.grid.cols as usize,
+        rows: food.grid.rows as usize,
+    };
+    let (quanta, cooldown, _) = food.parts_mut();
+    match cooldown {
+        Cooldowns::Bytes(t) => meal.eat(quanta, t, ticks.min(u8::MAX as u16) as u8),
+        Cooldowns::Words(t) => meal.eat(quanta, t, ticks),
     }
-    eaten
+}
+
+/// What the first grazers of the cells need to take their cells' food.
+struct Meal<'a> {
+    eaters: &'a Eaters,
+    food_cell: &'a [u32],
+    bite: f32,
+    quantum: Quantum,
+    cols: usize,
+    rows: usize,
+}
+
+impl Meal<'_> {
+    /// Every eaten cell loses what its grazers took and starts its cooldown
+    /// (`ticks`), bands of rows in parallel; the food eaten.
+    fn eat<T: Copy + Send + Sync>(&self, quanta: &mut [u16], cooldown: &mut [T], ticks: T) -> f64 {
+        let (eaters, quantum, cols) = (self.eaters, self.quantum, self.cols);
+        let band_rows = eaters.band_rows.max(1);
+        let band = band_rows * cols;
+        let eaten: Vec<f64> = quanta
+            .par_chunks_mut(band)
+            .zip(cooldown.par_chunks_mut(band))
+            .enumerate()
+            .map_init(BusySpan::start, |_, (k, (q, t))| {
+                let r0 = k * band_rows;
+                let first_cell = r0 * cols;
+                let mut eaten = 0.0f64;
+                for slots in eaters.in_rows(r0..(r0 + band_rows).min(self.rows)) {
+                    for s in slots {
+                        let s = s.load(Relaxed) as usize;
+                        if !eaters.is_first(s) {
+                            continue;
+                        }
+                        let n = eaters.of(s);
+                        let c = self.food_cell[s] as usize - first_cell;
+                        let amount = quantum.amount(q[c]);
+                        let take = self.bite.min(amount / n as f32);
+                        q[c] = quantum.nearest((amount - take * n as f32).max(0.0));
+                        t[c] = ticks;
+                        eaten += take as f64 * n as f64;
+                    }
+                }
+                eaten
+            })
+            .collect();
+        eaten.iter().sum()
+    }
 }
 
 #[cfg(test)]

@@ -224,7 +224,7 @@ impl CpuEngine {
         let (order, food_cell) = (&s.sorted[..alive], &mut s.sorted_pos);
         cpu::feed::feed_count(p, e, food, order, end, food_cell, &mut s.eaters);
         w.ledger.counters.food_eaten +=
-            cpu::feed::feed_apply(p, order, end, food_cell, &s.eaters, e, food);
+            cpu::feed::feed_apply(p, end, food_cell, &s.eaters, e, food);
         laps.lap(Pass::Feed);
         let (seed, tick) = (w.seed, w.tick);
         let key = crate::model::quanta::dither_key(seed, tick);
