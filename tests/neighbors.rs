@@ -145,10 +145,18 @@ fn search_matches_brute_force_across_the_wrap() {
             let heading = Vec2::new(a.cos(), a.sin());
             for cos_half in [-1.0f32, 0.0, 0.5] {
                 let mut got = Vec::new();
-                for_each_neighbor(&hv, me, heading, r, cos_half, u32::MAX, |_, j, d, dist| {
-                    assert!(d.length() - dist < 1e-3);
-                    got.push(j)
-                });
+                for_each_neighbor(
+                    &hv,
+                    me,
+                    heading,
+                    r,
+                    cos_half,
+                    u32::MAX,
+                    |_, j, d: Vec2, dist: f32| {
+                        assert!(d.length() - dist < 1e-3);
+                        got.push(j)
+                    },
+                );
                 let mut sorted_got = got.clone();
                 sorted_got.sort();
                 let dedup = {

@@ -188,13 +188,7 @@ impl Rings {
 
     /// Visits ring `k` (row-major); returns whether the query is full.
     #[inline(always)]
-    fn ring(
-        &self,
-        h: &HashView<'_>,
-        q: &mut Query,
-        k: i64,
-        f: &mut impl FnMut(usize, usize, Vec2, f32),
-    ) -> bool {
+    fn ring(&self, h: &HashView<'_>, q: &mut Query, k: i64, f: &mut impl Visit) -> bool {
         let g = h.grid;
         let (cols, rows) = (g.cols as i64, g.rows as i64);
         for dy in -k..=k {
@@ -253,12 +247,7 @@ impl Query {
     /// Visits the accepted entities of one hash cell in ascending id;
     /// returns whether the query is full.
     #[inline(always)]
-    fn scan_cell(
-        &mut self,
-        h: &HashView<'_>,
-        cell: usize,
-        f: &mut impl FnMut(usize, usize, Vec2, f32),
-    ) -> bool {
+    fn scan_cell(&mut self, h: &HashView<'_>, cell: usize, f: &mut impl Visit) -> bool {
         let world = Vec2::from(h.world);
         let (a, b) = (h.offsets[cell] as usize, h.offsets[cell + 1] as usize);
         for (n, &other) in h.sorted_pos[a..b].iter().enumerate() {
@@ -274,13 +263,31 @@ impl Query {
             if !in_cone(self.heading.dot(d), d2, self.cos_half, self.cos2) {
                 continue;
             }
-            f(a + n, j, d, d2.sqrt());
+            f.visit(a + n, j, d, d2.sqrt());
             self.accepted += 1;
             if self.accepted >= self.max {
                 return true;
             }
         }
         false
+    }
+}
+
+/// What a neighbour search calls for each accepted neighbour, in order:
+/// `visit(sorted_index, slot, delta_to_neighbour, distance)`. Any
+/// `FnMut(usize, usize, Vec2, f32)` is one; `steer` implements it on its
+/// own type with an always-inlined `visit`, so that the per-neighbour work
+/// lands inside the search's loop (a closure with two callers, the lanes and
+/// the ring walk, stayed a call per neighbour).
+pub trait Visit {
+    /// One accepted neighbour.
+    fn visit(&mut self, sorted_index: usize, slot: usize, d: Vec2, dist: f32);
+}
+
+impl<F: FnMut(usize, usize, Vec2, f32)> Visit for F {
+    #[inline(always)]
+    fn visit(&mut self, sorted_index: usize, slot: usize, d: Vec2, dist: f32) {
+        self(sorted_index, slot, d, dist)
     }
 }
 
@@ -302,7 +309,7 @@ pub fn for_each_neighbor(
     radius: f32,
     cos_half: f32,
     max: u32,
-    mut f: impl FnMut(usize, usize, Vec2, f32),
+    mut f: impl Visit,
 ) -> u32 {
     if max == 0 {
         return 0;
@@ -327,7 +334,7 @@ pub fn for_each_neighbor_rings(
     radius: f32,
     cos_half: f32,
     max: u32,
-    mut f: impl FnMut(usize, usize, Vec2, f32),
+    mut f: impl Visit,
 ) -> u32 {
     if max == 0 {
         return 0;
@@ -338,12 +345,7 @@ pub fn for_each_neighbor_rings(
 }
 
 /// Visits the rings in order until the query is full; the number accepted.
-fn walk_rings(
-    h: &HashView<'_>,
-    mut q: Query,
-    rings: &Rings,
-    f: &mut impl FnMut(usize, usize, Vec2, f32),
-) -> u32 {
+fn walk_rings(h: &HashView<'_>, mut q: Query, rings: &Rings, f: &mut impl Visit) -> u32 {
     for k in 0..=rings.kmax {
         if rings.ring(h, &mut q, k, f) {
             break;

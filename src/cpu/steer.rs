@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::engine::pool::BusySpan;
 
-use super::neighbors::{HashView, cos_half_angle, for_each_neighbor};
+use super::neighbors::{HashView, Visit, cos_half_angle, for_each_neighbor};
 use super::{Mode, NONE, pack_intent, unpack_intent};
 use crate::model::entities::{Entities, TRIBE_MASK};
 use crate::model::food::Food;
@@ -230,49 +230,65 @@ struct Sensed {
 /// Runs the neighbour search and sums what steering reads of the neighbours.
 #[inline(always)]
 fn sense(inp: &SteerInput<'_>, i: usize, me: &Me) -> Sensed {
-    let p = inp.p;
-    let s = &p.steering;
-    let mut seen = Sensed::default();
-    let max = p.hash.max_neighbors;
+    let mut sensing = Sensing {
+        inp,
+        me,
+        seen: Sensed::default(),
+    };
     for_each_neighbor(
         &inp.hash,
         i,
         me.heading,
         me.vision,
         me.cos_half,
-        max,
-        |_, j, d, dist| {
-            let n = NeighborInfo::of(inp.e, j);
-            let inv = if dist > 1e-6 { 1.0 / dist } else { 0.0 };
-            if dist < s.personal_space {
-                let w = (1.0 - dist / s.personal_space) * inv;
-                seen.sep -= d * w;
-            }
-            if n.tribe == me.tribe {
-                seen.ali += Vec2::from(n.vel);
-                seen.coh += d;
-                seen.same += 1;
-                return;
-            }
-            if me.flees && n.diet > p.combat.hunt_diet {
-                let w = (1.0 - dist / me.vision).max(0.0) * inv;
-                seen.flee -= d * w;
-                seen.threats += 1;
-            }
-            if me.hunting {
-                let score = (n.energy + 10.0) / (dist + 5.0);
-                if seen.prey.is_none_or(|b| score > b.score) {
-                    seen.prey = Some(Prey {
-                        score,
-                        slot: j,
-                        d,
-                        dist,
-                    });
-                }
-            }
-        },
+        inp.p.hash.max_neighbors,
+        &mut sensing,
     );
-    seen
+    sensing.seen
+}
+
+/// The neighbour search's visitor: what steering reads of each accepted
+/// neighbour, summed into `seen`.
+struct Sensing<'a, 'b> {
+    inp: &'a SteerInput<'b>,
+    me: &'a Me,
+    seen: Sensed,
+}
+
+impl Visit for &mut Sensing<'_, '_> {
+    #[inline(always)]
+    fn visit(&mut self, _: usize, j: usize, d: Vec2, dist: f32) {
+        let (p, me, seen) = (self.inp.p, self.me, &mut self.seen);
+        let s = &p.steering;
+        let n = NeighborInfo::of(self.inp.e, j);
+        let inv = if dist > 1e-6 { 1.0 / dist } else { 0.0 };
+        if dist < s.personal_space {
+            let w = (1.0 - dist / s.personal_space) * inv;
+            seen.sep -= d * w;
+        }
+        if n.tribe == me.tribe {
+            seen.ali += Vec2::from(n.vel);
+            seen.coh += d;
+            seen.same += 1;
+            return;
+        }
+        if me.flees && n.diet > p.combat.hunt_diet {
+            let w = (1.0 - dist / me.vision).max(0.0) * inv;
+            seen.flee -= d * w;
+            seen.threats += 1;
+        }
+        if me.hunting {
+            let score = (n.energy + 10.0) / (dist + 5.0);
+            if seen.prey.is_none_or(|b| score > b.score) {
+                seen.prey = Some(Prey {
+                    score,
+                    slot: j,
+                    d,
+                    dist,
+                });
+            }
+        }
+    }
 }
 
 /// Separation, then alignment and cohesion with the own tribe.

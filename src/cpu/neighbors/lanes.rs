@@ -92,12 +92,7 @@ impl Found {
     /// Calls `f` for each accepted neighbour in ring order, with the delta and
     /// distance computed as the ring walk computes them; the number accepted.
     #[inline(always)]
-    pub(super) fn visit(
-        &self,
-        h: &HashView<'_>,
-        q: &Query,
-        f: &mut impl FnMut(usize, usize, Vec2, f32),
-    ) -> u32 {
+    pub(super) fn visit(&self, h: &HashView<'_>, q: &Query, f: &mut impl super::Visit) -> u32 {
         let world = Vec2::from(h.world);
         for &key in &self.keys[..self.len] {
             let k = key as u32 as usize;
@@ -107,7 +102,7 @@ impl Found {
             } else {
                 delta2(q.p, other, world)
             };
-            f(k, h.sorted[k] as usize, d, d.length_squared().sqrt());
+            f.visit(k, h.sorted[k] as usize, d, d.length_squared().sqrt());
         }
         self.len as u32
     }
