@@ -132,18 +132,26 @@ impl Eaters {
                     }
                 }
             });
+        // Each row's start, then each chunk's place in each row (chunk after
+        // chunk, so that every loop reads memory in order).
         self.row_start.clear();
         self.row_start.resize(rows + 1, 0);
-        let mut at = 0u32;
-        for r in 0..rows {
-            self.row_start[r] = at;
-            for k in 0..chunks {
-                let n = &mut self.cursors[k * rows + r];
-                (*n, at) = (at, at + *n);
+        for n in self.cursors.chunks(rows) {
+            for (t, &n) in self.row_start[1..].iter_mut().zip(n) {
+                *t += n;
             }
         }
-        self.row_start[rows] = at;
-        self.by_row.resize_with(at as usize, AtomicU32::default);
+        for r in 0..rows {
+            self.row_start[r + 1] += self.row_start[r];
+        }
+        let mut next = self.row_start[..rows].to_vec();
+        for n in self.cursors.chunks_mut(rows) {
+            for (n, at) in n.iter_mut().zip(&mut next) {
+                (*n, *at) = (*at, *at + *n);
+            }
+        }
+        self.by_row
+            .resize_with(self.row_start[rows] as usize, AtomicU32::default);
         let by_row = &self.by_row;
         self.cursors
             .par_chunks_mut(rows)
