@@ -122,18 +122,17 @@ impl Eaters {
         let chunks = order.len().div_ceil(chunk).max(1);
         self.cursors.clear();
         self.cursors.resize(chunks * rows, 0);
-        self.cursors
-            .par_chunks_mut(rows)
-            .zip(order.par_chunks(chunk))
-            .for_each_init(BusySpan::start, |_, (n, part)| {
-                for &s in part {
-                    if let Some(r) = row_of(s) {
-                        n[r] += 1;
-                    }
-                }
-            });
-        // Each row's start, then each chunk's place in each row (chunk after
-        // chunk, so that every loop reads memory in order).
+        let by_chunk = ByChunk {
+            rows,
+            chunk,
+            order,
+            row_of,
+        };
+        by_chunk.each(&mut self.cursors, |n, _, r| n[r] += 1);
+        // Each row's start, then each chunk's place in each row, chunk after
+        // chunk so that every loop reads memory in order: the starts serve
+        // as the running cursors, each stopping at the next row's start,
+        // then shift back.
         self.row_start.clear();
         self.row_start.resize(rows + 1, 0);
         for n in self.cursors.chunks(rows) {
@@ -144,26 +143,20 @@ impl Eaters {
         for r in 0..rows {
             self.row_start[r + 1] += self.row_start[r];
         }
-        let mut next = self.row_start[..rows].to_vec();
         for n in self.cursors.chunks_mut(rows) {
-            for (n, at) in n.iter_mut().zip(&mut next) {
+            for (n, at) in n.iter_mut().zip(&mut self.row_start[..rows]) {
                 (*n, *at) = (*at, *at + *n);
             }
         }
+        self.row_start.copy_within(0..rows, 1);
+        self.row_start[0] = 0;
         self.by_row
             .resize_with(self.row_start[rows] as usize, AtomicU32::default);
         let by_row = &self.by_row;
-        self.cursors
-            .par_chunks_mut(rows)
-            .zip(order.par_chunks(chunk))
-            .for_each_init(BusySpan::start, |_, (cursor, part)| {
-                for &s in part {
-                    if let Some(r) = row_of(s) {
-                        by_row[cursor[r] as usize].store(s, Relaxed);
-                        cursor[r] += 1;
-                    }
-                }
-            });
+        by_chunk.each(&mut self.cursors, |cursor, s, r| {
+            by_row[cursor[r] as usize].store(s, Relaxed);
+            cursor[r] += 1;
+        });
         // Count each row's cells, in bands of rows.
         self.band_rows = BAND_CELLS.div_ceil(cols as usize).max(1);
         let this = &*self;
@@ -207,6 +200,33 @@ impl Eaters {
             }
         }
         v
+    }
+}
+
+/// The chunks of `order` that the grouping by row works on, each with its
+/// row of counters in `cursors`.
+struct ByChunk<'a, R> {
+    rows: usize,
+    chunk: usize,
+    order: &'a [u32],
+    /// A slot's food row, or `None` when it does not graze.
+    row_of: R,
+}
+
+impl<R: Fn(u32) -> Option<usize> + Sync> ByChunk<'_, R> {
+    /// Calls `f(chunk's counters, slot, row)` for every grazer, in order
+    /// inside each chunk, the chunks in parallel.
+    fn each(&self, cursors: &mut [u32], f: impl Fn(&mut [u32], u32, usize) + Sync) {
+        cursors
+            .par_chunks_mut(self.rows)
+            .zip(self.order.par_chunks(self.chunk))
+            .for_each_init(BusySpan::start, |_, (n, part)| {
+                for &s in part {
+                    if let Some(r) = (self.row_of)(s) {
+                        f(n, s, r);
+                    }
+                }
+            });
     }
 }
 
