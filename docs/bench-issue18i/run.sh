@@ -31,3 +31,10 @@ done; done
 for i in 4 5 6 7 8 9 10 11; do for b in head recip2; do
   "$B/evosim-$b" bench --entities 100k --backend cpu --ticks 60 --warmup 15 --json "rc100k-$b-$i.json"
 done; done
+
+# The branch-free lane search: evosim-hits (hits appended by mask bits, the
+# column counted from the run's cell starts, ring order by a counting sort)
+# and evosim-hits3 (the column from the position), twelve paired rounds.
+./paired.sh branchfree 12 100k head hits hits3
+valgrind --tool=callgrind --branch-sim=yes --callgrind-out-file=cg-br-head.out "$B/evosim-head" bench --entities 10k --backend cpu --ticks 5 --warmup 1 --threads 1
+valgrind --tool=callgrind --branch-sim=yes --callgrind-out-file=cg-br-hits.out "$B/evosim-hits" bench --entities 10k --backend cpu --ticks 5 --warmup 1 --threads 1
