@@ -38,3 +38,9 @@ done; done
 ./paired.sh branchfree 12 100k head hits hits3
 valgrind --tool=callgrind --branch-sim=yes --callgrind-out-file=cg-br-head.out "$B/evosim-head" bench --entities 10k --backend cpu --ticks 5 --warmup 1 --threads 1
 valgrind --tool=callgrind --branch-sim=yes --callgrind-out-file=cg-br-hits.out "$B/evosim-hits" bench --entities 10k --backend cpu --ticks 5 --warmup 1 --threads 1
+
+# lavapipe: steer.wgsl with a pending list of accepted neighbours
+# (evosim-pend) against HEAD, four pairs.
+for i in 1 2 3 4; do for b in head pend; do
+  "$B/evosim-$b" bench --entities 100k --backend gpu --ticks 40 --warmup 10 --json "lavapipe-pending-$b-$i.json"
+done; done
