@@ -21,6 +21,21 @@ fn genes_with(speed: f32, diet: f32) -> evosim::model::genes::PackedGenes {
     pack(&Genes(g))
 }
 
+/// An entity at rest in slot `k` (tribe `tribe`, id `k`) with 20 e, for the
+/// feeding tests.
+fn place_still(e: &mut Entities, k: usize, tribe: u16, pos: [f32; 2], diet: f32) {
+    e.set(
+        k,
+        k as u32,
+        tribe,
+        pos,
+        [0.0, 0.0],
+        20.0,
+        0.0,
+        genes_with(10.0, diet),
+    );
+}
+
 #[test]
 fn speed_is_clamped_to_the_speed_gene() {
     let p = SimParams::default();
@@ -138,28 +153,10 @@ fn food_eaten_equals_food_removed() {
         } else {
             ([100.0, 100.0], -0.2 + 0.05 * k as f32 - 1.5)
         };
-        e.set(
-            k,
-            k as u32,
-            0,
-            pos,
-            [0.0, 0.0],
-            20.0,
-            0.0,
-            genes_with(10.0, diet),
-        );
+        place_still(&mut e, k, 0, pos, diet);
     }
     // A carnivore in the scarce cell does not graze.
-    e.set(
-        40,
-        40,
-        1,
-        [9.0, 9.0],
-        [0.0, 0.0],
-        20.0,
-        0.0,
-        genes_with(10.0, 0.9),
-    );
+    place_still(&mut e, 40, 1, [9.0, 9.0], 0.9);
     let before = food.total();
     let energy_before: Vec<f32> = e.energy.clone();
     let (mut cell, mut eaters) = (vec![NONE; 64], Eaters::default());
@@ -302,16 +299,7 @@ fn feeding_many_grazers_matches_a_serial_count() {
             (a >> 8) as f32 % p.world.width,
             (b % 2048) as f32 * (p.world.height / 2048.0) * 0.25,
         ];
-        e.set(
-            k,
-            k as u32,
-            0,
-            pos,
-            [0.0, 0.0],
-            20.0,
-            0.0,
-            genes_with(10.0, diet),
-        );
+        place_still(&mut e, k, 0, pos, diet);
     }
     for c in 0..food.grid.len() {
         food.set_amount(c, (c % 7) as f32 * 0.05);
