@@ -1,4 +1,4 @@
-//! Times each pass of the tick (`evosim::pass::Pass`: hash_count … resolve)
+//! Times each pass of the tick (`evosim::common::pass::Pass`: hash_count … resolve)
 //! on both backends, on the default scenario scaled to 10k and 100k
 //! entities. Every iteration is one whole tick; what is timed is the named
 //! pass's share of it: GPU timestamp queries on the GPU backend (where the
@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use evosim::pass::Pass;
+use evosim::common::pass::Pass;
 use evosim::{Backend, Scenario, Simulation};
 
 fn world(n: u64, backend: Backend) -> Option<Simulation> {

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use evosim::pass::Pass;
+use evosim::common::pass::Pass;
 use evosim::{Backend, Scenario, Simulation};
 
 fn regions(c: &mut Criterion) {

@@ -2,7 +2,8 @@
 // (integer atomics: the counts do not depend on order), and each slot's
 // arrival rank in its cell (the count its atomic add found: depends on
 // timing, used only to drop the slot into its cell's range, which
-// hash_scatter's `rank` then orders by id). Twin of src/cpu/hash_count.rs. `offsets` (the counts, until scanned) must be zeroed before the dispatch.
+// hash_scatter's `rank` then orders by id). Twin of src/cpu/hash_count.rs.
+// `offsets` (the counts, until scanned) must be zeroed before the dispatch.
 // Its bindings are declared in src/gpu/hash_count.rs, the shared structs and
 // constants in src/gpu/layout.rs.
 

@@ -1,5 +1,5 @@
 // write_back: applies the effects of the region workers' resolution to the
-// GPU-resident state, one tick after the events (src/engine/lag.rs): one
+// GPU-resident state, one tick after the events (src/regions/lag.rs): one
 // record per changed slot, sorted by slot (consecutive slots lie next to each
 // other, so runs of changed slots are contiguous reads and writes). A partial
 // record (kills, combat, inbox gains, parents' costs) adds its energy change

@@ -12,7 +12,7 @@
 
 use web_time::Instant;
 
-use crate::pass::Pass;
+use crate::common::pass::Pass;
 use crate::{Backend, Scenario, SimError, Simulation};
 
 /// Timed ticks per run unless asked otherwise.
@@ -59,7 +59,7 @@ pub struct Summary {
     pub min_ms: f64,
     /// Slowest tick.
     pub max_ms: f64,
-    /// Mean.
+    /// Mean tick time.
     pub mean_ms: f64,
 }
 
@@ -91,7 +91,7 @@ pub struct Samples {
     pub population_start: u64,
     /// On the GPU backend: how each timed tick spent its time between the
     /// GPU and the CPU.
-    pub gpu: Vec<crate::engine::GpuTickStats>,
+    pub gpu: Vec<crate::gpu::GpuTickStats>,
 }
 
 impl Samples {
@@ -126,7 +126,7 @@ impl Samples {
         }
         let n = self.gpu.len() as f64;
         let mean =
-            |f: fn(&crate::engine::GpuTickStats) -> f64| self.gpu.iter().map(f).sum::<f64>() / n;
+            |f: fn(&crate::gpu::GpuTickStats) -> f64| self.gpu.iter().map(f).sum::<f64>() / n;
         Some(GpuMeans {
             readbacks_per_tick: mean(|g| g.maps as f64),
             overflow_maps_per_tick: mean(|g| g.overflow_maps as f64),

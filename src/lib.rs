@@ -1,31 +1,35 @@
 //! evosim — an evolution simulation of up to millions of creatures.
 //!
-//! The crate is organised as in `DESIGN.md`:
+//! The crate is built in layers; each module imports only from the ones
+//! listed before it (`docs/ARCHITECTURE.md`, the code map):
+//! - [`common`]: the words every layer shares — the event lists, the
+//!   behaviour modes and intent word, the list of passes and their timers,
+//!   the work pool;
 //! - [`model`]: parameters, scenarios, genes, the counter-based RNG, terrain,
 //!   the food grid and the structure-of-arrays entity storage;
-//! - [`cpu`]: the CPU engine, one module per per-entity pass (the twin of the
-//!   WGSL shaders in `shaders/`);
-//! - [`gpu`]: the wgpu backend (WGSL passes in `shaders/`);
-//! - [`regions`]: event resolution (combat, deaths, reproduction) and
-//!   bookkeeping, shaped for the region worker pool;
 //! - [`species`]: species founding, lineage and the species tree;
-//! - [`pass`]: the one list of the tick's passes, and their timings;
-//! - [`world`]: the state of a simulation ([`world::World`]);
-//! - [`engine`]: what advances a world by a tick, CPU or GPU;
-//! - [`snapshot`]: the save-file format, and a world in it;
+//! - [`world`]: the state of a simulation ([`world::World`]) and its books;
+//! - [`regions`]: event resolution (combat, deaths, reproduction) by region
+//!   tasks on the work pool, and the one-tick lag at which it takes effect;
+//! - [`cpu`]: the CPU engine, one module per per-entity pass (the twins of
+//!   the WGSL shaders in `shaders/`);
+//! - [`gpu`]: the GPU engine (wgpu; the WGSL passes in `shaders/`);
+//! - [`snapshot`]: the save-file format;
 //! - [`sim`]: the [`Simulation`] API that every front end uses (a world, an
-//!   engine, the backend switch and the recovery from GPU failures);
-//! - [`app`]: the viewer, natively and in the browser;
+//!   engine, the region tasks, the backend switch and the recovery from GPU
+//!   failures);
 //! - [`benchmark`]: the tick-time measurement of `evosim bench` and of the
-//!   browser demo's `?bench=` page.
+//!   browser demo's `?bench=` page;
+//! - [`app`] (cargo feature `viewer`): the viewer, natively and in the
+//!   browser.
 
+#[cfg(feature = "viewer")]
 pub mod app;
 pub mod benchmark;
+pub mod common;
 pub mod cpu;
-pub mod engine;
 pub mod gpu;
 pub mod model;
-pub mod pass;
 pub mod regions;
 pub mod sim;
 pub mod snapshot;
@@ -34,4 +38,4 @@ pub mod world;
 
 pub use model::params::SimParams;
 pub use model::scenario::Scenario;
-pub use sim::{Backend, SimError, Simulation};
+pub use sim::{Backend, Options, SimError, Simulation};

@@ -3,6 +3,8 @@
 //! adapter exists, and bad arguments are one-line errors. No figure is
 //! checked against a time: performance is for the benchmark to report.
 
+mod common;
+
 use std::process::{Command, Output};
 
 fn evosim(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -14,9 +16,7 @@ fn evosim(args: &[&str], env: &[(&str, &str)]) -> Output {
     c.output().expect("run evosim")
 }
 
-fn gpu_required() -> bool {
-    std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1")
-}
+use common::gpu::gpu_required;
 
 fn bench_json(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
     let dir = std::env::temp_dir().join(format!(
@@ -72,7 +72,7 @@ fn check_row(r: &serde_json::Value, ticks: u64) {
     assert!(f("population_start") > 0.0 && f("population_end") > 0.0);
     assert_eq!(r["ticks"].as_u64(), Some(ticks));
     let passes = r["passes"].as_object().expect("passes is an object");
-    for name in evosim::pass::Pass::ALL.map(|p| p.name()) {
+    for name in evosim::common::pass::Pass::ALL.map(|p| p.name()) {
         let v = passes
             .get(name)
             .and_then(|v| v.as_f64())
@@ -213,5 +213,8 @@ fn bad_bench_arguments_are_one_line_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
+        let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{args:?}: one line, not {err:?}");
+        assert!(lines[0].starts_with("error"), "{args:?}: {err}");
     }
 }

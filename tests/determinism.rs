@@ -12,6 +12,11 @@ fn run(seed: u64, threads: usize, ticks: u32) -> (u64, u64) {
     for _ in 0..ticks {
         sim.step().unwrap();
     }
+    // A world that died out would be the same for any seed and threads.
+    assert!(
+        sim.population() > 0,
+        "the population died out by tick {ticks}"
+    );
     (sim.state_hash(), sim.population())
 }
 
@@ -32,15 +37,58 @@ fn hash_reflects_every_field() {
     let mut a = sim(default_scaled(500), 1);
     a.step().unwrap();
     let h = a.state_hash();
-    let mut e = a.entities().clone();
+    let e = a.entities();
     let i = (0..e.capacity()).find(|&i| e.alive(i)).unwrap();
-    let base = e.state_hash();
-    assert_eq!(base, h);
-    e.energy[i] += 1.0;
-    assert_ne!(e.state_hash(), base);
-    e.energy[i] -= 1.0;
-    e.genes[i][4] ^= 1;
-    assert_ne!(e.state_hash(), base);
+    assert_eq!(e.state_hash(), h);
+    // One bit of each word of every field of the entity's state, one at a
+    // time: every change shows in the hash.
+    type Flip = fn(&mut evosim::model::entities::Entities, usize);
+    let flips: [(&str, Flip); 16] = [
+        ("id", |e, i| e.id[i] ^= 1),
+        ("tribe", |e, i| e.tribe_flags[i] ^= 1),
+        ("pos.x", |e, i| {
+            e.pos[i][0] = f32::from_bits(e.pos[i][0].to_bits() ^ 1)
+        }),
+        ("pos.y", |e, i| {
+            e.pos[i][1] = f32::from_bits(e.pos[i][1].to_bits() ^ 1)
+        }),
+        ("vel.x", |e, i| {
+            e.vel[i][0] = f32::from_bits(e.vel[i][0].to_bits() ^ 1)
+        }),
+        ("vel.y", |e, i| {
+            e.vel[i][1] = f32::from_bits(e.vel[i][1].to_bits() ^ 1)
+        }),
+        ("energy", |e, i| {
+            e.energy[i] = f32::from_bits(e.energy[i].to_bits() ^ 1)
+        }),
+        ("age", |e, i| {
+            e.age[i] = f32::from_bits(e.age[i].to_bits() ^ 1)
+        }),
+        ("genes[0]", |e, i| e.genes[i][0] ^= 1),
+        ("genes[1]", |e, i| e.genes[i][1] ^= 1 << 20),
+        ("genes[2]", |e, i| e.genes[i][2] ^= 1),
+        ("genes[3]", |e, i| e.genes[i][3] ^= 1 << 20),
+        ("genes[4]", |e, i| e.genes[i][4] ^= 1),
+        ("alive", |e, i| e.kill(i)),
+        ("slot", |e, i| {
+            let s = e.get(i as u32);
+            e.kill(i);
+            let to = (0..e.capacity()).find(|&k| !e.alive(k)).unwrap();
+            e.set(&evosim::model::entities::SlotState {
+                slot: to as u32,
+                ..s
+            });
+        }),
+        ("another entity", |e, i| {
+            let j = (i + 1..e.capacity()).find(|&k| e.alive(k)).unwrap();
+            e.energy[j] = f32::from_bits(e.energy[j].to_bits() ^ 1);
+        }),
+    ];
+    for (field, flip) in flips {
+        let mut changed = e.clone();
+        flip(&mut changed, i);
+        assert_ne!(changed.state_hash(), h, "{field}");
+    }
 }
 
 /// A hash of the living entities in id order (independent of slot numbers).
@@ -82,6 +130,7 @@ fn slot_reordering_changes_slots_but_not_the_world() {
             common::check_invariants(&b);
         }
     }
+    assert!(a.population() > 0, "a living world");
     // The reordered world keeps its living entities in slots 0..n in cell order.
     assert_ne!(a.state_hash(), b.state_hash(), "slot numbers differ");
 }

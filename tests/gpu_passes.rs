@@ -6,32 +6,18 @@ mod common;
 
 use common::{CpuHash, cpu_hash};
 use evosim::Scenario;
-use evosim::cpu::{Mode, NONE};
+use evosim::common::{Mode, NONE};
 use evosim::gpu::GpuContext;
 use evosim::gpu::layout::RngInput;
 use evosim::gpu::readback::read;
 use evosim::gpu::shaders::pipeline;
-use evosim::model::entities::Entities;
+use evosim::model::entities::{Entities, FLAG_ALIVE, SlotState};
 use evosim::model::genes::{GENE_RANGES, Gene, Genes, pack};
 use evosim::model::grid::Grid;
 use evosim::model::rng::{rng4, unit};
 use wgpu::util::DeviceExt;
 
-fn gpu() -> Option<GpuContext> {
-    match GpuContext::new() {
-        Ok(c) => {
-            eprintln!("GPU tests on {}", c.describe());
-            Some(c)
-        }
-        Err(e) if std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
-            panic!("EVOSIM_REQUIRE_GPU=1 but {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: {e} (set EVOSIM_REQUIRE_GPU=1 to make this a failure)");
-            None
-        }
-    }
-}
+use common::gpu::gpu;
 
 #[test]
 fn wgsl_rng_reproduces_the_committed_vectors() {
@@ -118,16 +104,16 @@ fn world(n: usize, capacity: usize, w: f32, h: f32, seed: u64) -> Entities {
             1 => w - 1e-3,
             _ => unit(r[0]) * w,
         };
-        e.set(
-            slot,
-            (n - k) as u32 * 2 + 1,
-            0,
-            [x, unit(r[1]) * h],
-            [0.0; 2],
-            1.0,
-            0.0,
-            g,
-        );
+        e.set(&SlotState {
+            slot: slot as u32,
+            id: (n - k) as u32 * 2 + 1,
+            tribe_flags: FLAG_ALIVE,
+            pos: [x, unit(r[1]) * h],
+            vel: [0.0; 2],
+            energy: 1.0,
+            age: 0.0,
+            genes: g,
+        });
     }
     e
 }
@@ -224,16 +210,16 @@ fn moving_world(
             placed
         };
         let s = signed(r[2]) * 30.0;
-        e.set(
-            slot,
-            k,
-            0,
-            q,
-            [s, signed(r[3]) * 30.0],
-            50.0 * unit(r[2]),
-            10.0 * unit(r[3]),
-            pack(&Genes(g)),
-        );
+        e.set(&SlotState {
+            slot: slot as u32,
+            id: k,
+            tribe_flags: FLAG_ALIVE,
+            pos: q,
+            vel: [s, signed(r[3]) * 30.0],
+            energy: 50.0 * unit(r[2]),
+            age: 10.0 * unit(r[3]),
+            genes: pack(&Genes(g)),
+        });
         let big = if placed % 10 == 0 { 1e4 } else { 80.0 };
         acc[slot] = [signed(r[3]) * big, signed(r[0]) * big];
         placed += 1;
@@ -519,11 +505,17 @@ fn steer_matches_the_cpu() {
                 }
             })
             .collect();
+        let world = evosim::gpu::steer::SteerWorld {
+            p,
+            seed: sim.scenario().seed,
+            tick: sim.tick(),
+            e,
+            terrain,
+            food,
+        };
         let g = evosim::gpu::steer::run(
             &ctx,
-            p,
-            sim.scenario().seed,
-            sim.tick(),
+            &world,
             &grid,
             &evosim::gpu::steer::SteerInputs {
                 offsets: &offsets,
@@ -531,9 +523,6 @@ fn steer_matches_the_cpu() {
                 info: &gpu_info,
                 sorted: &sorted[..alive],
             },
-            e,
-            terrain,
-            food,
         )
         .unwrap();
         assert_eq!(g.len(), alive);
@@ -567,7 +556,8 @@ fn steer_matches_the_cpu() {
 
 #[test]
 fn emit_events_match_the_cpu_exactly() {
-    use evosim::cpu::emit_events::{Events, emit_events};
+    use evosim::common::events::Events;
+    use evosim::cpu::emit_events::emit_events;
     let Some(ctx) = gpu() else { return };
     for &(n, ticks) in &[(0u64, 1u32), (1, 3), (257, 120), (100_000, 3)] {
         let sim = live_sim(n, 7, ticks);
@@ -813,17 +803,14 @@ fn participants_copies_exactly_the_named_entities() {
             let s = pick(5 * k + 2);
             entity_events[cap - nd + k] = [e.id[s as usize], s | ((k as u32 % 2) << 31)];
         }
-        let g = evosim::gpu::participants::run(
-            &ctx,
-            e,
-            &owner,
-            &attacks,
-            &entity_events,
-            nr as u32,
-            nd as u32,
-            cap as u32,
-        )
-        .unwrap();
+        let lists = evosim::gpu::participants::EventLists {
+            attacks: &attacks,
+            entity_events: &entity_events,
+            repro: nr as u32,
+            deaths: nd as u32,
+            n: cap as u32,
+        };
+        let g = evosim::gpu::participants::run(&ctx, e, &owner, &lists).unwrap();
         let named: Vec<u32> = attacks
             .iter()
             .flat_map(|a| [a[2], a[3]])
@@ -916,7 +903,7 @@ fn write_back_applies_exactly_the_changed_slots() {
 /// spreads within 1e-4 of the CPU's f64 sums (relative to the gene range).
 #[test]
 fn statistics_on_the_gpu_match_the_cpu() {
-    use evosim::regions::stats::gene_stats;
+    use evosim::world::stats::gene_stats;
     let Some(ctx) = gpu() else { return };
     for &(n, ticks) in &[(0u64, 1u32), (1, 2), (257, 30), (100_000, 3)] {
         let sim = live_sim(n, 29, ticks);

@@ -10,7 +10,7 @@ use common::{CpuHash, cpu_hash, default_scaled, sim};
 use evosim::cpu::neighbors::{
     HashView, cos_half_angle, for_each_neighbor, for_each_neighbor_rings,
 };
-use evosim::model::entities::Entities;
+use evosim::model::entities::{Entities, FLAG_ALIVE, SlotState};
 use evosim::model::genes::{GENE_RANGES, Gene, Genes, gene, pack};
 use evosim::model::grid::Grid;
 use evosim::model::rng::{rng4, unit};
@@ -130,16 +130,16 @@ fn scattered(n: usize, w: f32, h: f32, seed: u64) -> Entities {
     let g = pack(&Genes(GENE_RANGES.map(|r| r.0)));
     for k in 0..n {
         let r = rng4(seed, 0, k as u32, 1);
-        e.set(
-            (k * 7919) % cap,
-            (n - k) as u32,
-            (k % 3) as u16,
-            [unit(r[0]) * w, unit(r[1]) * h],
-            [unit(r[2]) - 0.5, unit(r[3]) - 0.5],
-            1.0,
-            0.0,
-            g,
-        );
+        e.set(&SlotState {
+            slot: ((k * 7919) % cap) as u32,
+            id: (n - k) as u32,
+            tribe_flags: (k % 3) as u32 | FLAG_ALIVE,
+            pos: [unit(r[0]) * w, unit(r[1]) * h],
+            vel: [unit(r[2]) - 0.5, unit(r[3]) - 0.5],
+            energy: 1.0,
+            age: 0.0,
+            genes: g,
+        });
     }
     e
 }

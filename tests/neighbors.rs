@@ -6,7 +6,7 @@ mod common;
 
 use common::{CpuHash, cpu_hash};
 use evosim::cpu::neighbors::{HashView, cos_half_angle, for_each_neighbor, in_cone};
-use evosim::model::entities::Entities;
+use evosim::model::entities::{Entities, FLAG_ALIVE, SlotState};
 use evosim::model::genes::{GENE_RANGES, Genes, pack};
 use evosim::model::grid::{Grid, delta};
 use evosim::model::rng::{rng4, unit};
@@ -28,16 +28,16 @@ fn entities(n: usize, capacity: usize, w: f32, h: f32, seed: u64) -> Entities {
         let r = rng4(seed, 0, k as u32, 1);
         let slot = (k * 7919) % capacity;
         let id = (n - k) as u32 * 3;
-        e.set(
-            slot,
+        e.set(&SlotState {
+            slot: slot as u32,
             id,
-            (k % 3) as u16,
-            [unit(r[0]) * w, unit(r[1]) * h],
-            [1.0, 0.0],
-            1.0,
-            0.0,
-            g,
-        );
+            tribe_flags: (k % 3) as u32 | FLAG_ALIVE,
+            pos: [unit(r[0]) * w, unit(r[1]) * h],
+            vel: [1.0, 0.0],
+            energy: 1.0,
+            age: 0.0,
+            genes: g,
+        });
     }
     e
 }
@@ -220,9 +220,17 @@ fn view_cone_accepts_only_what_is_in_front() {
         [207.0, 205.0],  // 35.5° to the left
         [205.0, 208.66], // 60° to the left
     ];
-    e.set(0, 0, 0, me, [1.0, 0.0], 1.0, 0.0, g);
-    for (k, p) in others.iter().enumerate() {
-        e.set(k + 1, k as u32 + 1, 0, *p, [1.0, 0.0], 1.0, 0.0, g);
+    for (k, &pos) in std::iter::once(&me).chain(&others).enumerate() {
+        e.set(&SlotState {
+            slot: k as u32,
+            id: k as u32,
+            tribe_flags: FLAG_ALIVE,
+            pos,
+            vel: [1.0, 0.0],
+            energy: 1.0,
+            age: 0.0,
+            genes: g,
+        });
     }
     let b = build(&e, w, h, 40.0);
     let hv = view(&b, &e, w, h);

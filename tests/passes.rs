@@ -5,10 +5,10 @@
 mod common;
 
 use common::{check_invariants, default_scaled, scenario, sim};
-use evosim::cpu::NONE;
+use evosim::common::NONE;
 use evosim::cpu::feed::{Eaters, feed_apply, feed_count, plant_efficiency};
-use evosim::cpu::integrate::integrate_one;
-use evosim::model::entities::Entities;
+use evosim::cpu::integrate::{Body, integrate_one};
+use evosim::model::entities::{Entities, FLAG_ALIVE, SlotState};
 use evosim::model::food::Food;
 use evosim::model::genes::{GENE_RANGES, Gene, Genes, gene, pack};
 use evosim::model::params::SimParams;
@@ -24,16 +24,31 @@ fn genes_with(speed: f32, diet: f32) -> evosim::model::genes::PackedGenes {
 /// An entity at rest in slot `k` (tribe `tribe`, id `k`) with 20 e, for the
 /// feeding tests.
 fn place_still(e: &mut Entities, k: usize, tribe: u16, pos: [f32; 2], diet: f32) {
-    e.set(
-        k,
-        k as u32,
-        tribe,
+    e.set(&SlotState {
+        slot: k as u32,
+        id: k as u32,
+        tribe_flags: tribe as u32 | FLAG_ALIVE,
         pos,
-        [0.0, 0.0],
-        20.0,
-        0.0,
-        genes_with(10.0, diet),
-    );
+        vel: [0.0, 0.0],
+        energy: 20.0,
+        age: 0.0,
+        genes: genes_with(10.0, diet),
+    });
+}
+
+/// The four fields `integrate_one` moves, from separate variables.
+fn body<'a>(
+    pos: &'a mut [f32; 2],
+    vel: &'a mut [f32; 2],
+    energy: &'a mut f32,
+    age: &'a mut f32,
+) -> Body<'a> {
+    Body {
+        pos,
+        vel,
+        energy,
+        age,
+    }
 }
 
 #[test]
@@ -44,7 +59,7 @@ fn speed_is_clamped_to_the_speed_gene() {
     let max = gene(&g, Gene::Speed);
     for acc in [[1e6f32, 0.0], [-3e5, 4e5], [0.0, 10.0]] {
         let (mut pos, mut vel, mut en, mut age) = ([100.0, 100.0], [11.0, 0.0], 50.0, 0.0);
-        integrate_one(&p, &t, acc, &g, &mut pos, &mut vel, &mut en, &mut age);
+        integrate_one(&p, &t, acc, &g, body(&mut pos, &mut vel, &mut en, &mut age));
         let s = (vel[0] * vel[0] + vel[1] * vel[1]).sqrt();
         assert!(s <= max * (1.0 + 1e-6), "speed {s} > {max}");
         assert!((age - p.world.dt).abs() < 1e-9);
@@ -71,10 +86,7 @@ fn positions_wrap_around_the_torus() {
             &t,
             [0.0, 0.0],
             &g,
-            &mut pos,
-            &mut vel,
-            &mut en,
-            &mut age,
+            body(&mut pos, &mut vel, &mut en, &mut age),
         );
         assert!(
             pos[0] >= 0.0 && pos[0] < w && pos[1] >= 0.0 && pos[1] < h,
@@ -109,10 +121,7 @@ fn terrain_is_never_entered_and_movement_slides() {
             &t,
             [50.0, 0.0],
             &g,
-            &mut pos,
-            &mut vel,
-            &mut en,
-            &mut age,
+            body(&mut pos, &mut vel, &mut en, &mut age),
         );
         assert!(t.passable(pos), "entered the wall at {pos:?}");
     }
@@ -129,10 +138,7 @@ fn terrain_is_never_entered_and_movement_slides() {
             &t2,
             [80.0, 80.0],
             &g,
-            &mut pos,
-            &mut vel,
-            &mut en,
-            &mut age,
+            body(&mut pos, &mut vel, &mut en, &mut age),
         );
         assert!(t2.passable(pos));
     }

@@ -35,8 +35,8 @@ fn every_shader_parses_and_validates() {
 
 #[test]
 fn every_pass_names_shader_files_that_exist_and_have_bindings() {
+    use evosim::common::pass::Pass;
     use evosim::gpu::KERNELS;
-    use evosim::pass::Pass;
     for p in Pass::ALL {
         for file in p.shaders() {
             assert!(COMPUTE.iter().any(|(n, _)| n == file), "{p}: {file}");

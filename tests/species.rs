@@ -8,8 +8,13 @@
 
 mod common;
 
-use common::shot::{decode, evosim, have_gpu, near};
-use evosim::cpu::NONE;
+#[cfg(feature = "viewer")]
+use common::{
+    evosim,
+    gpu::have_gpu,
+    shot::{decode, near},
+};
+use evosim::common::NONE;
 use evosim::species::distance;
 use evosim::{Backend, Scenario, Simulation};
 
@@ -246,12 +251,14 @@ fn the_cli_writes_the_tree_the_species_csv_and_the_json_fields() {
 }
 
 /// The sRGB bytes of a linear colour, as the viewer's target stores it.
+#[cfg(feature = "viewer")]
 fn srgb(linear: [f32; 3]) -> [u8; 3] {
     let c = egui::Color32::from(egui::Rgba::from_rgb(linear[0], linear[1], linear[2]));
     [c.r(), c.g(), c.b()]
 }
 
 /// Pixels within 2 of `c`.
+#[cfg(feature = "viewer")]
 fn pixels_near(px: &[[u8; 3]], c: [u8; 3]) -> usize {
     px.iter().filter(|p| near(**p, c, 2)).count()
 }
@@ -260,6 +267,7 @@ fn pixels_near(px: &[[u8; 3]], c: [u8; 3]) -> usize {
 /// snapshot (`view --resume --color species --highlight-species`): each
 /// tribe's species in its hue; with species 1 highlighted, its members
 /// brighter and species 0's colour gone (dimmed).
+#[cfg(feature = "viewer")]
 #[test]
 fn colour_by_species_and_a_highlighted_species_are_drawn() {
     if !have_gpu() {

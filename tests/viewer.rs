@@ -2,13 +2,16 @@
 //! display) checked for real content, and the viewer's answers where no
 //! window can be opened. The screenshot needs a GPU adapter (lavapipe in CI):
 //! without one it is skipped with a printed reason, unless
-//! `EVOSIM_REQUIRE_GPU=1`, where it fails.
+//! `EVOSIM_REQUIRE_GPU=1`, where it fails. Needs the `viewer` feature.
+#![cfg(feature = "viewer")]
 
 mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use common::shot::{decode, evosim, have_gpu, near};
+use common::evosim;
+use common::gpu::have_gpu;
+use common::shot::{decode, near};
 
 use evosim::Scenario;
 use evosim::model::scenario::parse_color;

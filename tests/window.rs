@@ -6,22 +6,16 @@
 //! It needs a GPU adapter (lavapipe in CI) and a display: `$DISPLAY` when
 //! set, otherwise a private `Xvfb` started here. Without either it is
 //! skipped with a printed reason, unless `EVOSIM_REQUIRE_GPU=1` (CI), where
-//! it fails.
+//! it fails. Needs the `viewer` feature.
+#![cfg(feature = "viewer")]
+
+mod common;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn required() -> bool {
-    std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1")
-}
-
-fn skip(why: &str) {
-    if required() {
-        panic!("EVOSIM_REQUIRE_GPU=1 but {why}");
-    }
-    eprintln!("skipped: {why} (set EVOSIM_REQUIRE_GPU=1 to make this a failure)");
-}
+use common::gpu::skip;
 
 /// An X server of our own, stopped on drop.
 struct Xvfb(Child);
@@ -89,7 +83,7 @@ fn figure(report: &str, key: &str) -> u64 {
 #[test]
 fn window_survives_resize_minimize_and_a_lost_surface() {
     if let Err(e) = evosim::gpu::GpuContext::new() {
-        return skip(&e.to_string());
+        return skip(e);
     }
     let (display, _server) = match display() {
         Ok(d) => d,

@@ -9,7 +9,7 @@
 // slot's `vel` for integrate (steer reads velocities only from info), and
 // the intent word in `steer_out` (one word a slot): the attack
 // target's slot in the low 30 bits (INTENT_NONE: nobody), the behaviour
-// (cpu::Mode) in the top two.
+// (common::Mode) in the top two.
 
 fn pack_intent(slot: u32, mode: u32) -> u32 {
     return (mode << 30u) | (slot & INTENT_NONE);

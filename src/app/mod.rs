@@ -90,6 +90,9 @@ pub struct Recovery {
     /// Panic when this tick is about to run (the browser's
     /// `fault=worker_panic@T`, for tests of the restart).
     pub panic_at: Option<u32>,
+    /// The simulation's options: injected faults and the watchdog (natively
+    /// the command line's `EVOSIM_FAULT` and `EVOSIM_WATCHDOG_MS`).
+    pub options: crate::Options,
 }
 
 /// The frame thread's side of the viewer: camera, panels, drawing, and the

@@ -273,7 +273,7 @@ fn view_uniform(
         tiles_y: tiles(view.y, world.y),
         capacity: draw.live_end.max(1),
         mode: style.mode,
-        selected: style.selected.unwrap_or(crate::cpu::NONE),
+        selected: style.selected.unwrap_or(crate::common::NONE),
         size: (4.0 / camera.zoom).max(3.0),
         energy_max: p.energy.max,
         lifespan: p.energy.lifespan,
@@ -288,7 +288,7 @@ fn view_uniform(
         corners: 3,
         highlight: style
             .highlight
-            .map_or(crate::cpu::NONE, |s| s & crate::species::TAG_MASK),
+            .map_or(crate::common::NONE, |s| s & crate::species::TAG_MASK),
         tribe_colors: tribe_colors(sim).map(glam::Vec4::from),
     }
 }

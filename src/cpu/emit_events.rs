@@ -4,66 +4,13 @@
 
 use rayon::prelude::*;
 
-use super::NONE;
-use crate::engine::pool::BusySpan;
+use crate::common::BusySpan;
+use crate::common::NONE;
+use crate::common::events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::{Entities, FLAG_ALIVE};
 use crate::model::genes::{Gene, gene};
 use crate::model::params::SimParams;
 use crate::model::rng::{rng, stream, unit};
-
-/// Why an entity died.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u8)]
-pub enum DeathCause {
-    /// Energy reached zero.
-    Starved = 0,
-    /// Older than its lifespan.
-    OldAge = 1,
-    /// Killed in combat.
-    Killed = 2,
-}
-
-/// An attack intent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Attack {
-    /// Target id (first: attacks are grouped by target).
-    pub target_id: u32,
-    /// Attacker id.
-    pub attacker_id: u32,
-    /// Target slot.
-    pub target: u32,
-    /// Attacker slot.
-    pub attacker: u32,
-}
-
-/// An entity event (reproduction candidate or death).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EntityEvent {
-    /// Entity id (first: events sort by id).
-    pub id: u32,
-    /// Slot.
-    pub slot: u32,
-}
-
-/// The events of one tick.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Events {
-    /// Attacks, sorted by (target id, attacker id).
-    pub attacks: Vec<Attack>,
-    /// Reproduction candidates, sorted by id.
-    pub repro: Vec<EntityEvent>,
-    /// Deaths by starvation or age, sorted by id, with their cause.
-    pub deaths: Vec<(EntityEvent, DeathCause)>,
-}
-
-impl Events {
-    /// Empties the lists, keeping their allocations.
-    pub fn clear(&mut self) {
-        self.attacks.clear();
-        self.repro.clear();
-        self.deaths.clear();
-    }
-}
 
 /// Emits this tick's events from the integrated state and the steering
 /// intents (`intent(slot)`: the attack target of a living slot, or

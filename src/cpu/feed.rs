@@ -14,8 +14,8 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use rayon::prelude::*;
 
-use super::{NONE, PAR_MIN_LEN};
-use crate::engine::pool::BusySpan;
+use crate::common::BusySpan;
+use crate::common::{NONE, PAR_MIN_LEN};
 use crate::model::entities::Entities;
 use crate::model::food::{Cooldowns, Food};
 use crate::model::genes::{Gene, gene};

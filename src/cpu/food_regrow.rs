@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::engine::pool::BusySpan;
+use crate::common::BusySpan;
 
 use crate::model::food::{Capacity, Cooldowns, Food};
 use crate::model::params::SimParams;

@@ -2,9 +2,9 @@
 
 use rayon::prelude::*;
 
-use crate::engine::pool::BusySpan;
+use crate::common::BusySpan;
 
-use super::{NONE, PAR_MIN_LEN};
+use crate::common::{NONE, PAR_MIN_LEN};
 use crate::model::entities::FLAG_ALIVE;
 use crate::model::grid::Grid;
 

@@ -2,9 +2,9 @@
 
 use rayon::prelude::*;
 
-use crate::engine::pool::BusySpan;
+use crate::common::BusySpan;
 
-use super::NONE;
+use crate::common::NONE;
 
 /// Scatters slots into `sorted` at their cell's offset, then orders each cell
 /// by id and gathers the positions in that order into `sorted_pos`.

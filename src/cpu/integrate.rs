@@ -4,10 +4,10 @@
 use glam::Vec2;
 use rayon::prelude::*;
 
-use crate::engine::pool::BusySpan;
+use crate::common::BusySpan;
 
 use super::steer::Steered;
-use super::{Mode, NONE, PAR_MIN_LEN};
+use crate::common::{Mode, NONE, PAR_MIN_LEN};
 use crate::model::entities::{Entities, FLAG_ALIVE};
 use crate::model::genes::{Gene, gene};
 use crate::model::grid::wrap;
@@ -50,7 +50,13 @@ pub fn integrate(
                 if tribe_flags[i] & FLAG_ALIVE != 0 {
                     debug_assert!(rank[i] != NONE, "living slot {i} without a rank");
                     let o = steered[rank[i] as usize];
-                    integrate_one(p, terrain, o.acc, &genes[i], pos, vel, energy, age);
+                    let body = Body {
+                        pos,
+                        vel,
+                        energy,
+                        age,
+                    };
+                    integrate_one(p, terrain, o.acc, &genes[i], body);
                     *mode = o.mode();
                 } else {
                     *mode = Mode::Wander as u8;
@@ -59,22 +65,33 @@ pub fn integrate(
         );
 }
 
-/// Integrates one entity.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one argument per SoA field, as in the shader"
-)]
+/// The fields `integrate` changes of one entity, each in its own array.
+pub struct Body<'a> {
+    /// Position (wu).
+    pub pos: &'a mut [f32; 2],
+    /// Velocity (wu/s).
+    pub vel: &'a mut [f32; 2],
+    /// Energy (e).
+    pub energy: &'a mut f32,
+    /// Age (s).
+    pub age: &'a mut f32,
+}
+
+/// Integrates one entity with acceleration `acc`.
 #[inline]
 pub fn integrate_one(
     p: &SimParams,
     terrain: &Terrain,
     acc: [f32; 2],
     genes: &crate::model::genes::PackedGenes,
-    pos: &mut [f32; 2],
-    vel: &mut [f32; 2],
-    energy: &mut f32,
-    age: &mut f32,
+    body: Body<'_>,
 ) {
+    let Body {
+        pos,
+        vel,
+        energy,
+        age,
+    } = body;
     let dt = p.world.dt;
     let mut v = Vec2::from(*vel) + Vec2::from(acc) * dt;
     let max = gene(genes, Gene::Speed);

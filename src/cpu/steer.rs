@@ -11,11 +11,12 @@
 use glam::Vec2;
 use rayon::prelude::*;
 
-use crate::engine::pool::BusySpan;
+use crate::common::BusySpan;
 
 use super::neighbors::{HashView, Visit, cos_half_angle, for_each_neighbor};
-use super::{Mode, NONE, pack_intent, unpack_intent};
+use crate::common::{Mode, NONE, pack_intent, unpack_intent};
 use crate::model::entities::{Entities, TRIBE_MASK};
+use crate::model::food::FOOD_SAMPLES;
 use crate::model::food::Food;
 use crate::model::genes::{Gene, gene};
 use crate::model::grid::wrap;
@@ -23,34 +24,10 @@ use crate::model::params::{SimParams, SteeringParams};
 use crate::model::rng::{rng4, signed_unit, stream, unit};
 use crate::model::terrain::Terrain;
 
-const H: f32 = std::f32::consts::FRAC_1_SQRT_2;
-
-/// Directions (cos, sin of the angle from the heading) and distances (fraction
-/// of vision) of the food cells an entity samples, in sampling order; samples
-/// outside the view cone are skipped.
-pub const FOOD_SAMPLES: [[f32; 3]; 16] = [
-    [1.0, 0.0, 1.0],
-    [0.923_879_5, 0.382_683_43, 0.55],
-    [0.923_879_5, -0.382_683_43, 0.55],
-    [H, H, 1.0],
-    [H, -H, 1.0],
-    [0.382_683_43, 0.923_879_5, 0.55],
-    [0.382_683_43, -0.923_879_5, 0.55],
-    [0.0, 1.0, 1.0],
-    [0.0, -1.0, 1.0],
-    [-0.382_683_43, 0.923_879_5, 0.55],
-    [-0.382_683_43, -0.923_879_5, 0.55],
-    [-H, H, 1.0],
-    [-H, -H, 1.0],
-    [-0.923_879_5, 0.382_683_43, 0.55],
-    [-0.923_879_5, -0.382_683_43, 0.55],
-    [-1.0, 0.0, 1.0],
-];
-
 /// Everything `steer` reads.
 #[derive(Clone, Copy)]
 pub struct SteerInput<'a> {
-    /// Parameters.
+    /// The simulation parameters (steering, energy, food, …).
     pub p: &'a SimParams,
     /// Scenario seed.
     pub seed: u64,
@@ -60,7 +37,7 @@ pub struct SteerInput<'a> {
     pub hash: HashView<'a>,
     /// Entity state (last tick's).
     pub e: &'a Entities,
-    /// Terrain.
+    /// The terrain: biomes, and where ocean and mountain block movement.
     pub terrain: &'a Terrain,
     /// Food grid (last tick's).
     pub food: &'a Food,
@@ -101,7 +78,7 @@ pub struct SteerOut {
     pub acc: [f32; 2],
     /// Attack target slot or [`NONE`].
     pub intent: u32,
-    /// Behaviour.
+    /// What the entity does this tick (wander, graze, hunt or flee).
     pub mode: Mode,
 }
 

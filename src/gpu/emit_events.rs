@@ -11,7 +11,7 @@ use super::views::{
     TRIBE_FLAGS,
 };
 use super::{GpuContext, GpuError};
-use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
+use crate::common::events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
 use crate::model::params::SimParams;
 

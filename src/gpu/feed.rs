@@ -17,7 +17,7 @@ use super::views::{
     TRIBE_FLAGS,
 };
 use super::{GpuContext, GpuError};
-use crate::cpu::NONE;
+use crate::common::NONE;
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::params::SimParams;
@@ -76,7 +76,7 @@ pub fn eaten(words: &[u32]) -> f64 {
 /// What `feed` produces, read back.
 #[derive(Debug, Clone)]
 pub struct FeedReadback {
-    /// Food cell of each slot, or [`crate::cpu::NONE`].
+    /// Food cell of each slot, or [`crate::common::NONE`].
     pub food_cell: Vec<u32>,
     /// Grazers per food cell (after `count`, from its table).
     pub eaters: Vec<u32>,

@@ -15,7 +15,7 @@ use crate::model::grid::Grid;
 /// `sorted` slots and `sorted_pos` positions in cell order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HashReadback {
-    /// Hash cell of each slot ([`crate::cpu::NONE`] for free slots).
+    /// Hash cell of each slot ([`crate::common::NONE`] for free slots).
     pub cell_of: Vec<u32>,
     /// Exclusive prefix sum of the counts, total last.
     pub offsets: Vec<u32>,

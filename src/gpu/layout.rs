@@ -12,9 +12,9 @@ wgsl_struct! {
     pub struct GridUniform in uniform {
         /// Items (entity slots) to process.
         pub n: u32,
-        /// Columns.
+        /// Grid columns (cells along x).
         pub cols: u32,
-        /// Rows.
+        /// Grid rows (cells along y).
         pub rows: u32,
         /// `cols × rows`.
         pub cells: u32,
@@ -42,7 +42,7 @@ impl GridUniform {
 wgsl_struct! {
     /// One scan level's length (`hash_scan`).
     pub struct ScanUniform in uniform {
-        /// Elements.
+        /// Elements in this scan level.
         pub n: u32,
     }
 }
@@ -54,11 +54,11 @@ wgsl_struct! {
         pub seed_lo: u32,
         /// Seed, high word.
         pub seed_hi: u32,
-        /// Tick.
+        /// The tick input of `rng4`.
         pub tick: u32,
-        /// Id.
+        /// The id input of `rng4` (an entity id or another counter).
         pub id: u32,
-        /// Stream.
+        /// The stream input of `rng4` (one constant per use).
         pub stream: u32,
     }
 }
@@ -70,16 +70,16 @@ wgsl_struct! {
     /// A neighbour's data in cell order, as `steer` reads it: the diet gene's
     /// 16-bit code and the tribe packed in one word.
     pub struct GpuInfo in storage {
-        /// Velocity.
+        /// The neighbour's velocity (wu/s).
         pub vel: [f32; 2],
-        /// Energy.
+        /// The neighbour's energy (e).
         pub energy: f32,
         /// Diet gene code (high 16 bits) and tribe (low 16 bits).
         pub diet_tribe: u32,
     }
 }
 
-pub use crate::cpu::{INTENT_NONE, pack_intent, unpack_intent};
+pub use crate::common::{INTENT_NONE, pack_intent, unpack_intent};
 
 /// Words per slot in the steering results: the intent word
 /// (the acceleration goes to `integrate` through the slot's `vel`, which
@@ -91,11 +91,11 @@ pub const STEER_WORDS: usize = 1;
 /// (from `steer_out`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GpuSteerOut {
-    /// Acceleration.
+    /// The steering acceleration (wu/s²).
     pub acc: [f32; 2],
-    /// Attack target slot or `cpu::NONE`.
+    /// Attack target slot or `common::NONE`.
     pub intent: u32,
-    /// Behaviour (`cpu::Mode` as u32).
+    /// Behaviour (`common::Mode` as u32).
     pub mode: u32,
 }
 
@@ -117,7 +117,7 @@ wgsl_struct! {
     pub struct EmitUniform in uniform {
         /// Entity slots.
         pub n: u32,
-        /// Tick.
+        /// The tick being run (an input of the RNG).
         pub tick: u32,
         /// Seed, low word.
         pub seed_lo: u32,
@@ -164,7 +164,7 @@ wgsl_struct! {
 wgsl_struct! {
     /// Counts of this tick's event lists (`participants`).
     pub struct ParticipantsUniform in uniform {
-        /// Attacks.
+        /// Attacks in this tick's list.
         pub attacks: u32,
         /// Reproduction candidates.
         pub repro: u32,
@@ -179,9 +179,9 @@ wgsl_struct! {
     /// What the region workers read of one entity an event names
     /// (`participants`).
     pub struct ParticipantRecord in storage {
-        /// Slot.
+        /// The entity's slot.
         pub slot: u32,
-        /// Id.
+        /// The entity's id (stable, never reused).
         pub id: u32,
         /// Tribe and flags.
         pub tribe_flags: u32,
@@ -199,7 +199,7 @@ wgsl_struct! {
 wgsl_struct! {
     /// Number of write-back records (`write_back`).
     pub struct WriteBackUniform in uniform {
-        /// Records.
+        /// Write-back records to apply.
         pub n: u32,
         /// The energy cap (`energy.max`): an energy change never lifts the
         /// energy above it.
@@ -210,7 +210,7 @@ wgsl_struct! {
 wgsl_struct! {
     /// One changed slot (`write_back`).
     pub struct WriteRecord in storage {
-        /// Slot.
+        /// The slot this record writes.
         pub slot: u32,
         /// Id (full records).
         pub id: u32,
@@ -239,7 +239,7 @@ wgsl_struct! {
     pub struct StatsUniform in uniform {
         /// Slots to scan.
         pub n: u32,
-        /// Tribes.
+        /// Tribes (one statistics block of `STATS_STRIDE` words each).
         pub tribes: u32,
     }
 }
@@ -272,7 +272,7 @@ wgsl_struct! {
         /// Colour mode: 0 tribe, 1 diet, 2 energy, 3 age, 4 + k gene k,
         /// 13 species.
         pub mode: u32,
-        /// Slot drawn highlighted ([`crate::cpu::NONE`]: none).
+        /// Slot drawn highlighted ([`crate::common::NONE`]: none).
         pub selected: u32,
         /// Creature length (wu).
         pub size: f32,
@@ -300,7 +300,7 @@ wgsl_struct! {
         /// Vertices per creature: 3 (triangles) or 1 (points).
         pub corners: u32,
         /// Species tag drawn highlighted, the others dimmed
-        /// ([`crate::cpu::NONE`]: none; see [`crate::species::tag`]).
+        /// ([`crate::common::NONE`]: none; see [`crate::species::tag`]).
         pub highlight: u32,
         /// Tribe colours, linear RGBA (tribes from 16 on share the last).
         pub tribe_colors: [glam::Vec4; 16],
@@ -330,12 +330,12 @@ pub fn shared_structs() -> Vec<Declared> {
 
 /// Every constant the shaders share with Rust: (WGSL name, value).
 pub fn shared_constants() -> Vec<(String, Const)> {
-    use crate::cpu::Mode;
+    use crate::common::Mode;
     use crate::model::genes::{GENE_NAMES, GENE_RANGES};
     use crate::model::rng::stream;
     let u = |n: &str, v: u32| (n.to_string(), Const::U32(v));
     let mut c = vec![
-        u("NONE", crate::cpu::NONE),
+        u("NONE", crate::common::NONE),
         u("FLAG_ALIVE", crate::model::entities::FLAG_ALIVE),
         u("INTENT_NONE", INTENT_NONE),
         u("SCAN_BLOCK", super::hash_scan::SCAN_BLOCK),
@@ -364,7 +364,7 @@ pub fn shared_constants() -> Vec<(String, Const)> {
         ),
         (
             "FOOD_SAMPLES".into(),
-            Const::Vec3s(crate::cpu::steer::FOOD_SAMPLES.to_vec()),
+            Const::Vec3s(crate::model::food::FOOD_SAMPLES.to_vec()),
         ),
     ]);
     c

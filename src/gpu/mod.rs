@@ -25,6 +25,7 @@ pub mod buffers;
 pub mod context;
 pub mod dispatch;
 pub mod emit_events;
+pub mod engine;
 pub mod feed;
 pub mod food_regrow;
 pub mod gather;
@@ -49,6 +50,7 @@ pub mod world;
 pub mod write_back;
 
 pub use context::{GpuContext, GpuError};
+pub use engine::{GpuEngine, GpuTickStats};
 use kernel::Shader;
 
 /// The bindings of every compute shader built with [`kernel::Kernel`]

@@ -36,20 +36,36 @@ impl Shader for ParticipantsShader {
 /// records in all).
 pub type Participants = RecordKernel<ParticipantsShader, ParticipantRecord>;
 
-/// Runs `participants` over event lists laid out as `emit_events` leaves them
-/// (`entity_events` holds `n` entries `[id, slot | cause << 31]`: candidates
-/// at the front, deaths at the back) and returns one record per named slot.
-#[expect(clippy::too_many_arguments, reason = "the pass's whole input")]
+/// Event lists laid out as `emit_events` leaves them on the GPU.
+pub struct EventLists<'a> {
+    /// Attacks: `[target id, attacker id, target slot, attacker slot]`.
+    pub attacks: &'a [[u32; 4]],
+    /// `n` entries `[id, slot | cause << 31]`: reproduction candidates at
+    /// the front, deaths at the back.
+    pub entity_events: &'a [[u32; 2]],
+    /// Candidates at the front of `entity_events`.
+    pub repro: u32,
+    /// Deaths at the back of `entity_events`.
+    pub deaths: u32,
+    /// The length of the entity list on the GPU.
+    pub n: u32,
+}
+
+/// Runs `participants` over `ev` for the entities `e` and their owner
+/// regions `owner`, and returns one record per named slot.
 pub fn run(
     ctx: &GpuContext,
     e: &Entities,
     owner: &[u32],
-    attacks: &[[u32; 4]],
-    entity_events: &[[u32; 2]],
-    repro: u32,
-    deaths: u32,
-    n: u32,
+    ev: &EventLists<'_>,
 ) -> Result<Vec<ParticipantRecord>, GpuError> {
+    let EventLists {
+        attacks,
+        entity_events,
+        repro,
+        deaths,
+        n,
+    } = *ev;
     let p = crate::SimParams::default();
     let b = Buffers::new(ctx, Sizes::new(&p, 1, e.capacity(), (1, 1), 1))?;
     b.upload_entities(ctx, e);

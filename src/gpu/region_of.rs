@@ -28,7 +28,7 @@ pub type RegionOf = Kernel<RegionOfShader>;
 /// What `region_of` produces, read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OwnersReadback {
-    /// Owner region per slot ([`crate::cpu::NONE`] for free slots).
+    /// Owner region per slot ([`crate::common::NONE`] for free slots).
     pub owner: Vec<u32>,
     /// Living entities per region.
     pub population: Vec<u32>,

@@ -61,7 +61,7 @@ pub const COMMON: &[(&str, &str)] = &[
 ];
 
 /// Every compute shader file: (name, source without the shared code). The
-/// passes of the tick name theirs in [`crate::pass::Pass::shaders`]; the
+/// passes of the tick name theirs in [`crate::common::pass::Pass::shaders`]; the
 /// rest are helpers outside the pass list (`participants`, `write_back`,
 /// `stats`) and the RNG's test vector check.
 pub const COMPUTE: &[(&str, &str)] = &[

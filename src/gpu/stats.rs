@@ -11,7 +11,7 @@ use super::views::{ENERGY, GENES_A, GENES_B, STATS, STATS_OUT, TRIBE_FLAGS};
 use super::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::genes::{GENE_COUNT, GENE_RANGES};
-use crate::regions::stats::GeneStat;
+use crate::world::stats::GeneStat;
 
 /// `stats`' shader (`stats_out`: [`STATS_STRIDE`] words per tribe).
 pub struct StatsShader;

@@ -55,7 +55,7 @@ wgsl_struct! {
         pub max_neighbors: u32,
         /// `steering.food_samples`.
         pub food_samples: u32,
-        /// Tick.
+        /// The tick being computed.
         pub tick: u32,
         /// Seed, low word.
         pub seed_lo: u32,
@@ -207,20 +207,40 @@ pub struct SteerInputs<'a> {
     pub sorted: &'a [u32],
 }
 
-/// Runs `steer` for every living entity (in cell order) and returns the
-/// results (which it writes per slot) in that order.
-#[expect(clippy::too_many_arguments, reason = "the pass's whole input")]
+/// The world `steer` reads besides the hash: the parameters, the tick, the
+/// entities, terrain and food.
+pub struct SteerWorld<'a> {
+    /// The parameters.
+    pub p: &'a SimParams,
+    /// The run's seed.
+    pub seed: u64,
+    /// The tick being computed.
+    pub tick: u32,
+    /// The entity slots.
+    pub e: &'a Entities,
+    /// The terrain.
+    pub terrain: &'a Terrain,
+    /// The food grid.
+    pub food: &'a Food,
+}
+
+/// Runs `steer` for every living entity (in cell order) of `w` with the
+/// hash grid `hash` and returns the results (which it writes per slot) in
+/// that order.
 pub fn run(
     ctx: &GpuContext,
-    p: &SimParams,
-    seed: u64,
-    tick: u32,
+    w: &SteerWorld<'_>,
     hash: &Grid,
     inp: &SteerInputs<'_>,
-    e: &Entities,
-    terrain: &Terrain,
-    food: &Food,
 ) -> Result<Vec<GpuSteerOut>, GpuError> {
+    let SteerWorld {
+        p,
+        seed,
+        tick,
+        e,
+        terrain,
+        food,
+    } = *w;
     let n = inp.info.len();
     let mut sizes = Sizes::new(p, terrain.cells.len(), e.capacity(), (1, 1), 1);
     sizes.hash = *hash;

@@ -34,13 +34,13 @@ pub const STATS: View = View::uniform::<StatsUniform>(|b| &b.stats_u);
 pub const POS: View = View::of("pos", "array<vec2<f32>>", |b| &b.pos);
 /// Velocities (wu/s).
 pub const VEL: View = View::of("vel", "array<vec2<f32>>", |b| &b.vel);
-/// Energy.
+/// Energy (e).
 pub const ENERGY: View = View::of("energy", "array<f32>", |b| &b.energy);
 /// Age (s).
 pub const AGE: View = View::of("age", "array<f32>", |b| &b.age);
 /// Tribe (low 16 bits) and flags.
 pub const TRIBE_FLAGS: View = View::of("tribe_flags", "array<u32>", |b| &b.tribe_flags);
-/// Ids.
+/// Entity ids (stable, never reused).
 pub const IDS: View = View::of("ids", "array<u32>", |b| &b.ids);
 /// Packed genes, words 0–3 of each slot. The five words of a
 /// [`crate::model::genes::PackedGenes`] live in two buffers (16 and 4 bytes a

@@ -101,7 +101,7 @@ pub struct Field {
     pub ty: String,
     /// Byte offset.
     pub offset: usize,
-    /// Bytes.
+    /// Size in bytes.
     pub size: usize,
 }
 

@@ -1,9 +1,9 @@
 //! `write_back` on the GPU: applies the effects of the region workers'
-//! resolution (a tick late, `src/engine/lag.rs`), one [`WriteRecord`] per
+//! resolution (a tick late, `src/regions/lag.rs`), one [`WriteRecord`] per
 //! changed slot, sorted by slot (runs of consecutive changed slots are
 //! contiguous in the list and in memory): newborn whole, others as an
 //! energy change and new flags. Its CPU twin is
-//! [`crate::engine::lag::Effects::apply`].
+//! [`crate::regions::lag::Effects::apply`].
 
 use super::buffers::{Buffers, put_records, set, submit};
 use super::kernel::{KernelDecl, RecordKernel, Shader, View};

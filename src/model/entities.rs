@@ -82,26 +82,31 @@ impl Entities {
             .count()
     }
 
-    /// Writes a living entity into slot `i`.
-    #[expect(clippy::too_many_arguments, reason = "one argument per SoA field")]
-    pub fn set(
-        &mut self,
-        i: usize,
-        id: u32,
-        tribe: u16,
-        pos: [f32; 2],
-        vel: [f32; 2],
-        energy: f32,
-        age: f32,
-        genes: PackedGenes,
-    ) {
-        self.id[i] = id;
-        self.tribe_flags[i] = tribe as u32 | FLAG_ALIVE;
-        self.pos[i] = pos;
-        self.vel[i] = vel;
-        self.energy[i] = energy;
-        self.age[i] = age;
-        self.genes[i] = genes;
+    /// Slot `slot`'s whole state.
+    pub fn get(&self, slot: u32) -> SlotState {
+        let i = slot as usize;
+        SlotState {
+            slot,
+            id: self.id[i],
+            tribe_flags: self.tribe_flags[i],
+            pos: self.pos[i],
+            vel: self.vel[i],
+            energy: self.energy[i],
+            age: self.age[i],
+            genes: self.genes[i],
+        }
+    }
+
+    /// Writes `s` into its slot.
+    pub fn set(&mut self, s: &SlotState) {
+        let i = s.slot as usize;
+        self.id[i] = s.id;
+        self.tribe_flags[i] = s.tribe_flags;
+        self.pos[i] = s.pos;
+        self.vel[i] = s.vel;
+        self.energy[i] = s.energy;
+        self.age[i] = s.age;
+        self.genes[i] = s.genes;
     }
 
     /// Frees slot `i`.
@@ -113,8 +118,8 @@ impl Entities {
     /// A 64-bit FNV-1a hash over every living entity's fields, in slot order
     /// (slot index included). Equal states give equal hashes on every platform.
     /// The species tag in the high bits of `tribe_flags` is left out: it is
-    /// bookkeeping the simulation never reads, hashed by the species book
-    /// (`crate::species::SpeciesBook::hash`).
+    /// bookkeeping the simulation never reads; the species book hashes it
+    /// with its own arrays.
     pub fn state_hash(&self) -> u64 {
         let mut h = Fnv::new();
         for i in 0..self.capacity() {
@@ -167,4 +172,26 @@ impl Default for Fnv {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// One slot's whole state: what spawning and births write, and what the
+/// event resolution keeps of the slots it changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlotState {
+    /// The entity's slot in the SoA arrays.
+    pub slot: u32,
+    /// The entity's id (stable, never reused).
+    pub id: u32,
+    /// Tribe and flags ([`FLAG_ALIVE`] for a living entity).
+    pub tribe_flags: u32,
+    /// Position in the world (wu).
+    pub pos: [f32; 2],
+    /// Velocity (wu/s).
+    pub vel: [f32; 2],
+    /// Energy (e).
+    pub energy: f32,
+    /// Age (s).
+    pub age: f32,
+    /// The nine genes as 16-bit codes, packed two to a word.
+    pub genes: PackedGenes,
 }

@@ -90,9 +90,9 @@ param_group! {
 param_group! {
     /// The food grid: logistic regrowth toward a per-cell capacity.
     FoodParams, "food" {
-        /// Food cell size (wu). Food patches this size (32 since 2026-11-29,
-        /// 16 before, with a quarter of the capacity: the same food per area;
-        /// docs/TUNING.md shows both ecologies).
+        /// Food cell size (wu): food grows in patches this size. `capacity` is per
+        /// cell, so scaling the size by k takes k² times the capacity for the same
+        /// food per area (docs/TUNING.md, "Food cells of 32 wu").
         cell_size: f32 = 32.0, [1, 65536];
         /// Food capacity of a cell before the biome multiplier (f).
         capacity: f32 = 16.0, [0, 1_000_000];
@@ -116,9 +116,9 @@ param_group! {
 param_group! {
     /// The spatial hash used for neighbour queries.
     HashParams, "hash" {
-        /// Hash cell size (wu). 80 since 2026-12-02 (was 40): fewer, fuller
-        /// cells suit the lane search; the ecology is the same
-        /// (docs/TUNING.md, "The hash grid's cell size").
+        /// Hash cell size (wu). An index, not part of the model: fewer, fuller
+        /// cells suit the lane search, and a creature sees the same neighbours
+        /// unless `max_neighbors` binds (docs/TUNING.md, "The hash grid's cell size").
         cell_size: f32 = 80.0, [1, 65536];
         /// Most neighbours accepted per entity per tick (early exit).
         max_neighbors: u32 = 24, [1, 256];
@@ -247,6 +247,10 @@ param_group! {
     }
 }
 
+/// The most regions a grid may have: a slot's owner region is stored in
+/// 16 bits as `region + 1`.
+pub const MAX_REGIONS: u32 = u16::MAX as u32;
+
 /// Largest number of cells any grid (terrain, food, hash) may have.
 pub const MAX_GRID_CELLS: u64 = 1 << 26;
 
@@ -267,7 +271,7 @@ pub struct SimParams {
     pub combat: CombatParams,
     /// Steering weights.
     pub steering: SteeringParams,
-    /// Mutation.
+    /// How a child's genes mutate from its parent's.
     pub mutation: MutationParams,
     /// Species founding.
     pub species: SpeciesParams,
@@ -305,14 +309,12 @@ impl SimParams {
             self.energy.max as f64,
         );
         let regions = self.regions.rows as u64 * self.regions.cols as u64;
-        if regions > crate::regions::MAX_REGIONS as u64 {
+        if regions > MAX_REGIONS as u64 {
             c.fail(
                 "regions.cols",
                 format!(
                     "{} × {} regions: at most {} (an owner is stored in 16 bits)",
-                    self.regions.rows,
-                    self.regions.cols,
-                    crate::regions::MAX_REGIONS
+                    self.regions.rows, self.regions.cols, MAX_REGIONS
                 ),
             );
         }

@@ -1,6 +1,6 @@
 //! The food amount in quanta: each cell holds a whole number of food quanta,
-//! 0 to [`QUANTA_MAX`], in 16 bits (two bytes a cell instead of an `f32`'s
-//! four: 22 MB less at 1M entities, on the CPU and on the GPU).
+//! 0 to [`QUANTA_MAX`], in 16 bits: two bytes a cell, half of an `f32`'s
+//! four, on the CPU and on the GPU (the grid grows with the world's area).
 //!
 //! The quantum is the richest biome's capacity over [`QUANTA_MAX`], so that
 //! capacity is the largest amount: 48 f / 65,535 ≈ 0.00073 f with the default

@@ -151,7 +151,7 @@ pub struct Scenario {
     /// Steering weights.
     #[serde(default)]
     pub steering: SteeringParams,
-    /// Mutation.
+    /// How a child's genes mutate from its parent's.
     #[serde(default)]
     pub mutation: MutationParams,
     /// Species founding.

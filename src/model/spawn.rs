@@ -1,7 +1,7 @@
 //! Initial population: each tribe's entities placed on passable ground inside
 //! its spawn disk (or anywhere), with genes drawn around the tribe's means.
 
-use super::entities::Entities;
+use super::entities::{Entities, FLAG_ALIVE, SlotState};
 use super::genes::{GENE_COUNT, Gene, Genes, pack};
 use super::grid::wrap;
 use super::params::SimParams;
@@ -61,16 +61,16 @@ pub fn spawn(
             let speed = 0.3 * g.get(Gene::Speed);
             let vel = [speed * libm::cosf(angle), speed * libm::sinf(angle)];
             let age = 0.5 * unit(r[1]) * p.energy.lifespan_of(g.get(Gene::Metabolism));
-            e.set(
-                id as usize,
+            e.set(&SlotState {
+                slot: id,
                 id,
-                t as u16,
+                tribe_flags: t as u32 | FLAG_ALIVE,
                 pos,
                 vel,
-                p.energy.initial,
+                energy: p.energy.initial,
                 age,
                 genes,
-            );
+            });
             id += 1;
         }
     }

@@ -2,7 +2,7 @@
 //! ascending target id, its attackers in ascending id.
 
 use super::{FATE_NONE, Snap, find};
-use crate::cpu::emit_events::Attack;
+use crate::common::events::Attack;
 use crate::model::genes::{Gene, gene};
 use crate::model::params::SimParams;
 

@@ -1,11 +1,11 @@
-//! The region tasks and event resolution (DESIGN.md §3 step 6):
+//! The region tasks and event resolution (ARCHITECTURE.md, Regions and ghost zones):
 //! combat, deaths, reproduction and bookkeeping, in parallel by region.
 //!
 //! The world is split into a grid of regions ([`grid::RegionGrid`]); each tick
 //! every living entity belongs to the region its position lies in (an entity
 //! that crossed a border has migrated to a new owner). Resolution runs in
 //! phases of region tasks on the simulation's thread pool
-//! ([`crate::engine::WorkPool`], coordinated by [`pool::Coordinator`]), with
+//! ([`crate::common::WorkPool`], coordinated by [`pool::Coordinator`]), with
 //! the coordinator's exchange steps between them:
 //! 1. **combat** (parallel): each region resolves the attacks on the targets it
 //!    owns, reading attackers in neighbouring regions from read-only ghost
@@ -25,14 +25,12 @@
 //! the measured load every `regions.rebalance_interval` ticks.
 
 pub mod combat;
-mod free_slots;
 pub mod grid;
+pub mod lag;
 mod owners;
-pub use owners::MAX_REGIONS;
 pub mod pool;
 pub mod reproduction;
 mod resolve;
-pub mod stats;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,18 +38,17 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::cpu::NONE;
-use crate::engine::WorkPool;
-use crate::engine::pool::{PoolStatus, RegionLoad, ThreadBusy};
+use crate::common::NONE;
+use crate::common::WorkPool;
+use crate::common::pool::{PoolStatus, RegionLoad, ThreadBusy};
 use crate::model::entities::Entities;
 use crate::model::genes::PackedGenes;
 use crate::model::params::SimParams;
-use crate::species::SpeciesBook;
-pub use free_slots::FreeSlots;
+use crate::model::terrain::Terrain;
+use crate::world::{Ledger, World};
 use grid::RegionGrid;
 use owners::Owners;
 use pool::{Coordinator, PhaseRun, Task};
-use stats::Counters;
 
 /// Per-slot fate during resolution: `FATE_NONE`, or `1 + DeathCause`.
 pub const FATE_NONE: u8 = 0;
@@ -59,11 +56,11 @@ pub const FATE_NONE: u8 = 0;
 /// A region task's copy of one entity, taken at the start of its phase.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Snap {
-    /// Slot.
+    /// The entity's slot.
     pub slot: u32,
-    /// Id.
+    /// The entity's id (stable, never reused).
     pub id: u32,
-    /// Tribe.
+    /// The entity's tribe (index into the scenario's tribes).
     pub tribe: u16,
     /// Fate so far this tick.
     pub fate: u8,
@@ -71,7 +68,7 @@ pub struct Snap {
     pub energy: f32,
     /// Position (wu).
     pub pos: [f32; 2],
-    /// Genes.
+    /// The entity's packed genes.
     pub genes: PackedGenes,
 }
 
@@ -83,34 +80,25 @@ pub fn find(list: &[Snap], slot: u32) -> Option<&Snap> {
         .map(|k| &list[k])
 }
 
-/// What the event resolution owns across ticks: the free slots, the id
-/// counter, the counters and per-slot scratch.
-#[derive(Debug, Clone)]
-pub struct Ledger {
-    /// Free slots, lowest reused first.
-    pub free: FreeSlots,
-    /// The next id to hand out (ids are never reused).
-    pub next_id: u32,
-    /// Cumulative counters.
-    pub counters: Counters,
-    /// Species, and each creature's species and parent.
-    pub species: SpeciesBook,
-    /// Per-slot fate this tick.
-    fate: Vec<u8>,
-}
-
-impl Ledger {
-    /// A ledger for `capacity` slots of which the first `initial` are taken by
-    /// the spawned population of tribes with the given counts.
-    pub fn new(capacity: usize, initial: u32, tribe_counts: &[u64]) -> Self {
-        Self {
-            free: FreeSlots::new(initial, capacity as u32),
-            next_id: initial,
-            counters: Counters::new(tribe_counts),
-            species: SpeciesBook::empty(crate::world::HISTORY_LIMIT),
-            fate: vec![FATE_NONE; capacity],
-        }
-    }
+/// What one resolution reads and changes besides the regions: the world's
+/// parameters, terrain, seed and books, and the entity slots it resolves on
+/// (the world's own on the CPU engine, the host table on the GPU engine).
+pub struct Resolution<'a> {
+    /// The pool the region tasks run on (the resolution blocks until they
+    /// report: call it from outside the pool).
+    pub pool: &'a WorkPool,
+    /// The world's parameters.
+    pub params: &'a Arc<SimParams>,
+    /// The world's terrain.
+    pub terrain: &'a Arc<Terrain>,
+    /// The run's seed.
+    pub seed: u64,
+    /// The tick the events were emitted at.
+    pub tick: u32,
+    /// The world's books: free slots, ids, counters, species.
+    pub ledger: &'a mut Ledger,
+    /// The entity slots.
+    pub entities: &'a mut Entities,
 }
 
 /// Statistics of one region.
@@ -162,14 +150,16 @@ pub struct Regions {
     fault_kind: WorkerFault,
     fault_armed: Arc<AtomicBool>,
     births: Vec<u32>,
+    /// Per-slot fate during a resolution ([`FATE_NONE`] outside one).
+    fate: Vec<u8>,
     /// On the GPU backend's rebalance ticks: the living per region and
     /// position bin (`region_of`), which the rebalancing weighs instead of
     /// every position.
     gpu_hist: Option<Vec<u32>>,
 }
 
-/// A fault injected into one region task (`EVOSIM_FAULT`, for tests of the
-/// recovery and the watchdog).
+/// A fault injected into one region task, for tests of the recovery and the
+/// watchdog (the command line's `EVOSIM_FAULT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkerFault {
     /// The task panics once (`worker_panic@TICK`).
@@ -180,9 +170,35 @@ pub enum WorkerFault {
 }
 
 impl Regions {
+    /// The regions of `world`: the scenario's grid shape, or one that fits
+    /// `threads` workers when the scenario leaves it to the pool. `fault`:
+    /// make one region task panic or stall once at that tick.
+    pub fn for_world(world: &World, threads: usize, fault: Option<(u32, WorkerFault)>) -> Self {
+        let p = &world.params;
+        let (rows, cols) = match (p.regions.rows, p.regions.cols) {
+            (0, _) | (_, 0) => grid::auto_shape(threads),
+            shape => shape,
+        };
+        let capacity = world.ledger.free.capacity() as usize;
+        Self::new(p, rows, cols, capacity, fault)
+    }
+
+    /// Whether the boundaries split a `width × height` world: each axis
+    /// from 0 to its length, strictly increasing.
+    pub fn check_bounds(&self, width: f32, height: f32) -> Result<(), String> {
+        let g = &self.grid;
+        let splits = |b: &[f32], len: f32| {
+            b.first() == Some(&0.0) && b.last() == Some(&len) && b.windows(2).all(|p| p[0] < p[1])
+        };
+        if splits(&g.xs, width) && splits(&g.ys, height) {
+            Ok(())
+        } else {
+            Err("the region boundaries do not split the world".into())
+        }
+    }
+
     /// A `rows × cols` grid over the world, `capacity` slots.
-    /// `fault`: make one region task panic or stall once at that tick
-    /// (`EVOSIM_FAULT`).
+    /// `fault`: make one region task panic or stall once at that tick.
     pub fn new(
         p: &SimParams,
         rows: u32,
@@ -206,8 +222,23 @@ impl Regions {
             fault_kind,
             fault_armed: Arc::new(AtomicBool::new(fault_tick.is_some())),
             births: Vec::new(),
+            fate: vec![FATE_NONE; capacity],
             gpu_hist: None,
         }
+    }
+
+    /// Arms a fault: one region task panics or stalls once at that tick
+    /// (`None`: no fault).
+    pub fn set_fault(&mut self, fault: Option<(u32, WorkerFault)>) {
+        self.fault_tick = fault.map(|f| f.0);
+        self.fault_kind = fault.map_or(WorkerFault::Panic, |f| f.1);
+        self.fault_armed.store(fault.is_some(), Ordering::SeqCst);
+    }
+
+    /// Sets how long the coordinator waits for a task before it reports the
+    /// phase stuck.
+    pub fn set_watchdog(&mut self, bound: Duration) {
+        self.coordinator.set_watchdog(bound);
     }
 
     /// Phases the watchdog reported stuck, so far, and the last report.
@@ -259,7 +290,7 @@ impl Regions {
 
     /// Moves the owners with the slots after a re-sort: `order` holds the
     /// old slot of each new slot `0..order.len()`; slots above have none
-    /// (`buf`: scratch, see [`crate::cpu::reorder::permute`]).
+    /// (`buf`: scratch, see [`crate::common::pool::permute`]).
     pub fn renumber(&mut self, order: &[u32], buf: &mut Vec<u32>) {
         self.owner.renumber(order, buf);
     }

@@ -11,8 +11,8 @@
 use rayon::prelude::*;
 
 use super::grid::RegionGrid;
-use crate::cpu::NONE;
-use crate::engine::pool::BusySpan;
+use crate::common::BusySpan;
+use crate::common::NONE;
 use crate::model::entities::Entities;
 
 /// Slots per parallel work item of [`Owners::assign`].
@@ -27,9 +27,7 @@ pub struct Census {
     pub migrations_in: u64,
 }
 
-/// The most regions a grid may have: an owner is stored in 16 bits as
-/// `region + 1`.
-pub const MAX_REGIONS: u32 = u16::MAX as u32;
+pub use crate::model::params::MAX_REGIONS;
 
 /// Owner per slot ([`NONE`] for a free slot).
 #[derive(Debug, Clone, Default)]

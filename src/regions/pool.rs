@@ -11,8 +11,9 @@
 //! Results are stored by task index, so nothing downstream can depend on
 //! which thread ran what, or when.
 //!
-//! Watchdog: while it waits, the coordinator wakes every [`watchdog_bound`]
-//! (60 s by default, `EVOSIM_WATCHDOG_MS`); a phase in which some task has
+//! Watchdog: while it waits, the coordinator wakes once per bound
+//! ([`DEFAULT_WATCHDOG`] unless the simulation's options set another); a
+//! phase in which some task has
 //! not reported by then is reported — the phase and tick, the regions still
 //! pending and the pool thread each runs on — once per bound, instead of a
 //! silent hang. It goes on waiting: a slow task is not a wrong one.
@@ -33,7 +34,7 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 use web_time::Instant;
 
-use crate::engine::WorkPool;
+use crate::common::WorkPool;
 
 /// A region task: re-runnable, so that a crashed one can be redone.
 pub type Task<T> = Arc<dyn Fn() -> T + Send + Sync>;
@@ -72,6 +73,15 @@ struct Report<T> {
     out: Result<T, String>,
 }
 
+/// A phase's result tables, by task index: each task's result once it
+/// reported, its run time, the pool thread it ran on, and how often it ran.
+struct Tally<T> {
+    out: Vec<Option<T>>,
+    busy: Vec<Duration>,
+    thread: Vec<Option<usize>>,
+    runs: Vec<u32>,
+}
+
 /// The coordinator's state across phases: the watchdog and the health counters.
 #[derive(Debug, Clone)]
 pub struct Coordinator {
@@ -85,16 +95,10 @@ pub struct Coordinator {
     pub last_stall: Option<String>,
 }
 
-/// How long the coordinator waits for a task's report before it says
-/// which phase and regions are stuck: `EVOSIM_WATCHDOG_MS` milliseconds, 60 s
-/// by default (a generous bound: a phase normally takes milliseconds).
-pub fn watchdog_bound() -> Duration {
-    std::env::var("EVOSIM_WATCHDOG_MS")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|&ms| ms > 0)
-        .map_or(Duration::from_secs(60), Duration::from_millis)
-}
+/// How long the coordinator waits for a task's report before it says which
+/// phase and regions are stuck, unless told otherwise: a generous bound, as
+/// a phase normally takes milliseconds.
+pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(60);
 
 thread_local! {
     /// Set while this thread runs a region task: its panic is reported by
@@ -103,7 +107,7 @@ thread_local! {
 }
 
 /// Silences the default panic message of region tasks (the coordinator logs
-/// one line per panic instead); every other panic is printed as before.
+/// one line per panic instead); every other panic goes on to the previous hook.
 fn quiet_task_panics() {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
@@ -165,12 +169,12 @@ impl Default for Coordinator {
 }
 
 impl Coordinator {
-    /// A coordinator with the watchdog's bound from the environment
-    /// ([`watchdog_bound`]) and no restarts or stalls yet.
+    /// A coordinator with the default watchdog bound ([`DEFAULT_WATCHDOG`])
+    /// and no restarts or stalls yet.
     pub fn new() -> Self {
         Self {
             restarts: 0,
-            watchdog: watchdog_bound(),
+            watchdog: DEFAULT_WATCHDOG,
             stalls: 0,
             last_stall: None,
         }
@@ -179,6 +183,11 @@ impl Coordinator {
     /// The watchdog's bound.
     pub fn watchdog(&self) -> Duration {
         self.watchdog
+    }
+
+    /// Sets the watchdog's bound (at least a millisecond).
+    pub fn set_watchdog(&mut self, bound: Duration) {
+        self.watchdog = bound.max(Duration::from_millis(1));
     }
 
     /// Runs every task of a phase on `pool` and returns their results in task
@@ -193,10 +202,12 @@ impl Coordinator {
     ) -> PhaseRun<T> {
         let start = Instant::now();
         let n = tasks.len();
-        let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
-        let mut busy = vec![Duration::ZERO; n];
-        let mut thread = vec![None; n];
-        let mut runs = vec![0u32; n];
+        let mut t = Tally {
+            out: (0..n).map(|_| None).collect(),
+            busy: vec![Duration::ZERO; n],
+            thread: vec![None; n],
+            runs: vec![0u32; n],
+        };
         // The calling thread runs the tasks itself when it cannot wait for
         // the pool: the browser without threads, or a pool thread (whose
         // blocking could leave no thread to run the tasks).
@@ -219,31 +230,31 @@ impl Coordinator {
             // One at a time, in order, each redone until it succeeds.
             for i in 0..n {
                 loop {
-                    dispatch(i, &mut runs);
+                    dispatch(i, &mut t.runs);
                     let r = rx.try_recv().expect("a task run inline reports at once");
-                    if self.take(context, regions, r, &mut out, &mut busy, &mut thread, &runs) {
+                    if self.take(context, regions, r, &mut t) {
                         break;
                     }
                 }
             }
         } else {
             for i in 0..n {
-                dispatch(i, &mut runs);
+                dispatch(i, &mut t.runs);
             }
             let mut pending = n;
             while pending > 0 {
                 match next_report(&rx, self.watchdog) {
                     Ok(r) => {
                         let i = r.index;
-                        if self.take(context, regions, r, &mut out, &mut busy, &mut thread, &runs) {
+                        if self.take(context, regions, r, &mut t) {
                             pending -= 1;
                         } else {
                             started[i].store(0, Ordering::Relaxed);
-                            dispatch(i, &mut runs);
+                            dispatch(i, &mut t.runs);
                         }
                     }
                     Err(RecvTimeoutError::Timeout) => {
-                        self.stalled(context, start, &out, &started, regions);
+                        self.stalled(context, start, &t.out, &started, regions);
                     }
                     Err(RecvTimeoutError::Disconnected) => {
                         unreachable!("the coordinator holds a sender, so the channel stays open")
@@ -251,6 +262,9 @@ impl Coordinator {
                 }
             }
         }
+        let Tally {
+            out, busy, thread, ..
+        } = t;
         let total: Duration = busy.iter().sum();
         let results = out
             .into_iter()
@@ -269,23 +283,20 @@ impl Coordinator {
 
     /// Stores a report; `false` when its run panicked and the task must be
     /// redone (logged, counted; after [`MAX_RUNS`] runs the panic is passed on).
-    #[expect(clippy::too_many_arguments, reason = "the phase's result tables")]
     fn take<T>(
         &mut self,
         context: &str,
         regions: &[usize],
         r: Report<T>,
-        out: &mut [Option<T>],
-        busy: &mut [Duration],
-        thread: &mut [Option<usize>],
-        runs: &[u32],
+        t: &mut Tally<T>,
     ) -> bool {
         let i = r.index;
+        let runs = &t.runs;
         match r.out {
             Ok(v) => {
-                out[i] = Some(v);
-                busy[i] = r.took;
-                thread[i] = r.thread;
+                t.out[i] = Some(v);
+                t.busy[i] = r.took;
+                t.thread[i] = r.thread;
                 true
             }
             Err(message) => {

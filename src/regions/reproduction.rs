@@ -5,7 +5,7 @@
 //! free slot is dropped and counted).
 
 use super::{FATE_NONE, Snap};
-use crate::cpu::emit_events::EntityEvent;
+use crate::common::events::EntityEvent;
 use crate::model::genes::{Gene, PackedGenes, gene, mutate};
 use crate::model::grid::wrap;
 use crate::model::params::SimParams;

@@ -8,14 +8,15 @@ use web_time::Instant;
 use super::combat::{CombatInput, CombatOut, combat_region};
 use super::pool::Task;
 use super::reproduction::{BirthInput, BirthOut, births_region};
-use super::{FATE_NONE, Ledger, Regions, Snap};
-use crate::cpu::NONE;
-use crate::cpu::emit_events::{DeathCause, EntityEvent, Events};
-use crate::engine::WorkPool;
-use crate::model::entities::Entities;
+use super::{FATE_NONE, Regions, Resolution, Snap};
+use crate::common::NONE;
+use crate::common::WorkPool;
+use crate::common::events::{DeathCause, EntityEvent, Events};
+use crate::model::entities::{Entities, FLAG_ALIVE, SlotState};
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 use crate::species;
+use crate::world::Ledger;
 
 /// An attacker's energy gain for its owner's inbox: (attacker id, slot, gain).
 type Gain = (u32, u32, f32);
@@ -52,18 +53,16 @@ impl Regions {
     /// Resolves one tick's events: combat, deaths, reproduction, the
     /// parallel phases as tasks on `pool`. Call it from outside the pool
     /// (not inside [`WorkPool::install`]): it blocks until the tasks report.
-    #[expect(clippy::too_many_arguments, reason = "the tick's whole context")]
-    pub fn resolve(
-        &mut self,
-        pool: &WorkPool,
-        ledger: &mut Ledger,
-        p: &Arc<SimParams>,
-        seed: u64,
-        tick: u32,
-        terrain: &Arc<Terrain>,
-        ev: &Events,
-        e: &mut Entities,
-    ) {
+    pub fn resolve(&mut self, r: Resolution<'_>, ev: &Events) {
+        let Resolution {
+            pool,
+            params: p,
+            terrain,
+            seed,
+            tick,
+            ledger,
+            entities: e,
+        } = r;
         let clock = Instant::now();
         let phases_before = self.timing.phases_s;
         let cx = TickContext {
@@ -76,13 +75,13 @@ impl Regions {
         self.births.clear();
         self.thread_busy.clear();
         self.thread_busy.resize(pool.threads(), (Duration::ZERO, 0));
-        self.mark_deaths(ledger, ev);
-        let combat = self.combat_phase(pool, &cx, ledger, e);
+        self.mark_deaths(ev);
+        let combat = self.combat_phase(pool, &cx, e);
         let (inbox, dead) = self.exchange(ledger, &combat, tick, ev, e);
-        let births = self.births_phase(pool, &cx, ledger, inbox, e);
+        let births = self.births_phase(pool, &cx, inbox, e);
         self.commit(ledger, births, p.species.threshold, tick, e);
         for &(_, slot) in &dead {
-            ledger.fate[slot as usize] = FATE_NONE;
+            self.fate[slot as usize] = FATE_NONE;
             if !e.alive(slot as usize) {
                 self.owner.set(slot as usize, NONE);
             }
@@ -94,12 +93,12 @@ impl Regions {
     }
 
     /// Resets this tick's event counts and marks the starved and the old.
-    fn mark_deaths(&mut self, ledger: &mut Ledger, ev: &Events) {
+    fn mark_deaths(&mut self, ev: &Events) {
         for st in &mut self.stats {
             st.events = 0;
         }
         for (d, cause) in &ev.deaths {
-            ledger.fate[d.slot as usize] = 1 + *cause as u8;
+            self.fate[d.slot as usize] = 1 + *cause as u8;
             self.stats[self.owner.get(d.slot as usize) as usize].events += 1;
         }
     }
@@ -109,7 +108,6 @@ impl Regions {
         &mut self,
         pool: &WorkPool,
         cx: &TickContext<'_>,
-        ledger: &Ledger,
         e: &Entities,
     ) -> Vec<(usize, CombatOut)> {
         let owner = &self.owner;
@@ -139,8 +137,8 @@ impl Regions {
                     ghosts.push(a.attacker);
                 }
             }
-            input.owned = snaps(e, &ledger.fate, owned);
-            input.ghosts = snaps(e, &ledger.fate, ghosts);
+            input.owned = snaps(e, &self.fate, owned);
+            input.ghosts = snaps(e, &self.fate, ghosts);
             let params = cx.p.clone();
             let input = Arc::new(input);
             tasks.push((r, Arc::new(move || combat_region(&params, &input))));
@@ -166,7 +164,7 @@ impl Regions {
                 e.energy[slot as usize] = energy;
             }
             for &(id, slot, killer_tribe) in &out.killed {
-                ledger.fate[slot as usize] = 1 + DeathCause::Killed as u8;
+                self.fate[slot as usize] = 1 + DeathCause::Killed as u8;
                 ledger.counters.kill(killer_tribe);
                 killed.push((id, slot));
             }
@@ -182,7 +180,7 @@ impl Regions {
             .collect();
         dead.sort_unstable();
         for &(_, slot) in &dead {
-            let cause = match ledger.fate[slot as usize] {
+            let cause = match self.fate[slot as usize] {
                 1 => DeathCause::Starved,
                 2 => DeathCause::OldAge,
                 _ => DeathCause::Killed,
@@ -200,7 +198,6 @@ impl Regions {
         &mut self,
         pool: &WorkPool,
         cx: &TickContext<'_>,
-        ledger: &Ledger,
         inbox: Vec<Vec<Gain>>,
         e: &Entities,
     ) -> Vec<(usize, BirthOut)> {
@@ -221,7 +218,7 @@ impl Regions {
                 .chain(cands.iter().map(|c| c.slot))
                 .collect();
             let input = Arc::new(BirthInput {
-                members: snaps(e, &ledger.fate, slots),
+                members: snaps(e, &self.fate, slots),
                 gains,
                 candidates: cands,
             });
@@ -262,16 +259,16 @@ impl Regions {
             let id = ledger.next_id;
             ledger.next_id += 1;
             e.energy[b.parent_slot as usize] = b.parent_energy;
-            e.set(
-                slot as usize,
+            e.set(&SlotState {
+                slot,
                 id,
-                b.tribe,
-                b.pos,
-                b.vel,
-                b.energy,
-                0.0,
-                b.genes,
-            );
+                tribe_flags: b.tribe as u32 | FLAG_ALIVE,
+                pos: b.pos,
+                vel: b.vel,
+                energy: b.energy,
+                age: 0.0,
+                genes: b.genes,
+            });
             let species = ledger.species.born(
                 threshold,
                 tick,

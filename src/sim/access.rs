@@ -6,8 +6,7 @@
 use std::sync::OnceLock;
 
 use super::{Backend, EntityView, PoolStatus, SimError, Simulation, Synced, TribeSummary};
-use crate::cpu::emit_events::Events;
-use crate::engine::Engine;
+use crate::common::events::Events;
 use crate::gpu::world::SlotView;
 use crate::gpu::{GpuContext, GpuError};
 use crate::model::entities::{Entities, FLAG_ALIVE};
@@ -17,8 +16,9 @@ use crate::model::params::SimParams;
 use crate::model::scenario::{Scenario, parse_color};
 use crate::model::terrain::Terrain;
 use crate::regions::Regions;
-use crate::regions::stats::{Counters, GeneStat, History, gene_stats};
+use crate::sim::engine::Engine;
 use crate::world::World;
+use crate::world::stats::{Counters, GeneStat, History, gene_stats};
 
 impl Simulation {
     /// The world (on the GPU backend its entity slots and food grid are those
@@ -53,7 +53,7 @@ impl Simulation {
     /// and events this tick, region tasks redone after a panic and phases the
     /// watchdog reported stuck so far.
     pub fn pool_status(&self) -> PoolStatus {
-        let mut s = self.world.regions.pool_status(self.pool.threads());
+        let mut s = self.regions.pool_status(self.pool.threads());
         let (per, outside) = &self.pass_busy;
         for (t, d) in s.threads.iter_mut().zip(per) {
             t.passes_ms = d.as_secs_f64() * 1e3;
@@ -110,7 +110,7 @@ impl Simulation {
 
     /// How the last GPU tick spent its time between the GPU and the CPU
     /// (`None` on the CPU backend).
-    pub fn gpu_tick_stats(&self) -> Option<crate::engine::GpuTickStats> {
+    pub fn gpu_tick_stats(&self) -> Option<crate::gpu::GpuTickStats> {
         self.engine.gpu().map(|g| g.last_tick())
     }
 
@@ -262,7 +262,7 @@ impl Simulation {
         self.synced().map_or(&self.world.food, |s| &s.food)
     }
 
-    /// This tick's behaviour per slot (see [`crate::cpu::Mode`]).
+    /// This tick's behaviour per slot (see [`crate::common::Mode`]).
     pub fn modes(&self) -> &[u8] {
         match (&self.engine, self.synced()) {
             (_, Some(s)) => &s.modes,
@@ -364,7 +364,7 @@ impl Simulation {
 
     /// The region grid, its workers and statistics.
     pub fn regions(&self) -> &Regions {
-        &self.world.regions
+        &self.regions
     }
 
     /// Hash over all living entities' fields in slot order.

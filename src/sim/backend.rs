@@ -42,13 +42,8 @@ pub enum SimError {
     #[error("{0}")]
     Snapshot(#[from] crate::snapshot::SnapshotError),
     /// The thread pool could not be created.
-    #[error("cannot start {threads} worker threads: {message}")]
-    Threads {
-        /// Requested threads.
-        threads: usize,
-        /// The OS error.
-        message: String,
-    },
+    #[error(transparent)]
+    Threads(#[from] crate::common::PoolError),
 }
 
 /// Opens the GPU for `backend`: `Ok(None)` means the CPU backend, with an

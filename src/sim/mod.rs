@@ -2,8 +2,8 @@
 //! advanced by an [`Engine`] (CPU or GPU), with the blocking wrappers, the
 //! backend switch, and recovery when the GPU fails ([`recovery`]).
 //!
-//! [`Simulation::step`] runs one tick, in the order of [`crate::pass::Pass::ALL`]
-//! (DESIGN.md §3):
+//! [`Simulation::step`] runs one tick, in the order of [`crate::common::pass::Pass::ALL`]
+//! (ARCHITECTURE.md, One tick):
 //! 1. `hash_count` → `hash_scan` → `hash_scatter`: counting-sort spatial
 //!    hash (ascending id within a cell); `reorder` every
 //!    `hash.reorder_interval` ticks: the slots into cell order;
@@ -19,42 +19,46 @@
 
 mod access;
 mod backend;
+pub mod engine;
 pub mod recovery;
 
 use std::sync::{Arc, OnceLock};
 
-pub use crate::engine::pool::{PoolStatus, RegionLoad, ThreadBusy};
+pub use crate::common::pool::{PoolStatus, RegionLoad, ThreadBusy};
 pub use crate::world::HISTORY_INTERVAL;
 pub use backend::{Backend, SimError};
-pub use recovery::CHECKPOINT_INTERVAL;
+pub use recovery::{CHECKPOINT_INTERVAL, Faults, Options};
 
-use crate::engine::{CpuEngine, Engine, GpuEngine, WorkPool};
-use crate::gpu::{GpuContext, GpuError};
+use crate::common::WorkPool;
+use crate::common::pass::Timings;
+use crate::cpu::CpuEngine;
+use crate::gpu::{GpuContext, GpuEngine, GpuError};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::scenario::Scenario;
-use crate::pass::Timings;
+use crate::regions::Regions;
 use crate::snapshot::SnapshotError;
 use crate::world::World;
+use engine::Engine;
 
 /// Summary of one tribe.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TribeSummary {
-    /// Name.
+    /// The tribe's name, from the scenario.
     pub name: String,
     /// Colour as RGB bytes.
     pub color: [u8; 3],
-    /// Counters.
+    /// The tribe's cumulative counters (population, births, deaths, …).
     #[serde(flatten)]
-    pub counters: crate::regions::stats::TribeCounters,
+    pub counters: crate::world::stats::TribeCounters,
 }
 
 /// One entity, for the inspector.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EntityView {
-    /// Id.
+    /// The entity's id (stable, never reused).
     pub id: u32,
-    /// Tribe.
+    /// The entity's tribe (index into the scenario's tribes).
     pub tribe: u16,
     /// Position (wu).
     pub pos: [f32; 2],
@@ -66,11 +70,11 @@ pub struct EntityView {
     pub age: f32,
     /// Packed genes.
     pub genes: [u32; 5],
-    /// Behaviour in the last tick ([`crate::cpu::Mode`] code).
+    /// Behaviour in the last tick ([`crate::common::Mode`] code).
     pub mode: u8,
     /// Species ([`crate::species`]).
     pub species: u32,
-    /// The parent's id ([`crate::cpu::NONE`] for a spawned creature).
+    /// The parent's id ([`crate::common::NONE`] for a spawned creature).
     pub parent: u32,
 }
 
@@ -79,6 +83,8 @@ pub struct Simulation {
     world: World,
     engine: Engine,
     pool: Arc<WorkPool>,
+    /// The region tasks' grid and coordinator.
+    regions: Regions,
     timings: Timings,
     /// Each pool thread's time in the per-entity passes during the last
     /// tick, and the calling thread's ([`WorkPool::take_busy`]).
@@ -87,7 +93,7 @@ pub struct Simulation {
     /// each tick.
     synced: OnceLock<Synced>,
     notice: Option<String>,
-    faults: recovery::Faults,
+    options: Options,
     /// On the GPU backend: the last checkpoint (tick, snapshot bytes).
     checkpoint: Option<(u32, Vec<u8>)>,
 }
@@ -125,26 +131,34 @@ impl Simulation {
         threads: usize,
     ) -> Result<Self, SimError> {
         scenario.validate()?;
-        let faults = recovery::Faults::from_env()?;
         let pool = Arc::new(WorkPool::new(threads)?);
-        let threads = pool.threads();
-        let world = pool.install(|| World::new(scenario, threads, faults.worker()))?;
-        Self::around(world, pool, ctx, notice, faults)
+        let world = pool.install(|| World::new(scenario))?;
+        let regions = Regions::for_world(&world, pool.threads(), None);
+        Self::around(world, regions, pool, ctx, notice)
+    }
+
+    /// This simulation with `options` (injected faults, the watchdog's
+    /// bound) in force from the next tick on.
+    pub fn with_options(mut self, options: Options) -> Self {
+        self.regions.set_fault(options.faults.worker);
+        self.regions.set_watchdog(options.watchdog);
+        self.options = options;
+        self
     }
 
     /// A simulation of `world` on the CPU engine, then moved to the GPU of
     /// `ctx` if one is given.
     fn around(
         mut world: World,
+        regions: Regions,
         pool: Arc<WorkPool>,
         ctx: Option<GpuContext>,
         notice: Option<String>,
-        faults: recovery::Faults,
     ) -> Result<Self, SimError> {
         let engine = match ctx {
             None => Engine::Cpu(Box::new(CpuEngine::new(Arc::clone(&pool), &world))),
             Some(ctx) => Engine::Gpu(Box::new(
-                GpuEngine::new(Arc::clone(&pool), ctx, &mut world)
+                GpuEngine::new(Arc::clone(&pool), ctx, &mut world, &regions)
                     .map_err(|e| SimError::Backend(format!("GPU backend: {e}")))?,
             )),
         };
@@ -152,11 +166,12 @@ impl Simulation {
             world,
             engine,
             pool,
+            regions,
             timings: Timings::default(),
             pass_busy: Default::default(),
             synced: OnceLock::new(),
             notice,
-            faults,
+            options: Options::default(),
             checkpoint: None,
         })
     }
@@ -164,11 +179,11 @@ impl Simulation {
     /// Runs one tick: `reorder` (every `hash.reorder_interval` ticks), then
     /// `resolve` (the region workers, on the last tick's events: on the GPU
     /// backend while the GPU computes the passes), the passes of
-    /// [`crate::pass::Pass::ALL`] in order — `hash_count` → `hash_scan` →
+    /// [`crate::common::pass::Pass::ALL`] in order — `hash_count` → `hash_scan` →
     /// `hash_scatter` (spatial hash) → `steer` → `integrate` → `feed` →
     /// `food_regrow` → `region_of` → `emit_events` (GPU backend:
     /// `transfer`) — and the resolution's effects
-    /// ([`crate::engine::lag`]); then the tick is counted and the history
+    /// ([`crate::regions::lag`]); then the tick is counted and the history
     /// sampled when due.
     ///
     /// On the GPU backend a failure (a readback failed, the device was lost)
@@ -191,11 +206,14 @@ impl Simulation {
         self.unsync();
         let tick = self.world.tick;
         if let Engine::Gpu(g) = &self.engine
-            && self.faults.device_lost == Some(tick)
+            && self.options.faults.device_lost == Some(tick)
         {
             g.ctx.device.destroy();
         }
-        if let Err(e) = self.engine.step(&mut self.world, &mut self.timings).await {
+        let stepped = (self.engine)
+            .step(&mut self.world, &mut self.regions, &mut self.timings)
+            .await;
+        if let Err(e) = stepped {
             // The world is rebuilt on the CPU, this tick included.
             return self.recover_on_cpu(tick, e.into());
         }
@@ -227,7 +245,7 @@ impl Simulation {
         let Some(ctx) = ctx else {
             return Ok(());
         };
-        let gpu = GpuEngine::new(Arc::clone(&self.pool), ctx, &mut self.world)?;
+        let gpu = GpuEngine::new(Arc::clone(&self.pool), ctx, &mut self.world, &self.regions)?;
         self.engine = Engine::Gpu(Box::new(gpu));
         self.unsync();
         self.checkpoint = None;
@@ -249,8 +267,7 @@ impl Simulation {
         self.engine = Engine::Cpu(Box::new(cpu));
         self.unsync();
         let end = self.world.ledger.free.live_end();
-        self.world
-            .regions
+        self.regions
             .set_owners_from_positions(end, &self.world.entities);
         Ok(())
     }
@@ -270,14 +287,22 @@ impl Simulation {
     /// backend the state is read back in full first. The error names the
     /// first broken invariant.
     pub fn check_invariants(&self) -> Result<(), String> {
-        self.world.validate_with(self.entities(), self.food())
+        self.world.validate_with(self.entities(), self.food())?;
+        let p = &self.world.params.world;
+        (self.regions.check_bounds(p.width, p.height))
+            .map_err(|m| format!("tick {}: {m}", self.world.tick))
     }
 
     /// The whole state as the bytes of a snapshot file (see
     /// [`crate::snapshot`]); on the GPU backend the state is read back in
     /// full first.
     pub fn to_snapshot(&self) -> Result<Vec<u8>, SnapshotError> {
-        crate::snapshot::world::encode(&self.world, self.entities(), self.food())
+        crate::snapshot::world::encode(
+            &self.world,
+            &self.regions.grid,
+            self.entities(),
+            self.food(),
+        )
     }
 
     /// Writes a snapshot to `path` (atomically: a temporary file, then a
@@ -309,7 +334,7 @@ impl Simulation {
         threads: usize,
         regions: Option<(u32, u32)>,
     ) -> Result<Self, SimError> {
-        Self::restore_on(bytes, backend, threads, None, regions)
+        Self::restore_on(bytes, backend, threads, None, regions, Options::default())
     }
 
     /// [`Self::from_snapshot`] on `pool` when one is given (the running
@@ -321,6 +346,7 @@ impl Simulation {
         threads: usize,
         pool: Option<Arc<WorkPool>>,
         regions: Option<(u32, u32)>,
+        options: Options,
     ) -> Result<Self, SimError> {
         let saved = crate::snapshot::world::decode(bytes)?;
         let mut scenario = saved.scenario.clone();
@@ -331,15 +357,16 @@ impl Simulation {
         }
         let keep_bounds = regions.is_none_or(|s| s == saved_shape);
         let (ctx, notice) = backend::open_gpu(backend)?;
-        let faults = recovery::Faults::from_env()?;
         let pool = match pool {
             Some(p) => p,
             None => Arc::new(WorkPool::new(threads)?),
         };
-        let threads = pool.threads();
-        let mut world = pool.install(|| World::new(scenario, threads, faults.worker()))?;
-        crate::snapshot::world::restore(&mut world, saved, keep_bounds)?;
-        Self::around(world, pool, ctx, notice, faults)
+        let mut world = pool.install(|| World::new(scenario))?;
+        let mut regions = Regions::for_world(&world, pool.threads(), None);
+        crate::snapshot::world::restore(&mut world, &mut regions.grid, saved, keep_bounds)?;
+        let end = world.ledger.free.live_end();
+        regions.set_owners_from_positions(end, &world.entities);
+        Ok(Self::around(world, regions, pool, ctx, notice)?.with_options(options))
     }
 
     /// Time spent in each pass during the last tick.

@@ -1,20 +1,18 @@
 //! When the GPU fails: in-memory checkpoints on the GPU backend and the move
-//! to the CPU backend from the last one; and the faults tests inject
-//! (`EVOSIM_FAULT`).
+//! to the CPU backend from the last one; and the faults tests inject.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{Backend, SimError, Simulation};
-use crate::model::validate::InvalidField;
 use crate::regions::WorkerFault;
 
 /// Ticks between the GPU backend's in-memory checkpoints (the state it
 /// falls back to on the CPU if the device is lost).
 pub const CHECKPOINT_INTERVAL: u32 = 600;
 
-/// The faults injected for tests (`EVOSIM_FAULT`): one region worker panics
-/// or stalls once at a tick, or the GPU device is destroyed at the start of
-/// a tick.
+/// The faults injected for tests: one region worker panics or stalls once
+/// at a tick, or the GPU device is destroyed at the start of a tick.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Faults {
     /// A region worker's fault and its tick.
@@ -24,33 +22,45 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// The faults `EVOSIM_FAULT` asks for: `worker_panic@TICK`,
-    /// `worker_stall@TICK` or `device_lost@TICK`; none when unset.
-    pub fn from_env() -> Result<Self, SimError> {
-        let Ok(v) = std::env::var("EVOSIM_FAULT") else {
-            return Ok(Self::default());
-        };
-        let bad = || InvalidField {
-            field: "EVOSIM_FAULT".into(),
-            problem: format!(
-                "{v:?} is not understood (expected worker_panic@TICK, worker_stall@TICK or \
+    /// The faults a text asks for: `worker_panic@TICK`, `worker_stall@TICK`
+    /// or `device_lost@TICK` (the command line reads it from `EVOSIM_FAULT`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "{text:?} is not understood (expected worker_panic@TICK, worker_stall@TICK or \
                  device_lost@TICK)"
-            ),
+            )
         };
         let tick = |t: &str| t.trim().parse::<u32>().map_err(|_| bad());
         let mut f = Self::default();
-        match v.trim().split_once('@') {
+        match text.trim().split_once('@') {
             Some(("worker_panic", t)) => f.worker = Some((tick(t)?, WorkerFault::Panic)),
             Some(("worker_stall", t)) => f.worker = Some((tick(t)?, WorkerFault::Stall)),
             Some(("device_lost", t)) => f.device_lost = Some(tick(t)?),
-            _ => return Err(bad().into()),
+            _ => return Err(bad()),
         }
         Ok(f)
     }
+}
 
-    /// The region workers' fault.
-    pub fn worker(&self) -> Option<(u32, WorkerFault)> {
-        self.worker
+/// How a simulation runs besides its scenario, backend and threads: faults
+/// injected for tests and the region coordinator's watchdog. The library
+/// reads no environment variable; front ends map theirs onto this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Faults to inject.
+    pub faults: Faults,
+    /// How long the region coordinator waits for a task before it reports
+    /// the phase and regions stuck (natively; the browser has no watchdog).
+    pub watchdog: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            faults: Faults::default(),
+            watchdog: crate::regions::pool::DEFAULT_WATCHDOG,
+        }
     }
 }
 
@@ -80,13 +90,14 @@ impl Simulation {
         let Some((at, bytes)) = self.checkpoint.take() else {
             return Err(err);
         };
-        let g = &self.world.regions.grid;
+        let g = &self.regions.grid;
         let shape = Some((g.rows, g.cols));
         let threads = self.pool.threads();
         // On the same pool: the run never has two.
         let pool = Some(Arc::clone(&self.pool));
-        let mut cpu = Simulation::restore_on(&bytes, Backend::Cpu, threads, pool, shape)?;
-        cpu.faults.device_lost = None;
+        let mut options = self.options;
+        options.faults.device_lost = None;
+        let mut cpu = Simulation::restore_on(&bytes, Backend::Cpu, threads, pool, shape, options)?;
         while cpu.world.tick <= tick {
             cpu.step()?;
         }

@@ -34,7 +34,7 @@ use std::path::Path;
 pub const MAGIC: [u8; 8] = *b"EVOSNAP\0";
 
 /// The format version this build writes. Version 2 adds the events the
-/// next tick resolves (the one-tick lag, `engine::lag`); version 3 the
+/// next tick resolves (the one-tick lag, `regions::lag`); version 3 the
 /// species book (`crate::species`). Version 1 files still load, with no
 /// events pending; version 1 and 2 files with the tribes as the species.
 pub const VERSION: u32 = 3;

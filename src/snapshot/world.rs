@@ -2,20 +2,20 @@
 //!
 //! The payload holds the scenario (the terrain and every parameter follow
 //! from it), the tick, every entity slot, the food grid, the id counter and
-//! free slots, the counters, the region layout, the history, (since
-//! version 2) the events the next tick resolves and (since version 3) the
+//! free slots, the counters, the region layout, the history, (from format
+//! version 2) the events the next tick resolves and (from version 3) the
 //! species book.
 
 use super::{Reader, SnapshotError, Writer, species};
-use crate::cpu::emit_events::{Attack, DeathCause, EntityEvent, Events};
+use crate::common::events::{Attack, DeathCause, EntityEvent, Events};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::grid::Grid;
 use crate::model::scenario::Scenario;
-use crate::regions::stats::{Counters, History, HistorySample, TribeCounters};
-use crate::regions::{FreeSlots, Ledger};
+use crate::regions::grid::RegionGrid;
 use crate::species::SpeciesBook;
-use crate::world::World;
+use crate::world::stats::{Counters, History, HistorySample, TribeCounters};
+use crate::world::{FreeSlots, Ledger, World};
 
 /// Counters stored per tribe.
 const TRIBE_FIELDS: usize = 8;
@@ -24,9 +24,14 @@ fn invalid(m: impl Into<String>) -> SnapshotError {
     SnapshotError::Invalid(m.into())
 }
 
-/// The payload of `world`, with `e` and `food` as its entity slots and food
-/// grid (on the GPU backend, the ones read back).
-pub fn encode(world: &World, e: &Entities, food: &Food) -> Result<Vec<u8>, SnapshotError> {
+/// The payload of `world` and its region grid, with `e` and `food` as its
+/// entity slots and food grid (on the GPU backend, the ones read back).
+pub fn encode(
+    world: &World,
+    grid: &RegionGrid,
+    e: &Entities,
+    food: &Food,
+) -> Result<Vec<u8>, SnapshotError> {
     let scenario = toml::to_string(&world.scenario)
         .map_err(|e| invalid(format!("the scenario cannot be written: {e}")))?;
     let mut w = Writer::new();
@@ -55,7 +60,7 @@ pub fn encode(world: &World, e: &Entities, food: &Food) -> Result<Vec<u8>, Snaps
     // grid derives the one and counts the other in ticks).
     w.words(&food.capacities());
     w.words(&food.cooldown_seconds());
-    let g = &world.regions.grid;
+    let g = grid;
     w.u32(g.rows);
     w.u32(g.cols);
     w.words(&g.xs);
@@ -349,11 +354,17 @@ fn read_history(r: &mut Reader, tribes: usize) -> Result<History, SnapshotError>
     Ok(history)
 }
 
-/// Puts a saved state into `world` (made from the saved scenario, perhaps
-/// with another region grid shape) and checks it with [`World::validate`].
-/// The saved region boundaries are kept when `keep_bounds` and the grid has
-/// the saved shape. On an error `world` is left half-restored: drop it.
-pub fn restore(world: &mut World, s: Saved, keep_bounds: bool) -> Result<(), SnapshotError> {
+/// Puts a saved state into `world` (made from the saved scenario) and its
+/// region grid `grid` (perhaps of another shape), and checks it with
+/// [`World::validate`]. The saved region boundaries are kept when
+/// `keep_bounds` and the grid has the saved shape. On an error `world` is
+/// left half-restored: drop it.
+pub fn restore(
+    world: &mut World,
+    grid: &mut RegionGrid,
+    s: Saved,
+    keep_bounds: bool,
+) -> Result<(), SnapshotError> {
     let capacity = s.entities.capacity();
     let tribes = s.counters.tribes.len();
     world.tick = s.tick;
@@ -393,7 +404,7 @@ pub fn restore(world: &mut World, s: Saved, keep_bounds: bool) -> Result<(), Sna
         ),
     };
     let (rows, cols, xs, ys) = s.bounds;
-    let g = &mut world.regions.grid;
+    let g = grid;
     let bounds_ok = |b: &[f32], len: f32| {
         b.first() == Some(&0.0) && b.last() == Some(&len) && b.windows(2).all(|p| p[0] < p[1])
     };
@@ -406,9 +417,5 @@ pub fn restore(world: &mut World, s: Saved, keep_bounds: bool) -> Result<(), Sna
         g.ys = ys;
     }
     world.validate().map_err(invalid)?;
-    let end = world.ledger.free.live_end();
-    world
-        .regions
-        .set_owners_from_positions(end, &world.entities);
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! Species and lineage (DESIGN.md §3 step 6): which creatures descend from
-//! which, and when a lineage has drifted far enough to count as a new species.
+//! Species and lineage (ARCHITECTURE.md, Species and lineage): which
+//! creatures descend from which, and when a lineage has drifted far enough to
+//! count as a new species.
 //!
 //! Every creature belongs to a species and records its parent's id. The
 //! initial species are the scenario's tribes (species `k` = tribe `k`), each
@@ -37,7 +38,7 @@ pub use tag::{TAG_MASK, TAG_SHIFT, color, tag, with_tag};
 
 use std::collections::VecDeque;
 
-use crate::cpu::NONE;
+use crate::common::NONE;
 use crate::model::entities::{Entities, Fnv};
 use crate::model::genes::{GENE_COUNT, PackedGenes, code, decode};
 
@@ -141,7 +142,7 @@ impl Species {
 /// One sample of the species history: the living species' sizes at a tick.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpeciesSample {
-    /// Tick.
+    /// The tick the sample was taken at.
     pub tick: u32,
     /// (species, living members), ascending species: the
     /// [`HISTORY_SPECIES`] largest living species.
@@ -228,9 +229,9 @@ impl SpeciesBook {
     /// A placeholder book with no species and no slots yet: a world
     /// replaces it with [`Self::from_tribes`] or a snapshot's book once its
     /// creatures are spawned or loaded. (It allocates no per-slot arrays:
-    /// two arrays of the whole capacity, made only to be freed, raised
-    /// glibc's mmap threshold to their size, after which the tick's freed
-    /// scratch stayed resident: 7 MB of RSS at 1M.)
+    /// two arrays of the whole capacity, made only to be freed, would raise
+    /// glibc's mmap threshold to their size, and the tick's freed scratch
+    /// would then stay resident: 7 MB of RSS at 1M.)
     pub fn empty(limit: usize) -> Self {
         Self {
             list: Vec::new(),
@@ -324,10 +325,10 @@ impl SpeciesBook {
     /// Moves the per-slot records with the slots after a re-sort: `order`
     /// holds the old slot of each new slot `0..order.len()`; `end` is one
     /// past the highest slot used before it (those above stay untouched);
-    /// `buf` is scratch ([`crate::cpu::reorder::permute`]).
+    /// `buf` is scratch ([`crate::common::pool::permute`]).
     pub fn renumber(&mut self, order: &[u32], end: usize, buf: &mut Vec<u32>) {
-        crate::cpu::reorder::permute(&mut self.of_slot, order, buf);
-        crate::cpu::reorder::permute(&mut self.parent_of_slot, order, buf);
+        crate::common::pool::permute(&mut self.of_slot, order, buf);
+        crate::common::pool::permute(&mut self.parent_of_slot, order, buf);
         let end = end.clamp(order.len(), self.of_slot.len());
         self.of_slot[order.len()..end].fill(0);
         self.parent_of_slot[order.len()..end].fill(0);
@@ -400,7 +401,7 @@ impl SpeciesBook {
         (&self.of_slot, &self.parent_of_slot)
     }
 
-    /// A book from saved parts (see [`crate::snapshot`]); `None` when they
+    /// A book from the parts a snapshot saved; `None` when they
     /// do not fit together (per-slot arrays of another length than
     /// `capacity`, a slot's species unknown, counts that disagree).
     pub fn from_parts(

@@ -9,7 +9,7 @@
 //! the stack.
 
 use super::Species;
-use crate::cpu::NONE;
+use crate::common::NONE;
 
 enum Item {
     Text(String),

@@ -1,5 +1,20 @@
 use super::*;
+use crate::model::entities::{FLAG_ALIVE, SlotState};
 use crate::model::genes::{Genes, pack};
+
+/// A living member of tribe 0 at rest in slot `i` (id `i`) with 1 e.
+fn member(i: usize, genes: PackedGenes) -> SlotState {
+    SlotState {
+        slot: i as u32,
+        id: i as u32,
+        tribe_flags: FLAG_ALIVE,
+        pos: [0.0; 2],
+        vel: [0.0; 2],
+        energy: 1.0,
+        age: 0.0,
+        genes,
+    }
+}
 
 fn genome(v: f32) -> PackedGenes {
     // Every gene at the same fraction `v` of its range.
@@ -14,7 +29,7 @@ fn genome(v: f32) -> PackedGenes {
 fn two_members(n: usize) -> (Entities, SpeciesBook) {
     let mut e = Entities::with_capacity(n);
     for i in 0..2 {
-        e.set(i, i as u32, 0, [0.0; 2], [0.0; 2], 1.0, 0.0, genome(0.5));
+        e.set(&member(i, genome(0.5)));
     }
     let book = SpeciesBook::from_tribes(&mut e, 2, 1, 16);
     (e, book)
@@ -56,7 +71,7 @@ fn the_last_death_makes_a_species_extinct_and_counts_stay_exact() {
     let (mut e, mut book) = two_members(8);
     let far = genome(0.95);
     let s = book.born(0.1, 3, (0, 0), (2, 2), &far);
-    e.set(2, 2, 0, [0.0; 2], [0.0; 2], 1.0, 0.0, far);
+    e.set(&member(2, far));
     e.tribe_flags[2] = with_tag(e.tribe_flags[2], s);
     assert_eq!((s, book.alive_count()), (1, 2));
     assert_eq!(book.check(&e, 3), Ok(()));

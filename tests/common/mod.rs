@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod gpu;
+#[cfg(feature = "viewer")]
 pub mod shot;
 
 use evosim::{Backend, Scenario, Simulation};
@@ -77,7 +79,7 @@ pub fn cpu_hash(
 ) -> CpuHash {
     let cap = e.capacity();
     let mut h = CpuHash {
-        cell_of: vec![evosim::cpu::NONE; cap],
+        cell_of: vec![evosim::common::NONE; cap],
         offsets: vec![0; grid.len() + 1],
         sorted: vec![0; cap],
         sorted_pos: vec![[0.0; 2]; cap],
@@ -99,4 +101,14 @@ pub fn cpu_hash(
         &mut h.sorted_pos,
     );
     h
+}
+
+/// Runs the `evosim` binary with `args`, without a display.
+pub fn evosim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_evosim"))
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run evosim")
 }

@@ -1,31 +1,4 @@
-//! Helpers of the screenshot tests: the binary without a display, the
-//! adapter check, PNG decoding and colour comparison.
-
-use std::process::{Command, Output};
-
-/// Runs the `evosim` binary with `args`, without a display.
-pub fn evosim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evosim"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("run evosim")
-}
-
-/// Whether an adapter exists (failing under `EVOSIM_REQUIRE_GPU=1` when not).
-pub fn have_gpu() -> bool {
-    match evosim::gpu::GpuContext::new() {
-        Ok(_) => true,
-        Err(e) if std::env::var("EVOSIM_REQUIRE_GPU").is_ok_and(|v| v == "1") => {
-            panic!("EVOSIM_REQUIRE_GPU=1 but {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: {e} (set EVOSIM_REQUIRE_GPU=1 to make this a failure)");
-            false
-        }
-    }
-}
+//! Helpers of the screenshot tests: PNG decoding and colour comparison.
 
 /// A PNG's width, height and RGB pixels.
 pub fn decode(path: &std::path::Path) -> (u32, u32, Vec<[u8; 3]>) {

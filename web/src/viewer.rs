@@ -207,6 +207,7 @@ pub fn start_app(
             checkpoint_every: Some(CHECKPOINT_EVERY),
             resume: start.resume.map(std::sync::Arc::new),
             panic_at: params.fault,
+            ..Default::default()
         },
     };
     let (runner, task) = SimRunner::start_local(options.clone(), ctx.clone(), page::sleep)
@@ -242,8 +243,8 @@ pub fn publish(mode: &'static str, app: &App, ctx: &GpuContext) {
         s.species_hash = v.species_hash;
         s.message = v.message.clone();
         s.tick_ms = v.tick_ms as f64;
-        s.transfer_ms = v.timings[evosim::pass::Pass::Transfer].as_secs_f64() * 1e3;
-        s.resolve_ms = v.timings[evosim::pass::Pass::Resolve].as_secs_f64() * 1e3;
+        s.transfer_ms = v.timings[evosim::common::pass::Pass::Transfer].as_secs_f64() * 1e3;
+        s.resolve_ms = v.timings[evosim::common::pass::Pass::Resolve].as_secs_f64() * 1e3;
         s.passes_ms = v
             .timings
             .iter()

@@ -59,7 +59,7 @@ impl SimRunner {
         let thread = std::thread::Builder::new()
             .name("evosim-sim".into())
             .spawn(move || sim_loop::run_thread(state, &s))
-            .map_err(|e| SimError::Threads {
+            .map_err(|e| crate::common::PoolError {
                 threads: 1,
                 message: e.to_string(),
             })?;

@@ -2,7 +2,7 @@
 //! the species book: the living species, and their sizes over time reduced
 //! to a few columns and a few species (the rest summed as "other").
 
-use crate::cpu::NONE;
+use crate::common::NONE;
 use crate::model::genes::GENE_COUNT;
 use crate::species::SpeciesBook;
 use crate::{Simulation, sim::EntityView};
@@ -17,11 +17,11 @@ pub const ANCESTORS: usize = 8;
 /// One living species, as the panel lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeciesRow {
-    /// Id.
+    /// The species id.
     pub id: u32,
     /// The species it split from ([`NONE`] for a tribe's species).
     pub parent: u32,
-    /// Tribe.
+    /// The tribe whose initial species it descends from.
     pub tribe: u16,
     /// Founding tick.
     pub founded: u32,

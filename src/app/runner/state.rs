@@ -42,11 +42,13 @@ pub(super) struct SimState {
 /// A resumed simulation starts on the CPU backend and moves to the one asked
 /// for in [`SimState::take_up_backend`].
 pub(super) fn make_sim(o: &ViewOptions, ctx: &GpuContext) -> Result<Simulation, SimError> {
+    let options = o.recovery.options;
     if let Some(bytes) = &o.recovery.resume {
-        return Simulation::from_snapshot(bytes, Backend::Cpu, o.threads, None);
+        let sim = Simulation::from_snapshot(bytes, Backend::Cpu, o.threads, None)?;
+        return Ok(sim.with_options(options));
     }
     let device = wants_gpu(o.backend, ctx).then(|| ctx.clone());
-    Simulation::on_device(o.scenario.clone(), device, o.threads)
+    Ok(Simulation::on_device(o.scenario.clone(), device, o.threads)?.with_options(options))
 }
 
 /// Whether `backend` runs on the GPU of `ctx`: `Auto` leaves a software

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use glam::Vec2;
 
 use super::species::SpeciesView;
+use crate::common::pass::Timings;
 use crate::model::genes::GENE_COUNT;
-use crate::pass::Timings;
 use crate::regions::RegionStats;
 use crate::regions::grid::RegionGrid;
-use crate::regions::stats::{Counters, GeneStat, History};
 use crate::sim::{EntityView, PoolStatus};
+use crate::world::stats::{Counters, GeneStat, History};
 use crate::{Backend, Scenario, SimParams, Simulation};
 
 /// The region grid and its figures, as the panels show them.
@@ -142,7 +142,7 @@ pub struct SimView {
     pub adapter: Option<String>,
     /// Per-pass times of the last tick.
     pub timings: Timings,
-    /// Regions.
+    /// The region grid, its per-region statistics and its work time.
     pub regions: RegionsView,
     /// The thread pool: per thread busy time in the last tick, per region
     /// entities and events, restarts and stalls.

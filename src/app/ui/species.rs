@@ -8,7 +8,7 @@ use egui_plot::FilledArea;
 
 use super::stats::chart;
 use super::{SimView, UiState, swatch};
-use crate::cpu::NONE;
+use crate::common::NONE;
 use crate::model::genes::{GENE_NAMES, Gene};
 use crate::sim::EntityView;
 

@@ -5,7 +5,7 @@ use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints};
 
 use super::{SimView, UiState, swatch, tribe_color};
 use crate::model::genes::{GENE_NAMES, decode};
-use crate::regions::stats::HIST_BINS;
+use crate::world::stats::HIST_BINS;
 
 pub(super) fn statistics(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState) {
     counts_and_rates(ui, sim);

@@ -88,7 +88,7 @@ impl Buffers {
             enc.copy_buffer_to_buffer(buf, 0, fresh, 0, old as u64 * bytes);
             std::mem::swap(buf, fresh);
         }
-        let tail = vec![crate::cpu::NONE; (slots - old) as usize];
+        let tail = vec![crate::common::NONE; (slots - old) as usize];
         ctx.queue
             .write_buffer(&self.owner, old as u64 * 4, bytemuck::cast_slice(&tail));
         ctx.queue.submit([enc.finish()]);

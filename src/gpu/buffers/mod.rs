@@ -87,7 +87,7 @@ pub struct Sizes {
     pub region_rows: u32,
     /// Region columns.
     pub region_cols: u32,
-    /// Tribes.
+    /// Tribes in the scenario (the length of the per-tribe buffers).
     pub tribes: u32,
 }
 
@@ -350,8 +350,8 @@ impl Buffers {
     /// capacity: the state, the hash and the scratch of every pass (the
     /// per-cell, per-region and per-tribe buffers and the readback staging
     /// come on top). Scratch is shared between passes that never run at the
-    /// same time, so this is the whole per-slot footprint (DESIGN.md §5:
-    /// at most 96).
+    /// same time, so this is the whole per-slot footprint (ARCHITECTURE.md,
+    /// Memory and scale: at most 96).
     pub const BYTES_PER_ENTITY: u64 = 52 // pos, vel, energy, age, flags, id, genes
         + 4 // owner
         + 12 // hash: sorted slot and sorted position

@@ -7,7 +7,7 @@ use crate::gpu::{GpuContext, GpuError};
 use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::genes::GENE_COUNT;
-use crate::regions::stats::GeneStat;
+use crate::world::stats::GeneStat;
 
 use super::staging::{Staging, words};
 use super::{GpuWorld, SlotView};
@@ -117,7 +117,7 @@ impl GpuWorld {
         })
     }
 
-    /// Each slot's behaviour in the last tick ([`crate::cpu::Mode`] codes).
+    /// Each slot's behaviour in the last tick ([`crate::common::Mode`] codes).
     pub fn read_modes(&self, ctx: &GpuContext) -> Result<Vec<u8>, GpuError> {
         crate::gpu::readback::wait(self.read_modes_async(ctx))
     }

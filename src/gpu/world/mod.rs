@@ -19,7 +19,8 @@ mod reload;
 mod staging;
 mod tick;
 
-use crate::cpu::emit_events::Events;
+use crate::common::events::Events;
+use crate::common::pass::Pass;
 use crate::gpu::buffers::{Buffers, Sizes, put, set};
 use crate::gpu::emit_events::EmitEvents;
 use crate::gpu::feed::Feed;
@@ -41,7 +42,6 @@ use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
-use crate::pass::Pass;
 use crate::regions::grid::{REBALANCE_BINS, RegionGrid};
 use staging::{SmallLayout, Staging, Timer};
 pub use tick::Submitted;
@@ -149,11 +149,11 @@ pub struct SlotView {
     pub age: f32,
     /// Tribe (low 16 bits) and flags.
     pub tribe_flags: u32,
-    /// Id.
+    /// The entity's id (stable, never reused).
     pub id: u32,
     /// Packed genes.
     pub genes: [u32; 5],
-    /// Behaviour in the last tick ([`crate::cpu::Mode`] code).
+    /// Behaviour in the last tick ([`crate::common::Mode`] code).
     pub mode: u8,
 }
 
@@ -216,7 +216,7 @@ impl GpuWorld {
         b.upload_entities(ctx, e);
         b.upload_food(ctx, food);
         // No previous owners yet.
-        put(ctx, &b.owner, &vec![crate::cpu::NONE; slots as usize]);
+        put(ctx, &b.owner, &vec![crate::common::NONE; slots as usize]);
         let cap = slots;
         let step_base = StepUniform::new(p, &terrain.grid, &food.grid, cap);
         let steer_base = SteerUniform::new(p, [&sizes.hash, &food.grid, &terrain.grid], 0, 0, cap);

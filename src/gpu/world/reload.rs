@@ -15,7 +15,7 @@ use crate::gpu::write_back::WriteBack;
 use crate::gpu::{GpuContext, GpuError};
 
 use super::GpuWorld;
-use crate::pass::Pass;
+use crate::common::pass::Pass;
 
 impl GpuWorld {
     /// Rebuilds the pipelines of shader file `file` (`steer`, `hash_scan`,

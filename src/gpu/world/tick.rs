@@ -11,13 +11,13 @@
 
 use web_time::Instant;
 
-use crate::cpu::emit_events::Events;
+use crate::common::events::Events;
+use crate::common::pass::Pass;
 use crate::gpu::buffers::set;
 use crate::gpu::emit_events::events_from_lists;
 use crate::gpu::layout::{GatherUniform, ParticipantRecord, ParticipantsUniform};
 use crate::gpu::wgsl::decode;
 use crate::gpu::{GpuContext, GpuError};
-use crate::pass::Pass;
 use encase::ShaderSize;
 
 use super::staging::words;

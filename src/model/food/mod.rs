@@ -3,7 +3,8 @@
 //!
 //! Three bytes a cell: the amount in whole quanta (`u16`: see
 //! [`super::quanta`]) and the ticks left of the cooldown (`u8`; `u16` when
-//! the cooldown lasts more than 255 ticks: see [`Cooldowns`]). The cooldown of the model is a number of seconds counted down by
+//! the cooldown lasts more than 255 ticks: see [`Cooldowns`]). The cooldown
+//! of the model is a number of seconds counted down by
 //! `dt` each tick (`t ← max(t − dt, 0)`, regrowth while `t = 0`); since an
 //! eaten cell always starts from `food.cooldown`, the seconds left are a
 //! function of the ticks elapsed, so counting ticks is the same model, exactly
@@ -264,6 +265,30 @@ impl Food {
         self.quanta.iter().map(|&q| q as u64).sum::<u64>() as f64 * self.quantum.size as f64
     }
 }
+
+const H: f32 = std::f32::consts::FRAC_1_SQRT_2;
+
+/// Directions (cos, sin of the angle from the heading) and distances (fraction
+/// of vision) of the food cells an entity samples, in sampling order; samples
+/// outside the view cone are skipped.
+pub const FOOD_SAMPLES: [[f32; 3]; 16] = [
+    [1.0, 0.0, 1.0],
+    [0.923_879_5, 0.382_683_43, 0.55],
+    [0.923_879_5, -0.382_683_43, 0.55],
+    [H, H, 1.0],
+    [H, -H, 1.0],
+    [0.382_683_43, 0.923_879_5, 0.55],
+    [0.382_683_43, -0.923_879_5, 0.55],
+    [0.0, 1.0, 1.0],
+    [0.0, -1.0, 1.0],
+    [-0.382_683_43, 0.923_879_5, 0.55],
+    [-0.382_683_43, -0.923_879_5, 0.55],
+    [-H, H, 1.0],
+    [-H, -H, 1.0],
+    [-0.923_879_5, 0.382_683_43, 0.55],
+    [-0.923_879_5, -0.382_683_43, 0.55],
+    [-1.0, 0.0, 1.0],
+];
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,98 @@
+//! `evosim run`'s species outputs: `--species-csv`, `--phylogeny`, and the
+//! species lines of the summary and of `--json`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use serde_json::json;
+
+use evosim::Simulation;
+use evosim::common::NONE;
+use evosim::model::genes::GENE_NAMES;
+
+/// The `--species-csv` file: a header, then one row per living species
+/// every `--stats-every` ticks.
+pub struct SpeciesCsv(csv::Writer<BufWriter<File>>);
+
+impl SpeciesCsv {
+    /// Creates `path` and writes the header and the rows of the current tick.
+    pub fn create(path: &Path, sim: &Simulation) -> anyhow::Result<Self> {
+        let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let mut w = Self(csv::Writer::from_writer(BufWriter::new(f)));
+        let fixed = ["tick", "species", "parent", "tribe", "count", "founded"];
+        let genes = GENE_NAMES.iter().map(|g| format!("mean_{g}"));
+        w.0.write_record(fixed.into_iter().map(String::from).chain(genes))?;
+        w.rows(sim)?;
+        Ok(w)
+    }
+
+    /// Writes a row per living species at the current tick (parent empty for
+    /// an initial species).
+    pub fn rows(&mut self, sim: &Simulation) -> csv::Result<()> {
+        for s in sim.species().list.iter().filter(|s| s.alive()) {
+            let parent = if s.parent == NONE {
+                String::new()
+            } else {
+                s.parent.to_string()
+            };
+            let fixed = [
+                sim.tick().to_string(),
+                s.id.to_string(),
+                parent,
+                s.tribe.to_string(),
+                s.population.to_string(),
+                s.founded.to_string(),
+            ];
+            let means = s.gene_means().map(|m| format!("{m:.4}"));
+            self.0.write_record(fixed.into_iter().chain(means))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the file.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Writes the species tree (Newick, one line) to `path`.
+pub fn write_phylogeny(path: &Path, sim: &Simulation) -> anyhow::Result<()> {
+    let mut f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    writeln!(f, "{}", sim.phylogeny()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The summary's species line.
+pub fn summary_line(sim: &Simulation) -> String {
+    let b = sim.species();
+    let extinct = b.total() - b.alive_count();
+    let mut living: Vec<_> = b.list.iter().filter(|s| s.alive()).collect();
+    living.sort_by_key(|s| std::cmp::Reverse(s.population));
+    let largest: Vec<String> = living
+        .iter()
+        .take(5)
+        .map(|s| format!("s{} {}", s.id, s.population))
+        .collect();
+    format!(
+        "species: {} alive, {} founded in all ({} extinct); largest: {}",
+        b.alive_count(),
+        b.total(),
+        extinct,
+        largest.join(", ")
+    )
+}
+
+/// The species fields of `--json`.
+pub fn json_fields(sim: &Simulation) -> [(&'static str, serde_json::Value); 4] {
+    let b = sim.species();
+    [
+        ("species_alive", json!(b.alive_count())),
+        ("species_total", json!(b.total())),
+        ("species_extinct", json!(b.total() - b.alive_count())),
+        (
+            "species_hash",
+            json!(format!("{:016x}", sim.species_hash())),
+        ),
+    ]
+}
