@@ -251,7 +251,7 @@ impl BenchRun {
                 acc.push(t.as_secs_f64() * 1e3);
             }
             self.samples.entity_ticks += self.sim.population() as f64;
-            if let Some(g) = self.sim.gpu_tick_stats() {
+            if let Some(g) = self.sim.gpu().map(|g| g.last_tick()) {
                 self.samples.gpu.push(g);
             }
         }

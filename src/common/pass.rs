@@ -1,14 +1,18 @@
 //! The passes of a tick, named once.
 //!
-//! [`Pass`] is the one list of the tick's stages, in execution order
-//! (ARCHITECTURE.md, One tick). Everything that names a pass — the shader file, the CPU twin, the
+//! [`Pass`] is the one list of the tick's stages (ARCHITECTURE.md, One
+//! tick). Everything that names a pass — the shader file, the CPU twin, the
 //! timers, the benchmark rows, shader hot reload, the docs — takes the name
-//! from here. [`Timings`] holds one duration per pass.
+//! from here; [`Pass::tick_order`] is the order a tick runs them in, which
+//! the engines report and the tests check. [`Timings`] holds one duration
+//! per pass.
 
 use std::ops::{Index, IndexMut};
 use std::time::Duration;
 
-/// One stage of the tick, in execution order.
+/// One stage of the tick. The variants are listed as the per-entity work
+/// flows (the hash, steering, movement, food, events), which is the order of
+/// the benchmark's rows; [`Pass::tick_order`] says when each runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Pass {
     /// Cell of each entity and per-cell counts (counting sort, step 1).
@@ -42,7 +46,8 @@ impl Pass {
     /// Number of passes.
     pub const COUNT: usize = 12;
 
-    /// Every pass, in execution order.
+    /// Every pass, in the order of the variants (the GPU's timed passes
+    /// first).
     pub const ALL: [Pass; Self::COUNT] = [
         Pass::HashCount,
         Pass::HashScan,
@@ -61,6 +66,36 @@ impl Pass {
     /// The passes the GPU runs as compute passes (timed with timestamp
     /// queries where the adapter has them): the first [`Self::GPU_TIMED`].
     pub const GPU_TIMED: usize = 10;
+
+    /// The order one tick runs its stages in. `reorder`: the tick re-sorts
+    /// the slots (every `hash.reorder_interval` ticks), which comes first.
+    ///
+    /// On the CPU engine `resolve` runs next (the region workers on the
+    /// last tick's events, against the state as it is), then the
+    /// per-entity passes from `hash_count` to `emit_events`, and `resolve`
+    /// again last: the resolution's effects applied (ARCHITECTURE.md,
+    /// Events one tick late). On the GPU engine the per-entity passes are
+    /// submitted first, `resolve` runs on the CPU while the GPU computes
+    /// them, and `transfer` waits for them, reads back the tick's results
+    /// and writes the effects back.
+    pub fn tick_order(reorder: bool, gpu: bool) -> Vec<Pass> {
+        // The per-entity passes: every pass but the three around them.
+        let passes = (Self::ALL.into_iter())
+            .filter(|p| !matches!(p, Pass::Reorder | Pass::Resolve | Pass::Transfer));
+        let mut order = Vec::with_capacity(Self::COUNT + 1);
+        if reorder {
+            order.push(Pass::Reorder);
+        }
+        if gpu {
+            order.extend(passes);
+            order.extend([Pass::Resolve, Pass::Transfer]);
+        } else {
+            order.push(Pass::Resolve);
+            order.extend(passes);
+            order.push(Pass::Resolve);
+        }
+        order
+    }
 
     /// The pass's name: its timer, its benchmark row, its CPU twin's module.
     pub const fn name(self) -> &'static str {

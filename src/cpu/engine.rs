@@ -22,11 +22,15 @@ pub struct CpuEngine {
     scratch: Scratch,
     /// The event lists' allocation between ticks.
     spare: Events,
+    /// The stages the last tick ran, in order.
+    order: Vec<Pass>,
 }
 
-/// A stopwatch that charges the time since its last lap to a pass.
+/// A stopwatch that charges the time since its last lap to a pass, and
+/// notes the passes in the order they ran.
 struct Laps<'a> {
     t: &'a mut Timings,
+    order: &'a mut Vec<Pass>,
     clock: Instant,
 }
 
@@ -35,6 +39,7 @@ impl Laps<'_> {
         let now = Instant::now();
         self.t[p] += now - self.clock;
         self.clock = now;
+        self.order.push(p);
     }
 }
 
@@ -49,7 +54,13 @@ impl CpuEngine {
             hash_grid,
             scratch,
             spare: Events::default(),
+            order: Vec::with_capacity(2 * Pass::COUNT),
         }
+    }
+
+    /// The stages the last tick ran, in order (see [`Pass::tick_order`]).
+    pub fn last_order(&self) -> &[Pass] {
+        &self.order
     }
 
     /// This tick's behaviour per slot (see [`crate::common::Mode`]).
@@ -72,8 +83,11 @@ impl CpuEngine {
     pub fn step(&mut self, world: &mut World, regions: &mut Regions, t: &mut Timings) {
         *t = Timings::default();
         let pool = Arc::clone(&self.pool);
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
         let mut laps = Laps {
             t,
+            order: &mut order,
             clock: Instant::now(),
         };
         let w = world;
@@ -116,6 +130,7 @@ impl CpuEngine {
         });
         effects.apply(&mut w.entities, w.params.energy.max);
         laps.lap(Pass::Resolve);
+        self.order = order;
         // The emptied list's allocation serves the next tick.
         self.spare = pending;
     }
@@ -178,6 +193,7 @@ impl CpuEngine {
             let d = std::mem::take(&mut t[p]);
             t[Pass::Reorder] += d;
         }
+        laps.order.clear();
         laps.lap(Pass::Reorder);
     }
 

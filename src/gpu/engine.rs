@@ -58,6 +58,8 @@ pub struct GpuEngine {
     /// records), stale elsewhere; the device holds the state.
     table: Entities,
     last: GpuTickStats,
+    /// The stages the last tick ran, in order.
+    order: Vec<Pass>,
 }
 
 impl GpuEngine {
@@ -86,6 +88,7 @@ impl GpuEngine {
             gpu,
             table,
             last: GpuTickStats::default(),
+            order: Vec::with_capacity(Pass::COUNT + 2),
         })
     }
 
@@ -103,6 +106,68 @@ impl GpuEngine {
     /// The slot capacity.
     pub fn capacity(&self) -> usize {
         self.table.capacity()
+    }
+
+    /// The adapter, as "name (backend, driver)".
+    pub fn adapter(&self) -> String {
+        self.ctx.describe()
+    }
+
+    /// Whether the adapter is a software renderer (lavapipe, llvmpipe,
+    /// WARP): correct but usually slower than the CPU backend.
+    pub fn is_software(&self) -> bool {
+        self.ctx.is_software()
+    }
+
+    /// Bytes read back by the ticks so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.gpu.bytes_read()
+    }
+
+    /// Buffers mapped by the ticks so far: one a tick, two when an event
+    /// list outgrew the prefix read with the tick.
+    pub fn maps(&self) -> u64 {
+        self.gpu.maps()
+    }
+
+    /// Caps the event-list prefixes each tick reads with its one map (for
+    /// tests of the second map).
+    #[doc(hidden)]
+    pub fn cap_list_prefixes(&mut self, cap: Option<u32>) {
+        self.gpu.cap_list_prefixes(cap);
+    }
+
+    /// Bytes of GPU buffers held.
+    pub fn buffer_bytes(&self) -> u64 {
+        self.gpu.gpu_bytes()
+    }
+
+    /// [`Self::buffer_bytes`] by kind.
+    pub fn buffer_bytes_by_kind(&self) -> super::world::GpuBytes {
+        self.gpu.gpu_bytes_by_kind()
+    }
+
+    /// Slots the per-slot buffers hold (grown with the live end).
+    pub fn slots(&self) -> usize {
+        self.gpu.slots() as usize
+    }
+
+    /// Grows the per-slot buffers ahead to hold `slots` slots (at most the
+    /// capacity), so that a growing population does not make a tick
+    /// reallocate them; nothing when they do already.
+    pub fn reserve_slots(&mut self, slots: usize) -> Result<(), GpuError> {
+        let slots = slots.min(u32::MAX as usize) as u32;
+        self.gpu.reserve_slots(&self.ctx, slots)
+    }
+
+    /// Whether the passes are timed with timestamp queries.
+    pub fn timestamps(&self) -> bool {
+        self.gpu.has_timestamps()
+    }
+
+    /// The resident buffers (for rendering straight from them).
+    pub fn buffers(&self) -> &super::buffers::Buffers {
+        self.gpu.buffers()
     }
 
     /// One tick: on every `hash.reorder_interval`-th tick the slots are
@@ -142,6 +207,11 @@ impl GpuEngine {
             rebalance: Regions::rebalance_due(&w.params, w.tick),
         };
         let submitted = self.gpu.submit(&self.ctx, &plan)?;
+        self.order.clear();
+        if reorder {
+            self.order.push(Pass::Reorder);
+        }
+        self.order.extend_from_slice(self.gpu.last_order());
         let busy_from = submitted.at();
         // Overlapped: the last tick's events, resolved while the GPU works.
         let mut effects = None;
@@ -153,6 +223,7 @@ impl GpuEngine {
             resolve += clock.elapsed();
             effects = Some(e);
         }
+        self.order.push(Pass::Resolve);
         let mut out = self.gpu.finish(&self.ctx, submitted).await?;
         let ready = Instant::now();
         let rebalanced = emitted.is_some_and(|tick| Regions::rebalance_due(&w.params, tick));
@@ -205,7 +276,13 @@ impl GpuEngine {
             overlap_s: overlap.as_secs_f64(),
         };
         w.events = out.events;
+        self.order.push(Pass::Transfer);
         Ok(())
+    }
+
+    /// The stages the last tick ran, in order (see [`Pass::tick_order`]).
+    pub fn last_order(&self) -> &[Pass] {
+        &self.order
     }
 
     /// Re-sorts the slots on the GPU before this tick's passes and follows

@@ -1,7 +1,7 @@
 //! Everything the shaders share with Rust, declared once here: the uniform
 //! and record structs (with `wgsl_struct!`) and the constants. Their WGSL
 //! text is generated ([`prelude`]) and prepended to every shader by
-//! [`super::shaders::source`]; `tests/shaders.rs` checks every field's offset
+//! [`super::shaders::source`]; `tests/sim/shaders.rs` checks every field's offset
 //! and size as encase writes it against naga's layout of that text.
 
 use super::wgsl::{Const, Declared, WgslStruct, wgsl_struct};

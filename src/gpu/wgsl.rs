@@ -3,7 +3,7 @@
 //! ([`encase::ShaderType`], WGSL's layout rules) and writes its WGSL text;
 //! [`super::shaders`] prepends that text (and the shared constants, see
 //! [`super::layout`]) to every shader, so that no field can be added on one
-//! side only. `tests/shaders.rs` checks every field's offset and size as
+//! side only. `tests/sim/shaders.rs` checks every field's offset and size as
 //! encase writes it against naga's layout of the generated WGSL.
 
 use encase::internal::{CreateFrom, ReadFrom, WriteInto};

@@ -114,29 +114,12 @@ pub fn drop_stale(ev: &mut Events, e: &Entities) {
 /// returns what changed, leaving the entities as they were (the ledger and the regions'
 /// bookkeeping do change: slots, ids and counters are taken at once). Drops
 /// stale events first.
-pub fn resolve_deferred(regions: &mut Regions, r: Resolution<'_>, ev: &mut Events) -> Effects {
-    let Resolution {
-        pool,
-        params,
-        terrain,
-        seed,
-        tick,
-        ledger,
-        entities: e,
-    } = r;
-    drop_stale(ev, e);
+pub fn resolve_deferred(regions: &mut Regions, mut r: Resolution<'_>, ev: &mut Events) -> Effects {
+    drop_stale(ev, r.entities);
     let slots = named_slots(ev);
-    let before: Vec<SlotState> = slots.iter().map(|&s| e.get(s)).collect();
-    let r = Resolution {
-        pool,
-        params,
-        terrain,
-        seed,
-        tick,
-        ledger,
-        entities: &mut *e,
-    };
-    regions.resolve(r, ev);
+    let before: Vec<SlotState> = slots.iter().map(|&s| r.entities.get(s)).collect();
+    regions.resolve(&mut r, ev);
+    let e = r.entities;
     let mut born: Vec<u32> = regions.births().to_vec();
     born.sort_unstable();
     let effects = Effects {

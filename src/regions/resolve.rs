@@ -53,16 +53,9 @@ impl Regions {
     /// Resolves one tick's events: combat, deaths, reproduction, the
     /// parallel phases as tasks on `pool`. Call it from outside the pool
     /// (not inside [`WorkPool::install`]): it blocks until the tasks report.
-    pub fn resolve(&mut self, r: Resolution<'_>, ev: &Events) {
-        let Resolution {
-            pool,
-            params: p,
-            terrain,
-            seed,
-            tick,
-            ledger,
-            entities: e,
-        } = r;
+    pub fn resolve(&mut self, r: &mut Resolution<'_>, ev: &Events) {
+        let (pool, p, terrain, seed, tick) = (r.pool, r.params, r.terrain, r.seed, r.tick);
+        let (ledger, e) = (&mut *r.ledger, &mut *r.entities);
         let clock = Instant::now();
         let phases_before = self.timing.phases_s;
         let cx = TickContext {

@@ -5,10 +5,10 @@
 
 use std::sync::OnceLock;
 
-use super::{Backend, EntityView, PoolStatus, SimError, Simulation, Synced, TribeSummary};
+use super::{Backend, EntityView, PoolStatus, Simulation, Synced, TribeSummary};
 use crate::common::events::Events;
 use crate::gpu::world::SlotView;
-use crate::gpu::{GpuContext, GpuError};
+use crate::gpu::{GpuEngine, GpuError};
 use crate::model::entities::{Entities, FLAG_ALIVE};
 use crate::model::food::Food;
 use crate::model::genes::GENE_COUNT;
@@ -17,15 +17,13 @@ use crate::model::scenario::{Scenario, parse_color};
 use crate::model::terrain::Terrain;
 use crate::regions::Regions;
 use crate::sim::engine::Engine;
-use crate::world::World;
 use crate::world::stats::{Counters, GeneStat, History, gene_stats};
 
 impl Simulation {
-    /// The world (on the GPU backend its entity slots and food grid are those
-    /// of the last backend switch: read them with [`Self::entities`] and
-    /// [`Self::food`]).
-    pub fn world(&self) -> &World {
-        &self.world
+    /// The food grid's cells (their size and count; the amounts are
+    /// [`Self::food`]'s).
+    pub fn food_grid(&self) -> &crate::model::grid::Grid {
+        &self.world.food.grid
     }
 
     /// Ticks run so far.
@@ -70,88 +68,20 @@ impl Simulation {
         }
     }
 
-    /// The GPU adapter ("name (backend, driver)") on the GPU backend.
-    pub fn adapter(&self) -> Option<String> {
-        self.engine.gpu().map(|g| g.ctx.describe())
+    /// The GPU engine, on the GPU backend: its device, adapter, resident
+    /// buffers and transfer counters. `None` on the CPU backend.
+    pub fn gpu(&self) -> Option<&GpuEngine> {
+        self.engine.gpu()
     }
 
-    /// Whether the GPU adapter is a software renderer (lavapipe, llvmpipe,
-    /// WARP): correct but usually slower than the CPU backend.
-    pub fn gpu_is_software(&self) -> bool {
-        self.engine
-            .gpu()
-            .is_some_and(|g| g.ctx.info.device_type == wgpu::DeviceType::Cpu)
+    /// [`Self::gpu`], mutable (buffer reservations, test hooks).
+    pub fn gpu_mut(&mut self) -> Option<&mut GpuEngine> {
+        self.engine.gpu_mut()
     }
 
     /// Why `--backend auto` chose the CPU, if it did.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
-    }
-
-    /// Bytes read back from the GPU by the ticks so far (0 on the CPU backend).
-    pub fn gpu_bytes_read(&self) -> u64 {
-        self.engine.gpu().map_or(0, |g| g.gpu.bytes_read())
-    }
-
-    /// Buffers mapped by the GPU ticks so far (0 on the CPU backend): one a
-    /// tick, two when an event list outgrew the prefix read with the tick.
-    pub fn gpu_maps(&self) -> u64 {
-        self.engine.gpu().map_or(0, |g| g.gpu.maps())
-    }
-
-    /// Caps the event-list prefixes each GPU tick reads with its one map
-    /// (for tests of the second map; no effect on the CPU backend).
-    #[doc(hidden)]
-    pub fn cap_gpu_list_prefixes(&mut self, cap: Option<u32>) {
-        if let Some(g) = self.engine.gpu_mut() {
-            g.gpu.cap_list_prefixes(cap);
-        }
-    }
-
-    /// How the last GPU tick spent its time between the GPU and the CPU
-    /// (`None` on the CPU backend).
-    pub fn gpu_tick_stats(&self) -> Option<crate::gpu::GpuTickStats> {
-        self.engine.gpu().map(|g| g.last_tick())
-    }
-
-    /// Bytes of GPU buffers the simulation holds (0 on the CPU backend).
-    pub fn gpu_buffer_bytes(&self) -> u64 {
-        self.engine.gpu().map_or(0, |g| g.gpu.gpu_bytes())
-    }
-
-    /// [`Self::gpu_buffer_bytes`] by kind (zero on the CPU backend).
-    pub fn gpu_buffer_bytes_by_kind(&self) -> crate::gpu::world::GpuBytes {
-        self.engine
-            .gpu()
-            .map_or_else(Default::default, |g| g.gpu.gpu_bytes_by_kind())
-    }
-
-    /// Slots the GPU's per-slot buffers hold (grown with the live end; 0
-    /// on the CPU backend).
-    pub fn gpu_slots(&self) -> usize {
-        self.engine.gpu().map_or(0, |g| g.gpu.slots() as usize)
-    }
-
-    /// Grows the GPU's per-slot buffers ahead to hold `slots` slots (at
-    /// most the capacity), so that a growing population does not make a
-    /// tick reallocate them; nothing on the CPU backend or when they do.
-    pub fn reserve_gpu_slots(&mut self, slots: usize) -> Result<(), SimError> {
-        if let Some(g) = self.engine.gpu_mut() {
-            g.gpu
-                .reserve_slots(&g.ctx, slots.min(u32::MAX as usize) as u32)?;
-        }
-        Ok(())
-    }
-
-    /// Whether the GPU passes are timed with timestamp queries.
-    pub fn gpu_timestamps(&self) -> bool {
-        self.engine.gpu().is_some_and(|g| g.gpu.has_timestamps())
-    }
-
-    /// The GPU device and the resident buffers on the GPU backend (for
-    /// rendering straight from them).
-    pub fn gpu_view(&self) -> Option<(&GpuContext, &crate::gpu::buffers::Buffers)> {
-        self.engine.gpu().map(|g| (&g.ctx, g.gpu.buffers()))
     }
 
     /// One living entity's fields by slot (`None` for a free slot); on the
@@ -365,6 +295,15 @@ impl Simulation {
     /// The region grid, its workers and statistics.
     pub fn regions(&self) -> &Regions {
         &self.regions
+    }
+
+    /// The stages the last tick ran, in order: as
+    /// [`crate::common::Pass::tick_order`] says for the engine in use.
+    pub fn last_tick_order(&self) -> &[crate::common::Pass] {
+        match &self.engine {
+            Engine::Cpu(c) => c.last_order(),
+            Engine::Gpu(g) => g.last_order(),
+        }
     }
 
     /// Hash over all living entities' fields in slot order.

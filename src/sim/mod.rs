@@ -2,20 +2,24 @@
 //! advanced by an [`Engine`] (CPU or GPU), with the blocking wrappers, the
 //! backend switch, and recovery when the GPU fails ([`recovery`]).
 //!
-//! [`Simulation::step`] runs one tick, in the order of [`crate::common::pass::Pass::ALL`]
-//! (ARCHITECTURE.md, One tick):
-//! 1. `hash_count` → `hash_scan` → `hash_scatter`: counting-sort spatial
-//!    hash (ascending id within a cell); `reorder` every
-//!    `hash.reorder_interval` ticks: the slots into cell order;
-//! 2. `steer`: sense and steer from last tick's state (neighbours in the
+//! [`Simulation::step`] runs one tick in the order of
+//! [`crate::common::Pass::tick_order`] (ARCHITECTURE.md, One tick), which
+//! [`Simulation::last_tick_order`] reports:
+//! 1. `reorder`, every `hash.reorder_interval` ticks: the slots into cell
+//!    order;
+//! 2. `resolve`: the region workers on the last tick's events — combat,
+//!    deaths, reproduction, bookkeeping (on the GPU engine while the GPU
+//!    computes the passes below, which it submitted first);
+//! 3. `hash_count` → `hash_scan` → `hash_scatter`: counting-sort spatial
+//!    hash (ascending id within a cell);
+//! 4. `steer`: sense and steer from last tick's state (neighbours in the
 //!    view cone, flocking, food, hunting, fleeing, wander, attack intents);
-//! 3. `integrate`: velocity, speed clamp, terrain sliding, wrap, energy, age;
-//! 4. `feed` then `food_regrow`;
-//! 5. `region_of`: the owner region of each entity;
-//! 6. `emit_events`: attacks, reproduction candidates, deaths;
-//! 7. on the GPU backend `transfer`: the compact readback and the write-back;
-//! 8. `resolve`: the region workers — combat, deaths, reproduction,
-//!    bookkeeping.
+//! 5. `integrate`: velocity, speed clamp, terrain sliding, wrap, energy, age;
+//! 6. `feed` then `food_regrow`;
+//! 7. `region_of`: the owner region of each entity;
+//! 8. `emit_events`: attacks, reproduction candidates, deaths;
+//! 9. the resolution's effects applied (on the GPU engine in `transfer`,
+//!    with the compact readback and the write-back).
 
 mod access;
 mod backend;
@@ -176,13 +180,9 @@ impl Simulation {
         })
     }
 
-    /// Runs one tick: `reorder` (every `hash.reorder_interval` ticks), then
-    /// `resolve` (the region workers, on the last tick's events: on the GPU
-    /// backend while the GPU computes the passes), the passes of
-    /// [`crate::common::pass::Pass::ALL`] in order — `hash_count` → `hash_scan` →
-    /// `hash_scatter` (spatial hash) → `steer` → `integrate` → `feed` →
-    /// `food_regrow` → `region_of` → `emit_events` (GPU backend:
-    /// `transfer`) — and the resolution's effects
+    /// Runs one tick, its stages in the order of
+    /// [`crate::common::Pass::tick_order`] (see the module's documentation),
+    /// with the resolution's effects one tick late
     /// ([`crate::regions::lag`]); then the tick is counted and the history
     /// sampled when due.
     ///

@@ -94,7 +94,7 @@ impl SimState {
     /// Moves the world to the other backend; a failure leaves it where it
     /// was and is shown.
     async fn switch_backend(&mut self) -> bool {
-        let target = if self.sim.gpu_view().is_some() {
+        let target = if self.sim.gpu().is_some() {
             None
         } else {
             Some(self.ctx.clone())

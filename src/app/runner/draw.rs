@@ -58,8 +58,8 @@ impl Draw {
     /// fresh uploads of the state on the CPU backend.
     pub fn source(&mut self, sim: &Simulation, ctx: &GpuContext) -> DrawSource {
         let terrain = &sim.terrain().grid;
-        let buffers = match sim.gpu_view() {
-            Some((_, b)) => {
+        let buffers = match sim.gpu().map(|g| g.buffers()) {
+            Some(b) => {
                 self.upload = None;
                 let buffers = DrawBuffers {
                     pos: b.pos.clone(),
@@ -95,7 +95,7 @@ impl Draw {
             live_end: sim.live_end() as u32,
             terrain_dims: [terrain.cols, terrain.rows],
             // The world's grid: `sim.food()` would read the GPU's food back.
-            food_dims: [sim.world().food.grid.cols, sim.world().food.grid.rows],
+            food_dims: [sim.food_grid().cols, sim.food_grid().rows],
         }
     }
 

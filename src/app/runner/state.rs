@@ -236,7 +236,7 @@ impl SimState {
             v.species_hash = Some(sim.species_hash());
         }
         v.backend = sim.backend();
-        v.adapter = sim.adapter();
+        v.adapter = sim.gpu().map(|g| g.adapter());
         // A GPU failure the simulation recovered from is worth showing too.
         v.message = self
             .message

@@ -195,7 +195,7 @@ impl SimView {
             // backend in the browser nothing may block).
             genes: Arc::new(Vec::new()),
             backend: sim.backend(),
-            adapter: sim.adapter(),
+            adapter: sim.gpu().map(|g| g.adapter()),
             timings: *sim.timings(),
             regions: RegionsView::of(sim),
             pool: sim.pool_status(),

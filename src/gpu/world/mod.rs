@@ -187,6 +187,8 @@ pub struct GpuWorld {
     /// The world's slot capacity (the per-slot buffers hold
     /// [`Self::slots`] of them, grown as the live end grows).
     capacity: u32,
+    /// The passes the last tick recorded, in order.
+    last_order: Vec<Pass>,
 }
 
 impl GpuWorld {
@@ -255,6 +257,7 @@ impl GpuWorld {
             bytes_total: 0,
             maps_total: 0,
             capacity,
+            last_order: Vec::new(),
             b,
         };
         w.set_regions(ctx, regions);
@@ -392,6 +395,11 @@ impl GpuWorld {
     /// next tick reads with its one map.
     pub fn list_prefixes(&self) -> [u32; 3] {
         self.prefixes.len
+    }
+
+    /// The passes the last tick recorded, in order.
+    pub fn last_order(&self) -> &[Pass] {
+        &self.last_order
     }
 
     fn timed(&self, p: Pass) -> Option<wgpu::ComputePassTimestampWrites<'_>> {

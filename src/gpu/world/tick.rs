@@ -154,7 +154,7 @@ impl GpuWorld {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("sim.tick"),
             });
-        self.record_passes(&mut enc, plan, end);
+        self.last_order = self.record_passes(&mut enc, plan, end);
         if lay.records() > 0 {
             self.participants.record(
                 &mut enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
@@ -304,14 +304,26 @@ impl GpuWorld {
     }
 
     /// Records the passes of [`Pass::ALL`] that run on the GPU, each timed
-    /// pass its own compute pass (labelled `sim.pass.<name>`).
-    fn record_passes(&self, enc: &mut wgpu::CommandEncoder, plan: &TickPlan, end: u32) {
+    /// pass its own compute pass (labelled `sim.pass.<name>`), and returns
+    /// them in the order recorded.
+    fn record_passes(
+        &self,
+        enc: &mut wgpu::CommandEncoder,
+        plan: &TickPlan,
+        end: u32,
+    ) -> Vec<Pass> {
+        // The hash records its passes through a shared closure.
+        let order = std::cell::RefCell::new(Vec::with_capacity(Pass::COUNT));
         let b = &self.b;
         self.feed.clear(enc, b);
         self.region_of.clear(enc, b);
         self.emit.clear(enc, b);
-        self.hash.record(enc, b, |k| self.timed(Pass::ALL[k]));
+        self.hash.record(enc, b, |k| {
+            order.borrow_mut().push(Pass::ALL[k]);
+            self.timed(Pass::ALL[k])
+        });
         let begin = |enc: &mut wgpu::CommandEncoder, p: Pass| {
+            order.borrow_mut().push(p);
             enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
                 label: Some(&format!("sim.pass.{p}")),
                 timestamp_writes: self.timed(p),
@@ -333,6 +345,7 @@ impl GpuWorld {
             .record(&mut begin(enc, Pass::FoodRegrow), b.sizes.food_quads());
         self.region_of.record(&mut begin(enc, Pass::RegionOf), end);
         self.emit.record(&mut begin(enc, Pass::EmitEvents), end);
+        order.into_inner()
     }
 
     /// Copies the small readback's fields into the staging buffer.

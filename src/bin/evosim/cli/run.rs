@@ -128,7 +128,7 @@ fn announce_backend(sim: &Simulation) {
         // A fallback taken (no adapter, the device lost): a warning.
         log::warn!("{n}");
     }
-    if sim.gpu_is_software() {
+    if sim.gpu().is_some_and(|g| g.is_software()) {
         log::info!(
             "this GPU adapter is a software renderer (it runs on the CPU); --backend cpu is usually faster here"
         );
@@ -136,7 +136,8 @@ fn announce_backend(sim: &Simulation) {
     eprintln!(
         "backend {}{}",
         sim.backend().name(),
-        sim.adapter()
+        sim.gpu()
+            .map(|g| g.adapter())
             .map(|a| format!(" on {a}"))
             .unwrap_or_default()
     );
@@ -286,7 +287,8 @@ fn print_summary(sim: &Simulation, wall: f64, pass_total: &[f64; Pass::COUNT]) {
         sim.scenario().name,
         sim.scenario().seed,
         sim.backend().name(),
-        sim.adapter()
+        sim.gpu()
+            .map(|g| g.adapter())
             .map(|a| format!(" on {a}"))
             .unwrap_or_default(),
         sim.threads(),
@@ -434,7 +436,7 @@ fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
         "scenario": sim.scenario().name,
         "seed": sim.scenario().seed,
         "backend": sim.backend().name(),
-        "adapter": sim.adapter(),
+        "adapter": sim.gpu().map(|g| g.adapter()),
         "threads": sim.threads(),
         "tick": sim.tick(),
         "population": sim.population(),

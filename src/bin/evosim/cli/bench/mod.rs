@@ -250,19 +250,23 @@ fn measure(scenario: &Scenario, backend: Backend, n: u64, a: &BenchArgs) -> Resu
         entities: n,
         backend: name,
         adapter: sim
-            .adapter()
+            .gpu()
+            .map(|g| g.adapter())
             .unwrap_or_else(|| format!("cpu ({} threads)", sim.threads())),
-        software_adapter: sim.gpu_is_software(),
+        software_adapter: sim.gpu().is_some_and(|g| g.is_software()),
         threads: sim.threads(),
         capacity: sim.entities().capacity(),
-        gpu_slots: sim.gpu_slots(),
+        gpu_slots: sim.gpu().map_or(0, |g| g.slots()),
         samples,
         population_end: sim.population(),
         rss_mb: proc_status_mb("VmRSS:"),
         peak_rss_mb: proc_status_mb("VmHWM:"),
-        gpu_bytes: sim.gpu_buffer_bytes(),
-        gpu_kinds: sim.gpu_buffer_bytes_by_kind(),
-        gpu_timestamps: sim.gpu_timestamps(),
+        gpu_bytes: sim.gpu().map_or(0, |g| g.buffer_bytes()),
+        gpu_kinds: sim
+            .gpu()
+            .map(|g| g.buffer_bytes_by_kind())
+            .unwrap_or_default(),
+        gpu_timestamps: sim.gpu().is_some_and(|g| g.timestamps()),
         state_hash: sim.state_hash(),
     })
 }

@@ -5,9 +5,7 @@
 //! pins at capacity, and evolution moves at least one gene mean by more than
 //! the standard error of its initial distribution.
 
-mod common;
-
-use common::{check_invariants, default_scaled, sim};
+use crate::common::{check_invariants, default_scaled, sim};
 use evosim::model::genes::{GENE_COUNT, GENE_NAMES};
 
 #[test]

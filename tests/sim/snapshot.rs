@@ -4,13 +4,11 @@
 //! are one clear error and never a panic; a committed version-1 file still
 //! loads.
 
-mod common;
-
 use evosim::snapshot::{HEADER, SnapshotError, Writer, checksum};
 use evosim::{Backend, Scenario, SimError, Simulation};
 
 fn tiny() -> Scenario {
-    common::scenario(
+    crate::common::scenario(
         r#"
         name = "tiny"
         seed = 7
@@ -52,10 +50,10 @@ fn same_world(a: &Simulation, b: &Simulation) {
 
 #[test]
 fn resuming_on_the_cpu_gives_the_uninterrupted_result_across_threads_and_regions() {
-    let s = common::default_scaled(2500);
-    let mut whole = common::sim(s.clone(), 1);
+    let s = crate::common::default_scaled(2500);
+    let mut whole = crate::common::sim(s.clone(), 1);
     run(&mut whole, 130);
-    let mut first = common::sim(s, 2);
+    let mut first = crate::common::sim(s, 2);
     // Not on a reorder tick (every 30): the slot layout is mid-interval.
     run(&mut first, 77);
     let bytes = first.to_snapshot().unwrap();
@@ -76,10 +74,10 @@ fn resuming_on_the_cpu_gives_the_uninterrupted_result_across_threads_and_regions
 
 #[test]
 fn resuming_on_the_gpu_gives_the_uninterrupted_result() {
-    if !common::gpu::have_gpu() {
+    if !crate::common::gpu::have_gpu() {
         return;
     }
-    let s = common::default_scaled(2500);
+    let s = crate::common::default_scaled(2500);
     let mut whole = Simulation::new(s.clone(), Backend::Gpu, 2).unwrap();
     run(&mut whole, 100);
     let mut first = Simulation::new(s, Backend::Gpu, 2).unwrap();
@@ -93,11 +91,11 @@ fn resuming_on_the_gpu_gives_the_uninterrupted_result() {
     // it is not expected to match).
     let mut on_cpu = Simulation::from_snapshot(&bytes, Backend::Cpu, 2, None).unwrap();
     run(&mut on_cpu, 10);
-    common::check_invariants(&on_cpu);
+    crate::common::check_invariants(&on_cpu);
 }
 
 fn valid() -> Vec<u8> {
-    let mut sim = common::sim(tiny(), 1);
+    let mut sim = crate::common::sim(tiny(), 1);
     run(&mut sim, 45);
     sim.to_snapshot().unwrap()
 }
@@ -217,7 +215,7 @@ fn inconsistent_contents_are_clear_errors() {
                 errors += 1;
             }
             Err(other) => panic!("at {at}: {other}"),
-            Ok(sim) => common::check_invariants(&sim),
+            Ok(sim) => crate::common::check_invariants(&sim),
         }
     }
     assert!(errors > 100, "most changes are caught: {errors}");
@@ -233,7 +231,7 @@ fn the_committed_version_1_file_still_loads() {
     // Before version 3 there were no species: the tribes are the species.
     let tribes = sim.scenario().tribes.len() as u32;
     assert_eq!(sim.species().total(), tribes);
-    common::check_invariants(&sim);
+    crate::common::check_invariants(&sim);
     run(&mut sim, 5);
-    common::check_invariants(&sim);
+    crate::common::check_invariants(&sim);
 }

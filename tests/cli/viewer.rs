@@ -5,13 +5,11 @@
 //! `EVOSIM_REQUIRE_GPU=1`, where it fails. Needs the `viewer` feature.
 #![cfg(feature = "viewer")]
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 
-use common::evosim;
-use common::gpu::have_gpu;
-use common::shot::{decode, near};
+use crate::common::evosim;
+use crate::common::gpu::have_gpu;
+use crate::common::shot::{decode, near};
 
 use evosim::Scenario;
 use evosim::model::scenario::parse_color;
@@ -21,7 +19,7 @@ fn screenshot_of_the_default_world_has_real_content() {
     if !have_gpu() {
         return;
     }
-    let dir = common::temp_dir("shot");
+    let dir = crate::common::temp_dir("shot");
     let path = dir.join("shot.png");
     let out = evosim(&[
         "view",
@@ -92,7 +90,7 @@ fn view_without_a_display_says_how_to_run_headless() {
         lines[0].contains("evosim run") && lines[0].contains("--screenshot"),
         "{err}"
     );
-    // `evosim` alone runs headless instead: tests/cli.rs,
+    // `evosim` alone runs headless instead: tests/cli/cli.rs,
     // without_a_display_evosim_alone_runs_headless.
 }
 
@@ -237,7 +235,7 @@ fn viewer_saves_and_loads_snapshots() {
     if !have_gpu() {
         return;
     }
-    let dir = common::temp_dir("view-snap");
+    let dir = crate::common::temp_dir("view-snap");
     let file = dir.join("w.evosnap");
     let r = runner(evosim::Backend::Cpu);
     r.grant(2.0);
@@ -467,7 +465,7 @@ fn drawing_from_textures_matches_drawing_from_buffers() {
     if !have_gpu() {
         return;
     }
-    let dir = common::temp_dir("textures");
+    let dir = crate::common::temp_dir("textures");
     let options = evosim::app::ViewOptions {
         scenario: Scenario::default_scenario().scaled_to(1500).unwrap(),
         entities: Some(1500),

@@ -4,9 +4,7 @@
 //! and on worlds narrower than the search, for cones from 30° to all around
 //! and caps from 1 to unlimited.
 
-mod common;
-
-use common::{CpuHash, cpu_hash, default_scaled, sim};
+use crate::common::{CpuHash, cpu_hash, default_scaled, sim};
 use evosim::cpu::neighbors::{
     HashView, cos_half_angle, for_each_neighbor, for_each_neighbor_rings,
 };

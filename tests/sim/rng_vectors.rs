@@ -1,6 +1,6 @@
 //! The counter-based RNG must keep producing the committed test vectors
 //! (`tests/data/rng_vectors.csv`); the WGSL twin is checked against the same
-//! table. Regenerate only on purpose: `EVOSIM_BLESS=1 cargo test --test rng_vectors`.
+//! table. Regenerate only on purpose: `EVOSIM_BLESS=1 cargo test --test sim rng_vectors`.
 
 use evosim::model::rng::rng4;
 

@@ -3,9 +3,7 @@
 
 use std::process::{Command, Output};
 
-mod common;
-
-use common::gpu::have_gpu;
+use crate::common::gpu::have_gpu;
 
 fn evosim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evosim"))
@@ -99,7 +97,7 @@ fn cli_hash_is_the_same_for_one_and_two_threads_and_changes_with_the_seed() {
 
 #[test]
 fn stats_csv_is_written() {
-    let dir = common::temp_dir("cli");
+    let dir = crate::common::temp_dir("cli");
     let csv = dir.join("stats.csv");
     let out = evosim(&[
         "run",
@@ -123,7 +121,7 @@ fn stats_csv_is_written() {
 }
 
 fn bad_scenario(name: &str, body: &str) -> (i32, String) {
-    let dir = common::temp_dir(&format!("bad-{name}"));
+    let dir = crate::common::temp_dir(&format!("bad-{name}"));
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, body).unwrap();
     let out = evosim(&[
@@ -251,7 +249,7 @@ fn auto_leaves_a_software_renderer_for_the_cpu() {
     // info line.
     let gpu = evosim(&[&["run", "--backend", "gpu"][..], &small[..]].concat());
     if !gpu.status.success() {
-        common::gpu::skip("no GPU adapter");
+        crate::common::gpu::skip("no GPU adapter");
         return;
     }
     assert_eq!(
@@ -443,7 +441,7 @@ fn bad_regions_and_fault_values_are_clear_errors() {
 
 #[test]
 fn run_saves_a_snapshot_and_resume_continues_to_the_same_result() {
-    let dir = common::temp_dir("snap");
+    let dir = crate::common::temp_dir("snap");
     let snap = dir.join("world.evosnap");
     let snap_s = snap.to_str().unwrap();
     let whole = hash(&[
@@ -622,7 +620,7 @@ fn a_stuck_worker_is_reported_by_the_watchdog() {
 
 #[test]
 fn output_paths_are_checked_before_the_first_tick() {
-    let dir = common::temp_dir("out");
+    let dir = crate::common::temp_dir("out");
     let folder = dir.to_str().expect("utf-8 path");
     let missing = "/no/such/dir/x.out";
     let mut cases: Vec<(Vec<&str>, &str)> = vec![

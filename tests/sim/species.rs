@@ -6,10 +6,8 @@
 //! and highlighted species, drawn offscreen (needs a GPU adapter: skipped
 //! without one unless `EVOSIM_REQUIRE_GPU=1`).
 
-mod common;
-
 #[cfg(feature = "viewer")]
-use common::{
+use crate::common::{
     evosim,
     gpu::have_gpu,
     shot::{decode, near},
@@ -21,7 +19,7 @@ use evosim::{Backend, Scenario, Simulation};
 /// The default scenario at 1,500 entities with a low threshold, so that
 /// species are founded (and die out) within a few hundred ticks.
 fn scenario(threshold: f32) -> Scenario {
-    let mut s = common::default_scaled(1500);
+    let mut s = crate::common::default_scaled(1500);
     s.species.threshold = threshold;
     s
 }
@@ -36,7 +34,7 @@ fn with_grid(threshold: f32, threads: usize, rows: u32, cols: u32, ticks: u32) -
     let mut s = scenario(threshold);
     s.regions.rows = rows;
     s.regions.cols = cols;
-    let mut sim = common::sim(s, threads);
+    let mut sim = crate::common::sim(s, threads);
     run(&mut sim, ticks);
     sim
 }
@@ -62,7 +60,7 @@ fn species_and_tree_are_the_same_for_any_threads_and_region_grid() {
         assert_eq!(other.species().list, a.species().list);
         assert_eq!(other.species().history, a.species().history);
     }
-    common::check_invariants(&b);
+    crate::common::check_invariants(&b);
 }
 
 #[test]
@@ -90,7 +88,7 @@ fn a_resumed_run_gives_the_tree_of_an_uninterrupted_one() {
 #[test]
 fn children_within_the_threshold_stay_and_only_those_beyond_found_species() {
     let threshold = 0.1;
-    let mut sim = common::sim(scenario(threshold), 2);
+    let mut sim = crate::common::sim(scenario(threshold), 2);
     let (mut founded, mut stayed) = (0, 0);
     for _ in 0..400 {
         let reps: Vec<_> = sim
@@ -130,7 +128,7 @@ fn children_within_the_threshold_stay_and_only_those_beyond_found_species() {
         assert_eq!(s.tribe, sim.species().list[s.parent as usize].tribe);
     }
     // No genome lies farther than 1 from another: nothing is ever founded.
-    let mut none = common::sim(scenario(1.0), 2);
+    let mut none = crate::common::sim(scenario(1.0), 2);
     run(&mut none, 400);
     assert!(none.counters().total(|t| t.births) > 100);
     assert_eq!(none.species().total() as usize, tribes);
@@ -161,7 +159,7 @@ fn the_newick_tree_has_one_leaf_per_species_and_a_phylogenetics_library_reads_it
     assert_eq!(depth, Some(0), "balanced parentheses");
     // Biopython reads it: as many terminals, each named once, and every
     // species' leaf as far from the root as its end (extinction or now).
-    let dir = common::temp_dir("newick");
+    let dir = crate::common::temp_dir("newick");
     let file = dir.join("tree.nwk");
     std::fs::write(&file, format!("{text}\n")).unwrap();
     let script = "import sys\nfrom Bio import Phylo\nt = Phylo.read(sys.argv[1], 'newick')\n\
@@ -204,7 +202,7 @@ fn the_newick_tree_has_one_leaf_per_species_and_a_phylogenetics_library_reads_it
 
 #[test]
 fn the_cli_writes_the_tree_the_species_csv_and_the_json_fields() {
-    let dir = common::temp_dir("species-cli");
+    let dir = crate::common::temp_dir("species-cli");
     let (tree, csv) = (dir.join("t.nwk"), dir.join("s.csv"));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_evosim"))
         .args([
@@ -273,9 +271,9 @@ fn colour_by_species_and_a_highlighted_species_are_drawn() {
     if !have_gpu() {
         return;
     }
-    let dir = common::temp_dir("species-shot");
+    let dir = crate::common::temp_dir("species-shot");
     let snap = dir.join("w.evosnap");
-    let mut s = common::default_scaled(3000);
+    let mut s = crate::common::default_scaled(3000);
     s.species.threshold = 0.1;
     let mut sim = evosim::Simulation::new(s, evosim::Backend::Cpu, 2).unwrap();
     for _ in 0..300 {

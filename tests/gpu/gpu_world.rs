@@ -4,20 +4,21 @@
 //! need an adapter: without one they are skipped with a printed reason, unless
 //! `EVOSIM_REQUIRE_GPU=1` (as in CI, on lavapipe), where they fail.
 
-mod common;
-
-use common::{check_invariants, default_scaled};
+use crate::common::{check_invariants, default_scaled};
 use evosim::world::stats::gene_stats;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
 fn gpu_sim(s: Scenario) -> Option<Simulation> {
     match Simulation::new(s, Backend::Gpu, 0) {
         Ok(sim) => {
-            eprintln!("GPU backend on {}", sim.adapter().unwrap_or_default());
+            eprintln!(
+                "GPU backend on {}",
+                sim.gpu().map(|g| g.adapter()).unwrap_or_default()
+            );
             Some(sim)
         }
         Err(SimError::Backend(e)) => {
-            common::gpu::skip(e);
+            crate::common::gpu::skip(e);
             None
         }
         Err(e) => panic!("{e}"),
@@ -56,12 +57,12 @@ fn gpu_slots_grown_mid_run_change_nothing() {
     let Some(mut a) = gpu_sim(s.clone()) else {
         return;
     };
-    let start = a.gpu_slots();
+    let start = a.gpu().unwrap().slots();
     assert_eq!(start, 1687, "an eighth above the live end of 1,500");
     let cap = a.entities().capacity();
     let mut full = gpu_sim(s.clone()).unwrap();
-    full.reserve_gpu_slots(cap).unwrap();
-    assert_eq!(full.gpu_slots(), cap);
+    full.gpu_mut().unwrap().reserve_slots(cap).unwrap();
+    assert_eq!(full.gpu().unwrap().slots(), cap);
     let mut mid = gpu_sim(s).unwrap();
     run(&mut a, 200);
     run(&mut full, 200);
@@ -74,8 +75,8 @@ fn gpu_slots_grown_mid_run_change_nothing() {
     };
     let before = slots(&mid);
     assert!(before.iter().filter(|v| v.is_some()).count() > 1000);
-    mid.reserve_gpu_slots(5000).unwrap();
-    assert_eq!(mid.gpu_slots(), 5000);
+    mid.gpu_mut().unwrap().reserve_slots(5000).unwrap();
+    assert_eq!(mid.gpu().unwrap().slots(), 5000);
     // The copy kept every slot (the state, the behaviours).
     assert_eq!(slots(&mid), before);
     run(&mut mid, 100);
@@ -84,7 +85,7 @@ fn gpu_slots_grown_mid_run_change_nothing() {
         assert_eq!(a.counters(), other.counters(), "{name}");
         assert_eq!(a.species_hash(), other.species_hash(), "{name}");
     }
-    assert!(a.gpu_slots() >= a.live_end() && a.gpu_slots() < cap);
+    assert!(a.gpu().unwrap().slots() >= a.live_end() && a.gpu().unwrap().slots() < cap);
     // A slot past those held reads as free.
     assert!(mid.entity(4999).is_none() && mid.entity(cap - 1).is_none());
 }
@@ -148,16 +149,16 @@ fn two_thousand_ticks_stay_within_a_band_of_the_cpu() {
         return;
     };
     let mut c = Simulation::new(s, Backend::Cpu, 0).unwrap();
-    let start = g.gpu_slots();
+    let start = g.gpu().unwrap().slots();
     run(&mut g, 2000);
     run(&mut c, 2000);
     // The population outgrew the slots at the start: they grew on their own.
     eprintln!(
         "GPU slots {start} -> {} (live end {})",
-        g.gpu_slots(),
+        g.gpu().unwrap().slots(),
         g.live_end()
     );
-    assert!(g.gpu_slots() > start && g.gpu_slots() >= g.live_end());
+    assert!(g.gpu().unwrap().slots() > start && g.gpu().unwrap().slots() >= g.live_end());
     let (gc, cc) = (g.counters(), c.counters());
     let pairs = [
         ("population", g.population(), c.population()),
@@ -263,9 +264,16 @@ fn genes_in_two_bindings_fit_where_one_would_not() {
     let mut small =
         Simulation::on_device(s, Some(ctx), 0).expect("fits in bindings of 17 B a slot");
     // The per-slot buffers grown to the whole capacity (they start smaller).
-    small.reserve_gpu_slots(slots as usize).unwrap();
-    full.reserve_gpu_slots(slots as usize).unwrap();
-    let (_, b) = small.gpu_view().expect("on the GPU");
+    small
+        .gpu_mut()
+        .unwrap()
+        .reserve_slots(slots as usize)
+        .unwrap();
+    full.gpu_mut()
+        .unwrap()
+        .reserve_slots(slots as usize)
+        .unwrap();
+    let b = small.gpu().expect("on the GPU").buffers();
     assert_eq!(b.genes_a.size(), slots * 16);
     assert_eq!(b.genes_b.size(), slots * 4);
     run(&mut full, 20);
@@ -285,15 +293,15 @@ fn one_map_a_tick_and_the_second_map_gives_the_same_world() {
         return;
     };
     let mut b = gpu_sim(s).unwrap();
-    b.cap_gpu_list_prefixes(Some(1));
+    b.gpu_mut().unwrap().cap_list_prefixes(Some(1));
     run(&mut a, 20);
-    let (maps, ticks) = (a.gpu_maps(), a.tick());
+    let (maps, ticks) = (a.gpu().unwrap().maps(), a.tick());
     run(&mut a, 100);
-    let per_tick = (a.gpu_maps() - maps) as f64 / (a.tick() - ticks) as f64;
+    let per_tick = (a.gpu().unwrap().maps() - maps) as f64 / (a.tick() - ticks) as f64;
     assert!(per_tick <= 1.05, "{per_tick} maps a tick");
-    assert_eq!(a.gpu_tick_stats().map(|g| g.maps), Some(1));
+    assert_eq!(a.gpu().map(|g| g.last_tick().maps), Some(1));
     run(&mut b, 120);
-    let extra = b.gpu_maps() - 120;
+    let extra = b.gpu().unwrap().maps() - 120;
     assert!(
         extra >= 60,
         "the capped run read its lists in second maps: {extra} of 120 ticks"
@@ -317,10 +325,10 @@ fn the_gpu_rebalances_from_histograms_in_its_one_map() {
     let mut maps = Vec::new();
     for _ in 0..100 {
         sim.step().unwrap();
-        maps.push(sim.gpu_tick_stats().unwrap().maps);
+        maps.push(sim.gpu().unwrap().last_tick().maps);
     }
     assert_eq!((maps[49], maps[99]), (1, 1), "rebalance ticks map once");
-    common::assert_rebalanced_2x2(&sim);
+    crate::common::assert_rebalanced_2x2(&sim);
 }
 
 /// Species on the GPU backend: founded where births are committed (on the
@@ -344,4 +352,20 @@ fn species_on_the_gpu_backend_are_repeatable_and_kept_exact() {
     assert_eq!(a.species_hash(), b.species_hash());
     assert_eq!(a.phylogeny(), b.phylogeny());
     assert_eq!(a.species().list, b.species().list);
+}
+
+#[test]
+fn the_gpu_engine_runs_the_stages_in_the_documented_order() {
+    let mut s = default_scaled(1500);
+    s.hash.reorder_interval = 5;
+    let Some(mut sim) = gpu_sim(s) else {
+        return;
+    };
+    for _ in 0..12 {
+        let tick = sim.tick();
+        sim.step().unwrap();
+        let reorder = tick.is_multiple_of(5);
+        let want = evosim::common::Pass::tick_order(reorder, true);
+        assert_eq!(sim.last_tick_order(), want, "tick {tick}");
+    }
 }

@@ -2,9 +2,7 @@
 //! adapter: without one they are skipped with a printed reason, unless
 //! `EVOSIM_REQUIRE_GPU=1` (as in CI, on lavapipe), where they fail.
 
-mod common;
-
-use common::{CpuHash, cpu_hash};
+use crate::common::{CpuHash, cpu_hash};
 use evosim::Scenario;
 use evosim::common::{Mode, NONE};
 use evosim::gpu::GpuContext;
@@ -17,7 +15,7 @@ use evosim::model::grid::Grid;
 use evosim::model::rng::{rng4, unit};
 use wgpu::util::DeviceExt;
 
-use common::gpu::gpu;
+use crate::common::gpu::gpu;
 
 #[test]
 fn wgsl_rng_reproduces_the_committed_vectors() {

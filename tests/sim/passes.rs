@@ -2,9 +2,7 @@
 //! sliding, feeding conservation, births beyond capacity, and the population
 //! invariant over whole runs.
 
-mod common;
-
-use common::{check_invariants, default_scaled, scenario, sim};
+use crate::common::{check_invariants, default_scaled, scenario, sim};
 use evosim::common::NONE;
 use evosim::cpu::feed::{Eaters, feed_apply, feed_count, plant_efficiency};
 use evosim::cpu::integrate::{Body, integrate_one};
@@ -350,4 +348,18 @@ fn feeding_many_grazers_matches_a_serial_count() {
         (eaten - eaten_direct).abs() <= 1e-9 * eaten_direct,
         "{eaten} vs {eaten_direct}"
     );
+}
+
+#[test]
+fn the_cpu_engine_runs_the_stages_in_the_documented_order() {
+    let mut s = default_scaled(1500);
+    s.hash.reorder_interval = 5;
+    let mut sim = sim(s, 2);
+    for _ in 0..12 {
+        let tick = sim.tick();
+        sim.step().unwrap();
+        let reorder = tick.is_multiple_of(5);
+        let want = evosim::common::Pass::tick_order(reorder, false);
+        assert_eq!(sim.last_tick_order(), want, "tick {tick}");
+    }
 }

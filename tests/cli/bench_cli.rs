@@ -3,8 +3,6 @@
 //! adapter exists, and bad arguments are one-line errors. No figure is
 //! checked against a time: performance is for the benchmark to report.
 
-mod common;
-
 use std::process::{Command, Output};
 
 fn evosim(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -16,7 +14,7 @@ fn evosim(args: &[&str], env: &[(&str, &str)]) -> Output {
     c.output().expect("run evosim")
 }
 
-use common::gpu::gpu_required;
+use crate::common::gpu::gpu_required;
 
 fn bench_json(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
     let dir = std::env::temp_dir().join(format!(

@@ -2,9 +2,7 @@
 //! neighbours across the wrap, ring order with ascending ids inside a cell,
 //! early exit after `max` accepted, and the view cone.
 
-mod common;
-
-use common::{CpuHash, cpu_hash};
+use crate::common::{CpuHash, cpu_hash};
 use evosim::cpu::neighbors::{HashView, cos_half_angle, for_each_neighbor, in_cone};
 use evosim::model::entities::{Entities, FLAG_ALIVE, SlotState};
 use evosim::model::genes::{GENE_RANGES, Genes, pack};

@@ -7,7 +7,7 @@
 //!
 //! ```sh
 //! cargo build --release
-//! EVOSIM_SOAK_BIN=target/release/evosim cargo test --release --test soak -- --ignored --nocapture
+//! EVOSIM_SOAK_BIN=target/release/evosim cargo test --release --test sim soak -- --ignored --nocapture
 //! ```
 //!
 //! `EVOSIM_SOAK_TICKS` shortens it; `EVOSIM_SOAK_BIN` picks the binary

@@ -1,9 +1,7 @@
 //! The region worker pool: the same result for every thread count and region
 //! grid, the border cases against the 1x1 run, and recovery from a worker panic.
 
-mod common;
-
-use common::{check_invariants, default_scaled, scenario, sim};
+use crate::common::{check_invariants, default_scaled, scenario, sim};
 use evosim::Scenario;
 
 fn run_with(
@@ -198,5 +196,5 @@ fn rebalancing_moves_boundaries_toward_the_load() {
     let mut s = default_scaled(1500);
     s.regions.rebalance_interval = 50;
     let sim = run_with(s, 2, 2, 2, 100);
-    common::assert_rebalanced_2x2(&sim);
+    crate::common::assert_rebalanced_2x2(&sim);
 }
