@@ -24,6 +24,7 @@ LAYERS = [
     "snapshot",
     "sim",
     "benchmark",
+    "experiment",
     "app",
 ]
 # Folders of src/ that are not library modules (the binary's own crate).

@@ -20,6 +20,7 @@
 //!   failures);
 //! - [`benchmark`]: the tick-time measurement of `evosim bench` and of the
 //!   browser demo's `?bench=` page;
+//! - [`experiment`]: experiment files and their runs (`evosim sweep`);
 //! - [`app`] (cargo feature `viewer`): the viewer, natively and in the
 //!   browser.
 
@@ -28,6 +29,7 @@ pub mod app;
 pub mod benchmark;
 pub mod common;
 pub mod cpu;
+pub mod experiment;
 pub mod gpu;
 pub mod model;
 pub mod regions;

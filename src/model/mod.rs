@@ -5,6 +5,7 @@ pub mod entities;
 pub mod food;
 pub mod genes;
 pub mod grid;
+pub mod overrides;
 pub mod params;
 pub mod quanta;
 pub mod rng;

@@ -29,6 +29,8 @@ pub mod stream {
     pub const BIRTH_POS: u32 = 0x0900;
     /// The food grid's rounding dither, per tick (`model::quanta`).
     pub const FOOD_DITHER: u32 = 0x0a00;
+    /// An experiment's run seeds (the run's index is the id).
+    pub const EXPERIMENT: u32 = 0x0b00;
 }
 
 #[inline(always)]

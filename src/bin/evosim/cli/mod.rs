@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use evosim::model::count::parse_count;
+use evosim::model::overrides::Override;
 use evosim::{Backend, Scenario};
 
 /// evosim — an evolution simulation of up to millions of creatures.
@@ -135,6 +136,11 @@ pub struct RunArgs {
     /// Seed of every random number (overrides the scenario's).
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
+    /// Set a scenario value by its dotted key, after --entities (repeatable):
+    /// a parameter as `evosim params` prints it (mutation.rate=0.3), seed,
+    /// entities, or a tribe's tribes.NAME.count / tribes.NAME.genes.GENE.mean.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
+    set: Vec<Override>,
     /// Engine for the per-entity passes.
     #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
     backend: BackendArg,
@@ -181,7 +187,7 @@ pub struct RunArgs {
     save_every: Option<u32>,
     /// Continue from a snapshot for --ticks more ticks (--threads,
     /// --regions and --backend may differ from the saving run).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "entities", "seed"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "entities", "seed", "set"])]
     resume: Option<PathBuf>,
     /// No progress bar.
     #[arg(long, short)]

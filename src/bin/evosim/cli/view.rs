@@ -6,6 +6,7 @@ use super::{BackendArg, CliError};
 use evosim::app::{Recovery, UiStart, ViewOptions, offscreen, window};
 use evosim::gpu::GpuContext;
 use evosim::model::count::parse_count;
+use evosim::model::overrides::Override;
 use evosim::{Backend, Scenario};
 
 /// Options of `evosim view`.
@@ -20,6 +21,10 @@ pub struct ViewArgs {
     /// Seed of every random number (overrides the scenario's).
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
+    /// Set a scenario value by its dotted key, after --entities (repeatable;
+    /// see `evosim run --help`).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
+    set: Vec<Override>,
     /// Engine for the per-entity passes (the drawing is always on the GPU).
     #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
     backend: BackendArg,
@@ -119,6 +124,7 @@ pub fn default_args() -> ViewArgs {
         scenario: None,
         entities: None,
         seed: None,
+        set: Vec::new(),
         backend: BackendArg::Auto,
         threads: 0,
         paused: false,
@@ -195,6 +201,8 @@ fn scenario(a: &ViewArgs) -> Result<Scenario, CliError> {
             .scaled_to(n)
             .map_err(|e| CliError::Usage(e.to_string()))?;
     }
+    scenario = evosim::model::overrides::apply(&scenario, &a.set)
+        .map_err(|e| CliError::Usage(format!("--set {e}")))?;
     scenario
         .validate()
         .map_err(|e| CliError::Usage(e.to_string()))?;
