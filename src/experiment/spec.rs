@@ -249,40 +249,20 @@ impl Spec {
         if raw.repetitions == 0 {
             return Err(err("repetitions", "must be at least 1"));
         }
-        let record = raw
-            .record
-            .iter()
-            .map(|m| {
-                Metric::parse(m).ok_or_else(|| {
-                    err(
-                        "record",
-                        format!(
-                            "unknown metric {m:?} (known: {}; GENE one of {})",
-                            METRICS.join(", "),
-                            GENE_NAMES.join(", ")
-                        ),
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let genes = GENE_NAMES.join(", ");
+        let known = format!("{}; GENE one of {genes}", METRICS.join(", "));
+        let record = parse_all("record", "metric", &raw.record, Metric::parse, &known)?;
         if record.is_empty() {
             return Err(err("record", "names no metric"));
         }
-        let stop_when = raw
-            .stop_when
-            .iter()
-            .map(|s| {
-                StopWhen::parse(s).ok_or_else(|| {
-                    err(
-                        "stop_when",
-                        format!(
-                            "unknown condition {s:?} (known: extinct, tribe_extinct.NAME, \
-                             population_above.N)"
-                        ),
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let known = "extinct, tribe_extinct.NAME, population_above.N";
+        let stop_when = parse_all(
+            "stop_when",
+            "condition",
+            &raw.stop_when,
+            StopWhen::parse,
+            known,
+        )?;
         let mut keep = Keep::default();
         for k in &raw.keep {
             match k.as_str() {
@@ -364,6 +344,21 @@ impl Spec {
             .map(|v| v.key.as_str())
             .collect()
     }
+}
+
+/// Each of `items` parsed, or the first that is not understood as an
+/// error under `key` (what it is: `noun`; the names understood: `known`).
+fn parse_all<T>(
+    key: &str,
+    noun: &str,
+    items: &[String],
+    parse: fn(&str) -> Option<T>,
+    known: &str,
+) -> Result<Vec<T>, SpecError> {
+    items
+        .iter()
+        .map(|s| parse(s).ok_or_else(|| err(key, format!("unknown {noun} {s:?} (known: {known})"))))
+        .collect()
 }
 
 /// A table's entries as dotted keys: `"food.regrow_rate" = 1` and

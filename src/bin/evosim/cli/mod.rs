@@ -121,6 +121,24 @@ impl From<BackendArg> for Backend {
     }
 }
 
+/// `--set KEY=VALUE`, of `evosim run` and `evosim view`.
+#[derive(Debug, Default, clap::Args)]
+pub struct SetArgs {
+    /// Set a scenario value by its dotted key, after --entities (repeatable):
+    /// a parameter as `evosim params` prints it (mutation.rate=0.3), seed,
+    /// entities, or a tribe's tribes.NAME.count / tribes.NAME.genes.GENE.mean.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+}
+
+impl SetArgs {
+    /// `scenario` with the overrides applied, or the usage error.
+    pub fn apply(&self, scenario: &Scenario) -> Result<Scenario, CliError> {
+        evosim::model::overrides::apply(scenario, &self.set)
+            .map_err(|e| CliError::Usage(format!("--set {e}")))
+    }
+}
+
 /// Options of `evosim run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -136,11 +154,8 @@ pub struct RunArgs {
     /// Seed of every random number (overrides the scenario's).
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
-    /// Set a scenario value by its dotted key, after --entities (repeatable):
-    /// a parameter as `evosim params` prints it (mutation.rate=0.3), seed,
-    /// entities, or a tribe's tribes.NAME.count / tribes.NAME.genes.GENE.mean.
-    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
-    set: Vec<Override>,
+    #[command(flatten)]
+    set: SetArgs,
     /// Engine for the per-entity passes.
     #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
     backend: BackendArg,

@@ -13,7 +13,6 @@ use super::species::{self, SpeciesCsv};
 use super::{CliError, RunArgs};
 use evosim::common::pass::Pass;
 use evosim::model::genes::{GENE_COUNT, GENE_NAMES};
-use evosim::model::overrides;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
 pub fn run(a: RunArgs) -> Result<(), CliError> {
@@ -68,8 +67,7 @@ fn new_sim(a: &RunArgs, backend: Backend) -> Result<Simulation, CliError> {
             .scaled_to(n)
             .map_err(|e| CliError::Usage(e.to_string()))?;
     }
-    let scenario =
-        overrides::apply(&scenario, &a.set).map_err(|e| CliError::Usage(format!("--set {e}")))?;
+    let scenario = a.set.apply(&scenario)?;
     Simulation::new(scenario, backend, a.threads).map_err(|e| match e {
         SimError::Threads(_) => CliError::Runtime(e.into()),
         other => CliError::Usage(other.to_string()),

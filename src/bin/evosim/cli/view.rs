@@ -6,7 +6,6 @@ use super::{BackendArg, CliError};
 use evosim::app::{Recovery, UiStart, ViewOptions, offscreen, window};
 use evosim::gpu::GpuContext;
 use evosim::model::count::parse_count;
-use evosim::model::overrides::Override;
 use evosim::{Backend, Scenario};
 
 /// Options of `evosim view`.
@@ -21,10 +20,8 @@ pub struct ViewArgs {
     /// Seed of every random number (overrides the scenario's).
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
-    /// Set a scenario value by its dotted key, after --entities (repeatable;
-    /// see `evosim run --help`).
-    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
-    set: Vec<Override>,
+    #[command(flatten)]
+    set: super::SetArgs,
     /// Engine for the per-entity passes (the drawing is always on the GPU).
     #[arg(long, value_enum, default_value_t = BackendArg::Auto)]
     backend: BackendArg,
@@ -124,7 +121,7 @@ pub fn default_args() -> ViewArgs {
         scenario: None,
         entities: None,
         seed: None,
-        set: Vec::new(),
+        set: Default::default(),
         backend: BackendArg::Auto,
         threads: 0,
         paused: false,
@@ -201,8 +198,7 @@ fn scenario(a: &ViewArgs) -> Result<Scenario, CliError> {
             .scaled_to(n)
             .map_err(|e| CliError::Usage(e.to_string()))?;
     }
-    scenario = evosim::model::overrides::apply(&scenario, &a.set)
-        .map_err(|e| CliError::Usage(format!("--set {e}")))?;
+    scenario = a.set.apply(&scenario)?;
     scenario
         .validate()
         .map_err(|e| CliError::Usage(e.to_string()))?;
