@@ -386,7 +386,7 @@ impl App {
         if self.ui.follow
             && let Some(v) = view.inspected
         {
-            self.camera.look_at(Vec2::from(v.pos));
+            self.camera.look_at(Vec2::from(v.state.pos));
         }
         out
     }

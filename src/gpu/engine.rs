@@ -15,9 +15,9 @@ use web_time::Instant;
 use super::layout::WriteRecord;
 use super::world::{GpuWorld, TickPlan, TickReadback};
 use super::{GpuContext, GpuError};
+use crate::common::WorkPool;
 use crate::common::events::Events;
 use crate::common::pass::{Pass, Timings};
-use crate::common::{NONE, WorkPool};
 use crate::model::entities::{Entities, SlotState};
 use crate::regions::lag::{self, Effects};
 use crate::regions::{Regions, Resolution};
@@ -365,12 +365,7 @@ impl GpuEngine {
         let e = &mut self.table;
         w.ledger.counters.food_eaten += out.food_eaten;
         for r in &out.participants {
-            let i = r.slot as usize;
-            e.pos[i] = r.pos;
-            e.energy[i] = r.energy;
-            e.tribe_flags[i] = r.tribe_flags;
-            e.id[i] = r.id;
-            e.genes[i] = r.genes;
+            r.store(e);
         }
         // A resolution that moved the boundaries did so after this tick's
         // region_of ran with the old ones (the new ones reach the GPU next
@@ -406,30 +401,13 @@ impl GpuEngine {
             .changed
             .iter()
             .filter(|&&(slot, _, _)| !born(slot))
-            .map(|&(slot, energy, tribe_flags)| WriteRecord {
-                slot,
-                id: 0,
-                tribe_flags,
-                owner: NONE,
-                pos: [0.0; 2],
-                vel: [0.0; 2],
-                energy,
-                age: 0.0,
-                full: 0,
-                genes: [0; 5],
-            })
-            .chain(effects.born.iter().map(|b| WriteRecord {
-                slot: b.slot,
-                id: b.id,
-                tribe_flags: b.tribe_flags,
-                owner: regions.owner(b.slot),
-                pos: b.pos,
-                vel: b.vel,
-                energy: b.energy,
-                age: b.age,
-                full: 1,
-                genes: b.genes,
-            }))
+            .map(|&(slot, energy, tribe_flags)| WriteRecord::change(slot, energy, tribe_flags))
+            .chain(
+                effects
+                    .born
+                    .iter()
+                    .map(|b| WriteRecord::whole(b, regions.owner(b.slot))),
+            )
             .collect();
         records.sort_unstable_by_key(|r| r.slot);
         self.gpu.write_back(&self.ctx, &records)

@@ -10,7 +10,7 @@ use super::views::{
     ATTACKS, ENERGY, ENTITY_EVENTS, GENES_A, GENES_B, IDS, OWNER, PARTICIPANTS, POS, TRIBE_FLAGS,
 };
 use super::{GpuContext, GpuError};
-use crate::model::entities::Entities;
+use crate::model::entities::{Entities, SlotState};
 
 /// `participants`' shader (`records`: the pass's own output).
 pub struct ParticipantsShader;
@@ -83,4 +83,23 @@ pub fn run(
     let pass = Participants::new(ctx, &b, m as u64)?;
     submit(ctx, "sim.pass.participants", |c| pass.record(c, m));
     Buffers::read_records(ctx, &pass.records, m as usize)
+}
+
+impl ParticipantRecord {
+    /// Writes the fields the record carries into slot `self.slot` of a
+    /// host table (its velocity and age are not read by the resolution).
+    pub fn store(&self, e: &mut Entities) {
+        let i = self.slot as usize;
+        let (vel, age) = (e.vel[i], e.age[i]);
+        e.set(&SlotState {
+            slot: self.slot,
+            id: self.id,
+            tribe_flags: self.tribe_flags,
+            pos: self.pos,
+            vel,
+            energy: self.energy,
+            age,
+            genes: self.genes,
+        });
+    }
 }

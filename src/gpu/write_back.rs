@@ -10,6 +10,8 @@ use super::kernel::{KernelDecl, RecordKernel, Shader, View};
 use super::layout::{WriteBackUniform, WriteRecord};
 use super::views::{AGE, ENERGY, GENES_A, GENES_B, IDS, OWNER, POS, TRIBE_FLAGS, VEL, WRITE_BACK};
 use super::{GpuContext, GpuError};
+use crate::common::NONE;
+use crate::model::entities::SlotState;
 
 /// `write_back`'s shader (`records`: the pass's own input).
 pub struct WriteBackShader;
@@ -53,5 +55,39 @@ impl WriteBack {
         set(ctx, &b.write_u, &WriteBackUniform { n, energy_max });
         submit(ctx, "sim.pass.write_back", |c| self.record(c, n));
         Ok(())
+    }
+}
+
+impl WriteRecord {
+    /// A newborn's record: every field of `s`, owned by region `owner`.
+    pub fn whole(s: &SlotState, owner: u32) -> Self {
+        Self {
+            slot: s.slot,
+            id: s.id,
+            tribe_flags: s.tribe_flags,
+            owner,
+            pos: s.pos,
+            vel: s.vel,
+            energy: s.energy,
+            age: s.age,
+            full: 1,
+            genes: s.genes,
+        }
+    }
+
+    /// A changed slot's record: its change of energy and its new flags.
+    pub fn change(slot: u32, energy: f32, tribe_flags: u32) -> Self {
+        Self {
+            slot,
+            id: 0,
+            tribe_flags,
+            owner: NONE,
+            pos: [0.0; 2],
+            vel: [0.0; 2],
+            energy,
+            age: 0.0,
+            full: 0,
+            genes: [0; 5],
+        }
     }
 }

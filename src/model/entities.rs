@@ -174,9 +174,10 @@ impl Default for Fnv {
     }
 }
 
-/// One slot's whole state: what spawning and births write, and what the
-/// event resolution keeps of the slots it changes.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One slot's whole state: the one record of an entity that crosses
+/// between the world's arrays and the rest of the crate (spawning, births,
+/// the region tasks' copies, the GPU engine's host table, the inspector).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SlotState {
     /// The entity's slot in the SoA arrays.
     pub slot: u32,
@@ -194,4 +195,18 @@ pub struct SlotState {
     pub age: f32,
     /// The nine genes as 16-bit codes, packed two to a word.
     pub genes: PackedGenes,
+}
+
+impl SlotState {
+    /// The entity's tribe (index into the scenario's tribes).
+    #[inline]
+    pub fn tribe(&self) -> u16 {
+        (self.tribe_flags & TRIBE_MASK) as u16
+    }
+
+    /// Whether the slot holds a living entity.
+    #[inline]
+    pub fn alive(&self) -> bool {
+        self.tribe_flags & FLAG_ALIVE != 0
+    }
 }

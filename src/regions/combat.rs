@@ -68,26 +68,33 @@ pub fn combat_region(p: &SimParams, input: &CombatInput) -> CombatOut {
             continue;
         }
         let valid = |a: &Attack| get(a.attacker).fate == FATE_NONE;
-        let mut energy = t.energy;
+        let mut energy = t.state.energy;
         for a in group.iter().filter(|a| valid(a)) {
             let att = get(a.attacker);
             let allies = group
                 .iter()
                 .filter(|b| {
-                    b.attacker != a.attacker && valid(b) && get(b.attacker).tribe == att.tribe
+                    b.attacker != a.attacker
+                        && valid(b)
+                        && get(b.attacker).state.tribe() == att.state.tribe()
                 })
                 .count();
-            let diet = gene(&att.genes, Gene::Diet);
-            let dmg = damage(p, gene(&att.genes, Gene::Aggression), diet, allies as u32);
+            let diet = gene(&att.state.genes, Gene::Diet);
+            let dmg = damage(
+                p,
+                gene(&att.state.genes, Gene::Aggression),
+                diet,
+                allies as u32,
+            );
             let dealt = dmg.min(energy);
             energy -= dmg;
             let mut gain = dealt * p.combat.gain * diet.max(0.0);
             let kill = energy <= 0.0;
             if kill {
                 gain += p.combat.kill_bonus * diet.max(0.0);
-                out.killed.push((t.id, target, att.tribe));
+                out.killed.push((t.state.id, target, att.state.tribe()));
             }
-            out.gains.push((att.id, a.attacker, gain));
+            out.gains.push((att.state.id, a.attacker, gain));
             if kill {
                 break;
             }

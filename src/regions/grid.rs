@@ -254,21 +254,13 @@ mod tests {
         }
         exact.rebalance(&points);
         binned.rebalance_binned(&per, &hist);
-        for (a, b) in exact.xs.iter().zip(&binned.xs) {
-            assert!(
-                (a - b).abs() <= w / bins as f32,
-                "{:?} vs {:?}",
-                exact.xs,
-                binned.xs
-            );
-        }
-        for (a, b) in exact.ys.iter().zip(&binned.ys) {
-            assert!(
-                (a - b).abs() <= h / bins as f32,
-                "{:?} vs {:?}",
-                exact.ys,
-                binned.ys
-            );
+        for (exact, binned, side) in [(&exact.xs, &binned.xs, w), (&exact.ys, &binned.ys, h)] {
+            for (a, b) in exact.iter().zip(binned) {
+                assert!(
+                    (a - b).abs() <= side / bins as f32,
+                    "{exact:?} vs {binned:?}"
+                );
+            }
         }
         assert!(
             binned.xs[1] > w / 3.0 + 20.0,

@@ -41,8 +41,7 @@ use serde::Serialize;
 use crate::common::NONE;
 use crate::common::WorkPool;
 use crate::common::pool::{PoolStatus, RegionLoad, ThreadBusy};
-use crate::model::entities::Entities;
-use crate::model::genes::PackedGenes;
+use crate::model::entities::{Entities, SlotState};
 use crate::model::params::SimParams;
 use crate::model::terrain::Terrain;
 use crate::world::{Ledger, World};
@@ -53,29 +52,20 @@ use pool::{Coordinator, PhaseRun, Task};
 /// Per-slot fate during resolution: `FATE_NONE`, or `1 + DeathCause`.
 pub const FATE_NONE: u8 = 0;
 
-/// A region task's copy of one entity, taken at the start of its phase.
+/// A region task's copy of one entity, taken at the start of its phase,
+/// with its fate so far this tick.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Snap {
-    /// The entity's slot.
-    pub slot: u32,
-    /// The entity's id (stable, never reused).
-    pub id: u32,
-    /// The entity's tribe (index into the scenario's tribes).
-    pub tribe: u16,
-    /// Fate so far this tick.
+    /// The entity's state.
+    pub state: SlotState,
+    /// Fate so far this tick ([`FATE_NONE`] or `1 + DeathCause`).
     pub fate: u8,
-    /// Energy (e).
-    pub energy: f32,
-    /// Position (wu).
-    pub pos: [f32; 2],
-    /// The entity's packed genes.
-    pub genes: PackedGenes,
 }
 
 /// Finds a copy by slot in a list sorted by slot.
 #[inline]
 pub fn find(list: &[Snap], slot: u32) -> Option<&Snap> {
-    list.binary_search_by_key(&slot, |s| s.slot)
+    list.binary_search_by_key(&slot, |s| s.state.slot)
         .ok()
         .map(|k| &list[k])
 }

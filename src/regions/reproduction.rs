@@ -92,33 +92,33 @@ pub fn births_region(
     let mut members = input.members.clone();
     let mut out = BirthOut::default();
     let at = |m: &[Snap], slot: u32| {
-        m.binary_search_by_key(&slot, |s| s.slot)
+        m.binary_search_by_key(&slot, |s| s.state.slot)
             .expect("member copied")
     };
     for &(_, slot, g) in &input.gains {
         let k = at(&members, slot);
         if members[k].fate == FATE_NONE {
-            members[k].energy = (members[k].energy + g).min(p.energy.max);
-            out.energy.push((slot, members[k].energy));
+            members[k].state.energy = (members[k].state.energy + g).min(p.energy.max);
+            out.energy.push((slot, members[k].state.energy));
         }
     }
     for c in &input.candidates {
         let k = at(&members, c.slot);
         let parent = &members[k];
-        if parent.fate != FATE_NONE || parent.energy <= p.energy.repro_threshold {
+        if parent.fate != FATE_NONE || parent.state.energy <= p.energy.repro_threshold {
             continue;
         }
-        let genes = mutate(&parent.genes, &p.mutation, seed, tick, c.id);
-        let pos = birth_position(p, seed, tick, c.id, parent.pos, terrain);
+        let genes = mutate(&parent.state.genes, &p.mutation, seed, tick, c.id);
+        let pos = birth_position(p, seed, tick, c.id, parent.state.pos, terrain);
         let r = rng4(seed, tick, c.id, stream::BIRTH_POS + BIRTH_ATTEMPTS);
         let speed = 0.3 * gene(&genes, Gene::Speed) * unit(r[2]);
         let vel = [signed_unit(r[0]) * speed, signed_unit(r[1]) * speed];
-        let energy = parent.energy * p.energy.child_share;
+        let energy = parent.state.energy * p.energy.child_share;
         out.requests.push(BirthRequest {
             parent_id: c.id,
             parent_slot: c.slot,
-            parent_energy: parent.energy - energy,
-            tribe: parent.tribe,
+            parent_energy: parent.state.energy - energy,
+            tribe: parent.state.tribe(),
             genes,
             pos,
             vel,

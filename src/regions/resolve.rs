@@ -31,15 +31,9 @@ struct TickContext<'a> {
 }
 
 fn snap(e: &Entities, fate: &[u8], slot: u32) -> Snap {
-    let i = slot as usize;
     Snap {
-        slot,
-        id: e.id[i],
-        tribe: e.tribe(i),
-        fate: fate[i],
-        energy: e.energy[i],
-        pos: e.pos[i],
-        genes: e.genes[i],
+        state: e.get(slot),
+        fate: fate[slot as usize],
     }
 }
 

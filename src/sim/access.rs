@@ -7,9 +7,8 @@ use std::sync::OnceLock;
 
 use super::{Backend, EntityView, PoolStatus, Simulation, Synced, TribeSummary};
 use crate::common::events::Events;
-use crate::gpu::world::SlotView;
 use crate::gpu::{GpuEngine, GpuError};
-use crate::model::entities::{Entities, FLAG_ALIVE};
+use crate::model::entities::Entities;
 use crate::model::food::Food;
 use crate::model::genes::GENE_COUNT;
 use crate::model::params::SimParams;
@@ -92,34 +91,20 @@ impl Simulation {
 
     /// [`Self::entity`], awaiting the GPU.
     pub async fn entity_async(&self, slot: usize) -> Option<EntityView> {
-        let v = match &self.engine {
+        let (state, mode) = match &self.engine {
             Engine::Gpu(g) => g.gpu.read_slot_async(&g.ctx, slot).await.ok()?,
             Engine::Cpu(c) => {
                 let e = &self.world.entities;
                 if slot >= e.capacity() {
                     return None;
                 }
-                SlotView {
-                    pos: e.pos[slot],
-                    vel: e.vel[slot],
-                    energy: e.energy[slot],
-                    age: e.age[slot],
-                    tribe_flags: e.tribe_flags[slot],
-                    id: e.id[slot],
-                    genes: e.genes[slot],
-                    mode: c.modes().get(slot).copied().unwrap_or(0),
-                }
+                let mode = c.modes().get(slot).copied().unwrap_or(0);
+                (e.get(slot as u32), mode)
             }
         };
-        (v.tribe_flags & FLAG_ALIVE != 0).then_some(EntityView {
-            id: v.id,
-            tribe: (v.tribe_flags & 0xffff) as u16,
-            pos: v.pos,
-            vel: v.vel,
-            energy: v.energy,
-            age: v.age,
-            genes: v.genes,
-            mode: v.mode,
+        state.alive().then_some(EntityView {
+            state,
+            mode,
             species: self.world.ledger.species.species_of(slot),
             parent: self.world.ledger.species.parent_of(slot),
         })

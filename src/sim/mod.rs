@@ -37,7 +37,7 @@ use crate::common::WorkPool;
 use crate::common::pass::Timings;
 use crate::cpu::CpuEngine;
 use crate::gpu::{GpuContext, GpuEngine, GpuError};
-use crate::model::entities::Entities;
+use crate::model::entities::{Entities, SlotState};
 use crate::model::food::Food;
 use crate::model::scenario::Scenario;
 use crate::regions::Regions;
@@ -57,23 +57,13 @@ pub struct TribeSummary {
     pub counters: crate::world::stats::TribeCounters,
 }
 
-/// One entity, for the inspector.
+/// One living entity, for the inspector: its slot's state and what the
+/// engine and the species book know of it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EntityView {
-    /// The entity's id (stable, never reused).
-    pub id: u32,
-    /// The entity's tribe (index into the scenario's tribes).
-    pub tribe: u16,
-    /// Position (wu).
-    pub pos: [f32; 2],
-    /// Velocity (wu/s).
-    pub vel: [f32; 2],
-    /// Energy (e).
-    pub energy: f32,
-    /// Age (s).
-    pub age: f32,
-    /// Packed genes.
-    pub genes: [u32; 5],
+    /// The slot's state (id, tribe and flags, position, velocity, energy,
+    /// age, genes).
+    pub state: SlotState,
     /// Behaviour in the last tick ([`crate::common::Mode`] code).
     pub mode: u8,
     /// Species ([`crate::species`]).

@@ -182,7 +182,7 @@ fn simulation_thread_runs_what_it_is_granted() {
     let v = r.view();
     assert_eq!(v.selected, Some((e.id[slot], slot as u32)));
     let seen = v.inspected.expect("the picked creature is alive");
-    assert_eq!(seen.pos, e.pos[slot]);
+    assert_eq!(seen.state.pos, e.pos[slot]);
     r.send(Command::Deselect);
     r.sync();
     assert_eq!(r.view().selected, None);

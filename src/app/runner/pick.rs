@@ -38,15 +38,18 @@ pub fn neighbors_in_view(sim: &Simulation, slot: usize, v: &EntityView, max: usi
     let e = sim.entities();
     let p = sim.params();
     let world = Vec2::new(p.world.width, p.world.height);
-    let radius = decode(Gene::Vision as usize, code(&v.genes, Gene::Vision as usize));
+    let radius = decode(
+        Gene::Vision as usize,
+        code(&v.state.genes, Gene::Vision as usize),
+    );
     let cos_half = (decode(
         Gene::ViewAngle as usize,
-        code(&v.genes, Gene::ViewAngle as usize),
+        code(&v.state.genes, Gene::ViewAngle as usize),
     )
     .to_radians()
         * 0.5)
         .cos();
-    let (pos, vel) = (Vec2::from(v.pos), Vec2::from(v.vel));
+    let (pos, vel) = (Vec2::from(v.state.pos), Vec2::from(v.state.vel));
     let speed = vel.length();
     let mut seen: Vec<(f32, Vec2)> = (0..e.capacity())
         .filter(|&i| i != slot && e.alive(i))

@@ -254,7 +254,10 @@ impl SimState {
         let sim = &self.sim;
         v.selected = self.selected;
         v.inspected = match self.selected {
-            Some((id, slot)) => sim.entity_async(slot as usize).await.filter(|e| e.id == id),
+            Some((id, slot)) => sim
+                .entity_async(slot as usize)
+                .await
+                .filter(|e| e.state.id == id),
             None => None,
         };
         v.lineage = v

@@ -197,10 +197,11 @@ fn inspector(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Reque
     let tribe = sim
         .scenario
         .tribes
-        .get(v.tribe as usize)
+        .get(v.state.tribe() as usize)
         .map_or("?", |t| t.name.as_str());
     ui.label(
-        RichText::new(format!("creature {id} ({tribe})")).color(tribe_color(sim, v.tribe as usize)),
+        RichText::new(format!("creature {id} ({tribe})"))
+            .color(tribe_color(sim, v.state.tribe() as usize)),
     );
     let mode = ["wandering", "grazing", "hunting", "fleeing"]
         .get(v.mode as usize)
@@ -208,17 +209,17 @@ fn inspector(ui: &mut egui::Ui, sim: &SimView, st: &mut UiState, req: &mut Reque
         .unwrap_or("?");
     ui.label(format!(
         "{mode}; energy {:.1}, age {:.1} s, at ({:.0}, {:.0}), speed {:.1}",
-        v.energy,
-        v.age,
-        v.pos[0],
-        v.pos[1],
-        glam::Vec2::from(v.vel).length()
+        v.state.energy,
+        v.state.age,
+        v.state.pos[0],
+        v.state.pos[1],
+        glam::Vec2::from(v.state.vel).length()
     ));
     species::inspected_lineage(ui, sim, &v, st);
     egui::Grid::new("inspected").show(ui, |ui| {
         for (k, name) in GENE_NAMES.iter().enumerate() {
             ui.label(*name);
-            ui.label(format!("{:.3}", decode(k, code(&v.genes, k))));
+            ui.label(format!("{:.3}", decode(k, code(&v.state.genes, k))));
             ui.end_row();
         }
     });

@@ -125,14 +125,17 @@ impl Pen<'_> {
     /// The inspected creature's view cone (vision radius, view angle around
     /// its heading) and lines to the creatures it sees.
     fn view_cone(&self, v: &EntityView, neighbors: &[Vec2]) {
-        let radius = decode(Gene::Vision as usize, code(&v.genes, Gene::Vision as usize));
+        let radius = decode(
+            Gene::Vision as usize,
+            code(&v.state.genes, Gene::Vision as usize),
+        );
         let half = decode(
             Gene::ViewAngle as usize,
-            code(&v.genes, Gene::ViewAngle as usize),
+            code(&v.state.genes, Gene::ViewAngle as usize),
         )
         .to_radians()
             * 0.5;
-        let (pos, vel) = (Vec2::from(v.pos), Vec2::from(v.vel));
+        let (pos, vel) = (Vec2::from(v.state.pos), Vec2::from(v.state.vel));
         let heading = vel.y.atan2(vel.x);
         let color = Color32::from_rgba_unmultiplied(255, 255, 255, 140);
         let me = self.to_pt(pos);

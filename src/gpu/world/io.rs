@@ -4,13 +4,13 @@
 use crate::gpu::buffers::Buffers;
 use crate::gpu::layout::{STEER_WORDS, WriteRecord, unpack_intent};
 use crate::gpu::{GpuContext, GpuError};
-use crate::model::entities::Entities;
+use crate::model::entities::{Entities, SlotState};
 use crate::model::food::Food;
 use crate::model::genes::GENE_COUNT;
 use crate::world::stats::GeneStat;
 
+use super::GpuWorld;
 use super::staging::{Staging, words};
-use super::{GpuWorld, SlotView};
 
 impl GpuWorld {
     /// Applies changed slots (sorted by slot) to the GPU state: full records
@@ -53,9 +53,9 @@ impl GpuWorld {
         self.b.read_food_async(ctx, like).await
     }
 
-    /// One slot's fields (one small readback): pos, vel, energy, age,
-    /// tribe and flags, id, genes, behaviour.
-    pub fn read_slot(&self, ctx: &GpuContext, slot: usize) -> Result<SlotView, GpuError> {
+    /// One slot's state and its behaviour in the last tick ([`crate::common::Mode`]
+    /// code), in one small readback.
+    pub fn read_slot(&self, ctx: &GpuContext, slot: usize) -> Result<(SlotState, u8), GpuError> {
         crate::gpu::readback::wait(self.read_slot_async(ctx, slot))
     }
 
@@ -64,20 +64,15 @@ impl GpuWorld {
         &self,
         ctx: &GpuContext,
         slot: usize,
-    ) -> Result<SlotView, GpuError> {
+    ) -> Result<(SlotState, u8), GpuError> {
         let b = &self.b;
         if slot >= self.slots() as usize {
             // Never used: a free slot.
-            return Ok(SlotView {
-                pos: [0.0; 2],
-                vel: [0.0; 2],
-                energy: 0.0,
-                age: 0.0,
-                tribe_flags: 0,
-                id: 0,
-                genes: [0; 5],
-                mode: 0,
-            });
+            let free = SlotState {
+                slot: slot as u32,
+                ..SlotState::default()
+            };
+            return Ok((free, 0));
         }
         let s = slot as u64;
         let parts: [(&wgpu::Buffer, u64); 9] = [
@@ -105,16 +100,17 @@ impl GpuWorld {
         ctx.queue.submit([enc.finish()]);
         let w = words(&staging.read(ctx, at).await?);
         let f = |k: usize| f32::from_bits(w[k]);
-        Ok(SlotView {
+        let state = SlotState {
+            slot: slot as u32,
+            id: w[7],
+            tribe_flags: w[6],
             pos: [f(0), f(1)],
             vel: [f(2), f(3)],
             energy: f(4),
             age: f(5),
-            tribe_flags: w[6],
-            id: w[7],
             genes: [w[8], w[9], w[10], w[11], w[12]],
-            mode: unpack_intent(w[13]).1 as u8,
-        })
+        };
+        Ok((state, unpack_intent(w[13]).1 as u8))
     }
 
     /// Each slot's behaviour in the last tick ([`crate::common::Mode`] codes).

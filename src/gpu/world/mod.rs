@@ -136,27 +136,6 @@ pub struct GpuBytes {
     pub other: u64,
 }
 
-/// One entity's fields, read from one slot.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SlotView {
-    /// Position (wu).
-    pub pos: [f32; 2],
-    /// Velocity (wu/s).
-    pub vel: [f32; 2],
-    /// Energy (e).
-    pub energy: f32,
-    /// Age (s).
-    pub age: f32,
-    /// Tribe (low 16 bits) and flags.
-    pub tribe_flags: u32,
-    /// The entity's id (stable, never reused).
-    pub id: u32,
-    /// Packed genes.
-    pub genes: [u32; 5],
-    /// Behaviour in the last tick ([`crate::common::Mode`] code).
-    pub mode: u8,
-}
-
 /// The GPU-resident world: the buffers and one module per pass.
 pub struct GpuWorld {
     b: Buffers,
