@@ -56,28 +56,63 @@ pub struct Outcome {
     pub rows: Vec<Row>,
     /// The metrics at the last tick run (empty when it failed).
     pub last: Vec<f64>,
+    /// The files the spec's `keep` asks for, by kind (`snapshot`,
+    /// `newick`, `species.csv`) and contents, when the run did not fail.
+    pub files: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// A fault injected into one run of an experiment, for tests: the run
+/// panics before its first tick (caught and recorded as a failure, like any
+/// panic inside a run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    /// The run it strikes.
+    pub run: u32,
+}
+
+impl Fault {
+    /// Parses `run_panic@RUN`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim().split_once('@') {
+            Some(("run_panic", n)) => n
+                .trim()
+                .parse()
+                .map(|run| Self { run })
+                .map_err(|_| format!("{text:?}: RUN is not a run index")),
+            _ => Err(format!(
+                "{text:?} is not understood (expected run_panic@RUN)"
+            )),
+        }
+    }
 }
 
 /// Runs `run` of `spec` on the CPU backend with `threads` worker threads
 /// (the result does not depend on them). A panic inside the run is caught
-/// and recorded as a failure, like an error.
-pub fn execute(spec: &Spec, run: &Run, threads: usize) -> Outcome {
+/// and recorded as a failure, like an error; `fault` makes one.
+pub fn execute(spec: &Spec, run: &Run, threads: usize, fault: Option<Fault>) -> Outcome {
     let start = Instant::now();
     let mut rows = Vec::new();
     let mut ticks = 0;
     let result = catch_unwind(AssertUnwindSafe(|| {
+        if fault.is_some_and(|f| f.run == run.index) {
+            panic!("run_panic@{}: a fault injected for tests", run.index);
+        }
         simulate(spec, run, threads, &mut rows, &mut ticks)
     }));
-    let (status, last) = match result {
-        Ok(Ok((status, last))) => (status, last),
-        Ok(Err(e)) => (Status::Failed(e), Vec::new()),
+    let (status, last, files) = match result {
+        Ok(Ok((status, last, files))) => (status, last, files),
+        Ok(Err(e)) => (Status::Failed(e), Vec::new(), Vec::new()),
         Err(panic) => {
             let text = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "a panic".into());
-            (Status::Failed(format!("panicked: {text}")), Vec::new())
+            (
+                Status::Failed(format!("panicked: {text}")),
+                Vec::new(),
+                Vec::new(),
+            )
         }
     };
     Outcome {
@@ -87,8 +122,12 @@ pub fn execute(spec: &Spec, run: &Run, threads: usize) -> Outcome {
         wall_s: start.elapsed().as_secs_f64(),
         rows,
         last,
+        files,
     }
 }
+
+/// What a run ends with: its status, its last metrics, the files it keeps.
+type Ending = (Status, Vec<f64>, Vec<(&'static str, Vec<u8>)>);
 
 fn simulate(
     spec: &Spec,
@@ -96,7 +135,7 @@ fn simulate(
     threads: usize,
     rows: &mut Vec<Row>,
     ticks: &mut u32,
-) -> Result<(Status, Vec<f64>), String> {
+) -> Result<Ending, String> {
     let mut sim =
         Simulation::new(run.scenario.clone(), Backend::Cpu, threads).map_err(|e| e.to_string())?;
     rows.push(Row {
@@ -119,7 +158,22 @@ fn simulate(
             break;
         }
     }
-    Ok((status, measure(&sim, &spec.record)))
+    let mut files = Vec::new();
+    if spec.keep.snapshot {
+        files.push(("snapshot", sim.to_snapshot().map_err(|e| e.to_string())?));
+    }
+    if spec.keep.phylogeny {
+        files.push(("newick", format!("{}\n", sim.phylogeny()).into_bytes()));
+    }
+    if spec.keep.species_csv {
+        let book = sim.species();
+        let mut text = crate::species::SpeciesBook::csv_header().join(",") + "\n";
+        for r in book.csv_records(sim.tick()) {
+            text += &(r.join(",") + "\n");
+        }
+        files.push(("species.csv", text.into_bytes()));
+    }
+    Ok((status, measure(&sim, &spec.record), files))
 }
 
 /// Whether a stop condition holds now.
@@ -153,8 +207,8 @@ mod tests {
              \"births\", \"gene_mean.speed\", \"species_alive\", \"food\"]\n\
              [set]\nentities = 1500\nseed = 11\n",
         );
-        let one = execute(&spec, &runs[0], 1);
-        let two = execute(&spec, &runs[0], 2);
+        let one = execute(&spec, &runs[0], 1, None);
+        let two = execute(&spec, &runs[0], 2, None);
         assert_eq!(one.status, Status::Ok);
         assert_eq!(one.ticks, 60);
         let ticks: Vec<u32> = one.rows.iter().map(|r| r.tick).collect();
@@ -172,7 +226,7 @@ mod tests {
             "ticks = 600\nevery = 10\nstop_when = [\"population_above.10\"]\n\
              [set]\nentities = 1500\nseed = 11\n",
         );
-        let out = execute(&spec, &runs[0], 1);
+        let out = execute(&spec, &runs[0], 1, None);
         assert_eq!(out.status, Status::Stopped("population_above.10".into()));
         assert_eq!(out.ticks, 1, "above 10 after the first tick");
         assert_eq!(out.rows.len(), 1, "only tick 0 is on the period");

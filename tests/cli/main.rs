@@ -1,4 +1,4 @@
-//! The `evosim` binary: its commands, the benchmark and the viewer's offscreen screenshots, run as a user would.
+//! The `evosim` binary: its commands, the benchmark, sweeps and the viewer's offscreen screenshots, run as a user would.
 //!
 //! One test binary for these modules, so that the crate is linked once for
 //! them all.
@@ -8,4 +8,5 @@ mod common;
 
 mod bench_cli;
 mod cli;
+mod sweep;
 mod viewer;

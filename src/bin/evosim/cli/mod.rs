@@ -3,6 +3,7 @@
 mod bench;
 mod run;
 mod species;
+mod sweep;
 #[cfg(feature = "viewer")]
 mod view;
 
@@ -96,6 +97,9 @@ enum Command {
     /// Measure tick times per entity count and backend (median, p95, p99,
     /// per pass, throughput, memory) as a table and JSON.
     Bench(bench::BenchArgs),
+    /// Run an experiment file's runs (every value of the varied parameters,
+    /// several seeds each) on every core, into Parquet tables; resumable.
+    Sweep(sweep::SweepArgs),
     /// Print every simulation parameter with its default value, as scenario TOML.
     Params,
 }
@@ -303,6 +307,7 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
                 .into(),
         )),
         Some(Command::Bench(args)) => bench::bench(args),
+        Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Params) => {
             let s = Scenario::default_scenario();
             let text = toml::to_string(&s.params()).map_err(|e| CliError::Runtime(e.into()))?;

@@ -9,8 +9,7 @@ use anyhow::Context;
 use serde_json::json;
 
 use evosim::Simulation;
-use evosim::common::NONE;
-use evosim::model::genes::GENE_NAMES;
+use evosim::species::SpeciesBook;
 
 /// The `--species-csv` file: a header, then one row per living species
 /// every `--stats-every` ticks.
@@ -21,32 +20,15 @@ impl SpeciesCsv {
     pub fn create(path: &Path, sim: &Simulation) -> anyhow::Result<Self> {
         let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut w = Self(csv::Writer::from_writer(BufWriter::new(f)));
-        let fixed = ["tick", "species", "parent", "tribe", "count", "founded"];
-        let genes = GENE_NAMES.iter().map(|g| format!("mean_{g}"));
-        w.0.write_record(fixed.into_iter().map(String::from).chain(genes))?;
+        w.0.write_record(SpeciesBook::csv_header())?;
         w.rows(sim)?;
         Ok(w)
     }
 
-    /// Writes a row per living species at the current tick (parent empty for
-    /// an initial species).
+    /// Writes a row per living species at the current tick.
     pub fn rows(&mut self, sim: &Simulation) -> csv::Result<()> {
-        for s in sim.species().list.iter().filter(|s| s.alive()) {
-            let parent = if s.parent == NONE {
-                String::new()
-            } else {
-                s.parent.to_string()
-            };
-            let fixed = [
-                sim.tick().to_string(),
-                s.id.to_string(),
-                parent,
-                s.tribe.to_string(),
-                s.population.to_string(),
-                s.founded.to_string(),
-            ];
-            let means = s.gene_means().map(|m| format!("{m:.4}"));
-            self.0.write_record(fixed.into_iter().chain(means))?;
+        for r in sim.species().csv_records(sim.tick()) {
+            self.0.write_record(r)?;
         }
         Ok(())
     }
