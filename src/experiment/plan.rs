@@ -124,13 +124,16 @@ pub fn runs(spec: &Spec, base: &Scenario) -> Result<Vec<Run>, SpecError> {
 mod tests {
     use super::*;
 
-    fn spec(text: &str) -> Spec {
-        Spec::from_toml(text).unwrap()
+    /// The file `text` and its runs on the default scenario.
+    fn planned(text: &str) -> (Spec, Vec<Run>) {
+        let spec = Spec::from_toml(text).unwrap();
+        let runs = runs(&spec, &Scenario::default_scenario()).unwrap();
+        (spec, runs)
     }
 
     #[test]
     fn a_product_and_a_zip_give_every_combination_once_last_key_fastest() {
-        let s = spec(
+        let (s, runs) = planned(
             r#"
             ticks = 10
             repetitions = 2
@@ -144,7 +147,6 @@ mod tests {
             "steering.hunt" = [50.0, 70.0]
             "#,
         );
-        let runs = runs(&s, &Scenario::default_scenario()).unwrap();
         assert_eq!(runs.len(), 3 * 3 * 2 * 2);
         assert_eq!(
             s.varied_keys(),
@@ -192,50 +194,46 @@ mod tests {
     #[test]
     fn each_seed_follows_from_the_experiment_seed_and_the_index_alone() {
         let text = "ticks = 5\nseed = 7\nrepetitions = 4\n[vary]\n\"mutation.rate\" = [0.1, 0.2]\n";
-        let a = runs(&spec(text), &Scenario::default_scenario()).unwrap();
+        let a = planned(text).1;
         for r in &a {
             assert_eq!(r.seed, run_seed(7, r.index));
             assert_eq!(r.scenario.seed, r.seed);
         }
         let seeds: std::collections::HashSet<u64> = a.iter().map(|r| r.seed).collect();
         assert_eq!(seeds.len(), a.len());
-        let other = runs(
-            &spec(&text.replace("seed = 7", "seed = 8")),
-            &Scenario::default_scenario(),
-        );
-        assert_ne!(other.unwrap()[0].seed, a[0].seed);
+        let other = planned(&text.replace("seed = 7", "seed = 8")).1;
+        assert_ne!(other[0].seed, a[0].seed);
         // A seed set by the file wins.
-        let fixed = runs(
-            &spec("ticks = 5\n[set]\nseed = 3\n"),
-            &Scenario::default_scenario(),
-        );
-        assert_eq!(fixed.unwrap()[0].seed, 3);
+        assert_eq!(planned("ticks = 5\n[set]\nseed = 3\n").1[0].seed, 3);
     }
+
+    /// Bad files, each with the key its error must name.
+    const BAD: [(&str, &str); 9] = [
+        ("ticks = 10\ncolour = 3\n", "colour"),
+        ("ticks = 10\nrecord = [\"populations\"]\n", "record"),
+        (
+            "ticks = 10\n[vary]\n\"mutation.rat\" = [0.1]\n",
+            "mutation.rat",
+        ),
+        (
+            "ticks = 10\n[vary]\n\"mutation.rate\" = []\n",
+            "vary.mutation.rate",
+        ),
+        (
+            "ticks = 10\n[vary]\n\"mutation.rate\" = [0.1, 7.0]\n",
+            "mutation.rate",
+        ),
+        ("ticks = 10\n[zip]\na = [1]\nb = [1, 2]\n", "zip.b"),
+        ("ticks = 10\nstop_when = [\"bored\"]\n", "stop_when"),
+        ("ticks = 0\n", "ticks"),
+        ("[vary]\n\"mutation.rate\" = [0.1]\n", "ticks"),
+    ];
 
     #[test]
     fn bad_files_name_the_key_and_the_reason() {
-        let base = Scenario::default_scenario();
-        for (text, key) in [
-            ("ticks = 10\ncolour = 3\n", "colour"),
-            ("ticks = 10\nrecord = [\"populations\"]\n", "record"),
-            (
-                "ticks = 10\n[vary]\n\"mutation.rat\" = [0.1]\n",
-                "mutation.rat",
-            ),
-            (
-                "ticks = 10\n[vary]\n\"mutation.rate\" = []\n",
-                "vary.mutation.rate",
-            ),
-            (
-                "ticks = 10\n[vary]\n\"mutation.rate\" = [0.1, 7.0]\n",
-                "mutation.rate",
-            ),
-            ("ticks = 10\n[zip]\na = [1]\nb = [1, 2]\n", "zip.b"),
-            ("ticks = 10\nstop_when = [\"bored\"]\n", "stop_when"),
-            ("ticks = 0\n", "ticks"),
-            ("[vary]\n\"mutation.rate\" = [0.1]\n", "ticks"),
-        ] {
-            let e = Spec::from_toml(text).and_then(|s| runs(&s, &base).map(|_| ()));
+        for (text, key) in BAD {
+            let e = Spec::from_toml(text)
+                .and_then(|s| runs(&s, &Scenario::default_scenario()).map(|_| ()));
             let e = e.expect_err(text).to_string();
             assert!(e.contains(key), "{text:?}: {e}");
             assert_eq!(e.lines().count(), 1, "{e}");

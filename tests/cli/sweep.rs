@@ -26,6 +26,7 @@ ticks = 60
 every = 20
 record = ["population", "births", "deaths", "kills", "starved", "tribe_population",
           "gene_mean.speed", "species_alive", "food"]
+keep = ["snapshot", "phylogeny", "species_csv"]
 
 [set]
 entities = 1500
@@ -148,6 +149,44 @@ fn one_job_or_two_give_the_same_tables_and_each_run_is_evosim_run() {
     let b = &runs[0];
     let status = b.column_by_name("status").unwrap().as_string::<i32>();
     assert!((0..4).all(|k| status.value(k) == "ok"));
+    // The files each run keeps: the same from either sweep (the snapshots
+    // hold the same world, and each its own region grid).
+    for what in ["newick", "species.csv"] {
+        let name = format!("runs/run-000002.{what}");
+        let bytes = std::fs::read(one.join(&name)).unwrap();
+        assert!(!bytes.is_empty(), "{name}");
+        assert_eq!(bytes, std::fs::read(two.join(&name)).unwrap(), "{name}");
+    }
+    let tree = std::fs::read_to_string(one.join("runs/run-000002.newick")).unwrap();
+    assert!(tree.trim_end().ends_with(';'), "{tree}");
+    let species = std::fs::read_to_string(one.join("runs/run-000002.species.csv")).unwrap();
+    assert!(species.starts_with("tick,species,parent,tribe,count,founded,mean_speed"));
+    assert!(
+        species.lines().skip(1).all(|l| l.starts_with("60,")),
+        "{species}"
+    );
+    let resumed_hash = |dir: &Path| {
+        let snapshot = dir.join("runs/run-000002.snapshot");
+        let out = evosim(&[
+            "run",
+            "--resume",
+            s(&snapshot),
+            "--ticks",
+            "5",
+            "--backend",
+            "cpu",
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+        json["state_hash"].as_str().unwrap().to_string()
+    };
+    assert_eq!(resumed_hash(&one), resumed_hash(&two), "the kept snapshots");
 
     // Run 3 alone, by the line --dry-run prints for it, with --stats-csv.
     let dry = sweep(&[s(&spec), "--dry-run"]);
@@ -378,6 +417,16 @@ fn shards_merged_are_the_whole_sweep() {
     sweep(&[s(&spec), "--out", s(&b), "--shard", "1/2", "--quiet"]);
     sweep(&["merge", s(&merged), s(&a), s(&b)]);
     assert_eq!(tables(&merged), tables(&whole));
+    let kept = |d: &Path| {
+        let mut v: Vec<_> = std::fs::read_dir(d.join("runs"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(kept(&merged), kept(&whole), "the kept files merged too");
+    assert_eq!(kept(&whole).len(), 12);
     // The same shard twice is refused.
     let twice = evosim(&["sweep", "merge", s(&dir.join("twice")), s(&a), s(&a)]);
     assert_eq!(twice.status.code(), Some(2));
