@@ -31,10 +31,14 @@ TOML
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc; }
 
+printf 'runs %s, entities %s, ticks %s\n' "$runs" "${ENTITIES:-3000}" "${TICKS:-3000}"
 # A run that fails (a seed whose terrain leaves a tribe no ground to spawn
 # on) fails in every variant alike: the exit status is not the measurement.
 t0=$(now); "$bin" sweep "$out/sweep.toml" --out "$out/jobs1" --jobs 1 --quiet || true; t1=$(now)
+sweep1=$(secs "$t0" "$t1"); printf 'sweep --jobs 1                 %8.1f s\n' "$sweep1"
 "$bin" sweep "$out/sweep.toml" --out "$out/jobs2" --jobs 2 --quiet || true; t2=$(now)
+sweep2=$(secs "$t1" "$t2"); printf 'sweep --jobs 2                 %8.1f s\n' "$sweep2"
+printf 'speedup 1 -> 2 jobs: %.2fx\n' "$(echo "$sweep1 / $sweep2" | bc -l)"
 # The same runs as processes: `evosim run` replaced by the binary's path.
 k=0
 while read -r line; do
@@ -42,15 +46,8 @@ while read -r line; do
   k=$((k + 1))
 done < "$out/runs.txt" > "$out/commands.txt"
 t3=$(now); bash "$out/commands.txt" > /dev/null 2>&1; t4=$(now)
-t5=$(now); xargs -P 2 -I{} bash -c "{} > /dev/null 2>&1" < "$out/commands.txt" || true; t6=$(now)
-
-sweep1=$(secs "$t0" "$t1"); sweep2=$(secs "$t1" "$t2")
-sep1=$(secs "$t3" "$t4"); sep2=$(secs "$t5" "$t6")
-printf 'runs %s, entities %s, ticks %s\n' "$runs" "${ENTITIES:-3000}" "${TICKS:-3000}"
-printf 'sweep --jobs 1        %8.1f s\n' "$sweep1"
-printf 'separate runs, 1 at a time %8.1f s\n' "$sep1"
-printf 'sweep --jobs 2        %8.1f s\n' "$sweep2"
-printf 'separate runs, 2 at a time %8.1f s\n' "$sep2"
+sep1=$(secs "$t3" "$t4"); printf 'separate runs, one at a time   %8.1f s\n' "$sep1"
 printf 'overhead, 1 job:  %+.1f%%\n' "$(echo "($sweep1 / $sep1 - 1) * 100" | bc -l)"
+t5=$(now); xargs -P 2 -I{} bash -c "{} > /dev/null 2>&1" < "$out/commands.txt" || true; t6=$(now)
+sep2=$(secs "$t5" "$t6"); printf 'separate runs, two at a time   %8.1f s\n' "$sep2"
 printf 'overhead, 2 jobs: %+.1f%%\n' "$(echo "($sweep2 / $sep2 - 1) * 100" | bc -l)"
-printf 'speedup 1 -> 2 jobs: %.2fx\n' "$(echo "$sweep1 / $sweep2" | bc -l)"

@@ -436,7 +436,7 @@ fn shards_merged_are_the_whole_sweep() {
 #[test]
 fn bad_experiment_files_are_one_line_errors_and_nothing_runs() {
     let dir = temp_dir("sweep-bad");
-    let cases: [(&str, &str, &str); 8] = [
+    let cases: [(&str, &str, &str); 9] = [
         ("unknown key", "ticks = 10\ncolour = 1\n", "colour"),
         (
             "unknown metric",
@@ -468,6 +468,11 @@ fn bad_experiment_files_are_one_line_errors_and_nothing_runs() {
             "stop condition",
             "ticks = 10\nstop_when = [\"bored\"]\n",
             "bored",
+        ),
+        (
+            "scenario",
+            "ticks = 10\nscenario = \"nope.toml\"\n",
+            "nope.toml",
         ),
     ];
     for (case, text, names) in cases {

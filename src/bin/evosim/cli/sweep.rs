@@ -98,8 +98,7 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
     let file = a.file.as_deref().expect("clap requires FILE");
     let plan = plan(file, a.shard)?;
     if a.dry_run {
-        print_runs(&plan, file);
-        return Ok(());
+        return print_runs(&plan, file);
     }
     let out = a.out.as_deref().expect("clap requires --out");
     let fault = match std::env::var("EVOSIM_FAULT") {
@@ -151,19 +150,26 @@ fn plan(file: &Path, shard: Option<(u32, u32)>) -> Result<Plan, CliError> {
         .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
     let base = match &spec.scenario {
         None => Scenario::default_scenario(),
-        Some(s) => {
-            // Relative to the experiment file's folder, else to here.
-            let beside = file.parent().map(|d| d.join(s)).filter(|p| p.is_file());
-            let path = beside.unwrap_or_else(|| PathBuf::from(s));
-            Scenario::load(&path)
-                .map_err(|e| CliError::Usage(format!("{}: scenario: {e}", file.display())))?
-        }
+        Some(s) => Scenario::load(&scenario_path(file, s))
+            .map_err(|e| CliError::Usage(format!("{}: scenario: {e}", file.display())))?,
     };
     Plan::new(&text, &file.display().to_string(), &base, shard).map_err(cli_error)
 }
 
-/// `--dry-run`: the runs as a table, then each one's `evosim run` line.
-fn print_runs(plan: &Plan, file: &Path) {
+/// The experiment file's `scenario`: beside the file if it is there, else
+/// as given (relative to here).
+fn scenario_path(file: &Path, scenario: &str) -> PathBuf {
+    let beside = file.parent().map(|d| d.join(scenario));
+    beside
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from(scenario))
+}
+
+/// `--dry-run`: the runs as a table, then each one's `evosim run` line. A
+/// reader that stops early (`| head`) is not an error.
+fn print_runs(plan: &Plan, file: &Path) -> Result<(), CliError> {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let keys: Vec<&str> = plan.spec.varied_keys();
     let cell = |v: &toml::Value| match v {
         toml::Value::String(s) => s.clone(),
@@ -191,14 +197,10 @@ fn print_runs(plan: &Plan, file: &Path) {
         let line: Vec<String> = (r.iter().zip(&widths))
             .map(|(s, w)| format!("{s:<w$}"))
             .collect();
-        println!("{}", line.join("  ").trim_end());
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
     }
-    println!();
-    println!("# each run alone ({} ticks):", plan.spec.ticks);
-    let scenario = plan.spec.scenario.as_ref().map(|s| {
-        let beside = file.parent().map(|d| d.join(s)).filter(|p| p.is_file());
-        beside.unwrap_or_else(|| PathBuf::from(s))
-    });
+    let _ = writeln!(out, "\n# each run alone ({} ticks):", plan.spec.ticks);
+    let scenario = plan.spec.scenario.as_ref().map(|s| scenario_path(file, s));
     for &k in &plan.selected {
         let r = &plan.runs[k as usize];
         let mut line = format!("evosim run --ticks {}", plan.spec.ticks);
@@ -212,7 +214,14 @@ fn print_runs(plan: &Plan, file: &Path) {
             line += &format!(" --set {}", quote(&format!("{}={}", o.key, cell(&o.value))));
         }
         line += &format!(" --seed {}", r.seed);
-        println!("{line}");
+        let _ = writeln!(out, "{line}");
+    }
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Runtime(anyhow::anyhow!("writing the runs: {e}")))
+        }
+        _ => Ok(()),
     }
 }
 
