@@ -61,27 +61,53 @@ pub struct Outcome {
     pub files: Vec<(&'static str, Vec<u8>)>,
 }
 
-/// A fault injected into one run of an experiment, for tests: the run
-/// panics before its first tick (caught and recorded as a failure, like any
-/// panic inside a run).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fault {
-    /// The run it strikes.
-    pub run: u32,
+/// A fault injected into one run of an experiment, for tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// `run_panic@RUN`: the run panics before its first tick (caught and
+    /// recorded as a failure, like any panic inside a run).
+    Panic {
+        /// The run it strikes.
+        run: u32,
+    },
+    /// `exit_once@RUN:MARKER`: halfway through the run, the process running
+    /// it aborts — if it is the first to delete the file `MARKER`. An
+    /// executor's crashed worker, once (a retried run finds no marker).
+    ExitOnce {
+        /// The run it strikes.
+        run: u32,
+        /// The file whose deletion arms it.
+        marker: std::path::PathBuf,
+    },
 }
 
 impl Fault {
-    /// Parses `run_panic@RUN`.
+    /// Parses `run_panic@RUN` or `exit_once@RUN:MARKER`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        match text.trim().split_once('@') {
-            Some(("run_panic", n)) => n
-                .trim()
+        let index = |n: &str| {
+            n.trim()
                 .parse()
-                .map(|run| Self { run })
-                .map_err(|_| format!("{text:?}: RUN is not a run index")),
+                .map_err(|_| format!("{text:?}: RUN is not a run index"))
+        };
+        match text.trim().split_once('@') {
+            Some(("run_panic", n)) => Ok(Self::Panic { run: index(n)? }),
+            Some(("exit_once", rest)) => match rest.split_once(':') {
+                Some((n, marker)) if !marker.is_empty() => Ok(Self::ExitOnce {
+                    run: index(n)?,
+                    marker: marker.into(),
+                }),
+                _ => Err(format!("{text:?}: expected exit_once@RUN:MARKER")),
+            },
             _ => Err(format!(
-                "{text:?} is not understood (expected run_panic@RUN)"
+                "{text:?} is not understood (expected run_panic@RUN or exit_once@RUN:MARKER)"
             )),
+        }
+    }
+
+    /// The run it strikes.
+    pub fn run(&self) -> u32 {
+        match self {
+            Self::Panic { run } | Self::ExitOnce { run, .. } => *run,
         }
     }
 }
@@ -89,15 +115,16 @@ impl Fault {
 /// Runs `run` of `spec` on the CPU backend with `threads` worker threads
 /// (the result does not depend on them). A panic inside the run is caught
 /// and recorded as a failure, like an error; `fault` makes one.
-pub fn execute(spec: &Spec, run: &Run, threads: usize, fault: Option<Fault>) -> Outcome {
+pub fn execute(spec: &Spec, run: &Run, threads: usize, fault: Option<&Fault>) -> Outcome {
     let start = Instant::now();
     let mut rows = Vec::new();
     let mut ticks = 0;
     let result = catch_unwind(AssertUnwindSafe(|| {
-        if fault.is_some_and(|f| f.run == run.index) {
+        let fault = fault.filter(|f| f.run() == run.index);
+        if let Some(Fault::Panic { .. }) = fault {
             panic!("run_panic@{}: a fault injected for tests", run.index);
         }
-        simulate(spec, run, threads, &mut rows, &mut ticks)
+        simulate(spec, run, threads, fault, &mut rows, &mut ticks)
     }));
     let (status, last, files) = match result {
         Ok(Ok((status, last, files))) => (status, last, files),
@@ -133,6 +160,7 @@ fn simulate(
     spec: &Spec,
     run: &Run,
     threads: usize,
+    fault: Option<&Fault>,
     rows: &mut Vec<Row>,
     ticks: &mut u32,
 ) -> Result<Ending, String> {
@@ -147,6 +175,13 @@ fn simulate(
         sim.step()
             .map_err(|e| format!("tick {}: {e}", sim.tick()))?;
         *ticks = sim.tick();
+        if let Some(Fault::ExitOnce { marker, .. }) = fault
+            && sim.tick() == spec.ticks / 2
+            && std::fs::remove_file(marker).is_ok()
+        {
+            // A crash of the process, as a killed worker's: nothing after it runs.
+            std::process::abort();
+        }
         if sim.tick().is_multiple_of(spec.every) {
             rows.push(Row {
                 tick: sim.tick(),
@@ -230,5 +265,27 @@ mod tests {
         assert_eq!(out.status, Status::Stopped("population_above.10".into()));
         assert_eq!(out.ticks, 1, "above 10 after the first tick");
         assert_eq!(out.rows.len(), 1, "only tick 0 is on the period");
+    }
+
+    #[test]
+    fn faults_parse_and_bad_ones_say_what_is_expected() {
+        assert_eq!(Fault::parse("run_panic@4"), Ok(Fault::Panic { run: 4 }));
+        assert_eq!(
+            Fault::parse("exit_once@2:/tmp/m:x"),
+            Ok(Fault::ExitOnce {
+                run: 2,
+                marker: "/tmp/m:x".into()
+            })
+        );
+        for bad in [
+            "run_panic@x",
+            "exit_once@2",
+            "exit_once@2:",
+            "boom@1",
+            "run_panic",
+        ] {
+            let e = Fault::parse(bad).unwrap_err();
+            assert!(e.contains("RUN"), "{bad}: {e}");
+        }
     }
 }

@@ -104,6 +104,50 @@ pub struct Part {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+impl Part {
+    /// The part with the files it keeps as one byte string, for an executor
+    /// that carries results between processes or machines: its JSON, a
+    /// line with the files' names and lengths (JSON), then their bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec(self).expect("a part serialises");
+        out.push(b'\n');
+        let index: Vec<(&str, usize)> = (self.files.iter())
+            .map(|(name, bytes)| (name.as_str(), bytes.len()))
+            .collect();
+        out.extend(serde_json::to_vec(&index).expect("names and lengths serialise"));
+        out.push(b'\n');
+        for (_, bytes) in &self.files {
+            out.extend_from_slice(bytes);
+        }
+        out
+    }
+
+    /// Reads [`Self::to_bytes`]'s form back.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, SweepError> {
+        let bad = |what: &str| SweepError::Io(format!("not a part: {what}"));
+        let mut lines = bytes.splitn(3, |&b| b == b'\n');
+        let (Some(head), Some(index), Some(mut rest)) = (lines.next(), lines.next(), lines.next())
+        else {
+            return Err(bad("fewer than three sections"));
+        };
+        let mut part: Part = serde_json::from_slice(head).map_err(|e| bad(&e.to_string()))?;
+        let index: Vec<(String, usize)> =
+            serde_json::from_slice(index).map_err(|e| bad(&e.to_string()))?;
+        for (name, len) in index {
+            if len > rest.len() || name.contains(['/', '\\']) || name.starts_with('.') {
+                return Err(bad(&format!("the file {name:?}")));
+            }
+            let (bytes, tail) = rest.split_at(len);
+            part.files.push((name, bytes.to_vec()));
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            return Err(bad("bytes after the last file"));
+        }
+        Ok(part)
+    }
+}
+
 /// A sweep's output folder.
 #[derive(Debug)]
 pub struct Store {
@@ -292,4 +336,60 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
         fs::rename(&tmp, path)
     };
     write().map_err(|e| SweepError::io(&format!("cannot write {}", path.display()), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(files: Vec<(String, Vec<u8>)>) -> Part {
+        Part {
+            run: 3,
+            seed: 7,
+            values: vec![0.25.into(), "a\nb".into()],
+            status: "ok".into(),
+            reason: None,
+            error: None,
+            ticks: 20,
+            wall_s: 0.5,
+            rows: vec![
+                (0, vec![Some(1.0), None]),
+                (20, vec![Some(0.1 + 0.2), Some(-0.0)]),
+            ],
+            last: vec![Some(0.1 + 0.2), Some(-0.0)],
+            files,
+        }
+    }
+
+    #[test]
+    fn a_part_and_its_files_cross_as_bytes_unchanged() {
+        for files in [
+            vec![],
+            vec![
+                ("run-000003.newick".into(), b"(a:1)\n\n;".to_vec()),
+                ("run-000003.evosnap".into(), vec![0, 10, 255, 10]),
+                ("run-000003.species.csv".into(), vec![]),
+            ],
+        ] {
+            let p = part(files);
+            assert_eq!(Part::from_bytes(&p.to_bytes()).unwrap(), p);
+        }
+    }
+
+    #[test]
+    fn damaged_part_bytes_are_errors() {
+        let p = part(vec![("run-000003.newick".into(), b"(a);".to_vec())]);
+        let bytes = p.to_bytes();
+        for cut in [0, 10, bytes.len() - 1] {
+            assert!(Part::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Part::from_bytes(&longer).is_err());
+        let sneaky = part(vec![("../x".into(), b"(a);".to_vec())]).to_bytes();
+        assert!(
+            Part::from_bytes(&sneaky).is_err(),
+            "a name outside the folder"
+        );
+    }
 }

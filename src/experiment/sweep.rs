@@ -120,6 +120,41 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// Plans the experiment file `file`: its `scenario` is looked for
+    /// beside the file first, then as given (relative to the working
+    /// folder).
+    pub fn from_file(file: &Path, shard: Option<(u32, u32)>) -> Result<Self, SweepError> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| SweepError::Usage(format!("cannot read {}: {e}", file.display())))?;
+        let spec = Spec::from_toml(&text)
+            .map_err(|e| SweepError::Usage(format!("{}: {e}", file.display())))?;
+        let base = match &spec.scenario {
+            None => Scenario::default_scenario(),
+            Some(s) => Scenario::load(&scenario_path(file, s))
+                .map_err(|e| SweepError::Usage(format!("{}: scenario: {e}", file.display())))?,
+        };
+        Self::new(&text, &file.display().to_string(), &base, shard)
+    }
+
+    /// Runs run `run` with `threads` worker threads and returns its part.
+    /// Pure: the same run gives the same part (its wall time aside) in any
+    /// thread or process holding the same plan.
+    pub fn execute(&self, run: u32, threads: usize, fault: Option<&Fault>) -> Part {
+        let r = &self.runs[run as usize];
+        part(r, execute(&self.spec, r, threads, fault))
+    }
+}
+
+/// An experiment file's `scenario`: beside the file if it is there, else
+/// as given (relative to the working folder).
+pub fn scenario_path(file: &Path, scenario: &str) -> PathBuf {
+    let beside = file.parent().map(|d| d.join(scenario));
+    beside
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from(scenario))
+}
+
 /// The column type of a varied key's values: whole numbers, numbers,
 /// booleans, else text.
 fn kind_of(values: &[toml::Value]) -> Kind {
@@ -205,8 +240,7 @@ impl Sweep {
     /// Runs one run with `threads` worker threads and returns its part. Pure:
     /// callable from any thread or process holding the same plan.
     pub fn execute(&self, run: u32, threads: usize) -> Part {
-        let r = &self.plan.runs[run as usize];
-        part(r, execute(&self.plan.spec, r, threads, self.fault))
+        self.plan.execute(run, threads, self.fault.as_ref())
     }
 
     /// Writes a finished run's part (and the files it keeps).

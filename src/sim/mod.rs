@@ -25,6 +25,7 @@ mod access;
 mod backend;
 pub mod engine;
 pub mod recovery;
+mod stats;
 
 use std::sync::{Arc, OnceLock};
 

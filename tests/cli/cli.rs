@@ -4,6 +4,7 @@
 use std::process::{Command, Output};
 
 use crate::common::gpu::have_gpu;
+use crate::common::last_json;
 
 fn evosim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_evosim"))
@@ -12,20 +13,11 @@ fn evosim(args: &[&str]) -> Output {
         .expect("run evosim")
 }
 
-fn last_json(out: &Output) -> serde_json::Value {
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().expect("some output");
-    serde_json::from_str(line).unwrap_or_else(|e| panic!("last line is not JSON ({e}): {line}"))
-}
-
 fn hash(args: &[&str]) -> String {
-    let out = evosim(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    last_json(&out)["state_hash"].as_str().unwrap().to_string()
+    last_json(&evosim(args))["state_hash"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]

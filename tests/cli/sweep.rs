@@ -177,14 +177,10 @@ fn one_job_or_two_give_the_same_tables_and_each_run_is_evosim_run() {
             "cpu",
             "--json",
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
-        json["state_hash"].as_str().unwrap().to_string()
+        crate::common::last_json(&out)["state_hash"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     assert_eq!(resumed_hash(&one), resumed_hash(&two), "the kept snapshots");
 

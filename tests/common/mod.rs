@@ -112,3 +112,16 @@ pub fn evosim(args: &[&str]) -> std::process::Output {
         .output()
         .expect("run evosim")
 }
+
+/// The last line of a command's stdout as JSON (`evosim run --json`'s
+/// summary), after asserting that the command succeeded.
+pub fn last_json(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "the command failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().expect("some output");
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("last line is not JSON ({e}): {line}"))
+}

@@ -67,11 +67,7 @@ fn soak_keeps_invariants_and_flat_memory() {
     }
     let out = child.wait_with_output().expect("output");
     let wall = start.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the soak run failed: {stderr}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let summary: serde_json::Value =
-        serde_json::from_str(stdout.lines().last().expect("summary")).expect("JSON summary");
+    let summary = crate::common::last_json(&out);
     assert_eq!(summary["tick"].as_u64(), Some(ticks));
     let n = samples.len();
     assert!(n >= 8, "too short to judge memory: {n} samples");

@@ -221,13 +221,8 @@ fn the_cli_writes_the_tree_the_species_csv_and_the_json_fields() {
         .arg(&csv)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let json = crate::common::last_json(&out);
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     let total = json["species_total"].as_u64().unwrap();
     assert!(json["species_alive"].as_u64().unwrap() <= total);
     assert!(stdout.contains("species: "), "{stdout}");

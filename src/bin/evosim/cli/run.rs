@@ -12,7 +12,7 @@ use serde_json::json;
 use super::species::{self, SpeciesCsv};
 use super::{CliError, RunArgs};
 use evosim::common::pass::Pass;
-use evosim::model::genes::{GENE_COUNT, GENE_NAMES};
+use evosim::model::genes::GENE_COUNT;
 use evosim::{Backend, Scenario, SimError, Simulation};
 
 pub fn run(a: RunArgs) -> Result<(), CliError> {
@@ -411,47 +411,10 @@ fn write_regions(o: &mut String, sim: &Simulation) {
 }
 
 fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
-    let c = sim.counters();
-    let genes = sim.gene_stats();
-    let tribes: Vec<_> = sim
-        .tribes()
-        .iter()
-        .zip(&genes)
-        .map(|(t, g)| {
-            let gj: serde_json::Map<String, serde_json::Value> = (0..GENE_COUNT)
-                .map(|k| (GENE_NAMES[k].to_string(), json!({"mean": g[k].mean, "std": g[k].std, "min": g[k].min, "max": g[k].max})))
-                .collect();
-            json!({
-                "name": t.name,
-                "population": t.counters.population,
-                "births": t.counters.births,
-                "deaths": t.counters.deaths,
-                "kills": t.counters.kills,
-                "starved": t.counters.starved,
-                "old_age": t.counters.old_age,
-                "genes": gj,
-            })
-        })
-        .collect();
-    let mut out = json!({
-        "scenario": sim.scenario().name,
-        "seed": sim.scenario().seed,
-        "backend": sim.backend().name(),
-        "adapter": sim.gpu().map(|g| g.adapter()),
-        "threads": sim.threads(),
-        "tick": sim.tick(),
-        "population": sim.population(),
-        "initial_population": sim.initial_population(),
-        "births": c.total(|t| t.births),
-        "deaths": c.total(|t| t.deaths),
-        "kills": c.total(|t| t.kills),
-        "starved": c.total(|t| t.starved),
-        "old_age": c.total(|t| t.old_age),
-        "births_dropped": c.births_dropped,
-        "state_hash": format!("{:016x}", sim.state_hash()),
+    let mut out = sim.stats_json();
+    let more = json!({
         "wall_s": wall,
         "ms_per_tick": wall * 1e3 / sim.tick().max(1) as f64,
-        "tribes": tribes,
         "regions": {
             "rows": sim.regions().grid.rows,
             "cols": sim.regions().grid.cols,
@@ -465,8 +428,8 @@ fn summary_json(sim: &Simulation, wall: f64) -> serde_json::Value {
         },
         "pool": sim.pool_status(),
     });
-    for (k, v) in species::json_fields(sim) {
-        out[k] = v;
+    for (k, v) in more.as_object().expect("an object") {
+        out[k] = v.clone();
     }
     out
 }

@@ -6,7 +6,6 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use serde_json::json;
 
 use evosim::Simulation;
 use evosim::species::SpeciesBook;
@@ -63,18 +62,4 @@ pub fn summary_line(sim: &Simulation) -> String {
         extinct,
         largest.join(", ")
     )
-}
-
-/// The species fields of `--json`.
-pub fn json_fields(sim: &Simulation) -> [(&'static str, serde_json::Value); 4] {
-    let b = sim.species();
-    [
-        ("species_alive", json!(b.alive_count())),
-        ("species_total", json!(b.total())),
-        ("species_extinct", json!(b.total() - b.alive_count())),
-        (
-            "species_hash",
-            json!(format!("{:016x}", sim.species_hash())),
-        ),
-    ]
 }

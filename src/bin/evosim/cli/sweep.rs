@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use evosim::Scenario;
 use evosim::experiment::store::Part;
 use evosim::experiment::{Fault, Plan, Summary, Sweep, SweepError, merge, tables};
 
@@ -144,25 +143,7 @@ pub fn sweep(a: SweepArgs) -> Result<(), CliError> {
 
 /// Reads and plans the experiment file: every run's scenario checked.
 fn plan(file: &Path, shard: Option<(u32, u32)>) -> Result<Plan, CliError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", file.display())))?;
-    let spec = evosim::experiment::Spec::from_toml(&text)
-        .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
-    let base = match &spec.scenario {
-        None => Scenario::default_scenario(),
-        Some(s) => Scenario::load(&scenario_path(file, s))
-            .map_err(|e| CliError::Usage(format!("{}: scenario: {e}", file.display())))?,
-    };
-    Plan::new(&text, &file.display().to_string(), &base, shard).map_err(cli_error)
-}
-
-/// The experiment file's `scenario`: beside the file if it is there, else
-/// as given (relative to here).
-fn scenario_path(file: &Path, scenario: &str) -> PathBuf {
-    let beside = file.parent().map(|d| d.join(scenario));
-    beside
-        .filter(|p| p.is_file())
-        .unwrap_or_else(|| PathBuf::from(scenario))
+    Plan::from_file(file, shard).map_err(cli_error)
 }
 
 /// `--dry-run`: the runs as a table, then each one's `evosim run` line. A
@@ -200,7 +181,8 @@ fn print_runs(plan: &Plan, file: &Path) -> Result<(), CliError> {
         let _ = writeln!(out, "{}", line.join("  ").trim_end());
     }
     let _ = writeln!(out, "\n# each run alone ({} ticks):", plan.spec.ticks);
-    let scenario = plan.spec.scenario.as_ref().map(|s| scenario_path(file, s));
+    let scenario =
+        (plan.spec.scenario.as_ref()).map(|s| evosim::experiment::sweep::scenario_path(file, s));
     for &k in &plan.selected {
         let r = &plan.runs[k as usize];
         let mut line = format!("evosim run --ticks {}", plan.spec.ticks);
