@@ -63,7 +63,9 @@ def main():
         right.fill_between(m.index, (m - s).values, (m + s).values, color=line.get_color(), alpha=0.15)
     right.set(xlabel="mutation rate", ylabel="speed gene (world units/s)",
               title="Speed gene: mean ± spread within a tribe")
-    right.legend(fontsize=8)
+    low, high = right.get_ylim()
+    right.set_ylim(low, high + 0.18 * (high - low))  # room for the legend
+    right.legend(fontsize=8, loc="upper center", ncol=2)
     fig.suptitle(f"experiments/mutation.toml from Python: {len(ok)} runs, mean over 4 seeds (shaded: range / ± std)")
     fig.tight_layout()
     Path(a.picture).parent.mkdir(parents=True, exist_ok=True)
