@@ -3,15 +3,14 @@
 //! anywhere into a part (bytes), and the output folder that records parts
 //! and writes the tables.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use evosim::Scenario;
 use evosim::experiment::store::Part;
-use evosim::experiment::sweep::scenario_path;
-use evosim::experiment::{Fault, Plan, Spec, Sweep};
+use evosim::experiment::{Fault, Plan, Sweep};
 
 use crate::convert::{self, sweep_error, value};
 
@@ -32,13 +31,12 @@ fn fault(text: Option<&str>) -> PyResult<Option<Fault>> {
 }
 
 impl PyExperiment {
-    fn planned(text: &str, origin: &str, base: Scenario) -> PyResult<Self> {
-        let base_text = toml::to_string(&base).map_err(|e| convert::runtime(e.to_string()))?;
-        let plan = Plan::new(text, origin, &base, None).map_err(sweep_error)?;
+    fn planned(plan: Plan, origin: &str) -> PyResult<Self> {
+        let base = toml::to_string(&plan.base).map_err(|e| convert::runtime(e.to_string()))?;
         Ok(Self {
             plan,
             origin: origin.into(),
-            base: base_text,
+            base,
         })
     }
 }
@@ -51,18 +49,16 @@ impl PyExperiment {
     #[new]
     #[pyo3(signature = (text, origin, base=None))]
     fn new(text: &str, origin: &str, base: Option<&str>) -> PyResult<Self> {
-        let base = match base {
-            Some(b) => Scenario::from_toml(b, "base scenario").map_err(convert::scenario_error)?,
-            None => {
-                let spec = Spec::from_toml(text).map_err(|e| value(format!("{origin}: {e}")))?;
-                match &spec.scenario {
-                    None => Scenario::default_scenario(),
-                    Some(s) => Scenario::load(&PathBuf::from(s))
-                        .map_err(|e| value(format!("{origin}: scenario: {e}")))?,
-                }
+        let plan = match base {
+            Some(b) => {
+                let base =
+                    Scenario::from_toml(b, "base scenario").map_err(convert::scenario_error)?;
+                Plan::new(text, origin, &base, None)
             }
+            // The file's `scenario` relative to the working folder.
+            None => Plan::from_text(text, Path::new(origin), None),
         };
-        Self::planned(text, origin, base)
+        Self::planned(plan.map_err(sweep_error)?, origin)
     }
 
     /// Reads the experiment file `path` (its `scenario` beside it first).
@@ -70,13 +66,8 @@ impl PyExperiment {
     fn from_file(path: PathBuf) -> PyResult<Self> {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| convert::os(format!("cannot read {}: {e}", path.display())))?;
-        let spec = Spec::from_toml(&text).map_err(|e| value(format!("{}: {e}", path.display())))?;
-        let base = match &spec.scenario {
-            None => Scenario::default_scenario(),
-            Some(s) => Scenario::load(&scenario_path(&path, s))
-                .map_err(|e| value(format!("{}: scenario: {e}", path.display())))?,
-        };
-        Self::planned(&text, &path.display().to_string(), base)
+        let plan = Plan::from_text(&text, &path, None).map_err(sweep_error)?;
+        Self::planned(plan, &path.display().to_string())
     }
 
     /// An experiment given as a dict of the file's shape.

@@ -49,6 +49,8 @@ pub struct Plan {
     pub selected: Vec<u32>,
     /// What `experiment.json` says.
     pub manifest: Manifest,
+    /// The scenario the runs start from.
+    pub base: Scenario,
 }
 
 impl Plan {
@@ -116,6 +118,7 @@ impl Plan {
             runs,
             selected,
             manifest,
+            base: base.clone(),
         })
     }
 }
@@ -127,14 +130,24 @@ impl Plan {
     pub fn from_file(file: &Path, shard: Option<(u32, u32)>) -> Result<Self, SweepError> {
         let text = std::fs::read_to_string(file)
             .map_err(|e| SweepError::Usage(format!("cannot read {}: {e}", file.display())))?;
-        let spec = Spec::from_toml(&text)
+        Self::from_text(&text, file, shard)
+    }
+
+    /// Plans `text`, read from the experiment file `file` (see
+    /// [`Self::from_file`]).
+    pub fn from_text(
+        text: &str,
+        file: &Path,
+        shard: Option<(u32, u32)>,
+    ) -> Result<Self, SweepError> {
+        let spec = Spec::from_toml(text)
             .map_err(|e| SweepError::Usage(format!("{}: {e}", file.display())))?;
         let base = match &spec.scenario {
             None => Scenario::default_scenario(),
             Some(s) => Scenario::load(&scenario_path(file, s))
                 .map_err(|e| SweepError::Usage(format!("{}: scenario: {e}", file.display())))?,
         };
-        Self::new(&text, &file.display().to_string(), &base, shard)
+        Self::new(text, &file.display().to_string(), &base, shard)
     }
 
     /// Runs run `run` with `threads` worker threads and returns its part.
