@@ -16,8 +16,27 @@
 # Both with +simd128. Installs what is missing: the wasm32 target, nightly's
 # rust-src, the wasm-bindgen-cli matching Cargo.lock (from crates.io).
 #
+# The page registers coi-worker.js, a service worker that adds COOP/COEP, when
+# its server does not send them: it then runs threaded from any static host.
+#
 #   scripts/build-web.sh            # then scripts/serve-web.sh
+#   scripts/build-web.sh --site DIR # and copy the page to DIR, ready to publish
 set -euo pipefail
+site=
+case "${1:-}" in
+    "") ;;
+    --site)
+        site=${2:?"build-web: --site needs a folder (scripts/build-web.sh --site DIR)"}
+        [ $# -eq 2 ] || { echo "build-web: unexpected arguments after --site $site" >&2; exit 2; } ;;
+    *) echo "build-web: unknown argument '$1' (usage: scripts/build-web.sh [--site DIR])" >&2; exit 2 ;;
+esac
+if [ -n "$site" ]; then
+    site=$(realpath -m "$site")
+    if [ -e "$site" ] && [ -n "$(ls -A "$site")" ]; then
+        echo "build-web: --site $site is not empty: give a new or empty folder" >&2
+        exit 2
+    fi
+fi
 cd "$(dirname "$0")/.."
 root=$(pwd)
 out=target/web
@@ -65,8 +84,13 @@ wasm-bindgen --target web --no-typescript --out-dir "$out/pkg-single" \
     "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/evosim_web.wasm"
 wasm-bindgen --target web --no-typescript --out-dir "$out/pkg-threads" \
     target/wasm-threads/wasm32-unknown-unknown/release/evosim_web.wasm
-cp web/index.html web/bootstrap.js web/worker.js web/style.css "$out/"
+cp web/index.html web/bootstrap.js web/worker.js web/coi-worker.js web/style.css "$out/"
 cp scenarios/*.toml "$out/scenarios/"
 single=$(du -k "$out/pkg-single/evosim_web_bg.wasm" | cut -f1)
 threads=$(du -k "$out/pkg-threads/evosim_web_bg.wasm" | cut -f1)
 echo "build-web: built $out/ (wasm ${single} KiB single-threaded, ${threads} KiB threaded); serve it with scripts/serve-web.sh"
+if [ -n "$site" ]; then
+    mkdir -p "$site"
+    cp -r "$out"/index.html "$out"/*.js "$out"/style.css "$out"/scenarios "$out"/pkg-single "$out"/pkg-threads "$site/"
+    echo "build-web: wrote the site to $site: publish it as it is on any static host (see web/README.md)"
+fi

@@ -46,8 +46,14 @@ fn browser_demo_runs_in_workers_on_webgpu_and_on_the_cpu() {
         eprintln!("skipped: {why}");
         return;
     }
+    // The page, and a copy of it as a site to publish (served by
+    // `python3 -m http.server`, which sends no COOP/COEP headers).
+    let site = root().join("target/web-site");
+    let _ = std::fs::remove_dir_all(&site);
     let build = Command::new("bash")
         .arg(root().join("scripts/build-web.sh"))
+        .arg("--site")
+        .arg(&site)
         .current_dir(root())
         .status()
         .expect("run scripts/build-web.sh");
@@ -56,6 +62,7 @@ fn browser_demo_runs_in_workers_on_webgpu_and_on_the_cpu() {
         .arg(root().join("web/tests/browser.mjs"))
         .current_dir(root())
         .env("WEB_ROOT", root().join("target/web"))
+        .env("WEB_SITE", &site)
         .env("EVOSIM_BIN", env!("CARGO_BIN_EXE_evosim"))
         .output()
         .expect("run node web/tests/browser.mjs");

@@ -5,7 +5,9 @@
 // keeps the worker's last checkpoint, restarts a crashed worker from it, and
 // exposes window.evosim.status() for tests:
 //   {mode, tick, population, backend, adapter, state_hash, message,
-//    threads, isolated, restarts, restart, memory_mb}
+//    threads, isolated, isolation, restarts, restart, memory_mb}
+// Served without COOP/COEP headers, it registers coi-worker.js and reloads
+// once, to be cross-origin isolated (threads) all the same.
 //
 // URL parameters read here: threads (rayon's pool size: 1 … 16, default the
 // number of cores). The others are the simulation's (see web/src/lib.rs).
@@ -57,6 +59,10 @@ function wasmThreads() {
 }
 
 const isolated = self.crossOriginIsolated === true;
+// How the page is isolated: 'headers' (its server's), 'service-worker'
+// (coi-worker.js, after one reload), or null; and why not, when it is not.
+let isolation = null;
+let notIsolatedWhy = null;
 let threaded = false;
 let threads = 1;
 let last = { mode: 'loading', tick: 0, population: 0 };
@@ -75,6 +81,7 @@ window.evosim = {
       ...rest,
       threads: poolThreads ?? threads,
       isolated,
+      isolation,
       restarts,
       restart: restartNote,
     };
@@ -224,7 +231,45 @@ function crashed(why) {
   startWorker({ bytes: checkpoint?.bytes ?? null, to: at });
 }
 
-function main() {
+const RELOADED = 'evosim-coi-reload';
+
+/**
+ * Makes the page cross-origin isolated where its server sends no COOP/COEP
+ * headers: registers coi-worker.js (which adds them to every response) and
+ * reloads once. Resolves to true when the page is about to reload. Where
+ * service workers are unavailable (or did not take effect) it resolves to
+ * false with the reason in `notIsolatedWhy`.
+ */
+async function isolate() {
+  const tried = sessionStorage.getItem(RELOADED) !== null;
+  sessionStorage.removeItem(RELOADED);
+  if (isolated) {
+    isolation = navigator.serviceWorker?.controller ? 'service-worker' : 'headers';
+    return false;
+  }
+  if (tried) {
+    notIsolatedWhy = 'its server sends no COOP/COEP headers and the service worker that adds them did not take effect';
+    return false;
+  }
+  if (!window.isSecureContext || !navigator.serviceWorker) {
+    notIsolatedWhy = 'its server sends no COOP/COEP headers and service workers are unavailable here';
+    return false;
+  }
+  try {
+    await navigator.serviceWorker.register('coi-worker.js');
+    const late = new Promise((_, fail) => setTimeout(() => fail(new Error('not active after 10 s')), 10_000));
+    await Promise.race([navigator.serviceWorker.ready, late]);
+  } catch (e) {
+    notIsolatedWhy = `its server sends no COOP/COEP headers and no service worker could add them (${e.message ?? e})`;
+    return false;
+  }
+  sessionStorage.setItem(RELOADED, '1');
+  location.reload();
+  return true;
+}
+
+async function main() {
+  if (await isolate()) return;
   if (typeof WebAssembly !== 'object') {
     show('This browser has no WebAssembly: evosim cannot run here.');
     return;
@@ -241,16 +286,14 @@ function main() {
     line('pool', `${threads} worker thread${threads === 1 ? '' : 's'} (rayon on Web Workers)`);
   } else {
     const why = !isolated
-      ? 'the page is not cross-origin isolated (its server sends no COOP/COEP headers)'
+      ? `the page is not cross-origin isolated (${notIsolatedWhy ?? 'its server sends no COOP/COEP headers'})`
       : 'this browser has no WebAssembly threads';
     line('pool', `1 thread: ${why}, so the simulation runs on one thread — same results, slower`);
   }
   startWorker(null);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e) => {
   last = { ...last, mode: 'failed', message: String(e.message ?? e) };
   show(String(e.message ?? e));
-}
+});

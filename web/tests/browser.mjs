@@ -21,7 +21,10 @@
 //    isolated, and its hash at tick 300 equals `evosim run --backend cpu`;
 //    threads=1 equals too; the screenshot shows the panels and the world in
 //    the native viewer's colours.
-// 4. Served without COOP/COEP: one thread, the page says why, same hash.
+// 4. Served without COOP/COEP headers (the site of build-web.sh --site from
+//    `python3 -m http.server`): the page registers its service worker and
+//    reloads once, then is cross-origin isolated on 2 threads, same hash.
+//    Without service workers: one thread, the page says why, same hash.
 // 5. fault=worker_panic@400: the worker dies, the page restarts it from the
 //    checkpoint of tick 300, says so, and the hash at tick 500 is the native one.
 // 6. A bad threads value is an error naming the parameter.
@@ -31,7 +34,7 @@
 // 7. present=canvas and present=copy draw the world in the native viewer's
 //    colours (mean colour of the world area within a small tolerance of a
 //    native `evosim view --screenshot` of the same world).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -149,8 +152,27 @@ function panels(png) {
   return { grey: grey / n, text: text / n };
 }
 
-async function visit(browser, url, done, label) {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+/** The notice bar (shown) ends where the canvas begins, at the test's window
+ *  size and at 1400×860: the viewer's panels, drawn in the canvas, are never
+ *  under a notice. The window is put back after. */
+async function noticeClear(page, label) {
+  const size = page.viewportSize();
+  for (const [width, height] of [[size.width, size.height], [1400, 860]]) {
+    await page.setViewportSize({ width, height });
+    const [notice, canvas] = await Promise.all([
+      page.locator('#notice').boundingBox(), page.locator('#evosim').boundingBox()]);
+    check(notice !== null && canvas !== null && notice.height > 0
+      && notice.y + notice.height <= canvas.y + 0.5 && canvas.y + canvas.height <= height + 0.5,
+      `${label} at ${width}×${height}: the notice (y ${notice?.y} to ${notice && notice.y + notice.height}) ` +
+      `ends above the canvas (y ${canvas?.y} to ${canvas && canvas.y + canvas.height})`);
+  }
+  await page.setViewportSize(size);
+}
+
+async function visit(browser, url, done, label, options = {}) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 720 }, ...options });
+  let loads = 0;
+  page.on('load', () => { loads += 1; });
   const logs = [];
   page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
@@ -165,7 +187,27 @@ async function visit(browser, url, done, label) {
     const errors = logs.filter((l) => /error|panic/i.test(l));
     if (errors.length) console.log(`${label}: console:\n  ${errors.slice(0, 20).join('\n  ')}`);
   }
-  return { page, status, logs };
+  return { page, status, logs, loads };
+}
+
+/** `python3 -m http.server` serving `dir` on a free port: the process and its base URL. */
+async function pythonServer(dir) {
+  const { createServer } = await import('node:net');
+  const port = await new Promise((ok) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
+  const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir],
+    { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}/`;
+  for (let k = 0; k < 100; k++) {
+    if (await fetch(base).then((r) => r.ok, () => false)) return { child, base };
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  child.kill();
+  throw new Error(`python3 -m http.server did not answer on ${base}`);
 }
 
 const server = await serve(ROOT, 0);
@@ -284,6 +326,7 @@ try {
         const notice = await page.locator('#notice').innerText();
         check(/No WebGPU/.test(notice) && /WebGL2/.test(notice),
           `the page says there is no WebGPU and draws with WebGL2: "${notice.slice(0, 60)}…"`);
+        await noticeClear(page, 'webgl2');
         const pool = await page.locator('#pool').innerText();
         check(/^2 worker threads/.test(pool), `the page shows its workers: "${pool}"`);
         const png = await page.locator('#evosim').screenshot();
@@ -298,11 +341,30 @@ try {
       await page.close();
     }
 
+    const site = process.env.WEB_SITE;
+    if (site === undefined) {
+      check(false, 'WEB_SITE names the folder of scripts/build-web.sh --site');
+    } else {
+      const python = await pythonServer(site);
+      try {
+        const sw = await visit(plain, `${python.base}?entities=1500&seed=11&ticks=300&speed=16&threads=2`,
+          stopped(300), 'static host, service worker');
+        check(sw.loads === 2, `the page reloaded once to come under its service worker: ${sw.loads} loads`);
+        check(sw.status.isolated === true && sw.status.isolation === 'service-worker' && sw.status.threads === 2,
+          `python3 -m http.server: isolated ${sw.status.isolated} by ${sw.status.isolation}, threads ${sw.status.threads}`);
+        check(sw.status.tick === 300 && sw.status.state_hash === want,
+          `through the service worker: state hash at tick ${sw.status.tick}: ${sw.status.state_hash}, native ${want}`);
+        await sw.page.close();
+      } finally {
+        python.child.kill();
+      }
+    }
+
     const one = await visit(plain, `${plainBase}?entities=1500&seed=11&ticks=300&speed=16&threads=2`, stopped(300),
-      'not isolated');
+      'not isolated, no service workers', { serviceWorkers: 'block' });
     const pool = await one.page.locator('#pool').innerText();
     check(one.status.isolated === false && one.status.threads === 1,
-      `without COOP/COEP: isolated ${one.status.isolated}, threads ${one.status.threads}`);
+      `without COOP/COEP and service workers: isolated ${one.status.isolated}, threads ${one.status.threads}`);
     check(/not cross-origin isolated/.test(pool) && /one thread/.test(pool), `the page says why: "${pool}"`);
     check(one.status.tick === 300 && one.status.state_hash === want,
       `one thread: state hash at tick ${one.status.tick}: ${one.status.state_hash}, native ${want}`);
@@ -342,6 +404,7 @@ try {
       `canvas2d: species hash ${status.species_hash}, native ${nativeSpecies(1500, 11, 300)}`);
     const notice = await page.locator('#notice').innerText();
     check(/No WebGPU/.test(notice) && /2D canvas/.test(notice), `the page says so: "${notice.slice(0, 90)}…"`);
+    await noticeClear(page, 'canvas2d');
     const png = await page.locator('#evosim').screenshot();
     writeFileSync(join(SHOTS, 'canvas2d.png'), png);
     const pic = picture(png);
