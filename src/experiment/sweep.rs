@@ -121,9 +121,7 @@ impl Plan {
             base: base.clone(),
         })
     }
-}
 
-impl Plan {
     /// Plans the experiment file `file`: its `scenario` is looked for
     /// beside the file first, then as given (relative to the working
     /// folder).
