@@ -107,6 +107,11 @@ def test_arrays_have_one_row_per_living_creature_and_agree_with_stats():
 
 def test_step_releases_the_gil():
     sim = evosim.Simulation(entities=3000, seed=1, backend="cpu", threads=1)
+    # Enough ticks for the call to last about 0.3 s on this machine.
+    began = time.perf_counter()
+    sim.step(5)
+    per_tick = (time.perf_counter() - began) / 5
+    n = max(10, min(20_000, int(0.3 / max(per_tick, 1e-6))))
     count = 0
     stop = threading.Event()
 
@@ -118,18 +123,22 @@ def test_step_releases_the_gil():
     sys.setswitchinterval(0.001)
     t = threading.Thread(target=count_up)
     t.start()
+    alone = time.perf_counter()
     time.sleep(0.05)
     start = count
+    rate = start / (time.perf_counter() - alone)  # counts a second, the main thread asleep
     began = time.perf_counter()
-    sim.step(40)
+    sim.step(n)
     took = time.perf_counter() - began
     during = count - start
     stop.set()
     t.join()
     # With the GIL held for the whole call the counter could move only at
-    # its edges; released, it counts all along.
-    assert took > 0.05, "the steps must take long enough to see"
-    assert during > 10_000, f"the other thread counted {during} in {took:.2f} s"
+    # its edges (a switch interval or two, about 0.002 s of counting);
+    # released, it counts all along, at about its rate alone.
+    assert took > 0.05, f"{n} ticks took {took:.3f} s: too short to see"
+    assert during > 0.2 * rate * took, (
+        f"the other thread counted {during} in {took:.2f} s, alone {rate:.0f} a second")
 
 
 def test_save_and_load_continue_the_same_world(tmp_path):
