@@ -141,6 +141,7 @@ def _run_ray(exp: "_evosim.Experiment", sweep: "_evosim.Sweep", jobs: Optional[i
     if not ray.is_initialized():
         ray.init(address=os.environ.get("RAY_ADDRESS"), log_to_driver=False)
     task = ray.remote(num_cpus=threads, max_retries=RAY_MAX_RETRIES)(_ray_execute)
+    text, origin, base = exp.text, exp.origin, exp.base
     pending = list(sweep.pending())
     limit = jobs or len(pending)
     inflight: Dict[Any, int] = {}
@@ -148,7 +149,7 @@ def _run_ray(exp: "_evosim.Experiment", sweep: "_evosim.Sweep", jobs: Optional[i
     while pending or inflight:
         while pending and len(inflight) < limit:
             k = pending.pop(0)
-            ref = task.remote(exp.text, exp.origin, exp.base, k, threads, fault)
+            ref = task.remote(text, origin, base, k, threads, fault)
             inflight[ref] = k
         done, _ = ray.wait(list(inflight), num_returns=1)
         for ref in done:

@@ -15,30 +15,17 @@ use evosim::experiment::{Fault, Plan, Sweep};
 use crate::convert::{self, sweep_error, value};
 
 /// An experiment planned: the file's text, where it came from, the base
-/// scenario, and every run. Picklable through its three texts
-/// (`Experiment(text, origin, base)`), which is how a run travels to
+/// scenario, and every run. Rebuilt anywhere from its three texts
+/// (`Experiment(text, origin, base)`): that is how a run travels to
 /// another process or machine.
 #[pyclass(module = "evosim._evosim", name = "Experiment", frozen)]
 pub struct PyExperiment {
     plan: Plan,
-    origin: String,
-    base: String,
 }
 
 fn fault(text: Option<&str>) -> PyResult<Option<Fault>> {
     text.map(|t| Fault::parse(t).map_err(|m| value(format!("EVOSIM_FAULT: {m}"))))
         .transpose()
-}
-
-impl PyExperiment {
-    fn planned(plan: Plan, origin: &str) -> PyResult<Self> {
-        let base = toml::to_string(&plan.base).map_err(|e| convert::runtime(e.to_string()))?;
-        Ok(Self {
-            plan,
-            origin: origin.into(),
-            base,
-        })
-    }
 }
 
 #[pymethods]
@@ -58,7 +45,9 @@ impl PyExperiment {
             // The file's `scenario` relative to the working folder.
             None => Plan::from_text(text, Path::new(origin), None),
         };
-        Self::planned(plan.map_err(sweep_error)?, origin)
+        Ok(Self {
+            plan: plan.map_err(sweep_error)?,
+        })
     }
 
     /// Reads the experiment file `path` (its `scenario` beside it first).
@@ -67,7 +56,7 @@ impl PyExperiment {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| convert::os(format!("cannot read {}: {e}", path.display())))?;
         let plan = Plan::from_text(&text, &path, None).map_err(sweep_error)?;
-        Self::planned(plan, &path.display().to_string())
+        Ok(Self { plan })
     }
 
     /// An experiment given as a dict of the file's shape.
@@ -87,13 +76,13 @@ impl PyExperiment {
     /// Where the experiment came from (a path, or "experiment").
     #[getter]
     fn origin(&self) -> &str {
-        &self.origin
+        &self.plan.manifest.file
     }
 
     /// The base scenario, as TOML text.
     #[getter]
-    fn base(&self) -> &str {
-        &self.base
+    fn base(&self) -> PyResult<String> {
+        toml::to_string(&self.plan.base).map_err(|e| convert::runtime(e.to_string()))
     }
 
     /// The varied keys, in column order.
