@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Builds the browser demo into target/web/: the page (web/index.html,
-# bootstrap.js, worker.js, style.css), the bundled scenarios, and the
-# evosim-web crate for wasm32-unknown-unknown (release) twice, with its JS
-# bindings (wasm-bindgen --target web):
+# Builds the browser package and the demo into target/web/:
 #
-#   pkg-threads/  WebAssembly threads: rayon's pool on Web Workers sharing the
+#   pkg/          the package `evosim` (web/package/: package.json, evosim.js,
+#                 evosim.d.ts, worker.js, sim-worker.js) with the evosim-web
+#                 crate built for wasm32-unknown-unknown (release) twice, with
+#                 its JS bindings and TypeScript declarations (wasm-bindgen
+#                 --target web):
+#   pkg/threads/  WebAssembly threads: rayon's pool on Web Workers sharing the
 #                 wasm memory (wasm-bindgen-rayon). Needs std rebuilt with
 #                 atomics, which only nightly can do: built from web/, where
 #                 web/rust-toolchain.toml picks nightly and web/.cargo/config.toml
 #                 sets build-std, +atomics and the linker flags. Target dir
 #                 target/wasm-threads. Loaded by cross-origin isolated pages.
-#   pkg-single/   One thread, the pinned stable toolchain. Loaded by pages
+#   pkg/single/   One thread, the pinned stable toolchain. Loaded by pages
 #                 that are not cross-origin isolated (no shared memory there).
+#   index.html, demo.js, coi-worker.js, style.css, scenarios/
+#                 the demo page, one embedder of the package;
+#   examples/     web/examples/ (embed.html: a viewer and a headless
+#                 simulation in a page of one's own).
 #
 # Both with +simd128. Installs what is missing: the wasm32 target, nightly's
 # rust-src, the wasm-bindgen-cli matching Cargo.lock (from crates.io).
 #
-# The page registers coi-worker.js, a service worker that adds COOP/COEP, when
+# The demo registers coi-worker.js, a service worker that adds COOP/COEP, when
 # its server does not send them: it then runs threaded from any static host.
 #
 #   scripts/build-web.sh            # then scripts/serve-web.sh
@@ -80,17 +86,20 @@ echo "build-web: threaded build (nightly, from web/): cargo build --release -p e
 rm -rf "$out"
 mkdir -p "$out/scenarios"
 # The single-threaded build lands where cargo puts it ($CARGO_TARGET_DIR when set).
-wasm-bindgen --target web --no-typescript --out-dir "$out/pkg-single" \
+# The declarations (.d.ts) carry the types tsify derives from the Rust ones.
+wasm-bindgen --target web --out-dir "$out/pkg/single" \
     "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/evosim_web.wasm"
-wasm-bindgen --target web --no-typescript --out-dir "$out/pkg-threads" \
+wasm-bindgen --target web --out-dir "$out/pkg/threads" \
     target/wasm-threads/wasm32-unknown-unknown/release/evosim_web.wasm
-cp web/index.html web/bootstrap.js web/worker.js web/coi-worker.js web/style.css "$out/"
+cp web/package/* "$out/pkg/"
+cp web/index.html web/demo.js web/coi-worker.js web/style.css "$out/"
+cp -r web/examples "$out/examples"
 cp scenarios/*.toml "$out/scenarios/"
-single=$(du -k "$out/pkg-single/evosim_web_bg.wasm" | cut -f1)
-threads=$(du -k "$out/pkg-threads/evosim_web_bg.wasm" | cut -f1)
-echo "build-web: built $out/ (wasm ${single} KiB single-threaded, ${threads} KiB threaded); serve it with scripts/serve-web.sh"
+single=$(du -k "$out/pkg/single/evosim_web_bg.wasm" | cut -f1)
+threads=$(du -k "$out/pkg/threads/evosim_web_bg.wasm" | cut -f1)
+echo "build-web: built $out/: the package $out/pkg/ (wasm ${single} KiB single-threaded, ${threads} KiB threaded), the demo and examples/; serve them with scripts/serve-web.sh"
 if [ -n "$site" ]; then
     mkdir -p "$site"
-    cp -r "$out"/index.html "$out"/*.js "$out"/style.css "$out"/scenarios "$out"/pkg-single "$out"/pkg-threads "$site/"
+    cp -r "$out"/index.html "$out"/*.js "$out"/style.css "$out"/scenarios "$out"/pkg "$out"/examples "$site/"
     echo "build-web: wrote the site to $site: publish it as it is on any static host (see web/README.md)"
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Serves target/web/ (built by scripts/build-web.sh) on http://127.0.0.1:PORT/
 # (default 8080), cross-origin isolated (COOP same-origin, COEP require-corp),
-# .wasm as application/wasm. Needs Node.js; Ctrl-C stops it.
+# .wasm as application/wasm: the demo at /, the package at /pkg/evosim.js,
+# the examples at /examples/. Needs Node.js; Ctrl-C stops it.
 #
 #   scripts/serve-web.sh [PORT]
 set -euo pipefail

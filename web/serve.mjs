@@ -1,4 +1,4 @@
-// A static file server for the demo: 127.0.0.1 only, cross-origin isolated
+// A static file server for the demo, the package and the examples: 127.0.0.1 only, cross-origin isolated
 // (COOP same-origin + COEP require-corp: the page's threads need it), correct
 // MIME types, no directory listings, nothing outside the root. Used by
 // scripts/serve-web.sh and the browser tests.
@@ -19,6 +19,7 @@ const TYPES = {
   '.json': 'application/json',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.ts': 'text/plain; charset=utf-8',
 };
 
 /**
@@ -61,7 +62,11 @@ export function serve(root, port = 8080, { isolated = true } = {}) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [root = 'target/web', port = '8080'] = process.argv.slice(2);
   serve(root, Number(port))
-    .then((s) => console.log(`serving ${root} on http://127.0.0.1:${s.address().port}/ (Ctrl-C stops)`))
+    .then((s) => {
+      const at = `http://127.0.0.1:${s.address().port}`;
+      console.log(`serving ${root} on ${at}/ (Ctrl-C stops): the demo at ${at}/, `
+        + `the package at ${at}/pkg/evosim.js, the examples at ${at}/examples/`);
+    })
     .catch((e) => {
       console.error(`serve-web: cannot listen on 127.0.0.1:${port}: ${e.message}`);
       process.exit(1);

@@ -200,6 +200,15 @@ impl App {
         self.runner.grant_backlog(ticks);
     }
 
+    /// Pauses (holding the ticks granted but not run) or resumes, as the
+    /// Controls panel's button does.
+    pub fn set_paused(&mut self, paused: bool) {
+        if paused && !self.ui.paused {
+            self.runner.hold();
+        }
+        self.ui.paused = paused;
+    }
+
     /// The checkpoint taken since the last call, if any: its tick and
     /// snapshot bytes ([`Recovery::checkpoint_every`]).
     pub fn take_checkpoint(&self) -> Option<(u32, Arc<Vec<u8>>)> {

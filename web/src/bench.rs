@@ -1,4 +1,4 @@
-//! `?bench=10k,25k`: the page runs `evosim bench`'s measurement
+//! The viewer's `bench` option (the demo's `?bench=10k,25k`): the worker runs `evosim bench`'s measurement
 //! ([`evosim::benchmark`]) on the CPU backend instead of the viewer, draws
 //! nothing, and publishes the rows in `window.evosim.status()`:
 //! `mode: "bench"`, `bench_done`/`bench_total` (ticks, warm-up included) and
@@ -20,6 +20,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::page::{self, Status};
+use crate::protocol::{self, BenchOptions};
 
 /// Longest stretch of ticks (ms) before the event loop gets a turn (between
 /// ticks: the timed part never includes it).
@@ -37,41 +38,23 @@ pub struct Request {
 }
 
 impl Request {
-    /// The benchmark `search` (`?bench=10k,25k&bench_ticks=…`) asks for, if
-    /// any; a bad value is an error that names it.
-    pub fn parse(search: &str) -> Result<Option<Self>, String> {
-        let mut req = Request {
-            sizes: Vec::new(),
-            ticks: benchmark::DEFAULT_TICKS,
-            warmup: benchmark::DEFAULT_WARMUP,
-        };
-        let mut asked = false;
-        for pair in search.trim_start_matches('?').split('&') {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let bad = |what: &str| format!("URL parameter {k}={v:?}: {what}");
-            match k {
-                "bench" => {
-                    asked = true;
-                    // A form or URLSearchParams writes the commas as %2C.
-                    req.sizes = v
-                        .replace("%2C", ",")
-                        .replace("%2c", ",")
-                        .split(',')
-                        .map(|n| parse_count(n).map_err(|e| bad(&e.to_string())))
-                        .collect::<Result<_, _>>()?;
-                }
-                "bench_ticks" => {
-                    req.ticks = v
-                        .parse()
-                        .ok()
-                        .filter(|&t| t >= 1)
-                        .ok_or_else(|| bad("a tick count of at least 1"))?
-                }
-                "bench_warmup" => req.warmup = v.parse().map_err(|_| bad("a tick count"))?,
-                _ => {}
-            }
+    /// What the viewer's `bench` option asks for; a bad value is an error
+    /// that names it.
+    pub fn read(o: &BenchOptions) -> Result<Self, String> {
+        let sizes = o
+            .sizes
+            .split(',')
+            .map(|n| parse_count(n).map_err(|e| format!("option bench.sizes: {n:?}: {e}")))
+            .collect::<Result<_, _>>()?;
+        let ticks = o.ticks.unwrap_or(benchmark::DEFAULT_TICKS);
+        if ticks == 0 {
+            return Err("option bench.ticks: a tick count of at least 1".into());
         }
-        Ok(asked.then_some(req))
+        Ok(Request {
+            sizes,
+            ticks,
+            warmup: o.warmup.unwrap_or(benchmark::DEFAULT_WARMUP),
+        })
     }
 }
 
@@ -102,33 +85,26 @@ pub struct BenchRow {
 }
 
 impl BenchRow {
-    /// As a plain JS object (the hash as 16 hex digits).
-    pub fn to_js(&self) -> JsValue {
-        let o = js_sys::Object::new();
-        let set = |k: &str, v: JsValue| {
-            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
-        };
-        let num = |v: f64| JsValue::from_f64(v);
+    /// As the status carries it (the hash as 16 hex digits).
+    pub fn record(&self) -> protocol::BenchRow {
         let s = &self.summary;
-        set("entities", num(self.entities as f64));
-        set("backend", JsValue::from_str(self.backend));
-        set("threads", num(self.threads as f64));
-        set("ticks", num(self.ticks as f64));
-        set("warmup", num(self.warmup as f64));
-        set("median_ms", num(s.median_ms));
-        set("p95_ms", num(s.p95_ms));
-        set("p99_ms", num(s.p99_ms));
-        set("min_ms", num(s.min_ms));
-        set("max_ms", num(s.max_ms));
-        set("mean_ms", num(s.mean_ms));
-        set("entity_ticks_per_s", num(self.entity_ticks_per_s));
-        set("population_start", num(self.population_start as f64));
-        set("population_end", num(self.population_end as f64));
-        set(
-            "state_hash",
-            JsValue::from_str(&format!("{:016x}", self.state_hash)),
-        );
-        o.into()
+        protocol::BenchRow {
+            entities: self.entities,
+            backend: self.backend.into(),
+            threads: self.threads,
+            ticks: self.ticks,
+            warmup: self.warmup,
+            median_ms: s.median_ms,
+            p95_ms: s.p95_ms,
+            p99_ms: s.p99_ms,
+            min_ms: s.min_ms,
+            max_ms: s.max_ms,
+            mean_ms: s.mean_ms,
+            entity_ticks_per_s: self.entity_ticks_per_s,
+            population_start: self.population_start,
+            population_end: self.population_end,
+            state_hash: format!("{:016x}", self.state_hash),
+        }
     }
 }
 
@@ -217,7 +193,7 @@ thread_local! {
 pub async fn run_page(req: Request) -> Result<(), String> {
     PROGRESS.with(|p| *p.borrow_mut() = Some(Progress::default()));
     Status::update(|s| {
-        s.mode = "bench";
+        s.mode = protocol::Mode::Bench;
         s.backend = "cpu".into();
     });
     let what = format!(
@@ -257,25 +233,16 @@ pub async fn run_page(req: Request) -> Result<(), String> {
 }
 
 /// Adds `bench_done`, `bench_total` and `bench` (the rows, or null until
-/// finished) to a status object, in bench mode.
-pub fn add_to_status(status: &JsValue) {
+/// finished) to the status, in bench mode.
+pub fn add_to_status(status: &mut protocol::Status) {
     PROGRESS.with(|p| {
-        let Some(p) = p.borrow().as_ref().map(|p| {
-            let rows = p.rows.as_ref().map_or(JsValue::NULL, |rows| {
-                rows.iter()
-                    .map(BenchRow::to_js)
-                    .collect::<js_sys::Array>()
-                    .into()
-            });
-            (p.done, p.total, rows)
-        }) else {
-            return;
-        };
-        let set = |k: &str, v: JsValue| {
-            let _ = js_sys::Reflect::set(status, &JsValue::from_str(k), &v);
-        };
-        set("bench_done", JsValue::from_f64(p.0 as f64));
-        set("bench_total", JsValue::from_f64(p.1 as f64));
-        set("bench", p.2);
+        if let Some(p) = p.borrow().as_ref() {
+            status.bench_done = Some(p.done);
+            status.bench_total = Some(p.total);
+            status.bench = p
+                .rows
+                .as_ref()
+                .map(|rows| rows.iter().map(BenchRow::record).collect());
+        }
     });
 }

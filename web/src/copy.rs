@@ -55,6 +55,7 @@ pub fn run(
         {
             let t = target.borrow();
             let mut app = app.borrow_mut();
+            crate::control::apply(&mut app);
             let raw = input::take(size, page::pixel_ratio());
             let out = app.frame(raw, &t.view, size, page::pixel_ratio());
             input::platform_output(out);
@@ -65,7 +66,7 @@ pub fn run(
                 });
             t.record_copy(&mut enc);
             ctx.queue.submit([enc.finish()]);
-            publish("webgpu", &app, &ctx);
+            publish(crate::protocol::Mode::Webgpu, &app, &ctx);
         }
         pace.busy.set(true);
         let put = put_frame(ctx.clone(), target.clone(), ctx2d.clone());

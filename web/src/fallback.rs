@@ -7,7 +7,9 @@ use evosim::model::terrain::Biome;
 use evosim::{Backend, Scenario, Simulation};
 use wasm_bindgen::JsCast;
 
+use crate::control::Fallback;
 use crate::page::{self, Status};
+use crate::protocol::Mode;
 use crate::{CHECKPOINT_EVERY, Params, Start};
 
 /// Longest the ticks of one frame may take before the frame is drawn (ms).
@@ -62,10 +64,21 @@ pub fn run(
     let mut ticks = 0.0f32;
     let mut frames = 0u64;
     let mut stopped = false;
+    let mut run = Fallback {
+        paused: params.paused,
+        speed: params.speed,
+        steps: 0,
+    };
     page::every_frame(move || {
+        run.apply();
         let limit = params.ticks.unwrap_or(u32::MAX);
-        if !params.paused && !stopped {
-            ticks += params.speed;
+        if run.paused {
+            // step(): the ticks asked for, however long they take.
+            ticks += std::mem::take(&mut run.steps) as f32;
+        } else {
+            ticks += run.speed;
+        }
+        if ticks >= 1.0 && !stopped {
             let start = js_sys::Date::now();
             while ticks >= 1.0 && sim.tick() < limit {
                 if params.fault == Some(sim.tick()) {
@@ -81,7 +94,7 @@ pub fn run(
                 }
                 checkpoint_if_due(&sim);
                 ticks -= 1.0;
-                if js_sys::Date::now() - start > FRAME_BUDGET_MS {
+                if !run.paused && js_sys::Date::now() - start > FRAME_BUDGET_MS {
                     // Behind: drop the backlog rather than the frame rate.
                     ticks = ticks.min(1.0);
                     break;
@@ -101,13 +114,13 @@ pub fn run(
         }
         frames += 1;
         Status::update(|s| {
-            s.mode = "canvas2d";
+            s.mode = Mode::Canvas2d;
             s.tick = sim.tick();
             s.population = sim.population();
             s.backend = "cpu".into();
             s.adapter = None;
-            s.state_hash = Some(sim.state_hash());
-            s.species_hash = Some(sim.species_hash());
+            s.state_hash = Some(format!("{:016x}", sim.state_hash()));
+            s.species_hash = Some(format!("{:016x}", sim.species_hash()));
         });
         if frames % 15 == 1 || stopped {
             page::set_stats(&stats(&sim));

@@ -1,5 +1,5 @@
 //! The page's pointer, wheel and keyboard events (forwarded by
-//! `bootstrap.js` as messages: the canvas lives in this worker), fed to egui,
+//! `evosim.js` as messages: the canvas lives in this worker), fed to egui,
 //! and the camera's drag, zoom and pick outside the panels (as the native
 //! window does).
 
@@ -8,7 +8,8 @@ use std::rc::Rc;
 
 use evosim::app::App;
 use glam::Vec2;
-use wasm_bindgen::prelude::*;
+
+use crate::protocol::{Modifiers, PointerKind, ToWorker};
 
 #[derive(Default)]
 struct State {
@@ -22,44 +23,13 @@ struct State {
     modifiers: egui::Modifiers,
 }
 
-/// One forwarded DOM event, read from its message.
-struct Msg(JsValue);
-
-impl Msg {
-    fn num(&self, k: &str) -> f64 {
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(k))
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0)
-    }
-
-    fn text(&self, k: &str) -> String {
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(k))
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
-    }
-
-    fn flag(&self, k: &str) -> bool {
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(k))
-            .ok()
-            .is_some_and(|v| v.is_truthy())
-    }
-
-    /// The pointer in CSS pixels (egui's points).
-    fn pos(&self) -> egui::Pos2 {
-        egui::pos2(self.num("x") as f32, self.num("y") as f32)
-    }
-
-    fn modifiers(&self) -> egui::Modifiers {
-        let (ctrl, meta) = (self.flag("ctrl"), self.flag("meta"));
-        egui::Modifiers {
-            alt: self.flag("alt"),
-            ctrl,
-            shift: self.flag("shift"),
-            mac_cmd: meta,
-            command: ctrl || meta,
-        }
+fn modifiers(m: &Modifiers) -> egui::Modifiers {
+    egui::Modifiers {
+        alt: m.alt,
+        ctrl: m.ctrl,
+        shift: m.shift,
+        mac_cmd: m.meta,
+        command: m.ctrl || m.meta,
     }
 }
 
@@ -108,28 +78,44 @@ pub fn take(size: [u32; 2], ppp: f32) -> egui::RawInput {
     }
 }
 
-/// Handles one forwarded event (`type` `pointer`, `wheel` or `key`);
-/// other messages are not input (false).
-pub fn handle(kind: &str, data: &JsValue) -> bool {
-    let m = Msg(data.clone());
+/// Handles one forwarded event (`pointer`, `wheel` or `key`); others are
+/// not input and are ignored.
+pub fn handle(m: ToWorker) {
     INPUT.with(|i| {
         let mut i = i.borrow_mut();
+        // Before the viewer exists (or in the fallback): nothing to steer.
         let Some(Input { state, app }) = i.as_mut() else {
-            // Before the viewer exists (or in the fallback): nothing to steer.
-            return matches!(kind, "pointer" | "wheel" | "key");
+            return;
         };
-        match kind {
-            "pointer" => pointer(state, app, &m),
-            "wheel" => wheel(state, app, &m),
-            "key" => key(state, &m),
-            _ => return false,
+        match m {
+            ToWorker::Pointer {
+                kind,
+                x,
+                y,
+                button,
+                mods,
+            } => pointer(state, app, kind, egui::pos2(x, y), button, modifiers(&mods)),
+            ToWorker::Wheel {
+                x: _,
+                y: _,
+                dx,
+                dy,
+                mode,
+                mods,
+            } => wheel(state, app, egui::vec2(-dx, -dy), mode, modifiers(&mods)),
+            ToWorker::Key {
+                pressed,
+                key: name,
+                repeat,
+                mods,
+            } => key(state, pressed, name, repeat, modifiers(&mods)),
+            _ => {}
         }
-        true
     })
 }
 
-fn button(b: f64) -> Option<egui::PointerButton> {
-    match b as i32 {
+fn button(b: i32) -> Option<egui::PointerButton> {
+    match b {
         0 => Some(egui::PointerButton::Primary),
         1 => Some(egui::PointerButton::Middle),
         2 => Some(egui::PointerButton::Secondary),
@@ -148,13 +134,18 @@ fn over_panels(app: &RefCell<App>) -> bool {
 /// Pointer moves, buttons and leaving: to egui; outside the panels the
 /// left button drags the camera, and a click (not a drag) picks the
 /// creature there.
-fn pointer(s: &mut State, a: &RefCell<App>, m: &Msg) {
-    let pos = m.pos();
+fn pointer(
+    s: &mut State,
+    a: &RefCell<App>,
+    kind: PointerKind,
+    pos: egui::Pos2,
+    b: i32,
+    modifiers: egui::Modifiers,
+) {
     let p = Vec2::new(pos.x, pos.y) * crate::page::pixel_ratio();
-    s.modifiers = m.modifiers();
-    let modifiers = s.modifiers;
-    match m.text("kind").as_str() {
-        "move" => {
+    s.modifiers = modifiers;
+    match kind {
+        PointerKind::Move => {
             s.events.push(egui::Event::PointerMoved(pos));
             if let Some(from) = s.drag_from
                 && let Ok(mut app) = a.try_borrow_mut()
@@ -164,9 +155,9 @@ fn pointer(s: &mut State, a: &RefCell<App>, m: &Msg) {
             }
             s.cursor = p;
         }
-        "down" => {
+        PointerKind::Down => {
             let over = over_panels(a);
-            if let Some(button) = button(m.num("button")) {
+            if let Some(button) = button(b) {
                 s.events.push(egui::Event::PointerButton {
                     pos,
                     button,
@@ -175,13 +166,13 @@ fn pointer(s: &mut State, a: &RefCell<App>, m: &Msg) {
                 });
             }
             s.cursor = p;
-            if m.num("button") == 0.0 && !over {
+            if b == 0 && !over {
                 s.drag_from = Some(p);
                 s.pressed_at = Some(p);
             }
         }
-        "up" => {
-            if let Some(button) = button(m.num("button")) {
+        PointerKind::Up => {
+            if let Some(button) = button(b) {
                 s.events.push(egui::Event::PointerButton {
                     pos,
                     button,
@@ -198,28 +189,32 @@ fn pointer(s: &mut State, a: &RefCell<App>, m: &Msg) {
             }
             s.drag_from = None;
         }
-        "leave" => s.events.push(egui::Event::PointerGone),
-        _ => {}
+        PointerKind::Leave => s.events.push(egui::Event::PointerGone),
     }
 }
 
 /// The wheel: scrolls the panels under the pointer, else zooms the camera
 /// about the pointer.
-fn wheel(s: &mut State, a: &RefCell<App>, m: &Msg) {
+fn wheel(
+    s: &mut State,
+    a: &RefCell<App>,
+    delta: egui::Vec2,
+    mode: u32,
+    modifiers: egui::Modifiers,
+) {
     // WheelEvent.deltaMode: 0 pixels, 1 lines, 2 pages.
-    let unit = match m.num("mode") as u32 {
+    let unit = match mode {
         1 => egui::MouseWheelUnit::Line,
         2 => egui::MouseWheelUnit::Page,
         _ => egui::MouseWheelUnit::Point,
     };
-    let delta = egui::vec2(-m.num("dx") as f32, -m.num("dy") as f32);
     if over_panels(a) {
         s.events.push(egui::Event::MouseWheel {
             unit,
             delta,
             phase: egui::TouchPhase::Move,
             source: egui::MouseWheelSource::Unknown,
-            modifiers: m.modifiers(),
+            modifiers,
         });
     } else if let Ok(mut app) = a.try_borrow_mut() {
         let lines = match unit {
@@ -232,17 +227,14 @@ fn wheel(s: &mut State, a: &RefCell<App>, m: &Msg) {
 }
 
 /// A key going down or up: to egui, with the text it types.
-fn key(s: &mut State, m: &Msg) {
-    let modifiers = m.modifiers();
-    let pressed = m.flag("pressed");
-    let name = m.text("key");
+fn key(s: &mut State, pressed: bool, name: String, repeat: bool, modifiers: egui::Modifiers) {
     s.modifiers = modifiers;
     if let Some(key) = egui::Key::from_name(&name) {
         s.events.push(egui::Event::Key {
             key,
             physical_key: None,
             pressed,
-            repeat: m.flag("repeat"),
+            repeat,
             modifiers,
         });
     }

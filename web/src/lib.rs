@@ -1,14 +1,20 @@
-//! The evosim browser demo (`web/index.html`): the simulation and the viewer
-//! of `evosim view` in a web page, built for wasm32 only (natively this
-//! crate is empty).
+//! The browser package's wasm (`target/web/pkg/`, see `web/README.md`):
+//! the simulation and the viewer of `evosim view` for a web page, built for
+//! wasm32 only (natively this crate is empty).
 //!
-//! Everything here runs in a dedicated Worker (`worker.js`), never on the
-//! page's thread: the page (`bootstrap.js`) hands over its canvas as an
-//! `OffscreenCanvas`, forwards pointer, wheel, key and resize events
-//! ([`message`]), and shows what the worker posts: notices, errors, the
-//! status object, checkpoints. In the threaded build (cross-origin isolated
-//! pages), rayon's pool runs on further Web Workers sharing the wasm memory
-//! (wasm-bindgen-rayon), and the CPU passes and region tasks run there.
+//! Two entry points, each for its own dedicated Worker, never the page's
+//! thread:
+//! - [`headless::sim_call`] (`sim-worker.js`): the package's headless
+//!   `Simulation`.
+//! - [`start`] and [`message`] (`worker.js`): a viewer on the canvas the
+//!   page hands over as an `OffscreenCanvas`; the page (`evosim.js`'s
+//!   `mountViewer`) forwards pointer, wheel, key and resize events and the
+//!   handle's controls, and gets notices, errors, the status and
+//!   checkpoints. Every message is a [`protocol`] type.
+//!
+//! In the threaded build (cross-origin isolated pages), rayon's pool runs
+//! on further Web Workers sharing the wasm memory (wasm-bindgen-rayon), and
+//! the CPU passes and region tasks run there.
 //!
 //! - With WebGPU (`navigator.gpu` and an adapter): the chosen backend runs
 //!   on the worker's GPU device and [`evosim::app::App`] draws it with its
@@ -20,54 +26,42 @@
 //!   compute shaders and no storage buffers); the page says so.
 //! - Without either: the CPU backend drawn on a 2D canvas ([`fallback`]).
 //!
-//! `window.evosim.status().mode` says which: `webgpu`, `webgl2` or
-//! `canvas2d`.
+//! The status's `mode` says which: `webgpu`, `webgl2` or `canvas2d`.
 //!
-//! A panic ends the worker's wasm instance; the page then starts a fresh
-//! worker from the last checkpoint the old one posted ([`CHECKPOINT_EVERY`]
-//! ticks apart) and lets it recompute to the tick where the old one died.
-//!
-//! URL parameters read here: `entities`, `seed`, `scenario` (a bundled name,
-//! default `default`), `backend` (`auto`, `gpu`, `cpu`), `ticks` (stop at
-//! this tick), `speed` (ticks per frame: 0.25 … 16), `paused` (`1`),
-//! `present` (`canvas`, `copy`), `fault` (`worker_panic@T`); the page reads
-//! `threads`.
-//!
-//! `bench=10k,25k` runs the benchmark instead of the viewer ([`bench`]).
+//! A panic ends the worker's wasm instance; the package then starts a
+//! fresh worker from the last checkpoint the old one posted
+//! ([`CHECKPOINT_EVERY`] ticks apart) and lets it recompute to the tick
+//! where the old one died.
 #![cfg(target_arch = "wasm32")]
 
 mod bench;
+mod control;
 mod copy;
 mod fallback;
+pub mod headless;
 mod input;
 mod page;
+pub mod protocol;
 mod viewer;
+mod world;
 
+use evosim::Backend;
 use evosim::app::ui::SPEEDS;
-use evosim::model::count::parse_count;
-use evosim::{Backend, Scenario};
 use wasm_bindgen::prelude::*;
 
-use page::Status;
+use protocol::{BackendName, Present, StartViewer, ToWorker, ViewerOptions, from_js};
 use viewer::{Mode, Presenting, open_webgl2, open_webgpu, run_viewer};
 
-/// `initThreadPool(n)` for `worker.js`: rayon's global pool on `n` Web
+/// `initThreadPool(n)` for the workers: rayon's global pool on `n` Web
 /// Workers sharing the wasm memory (the threaded build only).
 #[cfg(target_feature = "atomics")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
-/// The most entities `?entities=` accepts.
-const MAX_ENTITIES: u64 = 2_000_000;
-
-/// What the URL asked for.
+/// A viewer's settings, read from its options.
 #[derive(Debug, Clone)]
 pub struct Params {
     /// Initial population (None: the scenario's own).
     pub entities: Option<u64>,
-    /// Seed (None: the scenario's).
-    pub seed: Option<u64>,
-    /// Bundled scenario name.
-    pub scenario: String,
     /// Backend asked for.
     pub backend: Backend,
     /// Stop at this tick.
@@ -78,132 +72,54 @@ pub struct Params {
     pub paused: bool,
     /// How WebGPU frames reach the page.
     pub present: Present,
-    /// Panic at this tick (`fault=worker_panic@T`, for tests of the
+    /// Panic at this tick (`fault: "worker_panic@T"`, for tests of the
     /// restart).
     pub fault: Option<u32>,
 }
 
-/// How WebGPU frames reach the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Present {
-    /// Straight into the canvas (`present=canvas`, the default).
-    Canvas,
-    /// Drawn into a texture, read back and put into a 2D canvas
-    /// (`present=copy`): slower, for browsers whose WebGPU cannot present to
-    /// a canvas — headless Chromium on SwiftShader without Vulkan loses its
-    /// device when it tries.
-    Copy,
-}
-
 impl Params {
-    /// Reads `search` (`?entities=…&seed=…`); a bad value is an error that
-    /// names it.
-    pub fn parse(search: &str) -> Result<Self, String> {
-        let mut p = Params {
-            entities: Some(3000),
-            seed: None,
-            scenario: "default".into(),
-            backend: Backend::Auto,
-            ticks: None,
-            speed: 1.0,
-            paused: false,
-            present: Present::Canvas,
-            fault: None,
+    /// Reads the viewer's options; a bad value is an error that names it.
+    pub fn read(o: &ViewerOptions) -> Result<Self, String> {
+        let entities = match &o.entities {
+            Some(n) => world::count(n)?,
+            None => 3000,
         };
-        for pair in search.trim_start_matches('?').split('&') {
-            if pair.is_empty() {
-                continue;
-            }
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let bad = |what: &str| format!("URL parameter {k}={v:?}: {what}");
-            match k {
-                "entities" => {
-                    let n = parse_count(v).map_err(|e| bad(&e.to_string()))?;
-                    if n > MAX_ENTITIES {
-                        return Err(bad("a count from 1 to 2M (10k, 1.5m, 3000)"));
-                    }
-                    p.entities = Some(n);
-                }
-                "seed" => p.seed = Some(v.parse().map_err(|_| bad("an integer seed"))?),
-                "scenario" => {
-                    if v.is_empty()
-                        || !v
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                    {
-                        return Err(bad("a scenario name (letters, digits, - and _)"));
-                    }
-                    p.scenario = v.to_string();
-                }
-                "backend" => {
-                    p.backend = match v {
-                        "auto" => Backend::Auto,
-                        "gpu" => Backend::Gpu,
-                        "cpu" => Backend::Cpu,
-                        _ => return Err(bad("auto, gpu or cpu")),
-                    }
-                }
-                "ticks" => p.ticks = Some(v.parse().map_err(|_| bad("a tick count"))?),
-                "speed" => {
-                    p.speed = v
-                        .parse::<f32>()
-                        .ok()
-                        .filter(|s| SPEEDS.contains(s))
-                        .ok_or_else(|| bad(&format!("one of {SPEEDS:?}")))?
-                }
-                "paused" => p.paused = matches!(v, "" | "1" | "true" | "yes"),
-                "present" => {
-                    p.present = match v {
-                        "canvas" => Present::Canvas,
-                        "copy" => Present::Copy,
-                        _ => return Err(bad("canvas or copy")),
-                    }
-                }
-                "fault" => {
-                    let tick = v.strip_prefix("worker_panic@").and_then(|t| t.parse().ok());
-                    p.fault = Some(tick.ok_or_else(|| bad("worker_panic@TICK"))?);
-                }
-                // `threads` is the page's (bootstrap.js); unknown parameters
-                // are someone else's (analytics, anchors).
-                _ => {}
-            }
+        let speed = o.speed.unwrap_or(1.0);
+        if !SPEEDS.contains(&speed) {
+            return Err(format!("option speed: {speed} is not one of {SPEEDS:?}"));
         }
-        Ok(p)
+        let fault = match &o.fault {
+            None => None,
+            Some(f) => Some(
+                f.strip_prefix("worker_panic@")
+                    .and_then(|t| t.parse().ok())
+                    .ok_or_else(|| format!("option fault: {f:?} is not worker_panic@TICK"))?,
+            ),
+        };
+        Ok(Params {
+            entities: Some(entities),
+            backend: match o.backend.unwrap_or_default() {
+                BackendName::Auto => Backend::Auto,
+                BackendName::Gpu => Backend::Gpu,
+                BackendName::Cpu => Backend::Cpu,
+            },
+            ticks: o.ticks,
+            speed,
+            paused: o.paused.unwrap_or(false),
+            present: o.present.unwrap_or_default(),
+            fault,
+        })
     }
-}
-
-/// The scenario the parameters name, resized and seeded as `evosim run
-/// --entities N --seed S` does (so that the same parameters give the same
-/// world in both).
-async fn scenario(p: &Params) -> Result<Scenario, String> {
-    let mut s = if p.scenario == "default" {
-        Scenario::default_scenario()
-    } else {
-        let url = format!("scenarios/{}.toml", p.scenario);
-        let text = page::fetch_text(&url)
-            .await
-            .map_err(|e| format!("cannot load scenario {:?} ({url}): {e}", p.scenario))?;
-        Scenario::from_toml(&text, &url).map_err(|e| e.to_string())?
-    };
-    if let Some(seed) = p.seed {
-        s.seed = seed;
-    }
-    if let Some(n) = p.entities {
-        s = s.scaled_to(n).map_err(|e| e.to_string())?;
-    }
-    Ok(s)
 }
 
 /// Ticks between the checkpoints the worker posts to the page (a restart
 /// recomputes at most this many).
 pub const CHECKPOINT_EVERY: u32 = 300;
 
-/// What the page hands the worker besides the canvas.
+/// What the page hands a viewer's worker besides the canvas and options.
 #[derive(Debug, Default)]
 pub struct Start {
-    /// The page's query string.
-    pub search: String,
-    /// The canvas's size (device pixels) and the device pixel ratio.
+    /// The canvas's size (device pixels).
     pub size: [u32; 2],
     /// Device pixels per CSS pixel.
     pub ratio: f32,
@@ -215,75 +131,71 @@ pub struct Start {
     pub restarts: u32,
 }
 
-impl Start {
-    fn read(config: &JsValue) -> Self {
-        let get = |k: &str| js_sys::Reflect::get(config, &JsValue::from_str(k)).ok();
-        let num = |k: &str| get(k).and_then(|v| v.as_f64());
-        Start {
-            search: get("search")
-                .and_then(|v| v.as_string())
-                .unwrap_or_default(),
-            size: [
-                num("width").unwrap_or(640.0) as u32,
-                num("height").unwrap_or(480.0) as u32,
-            ],
-            ratio: num("ratio").unwrap_or(1.0) as f32,
-            resume: get("resume")
-                .filter(|v| v.is_object())
-                .map(|v| js_sys::Uint8Array::new(&v).to_vec()),
-            resume_to: num("resume_to").map(|t| t as u32),
-            restarts: num("restarts").unwrap_or(0.0) as u32,
-        }
-    }
-}
-
-/// Starts the demo in this worker on `canvas` (transferred from the page)
-/// with the page's `config` (`search`, `width`, `height`, `ratio`, and
-/// after a crash `resume`, `resume_to`, `restarts`).
+/// Starts a viewer in this worker: `start` is [`ToWorker::Start`]'s
+/// [`StartViewer`] (the canvas, transferred from the page, the options, the
+/// size, and after a crash the checkpoint).
 #[wasm_bindgen]
-pub fn start(canvas: web_sys::OffscreenCanvas, config: JsValue) {
+pub fn start(#[wasm_bindgen(unchecked_param_type = "ToWorker")] start: JsValue) {
     page::install_panic_hook();
     page::install_logger();
-    let start = Start::read(&config);
+    let (canvas, options, start) = match from_js::<StartViewer>(start, "start") {
+        Ok(m) => (
+            m.canvas,
+            m.options,
+            Start {
+                size: [m.width, m.height],
+                ratio: m.ratio,
+                resume: m.resume.map(|b| b.into_vec()),
+                resume_to: m.resume_to,
+                restarts: m.restarts,
+            },
+        ),
+        Err(e) => return page::failed(&e),
+    };
     page::set_size(start.size, start.ratio);
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = run(canvas, start).await {
-            page::show_error(&e);
-            Status::update(|s| {
-                s.mode = "failed";
-                s.message = Some(e.clone());
-            });
+        if let Err(e) = run(canvas, options, start).await {
+            page::failed(&e);
         }
     });
 }
 
-/// A message from the page: forwarded input (`pointer`, `wheel`, `key`)
-/// or the canvas's new size (`resize`: `width`, `height`, `ratio`).
+/// A message from the page ([`ToWorker`]): forwarded input, the canvas's
+/// new size, or a control (pause, resume, speed, step).
 #[wasm_bindgen]
-pub fn message(data: JsValue) {
-    let get = |k: &str| js_sys::Reflect::get(&data, &JsValue::from_str(k)).ok();
-    let kind = get("type").and_then(|v| v.as_string()).unwrap_or_default();
-    if kind == "resize" {
-        let num = |k: &str| get(k).and_then(|v| v.as_f64()).unwrap_or(1.0);
-        page::set_size(
-            [num("width") as u32, num("height") as u32],
-            num("ratio") as f32,
-        );
-    } else if !input::handle(&kind, &data) {
-        log::warn!("the worker got a message it does not know: {kind:?}");
+pub fn message(#[wasm_bindgen(unchecked_param_type = "ToWorker")] data: JsValue) {
+    match from_js::<ToWorker>(data, "message") {
+        Ok(ToWorker::Resize {
+            width,
+            height,
+            ratio,
+        }) => page::set_size([width, height], ratio),
+        Ok(
+            m @ (ToWorker::Pause
+            | ToWorker::Resume
+            | ToWorker::SetSpeed { .. }
+            | ToWorker::Step { .. }),
+        ) => control::push(m),
+        Ok(ToWorker::Start { .. }) => log::warn!("the viewer has started already"),
+        Ok(m) => input::handle(m),
+        Err(e) => page::show_error(&e),
     }
 }
 
-async fn run(canvas: web_sys::OffscreenCanvas, start: Start) -> Result<(), String> {
-    if let Some(request) = bench::Request::parse(&start.search)? {
-        return bench::run_page(request).await;
+async fn run(
+    canvas: web_sys::OffscreenCanvas,
+    options: ViewerOptions,
+    start: Start,
+) -> Result<(), String> {
+    if let Some(b) = &options.bench {
+        return bench::run_page(bench::Request::read(b)?).await;
     }
-    let mut params = Params::parse(&start.search)?;
+    let mut params = Params::read(&options)?;
     if start.restarts > 0 {
         // The fault was injected once, in the first worker.
         params.fault = None;
     }
-    let scenario = scenario(&params).await?;
+    let scenario = world::scenario(options.scenario, options.entities, options.seed)?;
     let why_not = match page::webgpu_missing() {
         Some(why) => why,
         None => match open_webgpu(&canvas, params.present).await {

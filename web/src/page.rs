@@ -11,22 +11,15 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::protocol::{self, FromWorker, Mode, to_js};
+
 fn global() -> web_sys::DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn set(o: &js_sys::Object, k: &str, v: &JsValue) {
-    let _ = js_sys::Reflect::set(o, &JsValue::from_str(k), v);
-}
-
-/// Sends `{type: kind, ...fields}` to the page.
-fn post(kind: &str, fields: &[(&str, JsValue)]) {
-    let o = js_sys::Object::new();
-    set(&o, "type", &JsValue::from_str(kind));
-    for (k, v) in fields {
-        set(&o, k, v);
-    }
-    let _ = global().post_message(&o);
+/// Sends a message to the page.
+fn post(m: &FromWorker) {
+    let _ = global().post_message(&to_js(m));
 }
 
 /// Why WebGPU cannot be used here, if `navigator.gpu` is missing.
@@ -115,32 +108,15 @@ pub fn every_frame(mut f: impl FnMut() + 'static) {
     }
 }
 
-/// The text at `url` (relative to the worker's script, which sits beside
-/// the page).
-pub async fn fetch_text(url: &str) -> Result<String, String> {
-    let describe = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
-    let resp = wasm_bindgen_futures::JsFuture::from(global().fetch_with_str(url))
-        .await
-        .map_err(describe)?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(describe)?;
-    if !resp.ok() {
-        return Err(format!("HTTP {}", resp.status()));
-    }
-    let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(describe)?)
-        .await
-        .map_err(describe)?;
-    text.as_string().ok_or_else(|| "not text".to_string())
-}
-
 /// Shows `text` in the page's notice line (empty hides it).
 pub fn show_notice(text: &str) {
-    post("notice", &[("text", JsValue::from_str(text))]);
+    post(&FromWorker::Notice { text: text.into() });
 }
 
 /// Shows an error on the page and in the console.
 pub fn show_error(text: &str) {
     log_error(text);
-    post("error", &[("text", JsValue::from_str(text))]);
+    post(&FromWorker::Error { text: text.into() });
 }
 
 /// `console.error`.
@@ -150,7 +126,7 @@ pub fn log_error(text: &str) {
 
 /// Sets the page's figures beside the canvas (the fallback's statistics).
 pub fn set_stats(text: &str) {
-    post("stats", &[("text", JsValue::from_str(text))]);
+    post(&FromWorker::Stats { text: text.into() });
 }
 
 /// Sets the CSS cursor over the canvas.
@@ -163,7 +139,9 @@ pub fn set_cursor(cursor: &str) {
         (*l != cursor).then(|| *l = cursor.to_string()).is_some()
     });
     if changed {
-        post("cursor", &[("value", JsValue::from_str(cursor))]);
+        post(&FromWorker::Cursor {
+            value: cursor.into(),
+        });
     }
 }
 
@@ -182,13 +160,29 @@ pub fn image_data(pixels: &[u8], [w, h]: [u32; 2]) -> Option<web_sys::ImageData>
 /// it for a restart. The bytes are copied out of the wasm memory (shared
 /// memory cannot be transferred) and the copy's buffer is transferred.
 pub fn post_checkpoint(tick: u32, bytes: &[u8]) {
-    let copy = js_sys::Uint8Array::from(bytes);
-    let o = js_sys::Object::new();
-    set(&o, "type", &JsValue::from_str("checkpoint"));
-    set(&o, "tick", &JsValue::from_f64(tick as f64));
-    set(&o, "bytes", &copy);
-    let transfer = js_sys::Array::of1(&copy.buffer());
-    let _ = global().post_message_with_transfer(&o, &transfer);
+    let m = to_js(&FromWorker::Checkpoint {
+        tick,
+        bytes: bytes.to_vec(),
+    });
+    let copy = js_sys::Reflect::get(&m, &JsValue::from_str("bytes"))
+        .ok()
+        .and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok());
+    let transfer = js_sys::Array::new();
+    if let Some(copy) = copy {
+        transfer.push(&copy.buffer());
+    }
+    let _ = global().post_message_with_transfer(&m, &transfer);
+}
+
+/// The viewer could not start (or stopped for good): the status says so,
+/// and the page gets the message.
+pub fn failed(text: &str) {
+    log_error(text);
+    Status::update(|s| {
+        s.mode = Mode::Failed;
+        s.message = Some(text.into());
+    });
+    post(&FromWorker::Failed { text: text.into() });
 }
 
 /// Diagnostics (`log`) in the browser's console: evosim's notes and up,
@@ -234,93 +228,35 @@ pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let text = format!("evosim panicked: {info}");
         log_error(&text);
-        post("panic", &[("text", JsValue::from_str(&text))]);
+        post(&FromWorker::Panic { text });
     }));
 }
 
-/// The part of `window.evosim.status()` the worker knows (the page adds
-/// `threads`, `isolated` and `restarts` of its own).
-#[derive(Debug, Clone, Default)]
-pub struct Status {
-    /// `webgpu`, `fallback`, or `starting`.
-    pub mode: &'static str,
-    /// Ticks run.
-    pub tick: u32,
-    /// Living creatures.
-    pub population: u64,
-    /// `gpu` or `cpu`.
-    pub backend: String,
-    /// The WebGPU adapter (None in the fallback).
-    pub adapter: Option<String>,
-    /// The state hash, where known (always in the fallback; with WebGPU once
-    /// stopped at `ticks`).
-    pub state_hash: Option<u64>,
-    /// The species hash (`Simulation::species_hash`), with `state_hash`.
-    pub species_hash: Option<u64>,
-    /// The last error or notice.
-    pub message: Option<String>,
-    /// Wall time per tick of the last batch (ms).
-    pub tick_ms: f64,
-    /// The last tick's transfer (GPU backend: waiting for the GPU and the
-    /// readback, write-back) and region work (ms).
-    pub transfer_ms: f64,
-    /// See `transfer_ms`.
-    pub resolve_ms: f64,
-    /// The last tick's time per pass (ms; GPU passes by timestamp queries
-    /// where the adapter has them), in `Pass::ALL` order.
-    pub passes_ms: Vec<(&'static str, f64)>,
-}
+/// The viewer's status as this worker knows it (the package adds
+/// `isolation`, `restarts` and `restart`).
+pub struct Status;
 
 thread_local! {
-    static STATUS: RefCell<Status> = RefCell::new(Status {
-        mode: "starting",
-        ..Status::default()
+    static STATUS: RefCell<protocol::Status> = RefCell::new(protocol::Status {
+        mode: Mode::Starting,
+        ..Default::default()
     });
 }
 
 impl Status {
     /// Changes the status and sends it to the page.
-    pub fn update(f: impl FnOnce(&mut Status)) {
-        let js = STATUS.with(|s| {
+    pub fn update(f: impl FnOnce(&mut protocol::Status)) {
+        let m = STATUS.with(|s| {
             let mut s = s.borrow_mut();
             f(&mut s);
-            s.to_js()
+            s.threads = pool_threads();
+            s.memory_mb = memory_mb();
+            s.isolated = js_sys::Reflect::get(&global(), &JsValue::from_str("crossOriginIsolated"))
+                .is_ok_and(|v| v.is_truthy());
+            crate::bench::add_to_status(&mut s);
+            FromWorker::Status(s.clone())
         });
-        let _ = global().post_message(&js);
-    }
-
-    /// As a plain JS object, a `status` message (the hash as 16 hex digits,
-    /// as `evosim run` prints it: a u64 does not fit a JS number).
-    fn to_js(&self) -> JsValue {
-        let o = js_sys::Object::new();
-        let opt = |v: Option<String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
-        set(&o, "type", &JsValue::from_str("status"));
-        set(&o, "mode", &JsValue::from_str(self.mode));
-        set(&o, "tick", &JsValue::from_f64(self.tick as f64));
-        set(&o, "population", &JsValue::from_f64(self.population as f64));
-        set(&o, "backend", &JsValue::from_str(&self.backend));
-        set(&o, "adapter", &opt(self.adapter.clone()));
-        let hash = self.state_hash.map(|h| format!("{h:016x}"));
-        set(&o, "state_hash", &opt(hash));
-        let species = self.species_hash.map(|h| format!("{h:016x}"));
-        set(&o, "species_hash", &opt(species));
-        set(&o, "message", &opt(self.message.clone()));
-        set(&o, "tick_ms", &JsValue::from_f64(self.tick_ms));
-        set(&o, "transfer_ms", &JsValue::from_f64(self.transfer_ms));
-        set(&o, "resolve_ms", &JsValue::from_f64(self.resolve_ms));
-        let passes = js_sys::Object::new();
-        for (name, ms) in &self.passes_ms {
-            set(&passes, name, &JsValue::from_f64(*ms));
-        }
-        set(&o, "passes_ms", &passes);
-        set(
-            &o,
-            "pool_threads",
-            &JsValue::from_f64(pool_threads() as f64),
-        );
-        set(&o, "memory_mb", &JsValue::from_f64(memory_mb()));
-        crate::bench::add_to_status(&o);
-        o.into()
+        post(&m);
     }
 }
 

@@ -12,7 +12,8 @@ use evosim::app::{App, Recovery, ViewOptions};
 use evosim::gpu::GpuContext;
 
 use crate::page::{self, Status};
-use crate::{CHECKPOINT_EVERY, Params, Present, Start, input};
+use crate::protocol::{self, Present};
+use crate::{CHECKPOINT_EVERY, Params, Start, control, input};
 
 /// What draws the viewer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,11 +25,11 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// As `window.evosim.status().mode` says it.
-    pub fn name(self) -> &'static str {
+    /// As the status says it.
+    pub fn status(self) -> protocol::Mode {
         match self {
-            Mode::WebGpu => "webgpu",
-            Mode::WebGl2 => "webgl2",
+            Mode::WebGpu => protocol::Mode::Webgpu,
+            Mode::WebGl2 => protocol::Mode::Webgl2,
         }
     }
 
@@ -172,11 +173,12 @@ pub fn run_viewer(
             ..Default::default()
         });
         let mut app = app.borrow_mut();
+        control::apply(&mut app);
         let raw = input::take(size, page::pixel_ratio());
         let out = app.frame(raw, &target, size, page::pixel_ratio());
         input::platform_output(out);
         ctx.queue.present(frame);
-        publish(mode.name(), &app, &ctx);
+        publish(mode.status(), &app, &ctx);
     });
     Ok(())
 }
@@ -227,7 +229,7 @@ pub fn start_app(
 
 /// Copies the viewer's latest figures into the status object, and hands a
 /// new checkpoint to the page.
-pub fn publish(mode: &'static str, app: &App, ctx: &GpuContext) {
+pub fn publish(mode: protocol::Mode, app: &App, ctx: &GpuContext) {
     if let Some((tick, bytes)) = app.take_checkpoint() {
         page::post_checkpoint(tick, &bytes);
     }
@@ -239,8 +241,8 @@ pub fn publish(mode: &'static str, app: &App, ctx: &GpuContext) {
         s.backend = v.backend.name().to_string();
         // The simulation's adapter, or (CPU backend) the one drawing.
         s.adapter = Some(v.adapter.clone().unwrap_or_else(|| ctx.describe()));
-        s.state_hash = v.state_hash;
-        s.species_hash = v.species_hash;
+        s.state_hash = v.state_hash.map(|h| format!("{h:016x}"));
+        s.species_hash = v.species_hash.map(|h| format!("{h:016x}"));
         s.message = v.message.clone();
         s.tick_ms = v.tick_ms as f64;
         s.transfer_ms = v.timings[evosim::common::pass::Pass::Transfer].as_secs_f64() * 1e3;
@@ -248,7 +250,7 @@ pub fn publish(mode: &'static str, app: &App, ctx: &GpuContext) {
         s.passes_ms = v
             .timings
             .iter()
-            .map(|(p, t)| (p.name(), t.as_secs_f64() * 1e3))
+            .map(|(p, t)| (p.name().to_string(), t.as_secs_f64() * 1e3))
             .collect();
     });
 }

@@ -4,6 +4,8 @@
 //
 //   WEB_ROOT=target/web EVOSIM_BIN=target/release/evosim node web/tests/browser.mjs
 //
+// (WEB_ONLY=package runs section 9 alone.)
+//
 // The simulation and its drawing run in a Web Worker (worker.js), rayon's
 // pool on further Web Workers when the page is cross-origin isolated.
 //
@@ -34,9 +36,16 @@
 // 7. present=canvas and present=copy draw the world in the native viewer's
 //    colours (mean colour of the world area within a small tolerance of a
 //    native `evosim view --screenshot` of the same world).
-import { execFileSync, spawn } from 'node:child_process';
+// 9. The package (pkg/evosim.js): the embed example's headless Simulation
+//    reaches the native state hash on 1 and 2 threads; mountViewer →
+//    destroy five times leaves no worker running, and the wasm memory and
+//    the JS heap of each mount are within 10% of the first's; the
+//    handle's pause, step and resume steer the viewer; `tsc --noEmit`
+//    passes on examples/embed.ts against the generated declarations and
+//    fails on a copy with a misspelled option.
+import { execFileSync, spawnSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { serve } from '../serve.mjs';
 import { launch } from './chromium.mjs';
@@ -210,6 +219,122 @@ async function pythonServer(dir) {
   throw new Error(`python3 -m http.server did not answer on ${base}`);
 }
 
+/** 9: the package's API, in a page of its own (examples/). */
+async function packageChecks(browser, want) {
+  for (const threads of [1, 2]) {
+    const { page } = await visit(browser,
+      `${base}examples/embed.html?viewer=0&entities=1500&seed=11&ticks=300&threads=${threads}`,
+      () => !!window.embed?.result, `embed: headless, threads=${threads}`);
+    const r = await page.evaluate(() => window.embed.result);
+    check(r.error === undefined && r.hash === want && r.tick === 300 && r.threads === threads,
+      `embed.html's headless Simulation on ${threads} thread(s): ${r.hash ?? r.error} at tick ${r.tick}, native ${want}`);
+    check(r.stats?.state_hash === want && r.stats?.population === r.population && r.energyCount === r.population,
+      `its stats() and energy() agree: population ${r.stats?.population}, ${r.energyCount} energies`);
+    await page.close();
+  }
+
+  const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+  const logs = [];
+  page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+  await page.goto(`${base}examples/`);
+  const cdp = await page.context().newCDPSession(page);
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  };
+  await page.evaluate(async () => {
+    window.pkg = await import('/pkg/evosim.js');
+    const c = document.createElement('canvas');
+    c.style.cssText = 'width: 800px; height: 500px';
+    document.body.append(c);
+    window.canvas = c;
+  });
+  // The handle's controls: started paused, step(5) runs 5 ticks, resume
+  // runs on, pause holds.
+  const tickOf = () => page.evaluate(() => window.steer.status().tick);
+  const settle = () => new Promise((ok) => setTimeout(ok, 1500));
+  await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.style.cssText = 'width: 400px; height: 300px';
+    document.body.append(c);
+    window.steer = window.pkg.mountViewer(c, { entities: 1500, seed: 11, paused: true, threads: 2 });
+    window.modes = [];
+    window.steer.on('mode', (s) => window.modes.push(s.mode));
+  });
+  await page.waitForFunction(() => ['webgl2', 'failed'].includes(window.steer.status().mode), null,
+    { timeout: TIMEOUT });
+  await settle();
+  const held = await tickOf();
+  await page.evaluate(() => window.steer.step(5));
+  await settle();
+  const stepped = await tickOf();
+  await page.evaluate(() => { window.steer.setSpeed(16); window.steer.resume(); });
+  await settle();
+  const resumed = await tickOf();
+  await page.evaluate(() => window.steer.pause());
+  await settle();
+  const paused = await tickOf();
+  await settle();
+  const still = await tickOf();
+  check(held === 0 && stepped === 5 && resumed > 5 && still === paused,
+    `paused: tick ${held}; step(5): ${stepped}; setSpeed(16), resume(): ${resumed}; pause(): ${paused}, then ${still}`);
+  const modes = await page.evaluate(() => { window.steer.destroy(); return window.modes; });
+  check(modes.join(',') === 'webgl2,destroyed', `the mode events: ${modes.join(', ')}`);
+  for (let t = 0; t < 50 && page.workers().length > 0; t++) await new Promise((ok) => setTimeout(ok, 100));
+
+  const rounds = [];
+  for (let k = 0; k < 5; k++) {
+    await page.evaluate(() => {
+      window.viewer = window.pkg.mountViewer(window.canvas,
+        { entities: 1500, seed: 11, ticks: 100, speed: 16, threads: 2 });
+      window.canvas = window.viewer.canvas;
+    });
+    await page.waitForFunction(() => {
+      const s = window.viewer.status();
+      return s.mode === 'failed' || (s.tick >= 100 && !!s.state_hash);
+    }, null, { timeout: TIMEOUT, polling: 250 });
+    const s = await page.evaluate(() => window.viewer.status());
+    const mounted = { wasm: s.memory_mb, heap: await heap(), workers: page.workers().length, hash: s.state_hash };
+    await page.evaluate(() => window.viewer.destroy());
+    for (let t = 0; t < 50 && page.workers().length > 0; t++) await new Promise((ok) => setTimeout(ok, 100));
+    rounds.push({ ...mounted, after: page.workers().length, heapAfter: await heap() });
+  }
+  console.log(`mount → destroy: ${JSON.stringify(rounds)}`);
+  const first = rounds[0];
+  check(rounds.every((r) => r.hash === nativeHash100()),
+    `each mount reaches the native hash at tick 100: ${rounds.map((r) => r.hash).join(', ')}`);
+  check(first.workers >= 1 && rounds.every((r) => r.after === 0),
+    `mount → destroy ×5: ${rounds.map((r) => `${r.workers} workers → ${r.after}`).join(', ')}`);
+  const within = (a, b) => Math.abs(a - b) <= 0.1 * b;
+  check(rounds.every((r) => within(r.wasm, first.wasm)),
+    `wasm memory of each mount within 10% of the first: ${rounds.map((r) => r.wasm.toFixed(1)).join(', ')} MB`);
+  check(rounds.every((r) => within(r.heap, first.heap)),
+    `JS heap of each mount within 10% of the first: ${rounds.map((r) => (r.heap / 1e6).toFixed(2)).join(', ')} MB`);
+  check(rounds.every((r) => within(r.heapAfter, first.heapAfter)),
+    `JS heap after each destroy within 10% of the first: ${rounds.map((r) => (r.heapAfter / 1e6).toFixed(2)).join(', ')} MB`);
+  const errors = logs.filter((l) => /error|panic/i.test(l));
+  if (errors.length) console.log(`mount → destroy: console:\n  ${errors.slice(0, 10).join('\n  ')}`);
+  await page.close();
+
+  // The declarations: embed.ts type-checks; a misspelled option does not.
+  const tsc = resolve('web/tests/node_modules/typescript/bin/tsc');
+  const ok = spawnSync('node', [tsc, '-p', 'web/examples/tsconfig.json'], { encoding: 'utf8' });
+  check(ok.status === 0, `tsc --noEmit on examples/embed.ts: exit ${ok.status} ${ok.stdout}${ok.stderr}`);
+  const dir = join(ROOT, 'tsc-negative');
+  mkdirSync(dir, { recursive: true });
+  const source = readFileSync('web/examples/embed.ts', 'utf8');
+  const bad = source.replace('{ entities: 2000, seed: 7,', '{ entites: 2000, seed: 7,');
+  writeFileSync(join(dir, 'embed.ts'), bad);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    extends: resolve('web/examples/tsconfig.json'), files: ['embed.ts'],
+  }));
+  const no = spawnSync('node', [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+  check(bad !== source && no.status !== 0 && /entites/.test(no.stdout),
+    `a misspelled option fails tsc: exit ${no.status}: ${no.stdout.trim().split('\n')[0]}`);
+}
+
+const nativeHash100 = () => native(1500, 11, 100);
+
 const server = await serve(ROOT, 0);
 const base = `http://127.0.0.1:${server.address().port}/`;
 const plainServer = await serve(ROOT, 0, { isolated: false });
@@ -228,7 +353,8 @@ const nativeBoth = (entities, seed, ticks) => {
 const native = (entities, seed, ticks) => nativeBoth(entities, seed, ticks).state;
 const nativeSpecies = (entities, seed, ticks) => nativeBoth(entities, seed, ticks).species;
 
-try {
+/** Sections 1 to 8, and 9 inside 3-6's browser. */
+async function everything() {
   // 1: WebGPU presenting from the worker.
   const vulkan = await launch(['--enable-unsafe-webgpu', '--use-angle=vulkan', '--enable-features=Vulkan',
     '--use-vulkan=swiftshader']);
@@ -381,6 +507,8 @@ try {
       `after the restart, state hash at tick ${fault.status.tick}: ${fault.status.state_hash}, native ${want500}`);
     await fault.page.close();
 
+    await packageChecks(plain, want);
+
     const bad = await visit(plain, `${base}?threads=zero`, () => window.evosim?.status()?.mode === 'failed', 'bad threads');
     const error = await bad.page.locator('#error').innerText();
     check(/URL parameter threads="zero"/.test(error), `a bad threads value is named: "${error}"`);
@@ -414,6 +542,20 @@ try {
     await bare.close();
   }
   compareColours(['present=canvas', 'present=copy', 'webgl2']);
+}
+
+/** Section 9 alone (WEB_ONLY=package), while working on the package. */
+async function packageOnly() {
+  const plain = await launch([]);
+  try {
+    await packageChecks(plain, native(1500, 11, 300));
+  } finally {
+    await plain.close();
+  }
+}
+
+try {
+  await (process.env.WEB_ONLY === 'package' ? packageOnly() : everything());
 } catch (e) {
   console.log(`FAIL ${e.stack ?? e}`);
   failures += 1;
