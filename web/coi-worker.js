@@ -1,6 +1,6 @@
 // A service worker that makes the demo cross-origin isolated on a static host
 // that sends no COOP/COEP headers (GitHub Pages among them): it answers every
-// request of its pages with the response plus those headers. bootstrap.js
+// request of its pages with the response plus those headers. demo.js
 // registers it only when the page is not isolated already, then reloads once;
 // from then on the page loads through it. Without service workers the page
 // runs on one thread and says so.

@@ -1,8 +1,8 @@
 //! The page as the simulation's worker sees it: messages to the page
 //! (notices, errors, figures, the status object, checkpoints), the canvas's
-//! size, timers, frames, fetches, the logger and the panic hook. Everything
+//! size, timers, frames, the logger and the panic hook. Everything
 //! here runs in the dedicated Worker `worker.js` starts; the page's side is
-//! `bootstrap.js`.
+//! `evosim.js` (the package).
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;

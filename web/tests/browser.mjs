@@ -249,6 +249,62 @@ async function packageChecks(browser, want) {
     document.body.append(c);
     window.canvas = c;
   });
+  // Errors are Errors with evosim's message; save → load resumes bit for bit.
+  const errors = await page.evaluate(async () => {
+    const { Simulation, mountViewer } = window.pkg;
+    const message = (p) => p.then(() => 'no error', (e) => (e instanceof Error ? e.message : `not an Error: ${e}`));
+    const sim = await Simulation.create({ entities: 300, seed: 3 });
+    await sim.step(20);
+    const bytes = await sim.save();
+    const hash = await sim.stateHash();
+    const again = await Simulation.load(bytes);
+    const text = await (await fetch('/scenarios/default.toml')).text();
+    const hashOf = async (options) => {
+      const s = await Simulation.create(options);
+      await s.step(20);
+      const h = await s.stateHash();
+      s.free();
+      return h;
+    };
+    const table = { name: 'one tribe', seed: 5, tribes: [{ name: 'Grazers', color: '#7ed957', count: 200 }] };
+    const tableText = 'name = "one tribe"\nseed = 5\n[[tribes]]\nname = "Grazers"\ncolor = "#7ed957"\ncount = 200\n';
+    const out = {
+      fromText: await hashOf({ scenario: text, entities: 300, seed: 3 }),
+      asTable: [await hashOf({ scenario: table }), await hashOf({ scenario: tableText })],
+      typo: await message(Simulation.create({ entites: 5 })),
+      scenario: await message(Simulation.create({ scenario: text.replace(/^width = .*$/m, 'width = -100') })),
+      entities: await message(Simulation.create({ entities: 'lots' })),
+      threads: await message(Simulation.create({ threads: 0 })),
+      garbage: await message(Simulation.load(new Uint8Array([1, 2, 3]))),
+      negative: await message(sim.step(-1)),
+      loaded: [hash, await again.stateHash(), again.tick, sim.tick],
+    };
+    sim.free();
+    again.free();
+    out.freed = await message(sim.stateHash());
+    const c = document.createElement('canvas');
+    document.body.append(c);
+    const v = mountViewer(c, { speed: 3 });
+    out.viewer = await new Promise((ok) => v.on('error', (e) => ok([e.message, v.status().mode])));
+    v.destroy();
+    return out;
+  });
+  console.log(`errors: ${JSON.stringify(errors)}`);
+  check(/unknown field `entites`/.test(errors.typo), `a misspelled option is an Error naming it: "${errors.typo}"`);
+  check(/world\.width/.test(errors.scenario), `a bad scenario value is named: "${errors.scenario}"`);
+  check(/option entities/.test(errors.entities) && /option threads/.test(errors.threads),
+    `bad entities and threads are named: "${errors.entities}", "${errors.threads}"`);
+  check(/snapshot/.test(errors.garbage) && /step\(-1\)/.test(errors.negative) && /freed/.test(errors.freed),
+    `a damaged snapshot, step(-1), a freed simulation: "${errors.garbage}", "${errors.negative}", "${errors.freed}"`);
+  check(errors.loaded[0] === errors.loaded[1] && errors.loaded[2] === 20 && errors.loaded[3] === 20,
+    `save → Simulation.load: ${errors.loaded.join(', ')}`);
+  check(errors.asTable[0] === errors.asTable[1],
+    `a scenario as an object and as TOML text give one world: ${errors.asTable.join(', ')}`);
+  check(errors.fromText === errors.loaded[0],
+    `the default scenario as TOML text gives the default's world: ${errors.fromText}, ${errors.loaded[0]}`);
+  check(/option speed/.test(errors.viewer[0]) && errors.viewer[1] === 'failed',
+    `mountViewer with a bad speed: an error event "${errors.viewer[0]}", mode ${errors.viewer[1]}`);
+
   // The handle's controls: started paused, step(5) runs 5 ticks, resume
   // runs on, pause holds.
   const tickOf = () => page.evaluate(() => window.steer.status().tick);
@@ -312,8 +368,8 @@ async function packageChecks(browser, want) {
     `JS heap of each mount within 10% of the first: ${rounds.map((r) => (r.heap / 1e6).toFixed(2)).join(', ')} MB`);
   check(rounds.every((r) => within(r.heapAfter, first.heapAfter)),
     `JS heap after each destroy within 10% of the first: ${rounds.map((r) => (r.heapAfter / 1e6).toFixed(2)).join(', ')} MB`);
-  const errors = logs.filter((l) => /error|panic/i.test(l));
-  if (errors.length) console.log(`mount → destroy: console:\n  ${errors.slice(0, 10).join('\n  ')}`);
+  const logged = logs.filter((l) => /error|panic/i.test(l));
+  if (logged.length) console.log(`package page: console:\n  ${logged.slice(0, 10).join('\n  ')}`);
   await page.close();
 
   // The declarations: embed.ts type-checks; a misspelled option does not.

@@ -1,10 +1,4 @@
-//! The one message protocol between the package's JavaScript (`evosim.js`,
-//! `worker.js`, `sim-worker.js`) and this crate, and the records of the
-//! package's API: options, status, events. Each type is declared here
-//! once; serde carries it across (`serde-wasm-bindgen`) and tsify derives
-//! its TypeScript declaration into the package's `.d.ts`, where
-//! `evosim.d.ts` imports it. A message that does not fit its type is
-//! refused with serde's message, which names the field.
+//! A viewer's options, status and messages (`worker.js`).
 
 use std::collections::BTreeMap;
 
@@ -12,49 +6,7 @@ use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-/// A count: a number (3000) or text with a suffix (`"10k"`, `"1.5m"`).
-#[derive(Debug, Clone, Deserialize, Tsify)]
-#[serde(untagged)]
-pub enum Count {
-    /// A whole number.
-    Number(f64),
-    /// `"3000"`, `"10k"`, `"1.5m"`.
-    Text(String),
-}
-
-/// A scenario: its TOML text, or its table as an object (the TOML's keys,
-/// e.g. `{ seed: 7, world: { width: 800 } }`).
-#[derive(Debug, Clone, Deserialize, Tsify)]
-#[serde(untagged)]
-pub enum ScenarioSource {
-    /// TOML text.
-    Text(String),
-    /// The scenario's table.
-    Table(#[tsify(type = "Record<string, unknown>")] toml::Table),
-}
-
-/// A headless simulation's options (`Simulation.create(options)`); every
-/// one optional. The world is the one `evosim run --scenario S --seed N
-/// --entities E` makes, so the same options give the same state hash.
-#[derive(Debug, Clone, Default, Deserialize, Tsify)]
-#[serde(deny_unknown_fields)]
-pub struct SimulationOptions {
-    /// The scenario (default: the bundled default scenario).
-    #[tsify(optional)]
-    pub scenario: Option<ScenarioSource>,
-    /// Initial population: the scenario resized to it at the same density
-    /// (default: the scenario's own).
-    #[tsify(optional)]
-    pub entities: Option<Count>,
-    /// The seed (default: the scenario's); a whole number below 2^53.
-    #[tsify(optional)]
-    pub seed: Option<f64>,
-    /// Threads of the CPU passes: 1 … 16 (default: the browser's cores).
-    /// More than one needs a cross-origin isolated page; elsewhere one
-    /// thread (same results, slower).
-    #[tsify(optional)]
-    pub threads: Option<u32>,
-}
+use super::{Count, ScenarioSource};
 
 /// The backend a viewer asks for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, Tsify)]
@@ -447,77 +399,4 @@ pub enum FromWorker {
         /// Its message.
         text: String,
     },
-}
-
-/// A call to a headless simulation's worker (`sim-worker.js`).
-#[derive(Debug, Deserialize, Tsify)]
-#[serde(tag = "call", rename_all = "camelCase")]
-pub enum SimCall {
-    /// Make the simulation.
-    Create {
-        /// Its options.
-        options: SimulationOptions,
-    },
-    /// Make it from `save()`'s bytes.
-    Load {
-        /// The snapshot.
-        #[serde(with = "serde_bytes")]
-        #[tsify(type = "Uint8Array")]
-        bytes: Vec<u8>,
-    },
-    /// Run `n` ticks.
-    Step {
-        /// Ticks.
-        n: f64,
-    },
-    /// Ticks run, population, state hash: the figures a `Simulation`
-    /// keeps at hand.
-    Figures,
-    /// [`evosim::sim::stats::Stats`].
-    Stats,
-    /// The state hash.
-    StateHash,
-    /// Positions (x, y per creature).
-    Positions,
-    /// Velocities (x, y per creature).
-    Velocities,
-    /// Energy per creature.
-    Energy,
-    /// Nine genes per creature.
-    Genes,
-    /// Tribe per creature.
-    Tribes,
-    /// Species per creature.
-    Species,
-    /// A snapshot's bytes.
-    Save,
-    /// Free the simulation.
-    Free,
-}
-
-/// A headless simulation's figures after each call that changes them.
-#[derive(Debug, Clone, Serialize, Tsify)]
-#[tsify(missing_as_null, hashmap_as_object)]
-pub struct Figures {
-    /// Ticks run.
-    pub tick: u32,
-    /// Living creatures.
-    pub population: u64,
-    /// Threads of the CPU passes.
-    pub threads: usize,
-    /// The gene names, in the order of `genes()`'s columns.
-    pub gene_names: Vec<String>,
-}
-
-/// Converts a JS value into `T`, with serde's message (naming the field)
-/// when it does not fit.
-pub fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, String> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| format!("{what}: {e}"))
-}
-
-/// `v` as a plain JS value: maps as objects, `None` as null, bytes as a
-/// `Uint8Array`.
-pub fn to_js<T: Serialize>(v: &T) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|e| JsValue::from_str(&format!("evosim: cannot convert a message: {e}")))
 }
