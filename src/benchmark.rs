@@ -47,7 +47,8 @@ pub fn sweep(sizes: &[u64]) -> Vec<u64> {
 }
 
 /// Tick-time figures of one run (ms).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "web-types", derive(tsify::Tsify))]
 pub struct Summary {
     /// Median (nearest rank).
     pub median_ms: f64,

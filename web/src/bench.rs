@@ -87,19 +87,13 @@ pub struct BenchRow {
 impl BenchRow {
     /// As the status carries it (the hash as 16 hex digits).
     pub fn record(&self) -> protocol::BenchRow {
-        let s = &self.summary;
         protocol::BenchRow {
             entities: self.entities,
             backend: self.backend.into(),
             threads: self.threads,
             ticks: self.ticks,
             warmup: self.warmup,
-            median_ms: s.median_ms,
-            p95_ms: s.p95_ms,
-            p99_ms: s.p99_ms,
-            min_ms: s.min_ms,
-            max_ms: s.max_ms,
-            mean_ms: s.mean_ms,
+            summary: self.summary,
             entity_ticks_per_s: self.entity_ticks_per_s,
             population_start: self.population_start,
             population_end: self.population_end,

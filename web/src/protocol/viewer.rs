@@ -271,18 +271,9 @@ pub struct BenchRow {
     pub ticks: u32,
     /// Warm-up ticks.
     pub warmup: u32,
-    /// Median tick time (ms).
-    pub median_ms: f64,
-    /// 95th percentile (ms).
-    pub p95_ms: f64,
-    /// 99th percentile (ms).
-    pub p99_ms: f64,
-    /// Fastest tick (ms).
-    pub min_ms: f64,
-    /// Slowest tick (ms).
-    pub max_ms: f64,
-    /// Mean (ms).
-    pub mean_ms: f64,
+    /// Tick times: median, p95, p99, min, max, mean (ms).
+    #[serde(flatten)]
+    pub summary: evosim::benchmark::Summary,
     /// Living entities advanced per second of tick time.
     pub entity_ticks_per_s: f64,
     /// Living population before the first timed tick.
