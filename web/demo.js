@@ -11,6 +11,7 @@
 // speed (ticks per frame: 0.25 … 16), paused (1), present (canvas, copy),
 // threads (1 … 16), fault (worker_panic@T, for tests); bench=10k,25k with
 // bench_ticks and bench_warmup runs the benchmark instead of the viewer.
+// @ts-check (the browser test runs tsc with checkJs on it)
 import { MAX_THREADS, mountViewer, threadsAvailable } from './pkg/evosim.js';
 
 const params = new URLSearchParams(location.search);
@@ -35,7 +36,7 @@ window.addEventListener('unhandledrejection', (ev) => show(`error: ${ev.reason?.
 // Until the viewer is mounted (and where it cannot be), this is the status.
 let early = { mode: 'loading', tick: 0, population: 0, isolated: self.crossOriginIsolated === true };
 let viewer = null;
-window.evosim = { status: () => viewer?.status() ?? early };
+Object.assign(window, { evosim: { status: () => viewer?.status() ?? early } });
 
 function fail(text) {
   early = { ...early, mode: 'failed', message: text };
@@ -136,7 +137,7 @@ async function main() {
     return;
   }
   const o = await options();
-  viewer = mountViewer($('evosim'), o);
+  viewer = mountViewer(/** @type {HTMLCanvasElement} */ ($('evosim')), o);
   viewer.on('notice', (text) => line('notice', text));
   viewer.on('restart', (text) => line('restart', text));
   viewer.on('stats', (text) => { $('stats').textContent = text; });

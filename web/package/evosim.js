@@ -10,7 +10,17 @@
 // Both load the threaded wasm build where the page is cross-origin isolated
 // (rayon's pool on further Web Workers sharing the wasm memory), else the
 // single-threaded one: same results, one thread. Every message between the
-// page and the workers is a type of web/src/protocol.rs.
+// page and the workers is a type of web/src/protocol/ (checked here by tsc:
+// the browser test runs it with checkJs on this file).
+// @ts-check
+
+/** @typedef {import('./single/evosim_web.js').ToWorker} ToWorker */
+/** @typedef {import('./single/evosim_web.js').FromWorker} FromWorker */
+/** @typedef {import('./single/evosim_web.js').SimCall} SimCall */
+/** @typedef {import('./single/evosim_web.js').Status} Status */
+/** @typedef {import('./single/evosim_web.js').ViewerOptions} ViewerOptions */
+/** @typedef {import('./single/evosim_web.js').SimulationOptions} SimulationOptions */
+/** @typedef {import('./single/evosim_web.js').Figures} Figures */
 
 /** The most threads a simulation's pool may have. */
 export const MAX_THREADS = 16;
@@ -117,8 +127,9 @@ export class Simulation {
     this.#calls.clear();
   }
 
+  /** @param {SimCall['call']} call */
   async #figure(call) {
-    return this.#call({ call: { call } });
+    return this.#call({ call: /** @type {SimCall} */ ({ call }) });
   }
 
   /** Ticks run (as of the last call that ran or made the world). */
@@ -271,6 +282,7 @@ class Viewer {
     this.#emit('error', new Error(text));
   }
 
+  /** @param {ToWorker} m @param {Transferable[]} [transfer] */
   #send(m, transfer) {
     if (this.#worker) this.#worker.postMessage(m, transfer ?? []);
   }
@@ -308,7 +320,7 @@ class Viewer {
       this.#detach.push(() => target.removeEventListener(name, f, opts));
     };
     const mods = (e) => ({ alt: e.altKey, ctrl: e.ctrlKey, shift: e.shiftKey, meta: e.metaKey });
-    for (const kind of ['move', 'down', 'up', 'leave']) {
+    for (const kind of /** @type {const} */ (['move', 'down', 'up', 'leave'])) {
       on(c, `pointer${kind}`, (e) => {
         if (kind === 'down') c.setPointerCapture(e.pointerId);
         this.#send({ type: 'pointer', kind, x: e.offsetX, y: e.offsetY, button: e.button, ...mods(e) });
@@ -354,6 +366,7 @@ class Viewer {
     }, [canvas]);
   }
 
+  /** @param {FromWorker} m */
   #message(m) {
     switch (m.type) {
       case 'status': {
@@ -393,7 +406,7 @@ class Viewer {
         this.#crashed(m.text);
         break;
       default:
-        console.warn(`evosim: unknown message from the viewer's worker: ${m.type}`);
+        console.warn(`evosim: unknown message from the viewer's worker: ${/** @type {{ type: string }} */ (m).type}`);
     }
   }
 

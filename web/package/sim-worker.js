@@ -4,9 +4,14 @@
 // web/src/protocol.rs) runs in evosim and is answered `{id, value}` or
 // `{id, error}` (the message of the Error evosim threw). Typed arrays and
 // snapshot bytes are transferred, not copied.
+// @ts-check
+
+/** @type {typeof import('./single/evosim_web.js') | null} */
 let wasm = null;
 
-const fatal = (text) => self.postMessage({ type: 'fatal', text: String(text) });
+/** @type {(text: unknown) => void} */
+const fatal = (text) => self.postMessage(
+  /** @type {import('./single/evosim_web.js').FromWorker} */ ({ type: 'fatal', text: String(text) }));
 self.addEventListener('error', (ev) => fatal(ev.message));
 self.addEventListener('unhandledrejection', (ev) => fatal(ev.reason));
 
@@ -20,10 +25,14 @@ self.onmessage = async ({ data: { id, load, call } }) => {
       self.postMessage({ id, value: null });
       return;
     }
-    const value = wasm.simCall(call);
+    /** @type {import('./single/evosim_web.js').SimCall} */
+    const request = call;
+    const value = wasm.simCall(request);
     const transfer = ArrayBuffer.isView(value) ? [value.buffer] : [];
     self.postMessage({ id, value }, transfer);
   } catch (err) {
     self.postMessage({ id, error: String(err?.message ?? err) });
   }
 };
+
+export {}; // a module worker

@@ -5,14 +5,24 @@
 // of web/src/protocol.rs) to evosim. Later messages (input, resize,
 // controls) go to evosim as they come. Errors go to the page, which
 // restarts the worker from its last checkpoint.
+// @ts-check
+
+/** @typedef {import('./single/evosim_web.js').FromWorker} FromWorker */
+/** @typedef {import('./single/evosim_web.js').ToWorker} ToWorker */
+
+/** @type {typeof import('./single/evosim_web.js') | null} */
 let wasm = null;
+/** @type {ToWorker[]} */
 const early = [];
 
-const fatal = (text) => self.postMessage({ type: 'fatal', text: String(text) });
+/** @param {FromWorker} m */
+const post = (m) => self.postMessage(m);
+const fatal = (text) => post({ type: 'fatal', text: String(text) });
 self.addEventListener('error', (ev) => fatal(ev.message));
 self.addEventListener('unhandledrejection', (ev) => fatal(ev.reason));
 
 self.onmessage = async (e) => {
+  /** @type {ToWorker} */
   const m = e.data;
   if (m.type !== 'start') {
     if (wasm) wasm.message(m);
@@ -25,10 +35,12 @@ self.onmessage = async (e) => {
     await mod.default();
     if (m.threaded) await mod.initThreadPool(m.threads);
   } catch (err) {
-    self.postMessage({ type: 'failed', text: `evosim could not start: ${err}` });
+    post({ type: 'failed', text: `evosim could not start: ${err}` });
     return;
   }
   wasm = mod;
   mod.start(m);
   for (const x of early.splice(0)) mod.message(x);
 };
+
+export {}; // a module worker

@@ -387,6 +387,23 @@ async function packageChecks(browser, want) {
   const no = spawnSync('node', [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
   check(bad !== source && no.status !== 0 && /entites/.test(no.stdout),
     `a misspelled option fails tsc: exit ${no.status}: ${no.stdout.trim().split('\n')[0]}`);
+
+  // The package's own JavaScript against the protocol's types (checkJs):
+  // the page side with the DOM, the workers with the worker globals; a
+  // message type that is not in the protocol fails.
+  const flags = ['--noEmit', '--allowJs', '--checkJs', '--target', 'es2022', '--module', 'es2022',
+    '--moduleResolution', 'bundler'];
+  const js = (lib, files) => spawnSync('node', [tsc, ...flags, '--lib', lib, ...files], { encoding: 'utf8' });
+  const pageJs = js('es2022,dom', [join(ROOT, 'pkg/evosim.js'), join(ROOT, 'demo.js')]);
+  const workers = js('es2022,webworker', [join(ROOT, 'pkg/worker.js'), join(ROOT, 'pkg/sim-worker.js')]);
+  check(pageJs.status === 0 && workers.status === 0,
+    `tsc --checkJs on evosim.js, demo.js and the workers: exit ${pageJs.status}, ${workers.status} ${pageJs.stdout}${workers.stdout}`);
+  const wrong = readFileSync(join(ROOT, 'pkg/evosim.js'), 'utf8')
+    .replaceAll("'./single/", "'../pkg/single/").replace("type: 'set_speed'", "type: 'set_sped'");
+  writeFileSync(join(dir, 'evosim.js'), wrong);
+  const caught = js('es2022,dom', [join(dir, 'evosim.js')]);
+  check(caught.status !== 0 && /set_sped/.test(caught.stdout),
+    `a message type outside the protocol fails it: exit ${caught.status}: ${caught.stdout.trim().split('\n')[0]}`);
 }
 
 const nativeHash100 = () => native(1500, 11, 100);
